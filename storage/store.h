@@ -1,0 +1,91 @@
+/* The only module that knows SQL: sqlite3 with prepared statements. */
+#ifndef VIGIL_STORAGE_STORE_H
+#define VIGIL_STORAGE_STORE_H
+
+#include <stddef.h>
+#include "storage/threat.h"
+
+/* Error codes (negative). store_errmsg() has the detail of the last error. */
+enum {
+	STORE_OK = 0,
+	STORE_ERROR = -1,     /* anything else (message in store_errmsg) */
+	STORE_NOTFOUND = -2,  /* no such threat / session */
+	STORE_STALE = -3,     /* expected revision is not the current one */
+	STORE_READONLY = -4,  /* database or disk is read-only */
+	STORE_FULL = -5,      /* disk full */
+	STORE_BUSY = -6,      /* locked longer than the busy timeout */
+	STORE_CORRUPT = -7,   /* not a database / malformed */
+};
+
+struct store;
+
+/* Opens (creating and migrating when not read-only) the database at path.
+ * WAL mode, foreign keys on, busy timeout. A file that is not a vigil/sqlite
+ * database gives STORE_CORRUPT and a clear message in err. */
+int store_open(struct store **out, const char *path, int readonly, char *err, size_t errlen);
+void store_close(struct store *st);
+const char *store_errmsg(const struct store *st);
+int store_schema_version(struct store *st);
+
+/* Explicit transactions so a caller can bundle a change and its announcement.
+ * The threat functions below join an open transaction, or run in their own. */
+int store_begin(struct store *st);
+int store_commit(struct store *st);
+void store_rollback(struct store *st);
+
+/* Files t (t->field, priority, priority_rank, author must be set): assigns
+ * t->id, t->revision = 1, t->created = t->updated = now. Writes revision 1. */
+int store_threat_insert(struct store *st, struct threat *t, const char *who, const char *note);
+
+/* Replaces the state of threat t->id with t if its current revision equals
+ * expected_revision; writes a new revision (full state, who, when, note, the
+ * names of the fields that changed). Updates t->revision and t->updated.
+ * STORE_NOTFOUND, STORE_STALE. A change with no changed field still writes a
+ * revision only if note is non-NULL; otherwise returns 0 and changes nothing
+ * (*changed set to 0). changed may be NULL. */
+int store_threat_update(struct store *st, struct threat *t, long long expected_revision,
+			const char *who, const char *note, int *changed);
+
+/* Loads threat id into out (threat_init'ed by caller). STORE_NOTFOUND. */
+int store_threat_get(struct store *st, long long id, struct threat *out);
+
+/* Every revision of threat id, oldest first. Caller frees with
+ * store_revisions_free. */
+int store_threat_history(struct store *st, long long id,
+			 struct threat_revision **out, size_t *count);
+void store_revisions_free(struct threat_revision *revs, size_t count);
+
+struct threat_filter {
+	unsigned status_mask;  /* bit (1 << i) for status i of identified, analyzed,
+				  addressed, retired; 0 = all but retired */
+	int min_priority_rank; /* 0 = any */
+	const char *text;      /* words that must all appear in name or abstract
+				  (case-insensitive), NULL = any */
+};
+
+/* Threats matching f, highest priority_rank first then id ascending;
+ * `limit` rows from `offset`. *total is the number matching f. Caller frees
+ * with store_threats_free. */
+int store_threat_list(struct store *st, const struct threat_filter *f,
+		      size_t offset, size_t limit,
+		      struct threat **out, size_t *count, size_t *total);
+void store_threats_free(struct threat *list, size_t count);
+long long store_threat_count(struct store *st);
+
+/* Ad-hoc command sessions, kept so a multi-stage session survives a restart.
+ * state is an opaque text blob owned by the commands layer. */
+struct stored_session {
+	char *id;
+	char *jid;        /* full JID of the requester */
+	char *node;
+	int stage;
+	char *state;
+	long long expires; /* unix seconds */
+};
+int store_session_put(struct store *st, const struct stored_session *s);
+int store_session_get(struct store *st, const char *id, struct stored_session *out);
+int store_session_delete(struct store *st, const char *id);
+int store_session_expire(struct store *st, long long now); /* deletes expired */
+void stored_session_clear(struct stored_session *s);
+
+#endif
