@@ -1,0 +1,21 @@
+/* The XEP-0114 stream: handshake, keepalive pings, reconnection with capped
+ * exponential backoff and jitter. */
+#ifndef VIGIL_CONNECTION_H
+#define VIGIL_CONNECTION_H
+
+struct daemon;
+
+/* Starts the first connection attempt (retries are scheduled on failure). */
+void connection_start(struct daemon *d);
+
+/* Closes the stream (after the caller sent its goodbyes); no reconnect. */
+void connection_close(struct daemon *d);
+
+/* Frees the connection object; call after the event loop has stopped. */
+void connection_release(struct daemon *d);
+
+/* Backoff delay in ms for the given attempt: min(max, 500 * 2^attempt),
+ * with jitter drawn from [delay/2, delay]; `random` is any non-negative int. */
+unsigned long connection_backoff_ms(int attempt, int max_seconds, int random);
+
+#endif

@@ -1,0 +1,165 @@
+/* The daemon: libstrophe context, storage, the event loop and shutdown.
+ * Signals only set daemon_signal_stop; the loop acts on it. */
+#include "component/daemon.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "component/connection.h"
+#include "component/log.h"
+#include "component/muc.h"
+#include "storage/store.h"
+
+#define LOOP_TIMEOUT_MS 100
+#define SHUTDOWN_GRACE_S 3
+
+volatile sig_atomic_t daemon_signal_stop;
+
+/* libstrophe's own log: its debug output is every byte on the wire, so it
+ * is shown only with VIGIL_XMPP_TRACE=1. */
+static void strophe_log(void *userdata, xmpp_log_level_t level, const char *area,
+			const char *msg)
+{
+	static int trace = -1;
+
+	if (trace < 0)
+		trace = getenv("VIGIL_XMPP_TRACE") != NULL;
+	switch (level) {
+	case XMPP_LEVEL_ERROR:
+		log_error("xmpp %s: %s", area, msg);
+		break;
+	case XMPP_LEVEL_WARN:
+		log_warn("xmpp %s: %s", area, msg);
+		break;
+	case XMPP_LEVEL_INFO:
+		log_debug("xmpp %s: %s", area, msg);
+		break;
+	default:
+		if (trace)
+			log_debug("xmpp %s: %s", area, msg);
+	}
+}
+
+static xmpp_log_t strophe_logger = { strophe_log, NULL };
+
+int daemon_init(struct daemon *d, struct vigil_config *cfg)
+{
+	char err[512];
+	int rc;
+
+	memset(d, 0, sizeof *d);
+	d->cfg = cfg;
+	xmpp_initialize();
+	d->ctx = xmpp_ctx_new(NULL, &strophe_logger);
+	if (!d->ctx)
+		goto fail;
+	xmpp_ctx_set_timeout(d->ctx, LOOP_TIMEOUT_MS);
+	d->rand = xmpp_rand_new(d->ctx);
+	if (!d->rand || muc_init(d) < 0)
+		goto fail;
+	rc = store_open(&d->store, cfg->storage_path, 0, err, sizeof err);
+	if (rc < 0) {
+		log_error("%s", err);
+		d->exit_status = VIGIL_EXIT_FAILURE;
+		return -1;
+	}
+	return 0;
+fail:
+	log_error("out of memory while starting");
+	d->exit_status = VIGIL_EXIT_FAILURE;
+	return -1;
+}
+
+static long long monotonic_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+int daemon_run(struct daemon *d)
+{
+	long long deadline = 0;
+
+	connection_start(d);
+	while (!d->done) {
+		xmpp_run_once(d->ctx, LOOP_TIMEOUT_MS);
+		if (daemon_signal_stop && !d->stopping) {
+			log_info("shutting down");
+			muc_leave(d, "vigil is shutting down");
+			connection_close(d);
+			deadline = monotonic_seconds() + SHUTDOWN_GRACE_S;
+		}
+		if (d->stopping && (!d->conn || xmpp_conn_is_disconnected(d->conn) ||
+				    (deadline && monotonic_seconds() >= deadline)))
+			d->done = 1;
+	}
+	return d->exit_status;
+}
+
+void daemon_cleanup(struct daemon *d)
+{
+	connection_release(d);
+	muc_free(d);
+	if (d->store) {
+		store_close(d->store);
+		d->store = NULL;
+	}
+	if (d->rand)
+		xmpp_rand_free(d->ctx, d->rand);
+	if (d->ctx)
+		xmpp_ctx_free(d->ctx);
+	xmpp_shutdown();
+	memset(d, 0, sizeof *d);
+}
+
+int daemon_send(struct daemon *d, xmpp_stanza_t *stanza)
+{
+	if (!d->ready || !d->conn)
+		return -1;
+	xmpp_send(d->conn, stanza);
+	return 0;
+}
+
+char *daemon_new_id(struct daemon *d)
+{
+	char nonce[17];
+	size_t len = sizeof nonce;
+	char *id;
+
+	xmpp_rand_nonce(d->rand, nonce, len);
+	id = malloc(len);
+	if (id)
+		memcpy(id, nonce, len);
+	return id;
+}
+
+void daemon_notify_systemd(const char *state)
+{
+	const char *path = getenv("NOTIFY_SOCKET");
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	size_t len;
+	int fd;
+
+	if (!path || !*path || (path[0] != '/' && path[0] != '@'))
+		return;
+	len = strlen(path);
+	if (len >= sizeof addr.sun_path)
+		return;
+	memcpy(addr.sun_path, path, len);
+	if (addr.sun_path[0] == '@')
+		addr.sun_path[0] = '\0'; /* abstract socket */
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	if (sendto(fd, state, strlen(state), 0, (struct sockaddr *)&addr,
+		   (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len)) < 0)
+		log_debug("sd_notify: %s", strerror(errno));
+	close(fd);
+}

@@ -1,0 +1,171 @@
+/* Service discovery and the small informational queries (PROTOCOL.md §2). */
+#include "component/disco.h"
+
+#include <string.h>
+
+#include "component/daemon.h"
+#include "component/stanza.h"
+#include "config.h"
+
+/* The features of the component JID, PROTOCOL.md §2. */
+static const char *const service_features[] = {
+	NS_DISCO_INFO,
+	NS_DISCO_ITEMS,
+	NS_COMMANDS,
+	"jabber:x:data",
+	"http://jabber.org/protocol/pubsub",
+	"http://jabber.org/protocol/pubsub#subscribe",
+	"http://jabber.org/protocol/pubsub#retrieve-items",
+	"http://jabber.org/protocol/pubsub#retrieve-subscriptions",
+	NS_PING,
+	NS_VERSION,
+	NS_VIGIL,
+	NULL
+};
+
+/* PubSub nodes served on the component JID (PROTOCOL.md §6). */
+static const struct {
+	const char *node;
+	const char *name;
+} pubsub_nodes[] = {
+	{ "threats", "Threats: the current state of every threat" },
+	{ "priority", "Priority changes" },
+};
+
+static int is_get(xmpp_stanza_t *iq)
+{
+	const char *type = xmpp_stanza_get_type(iq);
+	return type && strcmp(type, "get") == 0;
+}
+
+static void add_identity(xmpp_stanza_t *query, const char *category, const char *type,
+			 const char *name)
+{
+	xmpp_stanza_t *identity = stanza_add_child(query, "identity", NULL);
+
+	if (!identity)
+		return;
+	xmpp_stanza_set_attribute(identity, "category", category);
+	xmpp_stanza_set_attribute(identity, "type", type);
+	if (name)
+		xmpp_stanza_set_attribute(identity, "name", name);
+}
+
+static void add_feature(xmpp_stanza_t *query, const char *var)
+{
+	xmpp_stanza_t *feature = stanza_add_child(query, "feature", NULL);
+
+	if (feature)
+		xmpp_stanza_set_attribute(feature, "var", var);
+}
+
+static void send_reply(struct daemon *d, xmpp_stanza_t *reply)
+{
+	if (reply) {
+		daemon_send(d, reply);
+		xmpp_stanza_release(reply);
+	}
+}
+
+static void send_error(struct daemon *d, xmpp_stanza_t *iq, const char *type, const char *cond)
+{
+	send_reply(d, stanza_error_reply(iq, type, cond, NULL, NULL, NULL));
+}
+
+int disco_handle_info(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *query)
+{
+	const char *node = xmpp_stanza_get_attribute(query, "node");
+	xmpp_stanza_t *reply, *result;
+	size_t i;
+
+	if (!is_get(iq))
+		return -1;
+	reply = stanza_reply(iq);
+	result = reply ? stanza_add_child(reply, "query", NS_DISCO_INFO) : NULL;
+	if (!result)
+		goto fail;
+	if (!node) {
+		add_identity(result, "component", "generic", "vigil threat register");
+		add_identity(result, "pubsub", "service", "vigil threat announcements");
+		for (i = 0; service_features[i]; i++)
+			add_feature(result, service_features[i]);
+	} else if (strcmp(node, NS_COMMANDS) == 0) {
+		xmpp_stanza_set_attribute(result, "node", node);
+		add_identity(result, "automation", "command-list", "Threat register commands");
+	} else {
+		xmpp_stanza_release(reply);
+		send_error(d, iq, "cancel", "item-not-found");
+		return 0;
+	}
+	send_reply(d, reply);
+	return 0;
+fail:
+	if (reply)
+		xmpp_stanza_release(reply);
+	send_error(d, iq, "wait", "internal-server-error");
+	return 0;
+}
+
+int disco_handle_items(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *query)
+{
+	const char *node = xmpp_stanza_get_attribute(query, "node");
+	xmpp_stanza_t *reply, *result, *item;
+	size_t i;
+
+	if (!is_get(iq))
+		return -1;
+	if (node && strcmp(node, NS_COMMANDS) != 0) {
+		send_error(d, iq, "cancel", "item-not-found");
+		return 0;
+	}
+	reply = stanza_reply(iq);
+	result = reply ? stanza_add_child(reply, "query", NS_DISCO_ITEMS) : NULL;
+	if (!result) {
+		if (reply)
+			xmpp_stanza_release(reply);
+		send_error(d, iq, "wait", "internal-server-error");
+		return 0;
+	}
+	if (node) {
+		/* the command list: filled in by the ad-hoc layer as commands exist */
+		xmpp_stanza_set_attribute(result, "node", node);
+	} else {
+		for (i = 0; i < sizeof pubsub_nodes / sizeof pubsub_nodes[0]; i++) {
+			item = stanza_add_child(result, "item", NULL);
+			if (!item)
+				continue;
+			xmpp_stanza_set_attribute(item, "jid", d->cfg->component_jid);
+			xmpp_stanza_set_attribute(item, "node", pubsub_nodes[i].node);
+			xmpp_stanza_set_attribute(item, "name", pubsub_nodes[i].name);
+		}
+	}
+	send_reply(d, reply);
+	return 0;
+}
+
+int disco_handle_ping(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *ping)
+{
+	if (!is_get(iq))
+		return -1;
+	send_reply(d, stanza_reply(iq));
+	return 0;
+}
+
+int disco_handle_version(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *query)
+{
+	xmpp_stanza_t *reply, *result;
+
+	if (!is_get(iq))
+		return -1;
+	reply = stanza_reply(iq);
+	result = reply ? stanza_add_child(reply, "query", NS_VERSION) : NULL;
+	if (!result || !stanza_add_text_child(result, "name", PACKAGE_NAME) ||
+	    !stanza_add_text_child(result, "version", PACKAGE_VERSION)) {
+		if (reply)
+			xmpp_stanza_release(reply);
+		send_error(d, iq, "wait", "internal-server-error");
+		return 0;
+	}
+	send_reply(d, reply);
+	return 0;
+}
