@@ -1,0 +1,42 @@
+/* The ad-hoc commands' stages (PROTOCOL.md §5), one file each, and the
+ * helpers they share. */
+#ifndef VIGIL_COMMANDS_H
+#define VIGIL_COMMANDS_H
+
+#include "commands/adhoc.h"
+#include "commands/ops.h"
+
+int cmd_file_step(struct adhoc_step *s);
+int cmd_edit_step(struct adhoc_step *s);
+int cmd_assess_step(struct adhoc_step *s);
+int cmd_list_step(struct adhoc_step *s);
+int cmd_show_step(struct adhoc_step *s);
+int cmd_history_step(struct adhoc_step *s);
+int cmd_retire_step(struct adhoc_step *s);
+
+/* --- shared by the steps (commands/cmd_common.c) --- */
+
+/* Adds the `id` field: list-single of the threats (open ones unless
+ * include_retired) when there are few enough to list, text-single otherwise. */
+int cmd_add_id_field(struct adhoc_step *s, xmpp_stanza_t *x, int include_retired,
+		     const char *value);
+
+/* Reads `id` from the submitted form. On failure writes the problem into
+ * msg and returns -1. */
+int cmd_read_id(struct adhoc_step *s, long long *id, char *msg, size_t msglen);
+
+/* Starts a form in the response: <x type='form'> with FORM_TYPE. */
+xmpp_stanza_t *cmd_form(struct adhoc_step *s, const char *title, const char *instructions);
+
+/* Starts a result form in the response: <x type='result'> with FORM_TYPE. */
+xmpp_stanza_t *cmd_result(struct adhoc_step *s, const char *title);
+
+/* Finishes a step that needs a submitted form but got none: bad-request +
+ * bad-payload (PROTOCOL.md §5). Returns 0. */
+int cmd_need_form(struct adhoc_step *s);
+
+/* Maps an operation's failure onto the response: forbidden -> iq error;
+ * everything else -> an error note (the caller re-shows its form). */
+void cmd_report_failure(struct adhoc_step *s, const struct op_result *r);
+
+#endif

@@ -1,0 +1,57 @@
+/* The register's operations, one function each, shared by the ad-hoc and the
+ * chat layer. Each checks the requester's role, validates with the
+ * template's rules, commits, and only then reports success. */
+#ifndef VIGIL_OPS_H
+#define VIGIL_OPS_H
+
+#include <stddef.h>
+
+#include "storage/threat.h"
+
+struct commands_ctx;
+
+enum op_code {
+	OP_OK = 0,
+	OP_INVALID = -1,    /* a field is wrong: result.field names it */
+	OP_NOTFOUND = -2,   /* no such threat */
+	OP_FORBIDDEN = -3,  /* the requester's role does not allow it */
+	OP_STALE = -4,      /* someone changed the threat first */
+	OP_STORAGE = -5,    /* the database refused (read-only, disk full, ...) */
+	OP_NOMEM = -6,
+};
+
+struct op_result {
+	enum op_code code;
+	const char *field;     /* var of the offending field, or NULL */
+	char message[1024];    /* what to tell the person, error or success */
+	char old_priority[16]; /* assess/edit: priority before the change */
+};
+
+/* Files t (template fields set; status, priority, author are set here).
+ * On success t->id and t->revision are those stored. */
+int op_file(struct commands_ctx *cc, const char *who, struct threat *t, struct op_result *r);
+
+/* Replaces threat t->id's template fields with t's if its revision is still
+ * expected_revision. Authors may edit their own threats; assessors and admins
+ * any; only admins may set status retired. */
+int op_edit(struct commands_ctx *cc, const char *who, struct threat *t,
+	    long long expected_revision, struct op_result *r);
+
+/* Sets likelihood and damage (either may be "" = not assessed); an
+ * "identified" threat becomes "analyzed". out receives the new state. */
+int op_assess(struct commands_ctx *cc, const char *who, long long id, const char *likelihood,
+	      const char *damage, const char *rationale, struct threat *out,
+	      struct op_result *r);
+
+/* Admins only: status becomes retired, reason kept in the revision. */
+int op_retire(struct commands_ctx *cc, const char *who, long long id, const char *reason,
+	      struct threat *out, struct op_result *r);
+
+/* Reads threat id into out (threat_init'ed by the caller). */
+int op_load(struct commands_ctx *cc, long long id, struct threat *out, struct op_result *r);
+
+/* "T-7", "t-7" or "7" -> 7. Returns 0 or -1. */
+int threat_id_parse(const char *text, long long *id);
+void threat_id_format(long long id, char *buf, size_t len);
+
+#endif
