@@ -17,6 +17,7 @@
 #include "storage/store.h"
 
 #define LOOP_TIMEOUT_MS 100
+#define SESSION_SWEEP_MS 60000
 #define SHUTDOWN_GRACE_S 3
 
 volatile sig_atomic_t daemon_signal_stop;
@@ -48,6 +49,22 @@ static void strophe_log(void *userdata, xmpp_log_level_t level, const char *area
 
 static xmpp_log_t strophe_logger = { strophe_log, NULL };
 
+static long long wall_clock(void)
+{
+	return (long long)time(NULL);
+}
+
+/* Ad-hoc sessions left unfinished expire (commands.session_timeout). */
+static int sweep_sessions(xmpp_ctx_t *ctx, void *userdata)
+{
+	struct daemon *d = userdata;
+	int n = adhoc_expire(&d->commands);
+
+	if (n > 0)
+		log_debug("expired %d ad-hoc session%s", n, n == 1 ? "" : "s");
+	return 1;
+}
+
 int daemon_init(struct daemon *d, struct vigil_config *cfg)
 {
 	char err[512];
@@ -69,6 +86,13 @@ int daemon_init(struct daemon *d, struct vigil_config *cfg)
 		d->exit_status = VIGIL_EXIT_FAILURE;
 		return -1;
 	}
+	d->commands.xmpp = d->ctx;
+	d->commands.rand = d->rand;
+	d->commands.store = d->store;
+	d->commands.cfg = cfg;
+	d->commands.service_jid = cfg->component_jid;
+	d->commands.now = wall_clock;
+	xmpp_global_timed_handler_add(d->ctx, sweep_sessions, SESSION_SWEEP_MS, d);
 	return 0;
 fail:
 	log_error("out of memory while starting");

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <strophe.h>
 
+#include "commands/adhoc.h"
 #include "config/config.h"
 
 struct store;
@@ -26,6 +27,7 @@ struct daemon {
 	xmpp_rand_t *rand;
 	struct store *store;
 	struct muc_room *room;
+	struct commands_ctx commands; /* what the commands layer works with */
 
 	int ready;                /* handshake done: stanzas may be sent */
 	int reconnect_attempt;    /* failures since the last successful handshake */

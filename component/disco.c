@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "commands/adhoc.h"
 #include "component/daemon.h"
 #include "component/stanza.h"
 #include "config.h"
@@ -92,6 +93,12 @@ int disco_handle_info(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *query)
 	} else if (strcmp(node, NS_COMMANDS) == 0) {
 		xmpp_stanza_set_attribute(result, "node", node);
 		add_identity(result, "automation", "command-list", "Threat register commands");
+	} else if (adhoc_find(node)) {
+		/* XEP-0050 §4.2: a command node describes itself */
+		xmpp_stanza_set_attribute(result, "node", node);
+		add_identity(result, "automation", "command-node", adhoc_find(node)->name);
+		add_feature(result, NS_COMMANDS);
+		add_feature(result, "jabber:x:data");
 	} else {
 		xmpp_stanza_release(reply);
 		send_error(d, iq, "cancel", "item-not-found");
@@ -127,8 +134,8 @@ int disco_handle_items(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *query
 		return 0;
 	}
 	if (node) {
-		/* the command list: filled in by the ad-hoc layer as commands exist */
 		xmpp_stanza_set_attribute(result, "node", node);
+		adhoc_list_commands(&d->commands, xmpp_stanza_get_from(iq), result);
 	} else {
 		for (i = 0; i < sizeof pubsub_nodes / sizeof pubsub_nodes[0]; i++) {
 			item = stanza_add_child(result, "item", NULL);

@@ -11,7 +11,6 @@ struct daemon;
 #define NS_DISCO_ITEMS "http://jabber.org/protocol/disco#items"
 #define NS_PING "urn:xmpp:ping"
 #define NS_VERSION "jabber:iq:version"
-#define NS_COMMANDS "http://jabber.org/protocol/commands"
 #define NS_VIGIL "urn:vigil:threat:0"
 
 /* Each answers `iq` (type get) and returns 0, or returns -1 when the request

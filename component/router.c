@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "commands/adhoc.h"
 #include "commands/chat.h"
 #include "component/daemon.h"
 #include "component/disco.h"
@@ -14,10 +15,29 @@
 
 typedef int (*iq_handler_fn)(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *payload);
 
+/* XEP-0050: the commands layer builds the answer, we send it. */
+static int handle_command(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *command)
+{
+	const char *type = xmpp_stanza_get_type(iq);
+	xmpp_stanza_t *reply;
+
+	if (strcmp(type, "set") != 0)
+		return -1;
+	reply = adhoc_handle(&d->commands, iq);
+	if (!reply)
+		reply = stanza_error_reply(iq, "wait", "internal-server-error", NULL, NULL, NULL);
+	if (reply) {
+		daemon_send(d, reply);
+		xmpp_stanza_release(reply);
+	}
+	return 0;
+}
+
 static const struct {
 	const char *ns;
 	iq_handler_fn handle;
 } iq_routes[] = {
+	{ NS_COMMANDS, handle_command },
 	{ NS_DISCO_INFO, disco_handle_info },
 	{ NS_DISCO_ITEMS, disco_handle_items },
 	{ NS_PING, disco_handle_ping },
