@@ -1,0 +1,68 @@
+/* vigil's settings: parsed from a `key = value` file (see vigil.conf.example). */
+#ifndef VIGIL_CONFIG_H
+#define VIGIL_CONFIG_H
+
+#include <stddef.h>
+
+/* A list of strings from a comma-separated value ("a@x, b@y"). */
+struct config_list {
+	char **items;   /* owned; each item owned */
+	size_t count;
+};
+
+struct vigil_config {
+	/* [component] — XEP-0114 connection */
+	char *component_jid;        /* component.jid (required) */
+	char *component_secret;     /* component.secret, or $VIGIL_COMPONENT_SECRET */
+	char *component_host;       /* component.host, default 127.0.0.1 */
+	int component_port;         /* component.port, default 5347 */
+	int ping_interval;          /* component.ping_interval seconds, default 60 */
+	int ping_timeout;           /* component.ping_timeout seconds, default 20 */
+	int reconnect_max_delay;    /* component.reconnect_max_delay seconds, default 60 */
+
+	/* [room] — the SIG's MUC room */
+	char *room_jid;             /* room.jid (required), bare room JID */
+	char *room_nick;            /* room.nick, default "vigil" */
+	int room_selfping_interval; /* room.selfping_interval seconds, default 120 */
+
+	/* [storage] */
+	char *storage_path;         /* storage.path, default "vigil.db" (relative to cwd) */
+
+	/* [commands] */
+	int session_timeout;        /* commands.session_timeout seconds, default 600 */
+	int list_page;              /* commands.list_page, default 50, 1..200 */
+
+	/* [access] — bare JIDs / domains */
+	struct config_list allow_domains; /* access.allow_domains, empty = all */
+	struct config_list assessors;     /* access.assessors */
+	struct config_list admins;        /* access.admins */
+
+	/* [pubsub] */
+	char *pubsub_external_service;    /* pubsub.external_service, NULL = off */
+	char *pubsub_access_model;        /* pubsub.access_model, default "open" */
+
+	/* [log] */
+	int log_level;              /* log.level: error|warn|info|debug -> LOG_ERR.. (see log.h) */
+};
+
+/* Sets every field to its default (strings allocated) so a caller may free
+ * the result with config_free() whether or not loading succeeded. */
+void config_defaults(struct vigil_config *cfg);
+
+/* Reads `path` into `cfg` (which config_defaults() prepared). On error returns a
+ * negative value and writes "FILE:LINE: message" (or "FILE: message" for a
+ * missing key / unreadable file) into err. Unknown keys, bad values and missing
+ * required keys are errors. The secret may instead come from the environment
+ * variable VIGIL_COMPONENT_SECRET, which wins over the file. */
+int config_load(struct vigil_config *cfg, const char *path, char *err, size_t errlen);
+
+/* Parses from a buffer; `name` is used in messages. Same rules as config_load. */
+int config_parse(struct vigil_config *cfg, const char *name, const char *text,
+		 char *err, size_t errlen);
+
+/* True when bare JID `jid` appears in `list` (case-insensitive). */
+int config_list_has(const struct config_list *list, const char *jid);
+
+void config_free(struct vigil_config *cfg);
+
+#endif
