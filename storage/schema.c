@@ -1,0 +1,89 @@
+/* The schema and its migrations, by PRAGMA user_version. Each step moves the
+ * database from version i to i + 1 inside one transaction; a database from
+ * an older vigil is brought up to date when opened, and one from a newer
+ * vigil is refused rather than damaged. */
+#include <stdio.h>
+
+#include "storage/store_internal.h"
+
+static const char *const migrations[] = {
+	/* 0 -> 1: the register, its history, ad-hoc sessions, announcements */
+	"CREATE TABLE threats ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT," /* ids are never reused */
+	"  revision INTEGER NOT NULL,"
+	"  name TEXT NOT NULL, abstract TEXT NOT NULL, definition TEXT, attack_tree TEXT,"
+	"  likelihood TEXT, damage TEXT, existing_approaches TEXT, gap TEXT,"
+	"  potential_approaches TEXT, recommended_approach TEXT, status TEXT NOT NULL,"
+	"  priority TEXT NOT NULL, priority_rank INTEGER NOT NULL, author TEXT NOT NULL,"
+	"  created TEXT NOT NULL, updated TEXT NOT NULL);"
+	"CREATE INDEX threats_by_priority ON threats (priority_rank DESC, id);"
+	"CREATE INDEX threats_by_status ON threats (status);"
+	"CREATE TABLE threat_revisions ("
+	"  threat_id INTEGER NOT NULL REFERENCES threats (id),"
+	"  revision INTEGER NOT NULL,"
+	"  at TEXT NOT NULL, who TEXT NOT NULL, changed TEXT NOT NULL, note TEXT,"
+	"  name TEXT NOT NULL, abstract TEXT NOT NULL, definition TEXT, attack_tree TEXT,"
+	"  likelihood TEXT, damage TEXT, existing_approaches TEXT, gap TEXT,"
+	"  potential_approaches TEXT, recommended_approach TEXT, status TEXT NOT NULL,"
+	"  priority TEXT NOT NULL, priority_rank INTEGER NOT NULL, author TEXT NOT NULL,"
+	"  PRIMARY KEY (threat_id, revision));"
+	"CREATE TABLE sessions ("
+	"  id TEXT PRIMARY KEY, jid TEXT NOT NULL, node TEXT NOT NULL,"
+	"  stage INTEGER NOT NULL, state TEXT, expires INTEGER NOT NULL);"
+	"CREATE INDEX sessions_by_expiry ON sessions (expires);"
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT, target TEXT NOT NULL, node TEXT,"
+	"  item_id TEXT, payload TEXT NOT NULL, created TEXT NOT NULL);"
+	"CREATE TABLE subscriptions ("
+	"  node TEXT NOT NULL, jid TEXT NOT NULL, subid TEXT NOT NULL, created TEXT NOT NULL,"
+	"  PRIMARY KEY (node, jid));"
+	"CREATE TABLE pubsub_items ("
+	"  node TEXT NOT NULL, item_id TEXT NOT NULL, payload TEXT NOT NULL,"
+	"  published TEXT NOT NULL, seq INTEGER NOT NULL,"
+	"  PRIMARY KEY (node, item_id));",
+};
+#define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
+
+int store_schema_version(struct store *st)
+{
+	sqlite3_stmt *stmt = store_prepare(st, "PRAGMA user_version");
+	int version = -1;
+
+	if (!stmt)
+		return STORE_ERROR;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		version = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	return version;
+}
+
+int schema_migrate(struct store *st)
+{
+	char sql[64];
+	int version = store_schema_version(st), rc;
+
+	if (version < 0)
+		return version == -1 ? STORE_ERROR : version;
+	if (version > SCHEMA_VERSION) {
+		snprintf(st->errmsg, sizeof st->errmsg,
+			 "%s was written by a newer vigil (schema %d, this one knows %d): "
+			 "refusing to touch it", st->path, version, SCHEMA_VERSION);
+		return STORE_ERROR;
+	}
+	for (; version < SCHEMA_VERSION; version++) {
+		rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_exec(st->db, migrations[version], NULL, NULL, NULL);
+		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", version + 1);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+		if (rc != SQLITE_OK) {
+			int code = store_fail(st, rc, "migrating the schema");
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+			return code;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,213 @@
+/* Opening the database, errors, transactions. */
+#include "storage/store_internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#define BUSY_TIMEOUT_MS 5000
+
+int store_fail(struct store *st, int rc, const char *what)
+{
+	int primary = rc & 0xff;
+
+	snprintf(st->errmsg, sizeof st->errmsg, "%s: %s (%s)", what,
+		 primary == SQLITE_READONLY ? "the database is read-only" :
+		 primary == SQLITE_FULL ? "the disk is full" :
+		 primary == SQLITE_BUSY || primary == SQLITE_LOCKED ? "the database is locked" :
+		 primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB ? "the database is damaged" :
+		 primary == SQLITE_CANTOPEN ? "the database cannot be opened" :
+		 primary == SQLITE_IOERR ? "an I/O error" : "a database error",
+		 st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+	switch (primary) {
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+	case SQLITE_CANTOPEN:
+		return STORE_READONLY;
+	case SQLITE_FULL:
+		return STORE_FULL;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return STORE_BUSY;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return STORE_CORRUPT;
+	case SQLITE_IOERR:
+		/* a write that cannot be made on a read-only file system or a full disk */
+		return (rc == SQLITE_IOERR_WRITE || rc == SQLITE_IOERR_FSYNC) ? STORE_FULL : STORE_ERROR;
+	default:
+		return STORE_ERROR;
+	}
+}
+
+const char *store_errmsg(const struct store *st)
+{
+	return st->errmsg[0] ? st->errmsg : "no error";
+}
+
+sqlite3_stmt *store_prepare(struct store *st, const char *sql)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+
+	if (rc != SQLITE_OK) {
+		store_fail(st, rc, "preparing a statement");
+		return NULL;
+	}
+	return stmt;
+}
+
+int store_bind_text(sqlite3_stmt *stmt, int index, const char *text)
+{
+	if (!text)
+		return sqlite3_bind_null(stmt, index);
+	return sqlite3_bind_text(stmt, index, text, -1, SQLITE_TRANSIENT);
+}
+
+int store_column_text(sqlite3_stmt *stmt, int col, char **out)
+{
+	const unsigned char *text = sqlite3_column_text(stmt, col);
+
+	*out = NULL;
+	if (!text)
+		return 0;
+	*out = strdup((const char *)text);
+	return *out ? 0 : -1;
+}
+
+void store_now(char *buf, size_t len)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int exec(struct store *st, const char *sql, const char *what)
+{
+	int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? 0 : store_fail(st, rc, what);
+}
+
+static int check_integrity(struct store *st)
+{
+	sqlite3_stmt *stmt = store_prepare(st, "PRAGMA quick_check");
+	const unsigned char *result;
+	int rc;
+
+	if (!stmt)
+		return store_fail(st, sqlite3_errcode(st->db), "checking the database");
+	rc = sqlite3_step(stmt);
+	result = rc == SQLITE_ROW ? sqlite3_column_text(stmt, 0) : NULL;
+	if (rc != SQLITE_ROW || !result || strcmp((const char *)result, "ok") != 0) {
+		snprintf(st->errmsg, sizeof st->errmsg, "the database failed its integrity check: %s",
+			 result ? (const char *)result : sqlite3_errmsg(st->db));
+		sqlite3_finalize(stmt);
+		return STORE_CORRUPT;
+	}
+	sqlite3_finalize(stmt);
+	return 0;
+}
+
+int store_open(struct store **out, const char *path, int readonly, char *err, size_t errlen)
+{
+	struct store *st = calloc(1, sizeof *st);
+	struct stat sb;
+	int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	int rc;
+
+	*out = NULL;
+	if (!st || !(st->path = strdup(path))) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		free(st);
+		return STORE_ERROR;
+	}
+	st->readonly = readonly;
+	if (readonly && stat(path, &sb) < 0) {
+		snprintf(st->errmsg, sizeof st->errmsg, "%s", strerror(errno));
+		rc = STORE_NOTFOUND;
+		goto fail;
+	}
+	rc = sqlite3_open_v2(path, &st->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		rc = store_fail(st, rc, "opening");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+	/* a file that is not a database fails here, before anything is written */
+	if ((rc = check_integrity(st)) < 0)
+		goto fail;
+	if ((rc = exec(st, "PRAGMA foreign_keys = ON", "enabling foreign keys")) < 0)
+		goto fail;
+	if (!readonly) {
+		if ((rc = exec(st, "PRAGMA journal_mode = WAL", "enabling WAL")) < 0 ||
+		    (rc = exec(st, "PRAGMA synchronous = NORMAL", "setting synchronous")) < 0 ||
+		    (rc = schema_migrate(st)) < 0)
+			goto fail;
+	} else if (store_schema_version(st) <= 0) {
+		snprintf(st->errmsg, sizeof st->errmsg, "it holds no vigil register");
+		rc = STORE_CORRUPT;
+		goto fail;
+	}
+	*out = st;
+	return 0;
+fail:
+	snprintf(err, errlen, "%s: %s", path, st->errmsg);
+	store_close(st);
+	return rc < 0 ? rc : STORE_ERROR;
+}
+
+void store_close(struct store *st)
+{
+	if (!st)
+		return;
+	if (st->tx_depth)
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	if (st->db)
+		sqlite3_close(st->db);
+	free(st->path);
+	free(st);
+}
+
+int store_begin(struct store *st)
+{
+	if (st->tx_depth++ > 0)
+		return 0;
+	if (exec(st, "BEGIN IMMEDIATE", "starting a transaction") < 0) {
+		st->tx_depth = 0;
+		return store_fail(st, sqlite3_extended_errcode(st->db), "starting a transaction");
+	}
+	return 0;
+}
+
+int store_commit(struct store *st)
+{
+	int rc;
+
+	if (st->tx_depth == 0)
+		return STORE_ERROR;
+	if (--st->tx_depth > 0)
+		return 0;
+	rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		int code = store_fail(st, sqlite3_extended_errcode(st->db), "committing");
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return code;
+	}
+	return 0;
+}
+
+void store_rollback(struct store *st)
+{
+	if (st->tx_depth == 0)
+		return;
+	st->tx_depth = 0;
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
