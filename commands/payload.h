@@ -1,0 +1,24 @@
+/* The urn:vigil:threat:0 payloads published over PubSub (PROTOCOL.md §6). */
+#ifndef VIGIL_PAYLOAD_H
+#define VIGIL_PAYLOAD_H
+
+#include <strophe.h>
+
+#include "storage/threat.h"
+
+#define NS_VIGIL_THREAT "urn:vigil:threat:0"
+
+/* <threat xmlns='urn:vigil:threat:0' id='T-7' revision=... >...</threat> */
+xmpp_stanza_t *payload_threat(xmpp_ctx_t *ctx, const struct threat *t);
+
+/* <priority-change threat='T-7' from='medium' to='high' by='...' at='...'>
+ *   <name>...</name></priority-change> */
+xmpp_stanza_t *payload_priority_change(xmpp_ctx_t *ctx, const struct threat *t,
+				       const char *from, const char *by, const char *at);
+
+/* The room's one-line announcement of a change (PROTOCOL.md §6.1) into buf. */
+enum announce_kind { ANNOUNCE_FILED, ANNOUNCE_PRIORITY, ANNOUNCE_RETIRED, ANNOUNCE_EDITED };
+void payload_room_text(enum announce_kind kind, const struct threat *t, const char *old_priority,
+		       const char *by, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,52 @@
+/* The threat template (XEP-0139 §5 deliverable 2, PROTOCOL.md §3): one table
+ * from which forms, validation, results, chat rendering, storage mapping and
+ * export are all derived. */
+#ifndef VIGIL_TEMPLATE_H
+#define VIGIL_TEMPLATE_H
+
+#include <stddef.h>
+
+#include "storage/threat.h"
+
+#define TEMPLATE_FORM_TYPE "urn:vigil:threat:0"
+#define TEMPLATE_NOT_STORED (-1)
+
+enum template_kind { TEMPLATE_TEXT_SINGLE, TEMPLATE_TEXT_MULTI, TEMPLATE_LIST_SINGLE };
+
+/* Which forms carry a field. */
+#define TEMPLATE_IN_FILE   (1u << 0)  /* the `file` form */
+#define TEMPLATE_IN_EDIT   (1u << 1)  /* the `edit` form */
+#define TEMPLATE_IN_RESULT (1u << 2)  /* `show` results and payloads */
+
+struct template_option {
+	const char *value;
+	const char *label;
+};
+
+struct template_field {
+	const char *var;          /* form var, PROTOCOL.md §3 */
+	int slot;                 /* enum threat_field, or TEMPLATE_NOT_STORED */
+	const char *label;        /* for people */
+	char item;                /* XEP-0139 template item a..j, 0 for none */
+	const char *desc;         /* one-line help with the limits */
+	enum template_kind kind;
+	int required;
+	size_t max_chars;         /* code points; 0 for computed fields */
+	const struct template_option *options; /* list-single; ends with {NULL} */
+	int allow_empty;          /* a list-single may be left empty */
+	unsigned forms;           /* TEMPLATE_IN_* */
+};
+
+extern const struct template_field template_fields[];
+extern const size_t template_field_count;
+
+/* The field with this var, or NULL. */
+const struct template_field *template_find(const char *var);
+
+/* The field stored in this slot. */
+const struct template_field *template_by_slot(enum threat_field slot);
+
+/* The label of an option value, or the value itself. */
+const char *template_option_label(const struct template_field *f, const char *value);
+
+#endif

@@ -1,0 +1,152 @@
+/* Validation: see validate.h. */
+#include "commands/validate.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "commands/attack_tree.h"
+
+size_t utf8_length(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/* Decodes one UTF-8 sequence at s; returns its length or 0 when invalid
+ * (overlong forms, surrogates and values above U+10FFFF are invalid). */
+static size_t utf8_decode(const unsigned char *s, unsigned long *cp)
+{
+	size_t len, i;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, *cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, *cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, *cp = s[0] & 0x07;
+	else
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		*cp = (*cp << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && *cp < 0x800) || (len == 4 && *cp < 0x10000) || *cp > 0x10ffff ||
+	    (*cp >= 0xd800 && *cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+static void group_thousands(size_t n, char *buf, size_t len)
+{
+	if (n >= 1000)
+		snprintf(buf, len, "%zu,%03zu", n / 1000, n % 1000);
+	else
+		snprintf(buf, len, "%zu", n);
+}
+
+int validate_text(const char *var, const char *value, size_t max_chars, char *msg, size_t msglen)
+{
+	const unsigned char *p = (const unsigned char *)(value ? value : "");
+	size_t chars = 0, step;
+	unsigned long cp;
+	char got[32], limit[32];
+
+	while (*p) {
+		step = utf8_decode(p, &cp);
+		if (!step) {
+			snprintf(msg, msglen, "%s: invalid UTF-8 at byte %zu", var,
+				 (size_t)(p - (const unsigned char *)value) + 1);
+			return -1;
+		}
+		chars++;
+		if ((cp < 0x20 && cp != '\n' && cp != '\t') || cp == 0x7f ||
+		    (cp >= 0x80 && cp < 0xa0)) {
+			snprintf(msg, msglen, "%s: control character U+%04lX at character %zu "
+				 "(only line breaks and tabs are allowed)", var, cp, chars);
+			return -1;
+		}
+		p += step;
+	}
+	if (max_chars && chars > max_chars) {
+		group_thousands(chars, got, sizeof got);
+		group_thousands(max_chars, limit, sizeof limit);
+		snprintf(msg, msglen, "%s: %s characters, the limit is %s", var, got, limit);
+		return -1;
+	}
+	return 0;
+}
+
+static int blank(const char *s)
+{
+	for (; s && *s; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\n')
+			return 0;
+	return 1;
+}
+
+int validate_field(const struct template_field *f, const char *value, char *msg, size_t msglen)
+{
+	const struct template_option *o;
+	char options[128] = "";
+
+	if (blank(value)) {
+		if (f->required) {
+			snprintf(msg, msglen, "%s: required — %s", f->var, f->desc);
+			return -1;
+		}
+		return 0;
+	}
+	if (f->kind == TEMPLATE_LIST_SINGLE) {
+		for (o = f->options; o && o->value; o++) {
+			if (strcmp(o->value, value) == 0)
+				return 0;
+			snprintf(options + strlen(options), sizeof options - strlen(options), "%s%s",
+				 o == f->options ? "" : ", ", o->value);
+		}
+		snprintf(msg, msglen, "%s: \"%.60s\" is not one of %s", f->var, value, options);
+		return -1;
+	}
+	if (validate_text(f->var, value, f->max_chars, msg, msglen) < 0)
+		return -1;
+	if (f->kind == TEMPLATE_TEXT_SINGLE && strchr(value, '\n')) {
+		snprintf(msg, msglen, "%s: must be a single line", f->var);
+		return -1;
+	}
+	if (f->slot == THREAT_ATTACK_TREE) {
+		struct attack_tree tree;
+		char why[256];
+		if (attack_tree_parse(value, &tree, why, sizeof why) < 0) {
+			snprintf(msg, msglen, "%s: %s", f->var, why);
+			return -1;
+		}
+		attack_tree_free(&tree);
+	}
+	return 0;
+}
+
+int validate_threat(const struct threat *t, const struct template_field **bad, char *msg,
+		    size_t msglen)
+{
+	size_t i;
+
+	*bad = NULL;
+	for (i = 0; i < template_field_count; i++) {
+		const struct template_field *f = &template_fields[i];
+		if (f->slot == TEMPLATE_NOT_STORED)
+			continue;
+		if (validate_field(f, t->field[f->slot], msg, msglen) < 0) {
+			*bad = f;
+			return -1;
+		}
+	}
+	return 0;
+}

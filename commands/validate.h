@@ -1,0 +1,26 @@
+/* The template's rules (PROTOCOL.md §3): required fields, lengths in code
+ * points, allowed options, UTF-8 without control characters, and a
+ * well-formed attack tree. Messages name the field and the problem. */
+#ifndef VIGIL_VALIDATE_H
+#define VIGIL_VALIDATE_H
+
+#include <stddef.h>
+
+#include "commands/template.h"
+#include "storage/threat.h"
+
+/* Checks UTF-8, control characters (only \n and \t allowed) and length.
+ * Returns 0, or -1 with "var: problem" in msg. */
+int validate_text(const char *var, const char *value, size_t max_chars, char *msg, size_t msglen);
+
+/* One template field's value (NULL or "" = empty). */
+int validate_field(const struct template_field *f, const char *value, char *msg, size_t msglen);
+
+/* Every stored field of t; on failure *bad names the field. */
+int validate_threat(const struct threat *t, const struct template_field **bad, char *msg,
+		    size_t msglen);
+
+/* Number of code points in valid UTF-8. */
+size_t utf8_length(const char *s);
+
+#endif
