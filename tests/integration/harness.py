@@ -1,0 +1,401 @@
+"""Integration harness: a private Prosody on loopback, the real vigil daemon,
+and slixmpp clients, with TAP output.
+
+Every server a test starts listens on 127.0.0.1 on free ports and is stopped
+by PID by the test that started it. Every wait is bounded in time.
+"""
+import asyncio
+import atexit
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+import slixmpp
+from slixmpp.exceptions import IqError, IqTimeout
+from slixmpp.xmlstream import ET
+
+SRCDIR = os.environ.get('VIGIL_SRCDIR') or os.path.abspath(
+    os.path.join(os.path.dirname(__file__), '..', '..'))
+VIGIL_BIN = os.environ.get('VIGIL_BIN') or os.path.join(SRCDIR, 'vigil')
+PROSODY = os.environ.get('PROSODY') or shutil.which('prosody') or '/usr/bin/prosody'
+PROSODYCTL = os.path.join(os.path.dirname(PROSODY), 'prosodyctl')
+
+NS_COMMANDS = 'http://jabber.org/protocol/commands'
+NS_DATA = 'jabber:x:data'
+COMPONENT = 'threats.localhost'
+ROOM = 'sig@conference.localhost'
+USERS = ('alice', 'bob', 'carol', 'dave')
+
+_started = []  # everything to stop at exit, even after a failure
+
+
+def _stop_all():
+    for proc in reversed(_started):
+        proc.stop()
+
+
+atexit.register(_stop_all)
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port, timeout=15):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(('127.0.0.1', port), timeout=0.5):
+                return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
+def tail(path, lines=40):
+    try:
+        with open(path, errors='replace') as f:
+            return f.readlines()[-lines:]
+    except OSError:
+        return []
+
+
+class Process:
+    """A child process stopped by PID: SIGTERM, then SIGKILL after a grace."""
+    proc = None
+
+    def _spawn(self, argv, log_path, env=None):
+        self.log = open(log_path, 'ab')
+        self.proc = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL, env=env)
+        if self not in _started:
+            _started.append(self)
+
+    def running(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def stop(self, grace=10):
+        if not self.proc:
+            return None
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(grace)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        code = self.proc.returncode
+        self.log.close()
+        self.proc = None
+        return code
+
+    def kill(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(5)
+        return self.stop()
+
+    def signal(self, sig):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+
+
+class Prosody(Process):
+    def __init__(self, secret='secret'):
+        self.dir = tempfile.mkdtemp(prefix='vigil-prosody-')
+        self.c2s_port = free_port()
+        self.component_port = free_port()
+        self.secret = secret
+        self.config = os.path.join(self.dir, 'prosody.cfg.lua')
+        self.log_path = os.path.join(self.dir, 'prosody.log')
+        os.makedirs(os.path.join(self.dir, 'data'))
+        os.makedirs(os.path.join(self.dir, 'certs'))
+        with open(os.path.join(SRCDIR, 'tests', 'integration', 'prosody.cfg.lua.in')) as f:
+            text = f.read()
+        for key, value in (('DIR', self.dir), ('C2S_PORT', self.c2s_port),
+                           ('COMPONENT_PORT', self.component_port), ('SECRET', secret)):
+            text = text.replace('@%s@' % key, str(value))
+        with open(self.config, 'w') as f:
+            f.write(text)
+        for user in USERS:
+            subprocess.run([PROSODYCTL, '--config', self.config, 'register', user,
+                            'localhost', user], check=True, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, timeout=30)
+
+    def start(self):
+        self._spawn([PROSODY, '-F', '--config', self.config],
+                    os.path.join(self.dir, 'prosody.stdout'))
+        if not (wait_port(self.c2s_port) and wait_port(self.component_port)):
+            raise RuntimeError('prosody did not start:\n' + ''.join(tail(self.log_path)))
+        return self
+
+    def restart(self):
+        self.stop()
+        return self.start()
+
+    def cleanup(self):
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Vigil(Process):
+    def __init__(self, prosody, **overrides):
+        self.prosody = prosody
+        self.dir = tempfile.mkdtemp(prefix='vigil-')
+        self.db = os.path.join(self.dir, 'vigil.db')
+        self.config = os.path.join(self.dir, 'vigil.conf')
+        self.log_path = os.path.join(self.dir, 'vigil.log')
+        self.settings = {
+            'component.jid': COMPONENT,
+            'component.secret': prosody.secret,
+            'component.host': '127.0.0.1',
+            'component.port': prosody.component_port,
+            'component.reconnect_max_delay': 2,
+            'component.ping_interval': 5,
+            'component.ping_timeout': 3,
+            'room.jid': ROOM,
+            'room.nick': 'vigil',
+            'room.selfping_interval': 5,
+            'storage.path': self.db,
+            'access.admins': 'alice@localhost',
+            'access.assessors': 'bob@localhost',
+        }
+        self.settings.update({k.replace('__', '.'): v for k, v in overrides.items()})
+        self.write_config()
+
+    def write_config(self):
+        with open(self.config, 'w') as f:
+            for key, value in self.settings.items():
+                if value is not None:
+                    f.write('%s = %s\n' % (key, value))
+
+    def start(self, env=None):
+        self._spawn([VIGIL_BIN, '-v', '-c', self.config], self.log_path, env=env)
+        return self
+
+    def log_text(self):
+        try:
+            with open(self.log_path, errors='replace') as f:
+                return f.read()
+        except OSError:
+            return ''
+
+    def wait_log(self, pattern, timeout=15, after=0):
+        """Waits for a regex in the log (from offset `after`); returns the match."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            m = re.search(pattern, self.log_text()[after:])
+            if m:
+                return m
+            if not self.running():
+                break
+            time.sleep(0.1)
+        raise AssertionError('vigil log never matched %r' % pattern)
+
+    def wait_exit(self, timeout=15):
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def cleanup(self):
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+# --- clients --------------------------------------------------------------
+
+class Client(slixmpp.ClientXMPP):
+    def __init__(self, user, resource='test'):
+        super().__init__('%s@localhost/%s' % (user, resource), user)
+        for plugin in ('xep_0030', 'xep_0004', 'xep_0045', 'xep_0050', 'xep_0060',
+                       'xep_0092', 'xep_0199'):
+            self.register_plugin(plugin)
+        self['feature_mechanisms'].unencrypted_plain = True
+        self.messages = []
+        self.presences = []
+        self.add_event_handler('message', self.messages.append)
+        self.add_event_handler('groupchat_message', lambda m: None)
+        self.add_event_handler('presence', self.presences.append)
+
+    async def start(self, prosody, timeout=15):
+        self.connect(('127.0.0.1', prosody.c2s_port), use_ssl=False, disable_starttls=True)
+        await asyncio.wait_for(self.wait_until('session_start'), timeout)
+        self.send_presence()
+        return self
+
+    async def stop(self):
+        self.disconnect()
+        try:
+            await asyncio.wait_for(self.wait_until('disconnected'), 5)
+        except asyncio.TimeoutError:
+            pass
+
+    async def iq(self, payload, ito=COMPONENT, itype='get', timeout=10):
+        """Sends an iq carrying `payload` (an ET element); returns the reply
+        stanza, error replies included."""
+        iq = self.make_iq(ito=ito, itype=itype)
+        iq.append(payload)
+        try:
+            return await iq.send(timeout=timeout)
+        except IqError as e:
+            return e.iq
+
+    async def command(self, node, action='execute', sessionid=None, fields=None,
+                      form_type='submit', timeout=10):
+        """One XEP-0050 request; fields is a dict var -> str or list."""
+        cmd = ET.Element('{%s}command' % NS_COMMANDS, node=node)
+        if action:
+            cmd.set('action', action)
+        if sessionid:
+            cmd.set('sessionid', sessionid)
+        if fields is not None:
+            x = ET.SubElement(cmd, '{%s}x' % NS_DATA, type=form_type)
+            for var, value in fields.items():
+                field = ET.SubElement(x, '{%s}field' % NS_DATA, var=var)
+                values = value if isinstance(value, list) else str(value).split('\n')
+                for v in values:
+                    ET.SubElement(field, '{%s}value' % NS_DATA).text = v
+        return await self.iq(cmd, itype='set', timeout=timeout)
+
+    async def join(self, room=ROOM, nick=None, timeout=10):
+        nick = nick or self.boundjid.user
+        await asyncio.wait_for(self['xep_0045'].join_muc_wait(room, nick, maxchars=0), timeout)
+        return nick
+
+    async def wait_for(self, predicate, timeout=15, what='a stanza'):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for stanza in list(self.messages) + list(self.presences):
+                if predicate(stanza):
+                    return stanza
+            await asyncio.sleep(0.05)
+        raise AssertionError('timed out waiting for %s' % what)
+
+    def occupants(self, room=ROOM):
+        return set(self['xep_0045'].get_roster(room) or [])
+
+    async def wait_occupant(self, nick, present=True, room=ROOM, timeout=15):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if (nick in self.occupants(room)) == present:
+                return True
+            await asyncio.sleep(0.1)
+        raise AssertionError('%s %s the room after %ss (occupants: %s)' % (
+            nick, 'never joined' if present else 'never left', timeout,
+            sorted(self.occupants(room))))
+
+
+async def connect(prosody, user, resource='test'):
+    return await Client(user, resource).start(prosody)
+
+
+# --- reading replies ------------------------------------------------------
+
+def command_of(iq):
+    return iq.xml.find('{%s}command' % NS_COMMANDS)
+
+
+def error_of(iq):
+    """(condition, app condition) of an error reply, or None."""
+    if iq['type'] != 'error':
+        return None
+    err = iq.xml.find('{jabber:client}error')
+    cond = app = None
+    for child in err if err is not None else []:
+        ns, _, name = child.tag[1:].partition('}')
+        if ns == 'urn:ietf:params:xml:ns:xmpp-stanzas' and name != 'text':
+            cond = name
+        elif ns != 'urn:ietf:params:xml:ns:xmpp-stanzas':
+            app = name
+    return cond, app
+
+
+def form_values(element):
+    """{var: text} for the first data form under element (values joined by newlines)."""
+    x = element.find('{%s}x' % NS_DATA)
+    if x is None:
+        return {}
+    return {f.get('var'): '\n'.join(v.text or '' for v in f.findall('{%s}value' % NS_DATA))
+            for f in x.findall('{%s}field' % NS_DATA)}
+
+
+def form_items(element):
+    """Rows of a multi-item result form: a list of {var: text}."""
+    x = element.find('{%s}x' % NS_DATA)
+    rows = []
+    for item in x.findall('{%s}item' % NS_DATA) if x is not None else []:
+        rows.append({f.get('var'): '\n'.join(v.text or '' for v in f.findall('{%s}value' % NS_DATA))
+                     for f in item.findall('{%s}field' % NS_DATA)})
+    return rows
+
+
+def notes(element):
+    return [(n.get('type'), n.text or '') for n in element.findall('{%s}note' % NS_COMMANDS)]
+
+
+# --- TAP runner -----------------------------------------------------------
+
+class Env:
+    """What a test works with: Prosody, vigil, and helpers to make clients."""
+
+    def __init__(self, vigil_overrides=None, start_vigil=True):
+        self.prosody = Prosody().start()
+        self.vigil = Vigil(self.prosody, **(vigil_overrides or {}))
+        if start_vigil:
+            self.start_vigil()
+
+    def start_vigil(self, timeout=15):
+        offset = len(self.vigil.log_text())
+        self.vigil.start()
+        self.vigil.wait_log(r'joined \S+ as ', timeout, after=offset)
+
+    def logs(self):
+        out = ['--- vigil log (last lines) ---'] + tail(self.vigil.log_path)
+        out += ['--- prosody log (last lines) ---'] + tail(self.prosody.log_path, 20)
+        return out
+
+    def cleanup(self):
+        self.vigil.cleanup()
+        self.prosody.cleanup()
+
+
+def run(tests, env_factory=Env):
+    """Runs each async test(env) in order against one Env; prints TAP."""
+    env = None
+    failed = 0
+    try:
+        env = env_factory()
+    except Exception:
+        print('not ok 1 - set-up')
+        for line in traceback.format_exc().splitlines():
+            print('# ' + line)
+        print('1..1')
+        sys.exit(1)
+    try:
+        for number, test in enumerate(tests, 1):
+            name = (test.__doc__ or test.__name__).strip().splitlines()[0]
+            try:
+                asyncio.run(asyncio.wait_for(test(env), 120))
+                print('ok %d - %s' % (number, name))
+            except Exception:
+                failed += 1
+                print('not ok %d - %s' % (number, name))
+                for line in traceback.format_exc().splitlines():
+                    print('# ' + line)
+                for line in env.logs():
+                    print('# ' + line.rstrip('\n'))
+            sys.stdout.flush()
+        print('1..%d' % len(tests))
+    finally:
+        env.cleanup()
+    sys.exit(1 if failed else 0)
