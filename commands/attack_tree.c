@@ -107,7 +107,7 @@ static int parse_line(char *line, struct attack_node *node, char *err, size_t er
 	} else {
 		node->kind = ATTACK_LEAF; /* becomes OR if children follow */
 	}
-	if (!*text) {
+	if (!*text || strcmp(text, "AND") == 0 || strcmp(text, "OR") == 0) {
 		snprintf(err, errlen, "line %d: the step has no description", node->line);
 		return -1;
 	}

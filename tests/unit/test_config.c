@@ -1,0 +1,147 @@
+/* Configuration parsing (config/config.c). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/config.h"
+#include "tests/unit/tap.h"
+
+#define REQUIRED "component.jid = threats.localhost\ncomponent.secret = s\nroom.jid = sig@conference.localhost\n"
+
+/* Parses text; returns rc and leaves the message in err. */
+static int parse(struct vigil_config *cfg, const char *text, char *err, size_t errlen)
+{
+	config_defaults(cfg);
+	err[0] = '\0';
+	return config_parse(cfg, "t.conf", text, err, errlen);
+}
+
+static void test_defaults(void)
+{
+	struct vigil_config cfg;
+	char err[512];
+
+	is_int(parse(&cfg, REQUIRED, err, sizeof err), 0, "the three required keys are enough");
+	is_str(cfg.component_host, "127.0.0.1", "component.host defaults to 127.0.0.1");
+	is_int(cfg.component_port, 5347, "component.port defaults to 5347");
+	is_str(cfg.room_nick, "vigil", "room.nick defaults to vigil");
+	is_str(cfg.storage_path, "vigil.db", "storage.path defaults to vigil.db");
+	is_int(cfg.list_page, 50, "commands.list_page defaults to 50");
+	is_int(cfg.session_timeout, 600, "commands.session_timeout defaults to 600");
+	is_int(cfg.log_level, 2, "log.level defaults to info");
+	is_str(cfg.pubsub_access_model, "open", "pubsub.access_model defaults to open");
+	ok(cfg.pubsub_external_service == NULL, "no external pubsub by default");
+	is_int(cfg.admins.count, 0, "no admins by default");
+	config_free(&cfg);
+}
+
+static void test_styles(void)
+{
+	struct vigil_config cfg;
+	char err[512];
+
+	is_int(parse(&cfg,
+		     "# comment\n\n[component]\njid = threats.example.org  # trailing comment\n"
+		     "secret = \"with # hash \"\nport=5348\n[room]\njid = sig@muc.example.org\n"
+		     "nick = \" bot\"\naccess.admins = Alice@Example.org, bob@example.org\n"
+		     "[log]\nlevel = debug\n", err, sizeof err), 0, "sections, quotes and comments parse");
+	is_str(cfg.component_jid, "threats.example.org", "[component] jid");
+	is_str(cfg.component_secret, "with # hash ", "a quoted value keeps # and blanks");
+	is_int(cfg.component_port, 5348, "port read");
+	is_str(cfg.room_nick, " bot", "a quoted nick keeps its leading blank");
+	is_int(cfg.admins.count, 2, "a dotted key works after a section header");
+	ok(config_list_has(&cfg.admins, "alice@example.org"), "list lookups ignore case");
+	ok(!config_list_has(&cfg.admins, "carol@example.org"), "and find only members");
+	is_int(cfg.log_level, 3, "log.level debug");
+	config_free(&cfg);
+}
+
+static void expect_error(const char *text, const char *want, const char *what)
+{
+	struct vigil_config cfg;
+	char err[512];
+	int rc = parse(&cfg, text, err, sizeof err);
+
+	ok(rc < 0 && strstr(err, want) != NULL, "%s", what);
+	if (rc >= 0 || !strstr(err, want))
+		diag("got \"%s\", want it to contain \"%s\"", err, want);
+	config_free(&cfg);
+}
+
+static void test_errors(void)
+{
+	expect_error(REQUIRED "component.port = abc\n", "t.conf:4: component.port: expected an integer 1-65535",
+		     "a bad port names file, line and what was expected");
+	expect_error(REQUIRED "component.port = 70000\n", "t.conf:4:", "a port out of range is refused");
+	expect_error(REQUIRED "room.colour = blue\n", "t.conf:4: unknown key \"room.colour\"",
+		     "an unknown key is refused with its line");
+	expect_error(REQUIRED "room.nick = a\nroom.nick = b\n", "t.conf:5: room.nick is set twice",
+		     "a key set twice is refused");
+	expect_error("component.secret = s\nroom.jid = sig@conference.localhost\n",
+		     "missing required key component.jid", "a missing component.jid is named");
+	expect_error("component.jid = t.localhost\ncomponent.secret = s\n",
+		     "missing required key room.jid", "a missing room.jid is named");
+	expect_error(REQUIRED "room.jid = sig@conference.localhost\n", "set twice",
+		     "room.jid twice");
+	expect_error("component.jid = t.localhost\ncomponent.secret = s\nroom.jid = conference.localhost\n",
+		     "t.conf:3: room.jid: expected the room's bare JID", "a room JID needs a node");
+	expect_error("component.jid = user@t.localhost\n", "t.conf:1: component.jid",
+		     "a component JID is a bare domain");
+	expect_error(REQUIRED "log.level = loud\n", "expected error, warn, info or debug",
+		     "an enum lists its choices");
+	expect_error(REQUIRED "access.admins = alice@localhost, not a jid\n", "t.conf:4: access.admins",
+		     "a bad JID in a list is refused");
+	expect_error(REQUIRED "just words\n", "t.conf:4: expected \"key = value\"", "a line without =");
+	expect_error(REQUIRED "[room\n", "t.conf:4: malformed section header", "a broken section header");
+	expect_error(REQUIRED "room.nick = \"open\n", "unterminated", "an unterminated quote");
+	expect_error(REQUIRED "commands.list_page = 0\n", "an integer 1-200", "list_page has limits");
+}
+
+static void test_secret_from_environment(void)
+{
+	struct vigil_config cfg;
+	char err[512];
+
+	setenv("VIGIL_COMPONENT_SECRET", "from-env", 1);
+	is_int(parse(&cfg, "component.jid = t.localhost\nroom.jid = sig@conference.localhost\n",
+		     err, sizeof err), 0, "the secret may come from VIGIL_COMPONENT_SECRET alone");
+	is_str(cfg.component_secret, "from-env", "and is used");
+	config_free(&cfg);
+	is_int(parse(&cfg, REQUIRED, err, sizeof err), 0, "a file secret and the environment");
+	is_str(cfg.component_secret, "from-env", "the environment wins over the file");
+	config_free(&cfg);
+	unsetenv("VIGIL_COMPONENT_SECRET");
+	expect_error("component.jid = t.localhost\nroom.jid = sig@conference.localhost\n",
+		     "VIGIL_COMPONENT_SECRET", "without either, the message mentions the variable");
+}
+
+static void test_example_and_files(void)
+{
+	struct vigil_config cfg;
+	const char *srcdir = getenv("VIGIL_SRCDIR");
+	char path[1024], err[512];
+
+	config_defaults(&cfg);
+	is_int(config_load(&cfg, "/nonexistent/vigil.conf", err, sizeof err), -1, "a missing file fails");
+	ok(strstr(err, "/nonexistent/vigil.conf: cannot open") != NULL, "and says which file");
+	config_free(&cfg);
+	snprintf(path, sizeof path, "%s/config/vigil.conf.example", srcdir ? srcdir : ".");
+	config_defaults(&cfg);
+	err[0] = '\0';
+	is_int(config_load(&cfg, path, err, sizeof err), 0, "the annotated example config is valid");
+	if (err[0])
+		diag("%s", err);
+	is_str(cfg.component_jid, "threats.localhost", "and uses the PROTOCOL.md defaults");
+	config_free(&cfg);
+}
+
+int main(void)
+{
+	unsetenv("VIGIL_COMPONENT_SECRET");
+	test_defaults();
+	test_styles();
+	test_errors();
+	test_secret_from_environment();
+	test_example_and_files();
+	return done_testing();
+}

@@ -1,0 +1,165 @@
+/* The template table, its validation rules, and the XEP catalogue. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands/template.h"
+#include "commands/validate.h"
+#include "commands/xep_catalogue.h"
+#include "tests/unit/tap.h"
+
+static void test_table(void)
+{
+	int seen[THREAT_FIELD_COUNT] = { 0 };
+	size_t i, j, dup = 0, stored = 0;
+
+	for (i = 0; i < template_field_count; i++) {
+		const struct template_field *f = &template_fields[i];
+		if (f->slot != TEMPLATE_NOT_STORED) {
+			seen[f->slot]++;
+			stored++;
+		}
+		for (j = i + 1; j < template_field_count; j++)
+			dup += strcmp(f->var, template_fields[j].var) == 0;
+	}
+	is_int(stored, THREAT_FIELD_COUNT, "every stored field appears in the table");
+	for (i = 0; i < THREAT_FIELD_COUNT; i++)
+		if (seen[i] != 1)
+			break;
+	is_int(i, THREAT_FIELD_COUNT, "each slot exactly once");
+	is_int(dup, 0, "vars are unique");
+	ok(template_find("attack-tree") && template_find("attack-tree")->slot == THREAT_ATTACK_TREE,
+	   "lookup by var");
+	ok(template_by_slot(THREAT_GAP) && strcmp(template_by_slot(THREAT_GAP)->var, "gap") == 0,
+	   "lookup by slot");
+	is_int(template_find("name")->max_chars, 200, "name: 200 characters");
+	is_int(template_find("abstract")->max_chars, 2000, "abstract: 2,000");
+	is_int(template_find("definition")->max_chars, 16000, "definition: 16,000");
+	is_int(template_find("recommended-approach")->max_chars, 8000, "approaches: 8,000");
+	ok(template_find("name")->required && template_find("abstract")->required &&
+	   !template_find("definition")->required, "name and abstract are required, the rest not");
+	ok(!(template_find("status")->forms & TEMPLATE_IN_FILE) &&
+	   !(template_find("priority")->forms & (TEMPLATE_IN_FILE | TEMPLATE_IN_EDIT)),
+	   "status and priority are never on the file form; priority never submitted");
+	for (i = 0, j = 0; i < template_field_count; i++)
+		j += template_fields[i].item != 0;
+	is_int(j, 11, "items a) to j) of XEP-0139 are all there (c twice: definition and tree)");
+}
+
+static void expect_field(const char *var, const char *value, const char *want, const char *what)
+{
+	char msg[512] = "";
+	int rc = validate_field(template_find(var), value, msg, sizeof msg);
+
+	if (!want) {
+		ok(rc == 0, "%s", what);
+		if (rc)
+			diag("refused: %s", msg);
+		return;
+	}
+	ok(rc < 0 && strstr(msg, want) != NULL, "%s", what);
+	if (rc == 0 || !strstr(msg, want))
+		diag("got \"%s\", want \"%s\"", msg, want);
+}
+
+static char *repeat(const char *unit, size_t n)
+{
+	size_t len = strlen(unit);
+	char *s = malloc(len * n + 1);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		memcpy(s + i * len, unit, len);
+	s[len * n] = '\0';
+	return s;
+}
+
+static void test_validation(void)
+{
+	char *s;
+
+	expect_field("name", "", "name: required", "an empty name is refused");
+	expect_field("name", "  \n\t", "name: required", "a blank name counts as empty");
+	expect_field("definition", "", NULL, "an empty definition is fine");
+	s = repeat("a", 200);
+	expect_field("name", s, NULL, "200 characters are accepted");
+	free(s);
+	s = repeat("a", 201);
+	expect_field("name", s, "name: 201 characters, the limit is 200", "201 are refused");
+	free(s);
+	s = repeat("\xf0\x9f\x94\x92", 200);
+	expect_field("name", s, NULL, "200 emoji are 200 characters, not 800 bytes");
+	free(s);
+	s = repeat("b", 2104);
+	expect_field("abstract", s, "abstract: 2,104 characters, the limit is 2,000", "thousands are grouped");
+	free(s);
+	expect_field("name", "two\nlines", "single line", "a text-single field has one line");
+	expect_field("likelihood", "severe", "\"severe\" is not one of high, medium, low", "options are listed");
+	expect_field("likelihood", "", NULL, "likelihood may stay empty");
+	expect_field("status", "retired", NULL, "a known status");
+	expect_field("gap", "bell \a here", "gap: control character U+0007 at character 6", "control characters");
+	expect_field("gap", "tab\there\nand newline", NULL, "tabs and newlines are allowed");
+	expect_field("gap", "carriage\rreturn", "U+000D", "a lone carriage return is refused");
+	expect_field("definition", "bad \xc3\x28 byte", "invalid UTF-8 at byte 5", "invalid UTF-8 names its byte");
+	expect_field("definition", "\xc0\xaf", "invalid UTF-8", "overlong encodings are invalid");
+	expect_field("definition", "\xed\xa0\x80", "invalid UTF-8", "surrogates are invalid");
+	expect_field("definition", "\xf4\x90\x80\x80", "invalid UTF-8", "beyond U+10FFFF is invalid");
+	expect_field("definition", "<&]]>'\"; DROP TABLE threats; --", NULL, "markup and SQL are just text");
+	expect_field("attack-tree", "Goal\n\tx\n", "attack-tree: line 2: indent with spaces",
+		     "a malformed attack tree names its line");
+	is_int(utf8_length("a\xc3\xa9\xf0\x9f\x94\x92"), 3, "utf8_length counts code points");
+}
+
+static void test_threat(void)
+{
+	struct threat t;
+	const struct template_field *bad;
+	char msg[256];
+
+	threat_init(&t);
+	threat_set(&t, THREAT_NAME, "N");
+	threat_set(&t, THREAT_ABSTRACT, "A");
+	threat_set(&t, THREAT_STATUS, "identified");
+	is_int(validate_threat(&t, &bad, msg, sizeof msg), 0, "a minimal threat is valid");
+	threat_set(&t, THREAT_DAMAGE, "huge");
+	ok(validate_threat(&t, &bad, msg, sizeof msg) < 0 && bad && strcmp(bad->var, "damage") == 0,
+	   "the bad field is named: %s", msg);
+	threat_clear(&t);
+}
+
+struct refs {
+	int numbers[8];
+	int count;
+};
+
+static void collect(int number, void *userdata)
+{
+	struct refs *r = userdata;
+	if (r->count < 8)
+		r->numbers[r->count++] = number;
+}
+
+static void test_xeps(void)
+{
+	struct refs r = { { 0 }, 0 };
+	char buf[512] = "";
+
+	ok(xep_lookup(45) && strcmp(xep_lookup(45)->title, "Multi-User Chat") == 0, "XEP-0045 is Multi-User Chat");
+	ok(xep_lookup(139) && strstr(xep_lookup(139)->title, "Security") != NULL, "XEP-0139 is the Security SIG");
+	ok(xep_lookup(9999) == NULL, "XEP-9999 is unknown");
+	is_int(xep_refs_scan("see XEP-0045, xep-0220 and XEP-45 again; NOTXEP-0001 XEP-00451 XEP-", collect, &r),
+	       2, "references: any case, deduplicated, not inside words or longer numbers");
+	ok(r.numbers[0] == 45 && r.numbers[1] == 220, "in order of appearance");
+	xep_refs_describe("XEP-0045 and XEP-9999", buf, sizeof buf);
+	is_str(buf, "XEP-0045 (Multi-User Chat, Draft); XEP-9999 (unknown XEP)",
+	       "described with titles and non-final status, unknown flagged");
+}
+
+int main(void)
+{
+	test_table();
+	test_validation();
+	test_threat();
+	test_xeps();
+	return done_testing();
+}
