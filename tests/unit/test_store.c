@@ -1,0 +1,240 @@
+/* Storage (storage/): schema, revisions, staleness, lists, sessions, errors. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "storage/store.h"
+#include "tests/unit/tap.h"
+
+static char dir[] = "/tmp/vigil-test-store-XXXXXX";
+
+static void path_of(char *buf, size_t len, const char *name)
+{
+	snprintf(buf, len, "%s/%s", dir, name);
+}
+
+static void make_threat(struct threat *t, const char *name, const char *likelihood, const char *damage,
+			int rank, const char *status)
+{
+	threat_init(t);
+	threat_set(t, THREAT_NAME, name);
+	threat_set(t, THREAT_ABSTRACT, "abstract of the threat");
+	threat_set(t, THREAT_LIKELIHOOD, likelihood);
+	threat_set(t, THREAT_DAMAGE, damage);
+	threat_set(t, THREAT_STATUS, status);
+	t->priority = strdup(rank == 5 ? "critical" : rank == 4 ? "high" : rank == 3 ? "medium" :
+			     rank == 2 ? "low" : rank == 1 ? "note" : "unassessed");
+	t->priority_rank = rank;
+	t->author = strdup("alice@localhost");
+}
+
+static void test_round_trip(struct store *st)
+{
+	static const char *const nasty = "<&]]>'\" \xf0\x9f\x94\x92 '; DROP TABLE threats; -- %_\\";
+	struct threat t, got;
+	int changed;
+
+	make_threat(&t, nasty, "high", "medium", 4, "identified");
+	threat_set(&t, THREAT_ATTACK_TREE, "Goal\n  Step [cost=1]\n");
+	is_int(store_threat_insert(st, &t, "alice@localhost", NULL), 0, "insert");
+	is_int(t.id, 1, "the first threat is T-1");
+	is_int(t.revision, 1, "at revision 1");
+	ok(t.created && strlen(t.created) == 20 && t.created[19] == 'Z', "created is XEP-0082 UTC: %s",
+	   t.created ? t.created : "(null)");
+	threat_init(&got);
+	is_int(store_threat_get(st, 1, &got), 0, "get");
+	is_str(threat_get(&got, THREAT_NAME), nasty, "markup, emoji and SQL come back byte for byte");
+	is_str(threat_get(&got, THREAT_ATTACK_TREE), "Goal\n  Step [cost=1]\n", "newlines and indentation kept");
+	is_str(got.priority, "high", "priority stored");
+	is_str(got.author, "alice@localhost", "author stored");
+	threat_clear(&got);
+
+	threat_set(&t, THREAT_GAP, "a new gap");
+	threat_set(&t, THREAT_LIKELIHOOD, "low");
+	is_int(store_threat_update(st, &t, 1, "bob@localhost", "because", &changed), 0, "update");
+	ok(changed && t.revision == 2, "a change makes revision 2");
+	is_int(store_threat_update(st, &t, 1, "carol@localhost", NULL, &changed), STORE_STALE,
+	       "an update based on revision 1 is stale now");
+	threat_init(&got);
+	store_threat_get(st, 1, &got);
+	is_int(got.revision, 2, "and changed nothing");
+	threat_clear(&got);
+	is_int(store_threat_update(st, &t, 2, "bob@localhost", NULL, &changed), 0, "an update with no change");
+	ok(!changed && t.revision == 2, "writes no revision");
+	is_int(store_threat_get(st, 99, &got), STORE_NOTFOUND, "an unknown id is not found");
+	threat_clear(&t);
+}
+
+static void test_history(struct store *st)
+{
+	struct threat_revision *revs;
+	size_t n;
+
+	is_int(store_threat_history(st, 1, &revs, &n), 0, "history");
+	is_int(n, 2, "two revisions");
+	if (n == 2) {
+		is_str(revs[0].who, "alice@localhost", "revision 1 by the filer");
+		ok(strstr(revs[0].changed, "name") && strstr(revs[0].changed, "abstract"), "filing lists the fields");
+		is_str(revs[1].changed, "likelihood gap", "revision 2 names the changed fields");
+		is_str(revs[1].note, "because", "and keeps the note");
+		is_str(threat_get(&revs[0].state, THREAT_LIKELIHOOD), "high", "revision 1 keeps its full state");
+		is_str(threat_get(&revs[1].state, THREAT_LIKELIHOOD), "low", "revision 2 its own");
+	}
+	store_revisions_free(revs, n);
+	is_int(store_threat_history(st, 42, &revs, &n), STORE_NOTFOUND, "no history for an unknown id");
+}
+
+static void test_list(struct store *st)
+{
+	struct threat_filter f = { 0 };
+	struct threat *list, t;
+	size_t count, total, i;
+	int ordered = 1;
+
+	is_int(store_begin(st), 0, "a transaction for 150 threats");
+	for (i = 0; i < 150; i++) {
+		char name[64];
+		snprintf(name, sizeof name, "threat %zu %s", i, i % 10 == 0 ? "dialback" : "other");
+		make_threat(&t, name, "", "", (int)(i % 6), i % 7 == 0 ? "retired" : "identified");
+		if (store_threat_insert(st, &t, "alice@localhost", NULL) < 0)
+			ordered = 0;
+		threat_clear(&t);
+	}
+	is_int(store_commit(st), 0, "committed");
+	is_int(store_threat_list(st, &f, 0, 50, &list, &count, &total), 0, "list");
+	is_int(total, 1 + 150 - 22, "open threats only by default (22 retired)");
+	is_int(count, 50, "a page of 50");
+	for (i = 1; i < count; i++)
+		if (list[i - 1].priority_rank < list[i].priority_rank ||
+		    (list[i - 1].priority_rank == list[i].priority_rank && list[i - 1].id > list[i].id))
+			ordered = 0;
+	ok(ordered, "highest priority first, then by id");
+	store_threats_free(list, count);
+	is_int(store_threat_list(st, &f, 100, 50, &list, &count, &total), 0, "the last page");
+	is_int(count, total - 100, "holds the rest");
+	store_threats_free(list, count);
+	f.status_mask = 1u << 3;
+	store_threat_list(st, &f, 0, 200, &list, &count, &total);
+	is_int(total, 22, "a status filter");
+	store_threats_free(list, count);
+	f.status_mask = 0xf;
+	f.min_priority_rank = 5;
+	store_threat_list(st, &f, 0, 200, &list, &count, &total);
+	is_int(total, 25, "minimum priority critical");
+	store_threats_free(list, count);
+	f.min_priority_rank = 0;
+	f.text = "DIALBACK threat";
+	store_threat_list(st, &f, 0, 200, &list, &count, &total);
+	is_int(total, 15, "every word must match, any case");
+	store_threats_free(list, count);
+	f.text = "%";
+	store_threat_list(st, &f, 0, 200, &list, &count, &total);
+	is_int(total, 1, "%% matches literally (only T-1 has one)");
+	store_threats_free(list, count);
+	f.text = "' OR 1=1 --";
+	store_threat_list(st, &f, 0, 200, &list, &count, &total);
+	is_int(total, 0, "SQL in the filter is just text");
+	store_threats_free(list, count);
+	is_int(store_threat_count(st), 151, "count");
+}
+
+static void test_sessions(struct store *st)
+{
+	struct stored_session s = { "sid1", "alice@localhost/res", "edit", 2, "id=7&x=%26", 1000 }, got;
+
+	is_int(store_session_put(st, &s), 0, "session put");
+	s.stage = 3;
+	is_int(store_session_put(st, &s), 0, "session updated");
+	is_int(store_session_get(st, "sid1", &got), 0, "session get");
+	ok(got.stage == 3 && strcmp(got.state, "id=7&x=%26") == 0 && strcmp(got.jid, s.jid) == 0,
+	   "stage, state and JID kept");
+	stored_session_clear(&got);
+	is_int(store_session_expire(st, 999), 0, "not expired before its time");
+	is_int(store_session_expire(st, 1000), 1, "expired at its time");
+	is_int(store_session_get(st, "sid1", &got), STORE_NOTFOUND, "and gone");
+}
+
+static void test_transactions(struct store *st)
+{
+	struct threat t;
+	long long before = store_threat_count(st);
+
+	store_begin(st);
+	make_threat(&t, "rolled back", "", "", 0, "identified");
+	store_threat_insert(st, &t, "alice@localhost", NULL);
+	threat_clear(&t);
+	store_rollback(st);
+	is_int(store_threat_count(st), before, "a rolled-back filing leaves nothing");
+}
+
+static void test_files(void)
+{
+	char path[512], err[512];
+	struct store *st;
+	struct threat t;
+	FILE *f;
+	sqlite3 *db;
+
+	path_of(path, sizeof path, "register.db");
+	is_int(store_open(&st, path, 1, err, sizeof err), 0, "read-only open of an existing register");
+	make_threat(&t, "x", "", "", 0, "identified");
+	is_int(store_threat_insert(st, &t, "alice@localhost", NULL), STORE_READONLY,
+	       "a read-only register refuses writes");
+	ok(strstr(store_errmsg(st), "read-only") != NULL, "and says why: %s", store_errmsg(st));
+	threat_clear(&t);
+	store_close(st);
+
+	path_of(path, sizeof path, "not-a-db");
+	f = fopen(path, "w");
+	fputs("this file is not a database, whatever its name says; it is just text here\n", f);
+	fclose(f);
+	is_int(store_open(&st, path, 0, err, sizeof err), STORE_CORRUPT, "a file that is no database is refused");
+	ok(strstr(err, path) != NULL && strstr(err, "damaged") != NULL, "with a message naming it: %s", err);
+
+	path_of(path, sizeof path, "newer.db");
+	sqlite3_open(path, &db);
+	sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL);
+	sqlite3_close(db);
+	ok(store_open(&st, path, 0, err, sizeof err) < 0 && strstr(err, "newer vigil"),
+	   "a register from a newer vigil is refused: %s", err);
+
+	path_of(path, sizeof path, "empty.db");
+	sqlite3_open(path, &db);
+	sqlite3_close(db);
+	is_int(store_open(&st, path, 0, err, sizeof err), 0, "an empty (version 0) file is migrated");
+	is_int(store_schema_version(st), 1, "to the current schema");
+	store_close(st);
+}
+
+int main(void)
+{
+	struct store *st;
+	char path[512], err[512];
+
+	if (!mkdtemp(dir))
+		return 1;
+	path_of(path, sizeof path, "register.db");
+	is_int(store_open(&st, path, 0, err, sizeof err), 0, "a new register is created");
+	is_int(store_schema_version(st), 1, "at schema version 1");
+	test_round_trip(st);
+	test_history(st);
+	test_list(st);
+	test_sessions(st);
+	test_transactions(st);
+	store_close(st);
+	is_int(store_open(&st, path, 0, err, sizeof err), 0, "reopened");
+	is_int(store_threat_count(st), 151, "everything is still there");
+	store_close(st);
+	test_files();
+	{
+		char cmd[600];
+		snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+		if (system(cmd) != 0)
+			diag("could not remove %s", dir);
+	}
+	return done_testing();
+}
