@@ -286,6 +286,8 @@ void connection_close(struct daemon *d)
 
 void connection_release(struct daemon *d)
 {
+	if (d->ctx)
+		xmpp_global_timed_handler_delete(d->ctx, reconnect_due);
 	if (d->conn) {
 		xmpp_conn_release(d->conn);
 		d->conn = NULL;

@@ -129,6 +129,9 @@ int daemon_run(struct daemon *d)
 
 void daemon_cleanup(struct daemon *d)
 {
+	/* libstrophe 0.12 does not free global timed handlers with the context */
+	if (d->ctx)
+		xmpp_global_timed_handler_delete(d->ctx, sweep_sessions);
 	connection_release(d);
 	muc_free(d);
 	if (d->store) {

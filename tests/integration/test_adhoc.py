@@ -1,0 +1,349 @@
+"""The register over XEP-0050 ad-hoc commands (issue 4)."""
+import asyncio
+
+from harness import (COMPONENT, command_of, connect, error_of, form_items, form_values, notes,
+                     run)
+
+NASTY = "Dialback <spoofing> & ]]> 'quotes' \"double\" \U0001F512 '; DROP TABLE threats; -- %_"
+TREE = ("Read another user's messages\n"
+        "  OR Get plaintext in transit\n"
+        "    Sniff an unencrypted c2s link [cost=0, impossible]\n"
+        "    Strip STARTTLS [cost=1000]\n"
+        "  AND Compromise the server\n"
+        "    Gain a shell [cost=50000, equipment]\n"
+        "    Read the archive [cost=0]")
+FULL = {
+    'name': NASTY,
+    'abstract': 'An attacker forges XEP-0220 dialback keys.\nSecond line & <markup>',
+    'definition': 'A long definition.\n\n  indented ]]> line',
+    'attack-tree': TREE,
+    'likelihood': 'medium',
+    'damage': 'high',
+    'existing-approaches': 'XEP-0220 and XEP-0178; see also XEP-9999.',
+    'gap': 'Dialback without DNSSEC.',
+    'potential-approaches': 'POSH (XEP-0288)? DANE.',
+    'recommended-approach': 'do nothing at this time',
+}
+
+
+def status_of(reply):
+    return command_of(reply).get('status')
+
+
+async def file_threat(client, fields):
+    """Single-stage file (execute + submit without a session): returns the id."""
+    reply = await client.command('file', fields=fields)
+    assert status_of(reply) == 'completed', reply
+    return form_values(command_of(reply))['id']
+
+
+async def test_file_full_template(env):
+    """file: the form has every template field; a full submission completes with id and priority"""
+    alice = await connect(env.prosody, 'alice')
+    try:
+        reply = await alice.command('file')
+        cmd = command_of(reply)
+        assert cmd.get('status') == 'executing', reply
+        form = cmd.find('{jabber:x:data}x')
+        vars_ = [f.get('var') for f in form.findall('{jabber:x:data}field')]
+        assert vars_ == ['FORM_TYPE', 'name', 'abstract', 'definition', 'attack-tree', 'likelihood',
+                         'damage', 'existing-approaches', 'gap', 'potential-approaches',
+                         'recommended-approach'], vars_
+        name = form.find("{jabber:x:data}field[@var='name']")
+        assert name.get('label') and name.find('{jabber:x:data}desc') is not None
+        assert name.find('{jabber:x:data}required') is not None
+        actions = cmd.find('{http://jabber.org/protocol/commands}actions')
+        assert actions is not None and actions.get('execute') == 'complete', reply
+        reply = await alice.command('file', action='complete', sessionid=cmd.get('sessionid'),
+                                    fields=FULL)
+        cmd = command_of(reply)
+        assert cmd.get('status') == 'completed', reply
+        values = form_values(cmd)
+        assert values['id'] == 'T-1' and values['priority'] == 'high', values
+        text = ' '.join(t for _, t in notes(cmd))
+        assert 'XEP-0220 (Server Dialback' in text and 'XEP-9999 (unknown XEP)' in text, text
+    finally:
+        await alice.stop()
+
+
+async def test_show_byte_for_byte(env):
+    """show: every field comes back byte for byte, with author, dates and the tree's evaluation"""
+    carol = await connect(env.prosody, 'carol')
+    try:
+        reply = await carol.command('show', fields={'id': 'T-1'})
+        assert status_of(reply) == 'completed', reply
+        values = form_values(command_of(reply))
+        for var, value in FULL.items():
+            assert values[var] == value, (var, values[var], value)
+        assert values['priority'] == 'high' and values['author'] == 'alice@localhost', values
+        assert values['status'] == 'identified' and values['revision'] == '1', values
+        assert 'possible' in values['evaluation'] and '1000' in values['evaluation'], values
+        assert 'Strip STARTTLS' in values['evaluation'], values['evaluation']
+    finally:
+        await carol.stop()
+
+
+async def test_assess(env):
+    """assess (bob, assessor): two stages, the note says old → new priority"""
+    bob = await connect(env.prosody, 'bob')
+    try:
+        reply = await bob.command('assess')
+        cmd = command_of(reply)
+        assert cmd.get('status') == 'executing'
+        sid = cmd.get('sessionid')
+        reply = await bob.command('assess', action='next', sessionid=sid, fields={'id': 'T-1'})
+        cmd = command_of(reply)
+        values = form_values(cmd)
+        assert values['likelihood'] == 'medium' and values['damage'] == 'high', values
+        reply = await bob.command('assess', action='complete', sessionid=sid,
+                                  fields={'likelihood': 'high', 'damage': 'high',
+                                          'rationale': 'Seen in the wild.'})
+        cmd = command_of(reply)
+        assert cmd.get('status') == 'completed', reply
+        text = ' '.join(t for _, t in notes(cmd))
+        assert 'high → critical' in text, text
+    finally:
+        await bob.stop()
+
+
+async def test_edit_and_stale(env):
+    """edit by the author; an edit made on a stale revision is refused and nothing is lost"""
+    alice = await connect(env.prosody, 'alice')
+    bob = await connect(env.prosody, 'bob')
+    try:
+        a = command_of(await alice.command('edit'))
+        a = command_of(await alice.command('edit', action='next', sessionid=a.get('sessionid'),
+                                           fields={'id': 'T-1'}))
+        values = form_values(a)
+        assert values['revision'] == '2' and values['name'] == NASTY, values
+        b = command_of(await bob.command('edit'))
+        b = command_of(await bob.command('edit', action='next', sessionid=b.get('sessionid'),
+                                         fields={'id': 'T-1'}))
+        edited = dict(values, gap='Dialback without DNSSEC, and without TLS.')
+        del edited['FORM_TYPE']
+        a = command_of(await alice.command('edit', action='complete', sessionid=a.get('sessionid'),
+                                           fields=edited))
+        assert a.get('status') == 'completed', a
+        theirs = dict(form_values(b), definition='bob was here')
+        del theirs['FORM_TYPE']
+        b = command_of(await bob.command('edit', action='complete', sessionid=b.get('sessionid'),
+                                         fields=theirs))
+        assert b.get('status') == 'executing', 'a stale edit must not complete'
+        text = ' '.join(t for k, t in notes(b) if k == 'error')
+        assert 'changed by someone else' in text, notes(b)
+        assert form_values(b)['revision'] == '3', form_values(b)
+        shown = form_values(command_of(await bob.command('show', fields={'id': 'T-1'})))
+        assert shown['gap'] == edited['gap'] and shown['definition'] == FULL['definition'], shown
+    finally:
+        await alice.stop()
+        await bob.stop()
+
+
+async def test_history(env):
+    """history: one item per revision with when, who, changed fields and the note"""
+    carol = await connect(env.prosody, 'carol')
+    try:
+        reply = await carol.command('history', fields={'id': 'T-1'})
+        rows = form_items(command_of(reply))
+        assert [r['revision'] for r in rows] == ['1', '2', '3'], rows
+        assert rows[0]['who'] == 'alice@localhost'
+        assert rows[1]['who'] == 'bob@localhost' and 'likelihood' in rows[1]['changed'], rows[1]
+        assert rows[1]['note'] == 'Seen in the wild.', rows[1]
+        assert rows[2]['changed'] == 'gap' and rows[2]['when'].endswith('Z'), rows[2]
+    finally:
+        await carol.stop()
+
+
+async def test_roles(env):
+    """roles: carol may not assess or retire (not listed, forbidden), nor edit another's threat"""
+    carol = await connect(env.prosody, 'carol')
+    try:
+        for node in ('assess', 'retire'):
+            reply = await carol.command(node)
+            assert error_of(reply) == ('forbidden', None), (node, reply)
+        e = command_of(await carol.command('edit'))
+        reply = await carol.command('edit', action='next', sessionid=e.get('sessionid'),
+                                    fields={'id': 'T-1'})
+        assert error_of(reply) == ('forbidden', None), reply
+        mine = await file_threat(carol, {'name': 'carol threat', 'abstract': 'mine'})
+        e = command_of(await carol.command('edit'))
+        e = command_of(await carol.command('edit', action='next', sessionid=e.get('sessionid'),
+                                           fields={'id': mine}))
+        assert e.get('status') == 'executing' and form_values(e)['name'] == 'carol threat'
+    finally:
+        await carol.stop()
+
+
+async def test_invalid_submissions(env):
+    """invalid submissions store nothing and return the form with the values and a precise note"""
+    alice = await connect(env.prosody, 'alice')
+    try:
+        cases = [
+            ({'name': '', 'abstract': 'x'}, 'name: required'),
+            ({'name': 'n', 'abstract': 'x', 'likelihood': 'severe'}, '"severe" is not one of'),
+            ({'name': 'n' * 201, 'abstract': 'x'}, 'name: 201 characters, the limit is 200'),
+            ({'name': 'n', 'abstract': 'a' * 2001}, 'abstract: 2,001 characters'),
+            ({'name': 'n', 'abstract': 'x', 'attack-tree': 'Goal\n  A [cost=-1]'},
+             'attack-tree: line 2'),
+            # C0 controls cannot travel in XML at all; C1 controls can and are refused
+            ({'name': 'n', 'abstract': 'x', 'gap': 'next line \u0085 here'},
+             'gap: control character U+0085'),
+        ]
+        before = form_values(command_of(await alice.command('list', fields={})))
+        for fields, want in cases:
+            start = command_of(await alice.command('file'))
+            reply = await alice.command('file', action='complete', sessionid=start.get('sessionid'),
+                                        fields=fields)
+            cmd = command_of(reply)
+            assert cmd.get('status') == 'executing', (fields, reply)
+            errors = [t for k, t in notes(cmd) if k == 'error']
+            assert errors and want in errors[0], (want, errors)
+            kept = form_values(cmd)
+            assert kept['name'] == fields['name'], 'the submitted values are kept'
+        after = form_values(command_of(await alice.command('list', fields={})))
+        assert before == after, 'nothing was stored'
+    finally:
+        await alice.stop()
+
+
+async def test_session_errors(env):
+    """bad, foreign and form-less requests get the XEP-0050 errors; cancel stores nothing"""
+    alice = await connect(env.prosody, 'alice')
+    bob = await connect(env.prosody, 'bob')
+    try:
+        reply = await alice.command('file', action='complete', sessionid='no-such-session',
+                                    fields={'name': 'n', 'abstract': 'a'})
+        assert error_of(reply) == ('bad-request', 'bad-sessionid'), reply
+        sid = command_of(await alice.command('file')).get('sessionid')
+        reply = await bob.command('file', action='complete', sessionid=sid,
+                                  fields={'name': 'stolen', 'abstract': 'a'})
+        assert error_of(reply) == ('bad-request', 'bad-sessionid'), 'foreign session: %s' % reply
+        reply = await alice.command('file', action='complete', sessionid=sid)
+        assert error_of(reply) == ('bad-request', 'bad-payload'), reply
+        reply = await alice.command('file', action='cancel', sessionid=sid)
+        assert status_of(reply) == 'canceled', reply
+        reply = await alice.command('file', action='complete', sessionid=sid,
+                                    fields={'name': 'n', 'abstract': 'a'})
+        assert error_of(reply) == ('bad-request', 'bad-sessionid'), 'a canceled session is gone'
+        reply = await alice.command('nonsense')
+        assert error_of(reply) == ('item-not-found', None), reply
+    finally:
+        await alice.stop()
+        await bob.stop()
+
+
+async def test_prev(env):
+    """prev on a multi-stage command goes back to the first stage"""
+    bob = await connect(env.prosody, 'bob')
+    try:
+        sid = command_of(await bob.command('assess')).get('sessionid')
+        cmd = command_of(await bob.command('assess', action='next', sessionid=sid,
+                                           fields={'id': 'T-1'}))
+        actions = cmd.find('{http://jabber.org/protocol/commands}actions')
+        assert actions.find('{http://jabber.org/protocol/commands}prev') is not None
+        cmd = command_of(await bob.command('assess', action='prev', sessionid=sid))
+        assert 'id' in form_values(cmd) and 'likelihood' not in form_values(cmd), form_values(cmd)
+        await bob.command('assess', action='cancel', sessionid=sid)
+    finally:
+        await bob.stop()
+
+
+async def test_list_paging(env):
+    """list over 120+ threats: pages of 50 with next/prev, filters, highest priority first"""
+    alice = await connect(env.prosody, 'alice')
+    try:
+        levels = ['low', 'medium', 'high']
+        for i in range(120):
+            await file_threat(alice, {'name': 'bulk threat %d%s' % (i, ' needle' if i % 12 == 0 else ''),
+                                      'abstract': 'bulk', 'likelihood': levels[i % 3],
+                                      'damage': levels[(i // 3) % 3]})
+        cmd = command_of(await alice.command('list', fields={}))
+        total = int(notes(cmd)[0][1].split(' of ')[1])
+        assert total >= 122, notes(cmd)
+        assert notes(cmd)[0][1] == 'items 1–50 of %d' % total, notes(cmd)
+        rows = form_items(cmd)
+        order = ['critical', 'high', 'medium', 'low', 'note', 'unassessed']
+        ranks = [order.index(r['priority']) for r in rows]
+        assert ranks == sorted(ranks), 'highest priority first'
+        assert rows[0]['id'] == 'T-1', rows[0]
+        assert cmd.get('status') == 'executing'
+        sid = cmd.get('sessionid')
+        cmd = command_of(await alice.command('list', action='next', sessionid=sid))
+        assert notes(cmd)[0][1] == 'items 51–100 of %d' % total, notes(cmd)
+        cmd = command_of(await alice.command('list', action='prev', sessionid=sid))
+        assert notes(cmd)[0][1] == 'items 1–50 of %d' % total, notes(cmd)
+        await alice.command('list', action='next', sessionid=sid)
+        cmd = command_of(await alice.command('list', action='next', sessionid=sid))
+        assert cmd.get('status') == 'completed', 'the last page completes'
+        assert notes(cmd)[0][1] == 'items 101–%d of %d' % (total, total), notes(cmd)
+        cmd = command_of(await alice.command('list', fields={'text': 'NEEDLE bulk'}))
+        assert notes(cmd)[0][1] == 'items 1–10 of 10', notes(cmd)
+        cmd = command_of(await alice.command('list', fields={'min-priority': 'critical'}))
+        assert all(r['priority'] == 'critical' for r in form_items(cmd))
+    finally:
+        await alice.stop()
+
+
+async def test_retire(env):
+    """retire (alice, admin): status retired, gone from the default list, kept in history"""
+    alice = await connect(env.prosody, 'alice')
+    try:
+        reply = await alice.command('retire', fields={'id': 'T-2', 'reason': 'duplicate of T-1'})
+        assert status_of(reply) == 'completed', reply
+        values = form_values(command_of(await alice.command('show', fields={'id': 'T-2'})))
+        assert values['status'] == 'retired', values
+        ids = [r['id'] for r in form_items(command_of(await alice.command(
+            'list', fields={'text': 'carol'})))]
+        assert 'T-2' not in ids, ids
+        rows = form_items(command_of(await alice.command('history', fields={'id': 'T-2'})))
+        assert rows[-1]['note'] == 'duplicate of T-1' and rows[-1]['changed'] == 'status', rows
+    finally:
+        await alice.stop()
+
+
+async def test_restart(env):
+    """after a restart: threats and history are there, and an open session continues"""
+    bob = await connect(env.prosody, 'bob')
+    try:
+        sid = command_of(await bob.command('assess')).get('sessionid')
+        cmd = command_of(await bob.command('assess', action='next', sessionid=sid,
+                                           fields={'id': 'T-3'}))
+        assert cmd.get('status') == 'executing'
+        env.vigil.stop()
+        env.start_vigil()
+        reply = await bob.command('assess', action='complete', sessionid=sid,
+                                  fields={'likelihood': 'low', 'damage': 'low'})
+        assert status_of(reply) == 'completed', 'the session survived: %s' % reply
+        values = form_values(command_of(await bob.command('show', fields={'id': 'T-1'})))
+        assert values['name'] == NASTY and values['revision'] == '3', values
+        rows = form_items(command_of(await bob.command('history', fields={'id': 'T-1'})))
+        assert len(rows) == 3, rows
+    finally:
+        await bob.stop()
+
+
+async def test_session_expiry(env):
+    """an expired session answers not-allowed + session-expired"""
+    env.vigil.stop()
+    env.vigil.settings['commands.session_timeout'] = 10
+    env.vigil.write_config()
+    env.start_vigil()
+    alice = await connect(env.prosody, 'alice')
+    try:
+        sid = command_of(await alice.command('file')).get('sessionid')
+        await asyncio.sleep(11)
+        reply = await alice.command('file', action='complete', sessionid=sid,
+                                    fields={'name': 'late', 'abstract': 'late'})
+        assert error_of(reply) == ('not-allowed', 'session-expired'), reply
+    finally:
+        await alice.stop()
+        env.vigil.stop()
+        env.vigil.settings['commands.session_timeout'] = 600
+        env.vigil.write_config()
+        env.start_vigil()
+
+
+if __name__ == '__main__':
+    run([test_file_full_template, test_show_byte_for_byte, test_assess, test_edit_and_stale,
+         test_history, test_roles, test_invalid_submissions, test_session_errors, test_prev,
+         test_list_paging, test_retire, test_restart, test_session_expiry])
