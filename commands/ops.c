@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "commands/adhoc.h"
+#include "commands/announce.h"
 #include "commands/priority.h"
 #include "commands/template.h"
 #include "commands/validate.h"
@@ -112,19 +113,25 @@ static int check_note(const char *var, const char *note, struct op_result *r)
 	return 0;
 }
 
-/* Runs store_threat_update in its own transaction. */
+/* Saves a change and records its announcements in one transaction: the
+ * change is acknowledged only after this commits. */
 static int commit_update(struct commands_ctx *cc, struct threat *t, long long expected,
-			 const char *who, const char *note, int *changed)
+			 const char *who, const char *note, enum announce_kind kind,
+			 const char *old_priority, int *changed_out)
 {
-	int rc = store_begin(cc->store);
+	int rc = store_begin(cc->store), changed = 0;
 
 	if (rc < 0)
 		return rc;
-	rc = store_threat_update(cc->store, t, expected, who, note, changed);
+	rc = store_threat_update(cc->store, t, expected, who, note, &changed);
+	if (rc == 0 && changed)
+		rc = announce_change(cc, kind, t, old_priority, who);
 	if (rc == 0)
 		rc = store_commit(cc->store);
 	if (rc < 0)
 		store_rollback(cc->store);
+	if (changed_out)
+		*changed_out = rc == 0 && changed;
 	return rc;
 }
 
@@ -154,6 +161,8 @@ int op_file(struct commands_ctx *cc, const char *who, struct threat *t, struct o
 	rc = store_begin(cc->store);
 	if (rc == 0)
 		rc = store_threat_insert(cc->store, t, who, NULL);
+	if (rc == 0)
+		rc = announce_change(cc, ANNOUNCE_FILED, t, NULL, who);
 	if (rc == 0)
 		rc = store_commit(cc->store);
 	if (rc < 0) {
@@ -197,7 +206,8 @@ int op_edit(struct commands_ctx *cc, const char *who, struct threat *t,
 	snprintf(r->old_priority, sizeof r->old_priority, "%s", current.priority ? current.priority : "");
 	if ((rc = check_threat(t, r)) < 0)
 		goto out;
-	rc = commit_update(cc, t, expected_revision, who, NULL, &changed);
+	rc = commit_update(cc, t, expected_revision, who, NULL, ANNOUNCE_EDITED, r->old_priority,
+			   &changed);
 	if (rc < 0) {
 		rc = storage_failed(cc, r, rc, t->id);
 		goto out;
@@ -241,7 +251,8 @@ int op_assess(struct commands_ctx *cc, const char *who, long long id, const char
 		return fail(r, OP_NOMEM, NULL, "Out of memory.");
 	if ((rc = check_threat(out, r)) < 0)
 		return rc;
-	rc = commit_update(cc, out, out->revision, who, rationale && *rationale ? rationale : NULL, NULL);
+	rc = commit_update(cc, out, out->revision, who, rationale && *rationale ? rationale : NULL,
+			   ANNOUNCE_PRIORITY, r->old_priority, NULL);
 	if (rc < 0)
 		return storage_failed(cc, r, rc, id);
 	snprintf(r->message, sizeof r->message,
@@ -273,7 +284,7 @@ int op_retire(struct commands_ctx *cc, const char *who, long long id, const char
 	snprintf(r->old_priority, sizeof r->old_priority, "%s", out->priority ? out->priority : "");
 	if (threat_set(out, THREAT_STATUS, "retired") < 0)
 		return fail(r, OP_NOMEM, NULL, "Out of memory.");
-	rc = commit_update(cc, out, out->revision, who, reason, NULL);
+	rc = commit_update(cc, out, out->revision, who, reason, ANNOUNCE_RETIRED, r->old_priority, NULL);
 	if (rc < 0)
 		return storage_failed(cc, r, rc, id);
 	snprintf(r->message, sizeof r->message, "Retired %s \"%s\".", tid, threat_get(out, THREAT_NAME));

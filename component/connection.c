@@ -16,6 +16,7 @@
 #include "component/daemon.h"
 #include "component/log.h"
 #include "component/muc.h"
+#include "component/outbox.h"
 #include "component/router.h"
 
 #define NS_PING "urn:xmpp:ping"
@@ -135,6 +136,7 @@ static void on_disconnect(struct daemon *d, int error, xmpp_stream_error_t *se)
 
 	d->ready = 0;
 	muc_on_disconnected(d);
+	outbox_on_disconnected(d);
 	if (fatal_stream_error(se)) {
 		if (se->type == XMPP_SE_NOT_AUTHORIZED)
 			log_error("the server at %s:%d refused the component secret for %s "

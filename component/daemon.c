@@ -14,6 +14,8 @@
 #include "component/connection.h"
 #include "component/log.h"
 #include "component/muc.h"
+#include "component/outbox.h"
+#include "component/pubsub.h"
 #include "storage/store.h"
 
 #define LOOP_TIMEOUT_MS 100
@@ -93,6 +95,8 @@ int daemon_init(struct daemon *d, struct vigil_config *cfg)
 	d->commands.service_jid = cfg->component_jid;
 	d->commands.now = wall_clock;
 	xmpp_global_timed_handler_add(d->ctx, sweep_sessions, SESSION_SWEEP_MS, d);
+	if (outbox_init(d) < 0)
+		goto fail;
 	return 0;
 fail:
 	log_error("out of memory while starting");
@@ -132,6 +136,8 @@ void daemon_cleanup(struct daemon *d)
 	/* libstrophe 0.12 does not free global timed handlers with the context */
 	if (d->ctx)
 		xmpp_global_timed_handler_delete(d->ctx, sweep_sessions);
+	outbox_free(d);
+	pubsub_free(d);
 	connection_release(d);
 	muc_free(d);
 	if (d->store) {

@@ -11,6 +11,8 @@
 
 struct store;
 struct muc_room;
+struct pubsub_fanout;
+struct outbox_state;
 
 /* Exit statuses (sysexits.h values, so systemd can tell them apart). */
 enum {
@@ -28,6 +30,8 @@ struct daemon {
 	struct store *store;
 	struct muc_room *room;
 	struct commands_ctx commands; /* what the commands layer works with */
+	struct pubsub_fanout *fanout; /* notifications being sent, or NULL */
+	struct outbox_state *outbox;  /* announcements in flight */
 
 	int ready;                /* handshake done: stanzas may be sent */
 	int reconnect_attempt;    /* failures since the last successful handshake */

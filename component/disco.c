@@ -5,6 +5,7 @@
 
 #include "commands/adhoc.h"
 #include "component/daemon.h"
+#include "component/pubsub.h"
 #include "component/stanza.h"
 #include "config.h"
 
@@ -93,6 +94,11 @@ int disco_handle_info(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *query)
 	} else if (strcmp(node, NS_COMMANDS) == 0) {
 		xmpp_stanza_set_attribute(result, "node", node);
 		add_identity(result, "automation", "command-list", "Threat register commands");
+	} else if (pubsub_node_exists(node)) {
+		xmpp_stanza_release(reply);
+		if (pubsub_disco_info(d, iq, node) < 0)
+			send_error(d, iq, "wait", "internal-server-error");
+		return 0;
 	} else if (adhoc_find(node)) {
 		/* XEP-0050 §4.2: a command node describes itself */
 		xmpp_stanza_set_attribute(result, "node", node);
@@ -121,6 +127,8 @@ int disco_handle_items(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *query
 
 	if (!is_get(iq))
 		return -1;
+	if (node && pubsub_node_exists(node))
+		return pubsub_disco_items(d, iq, node);
 	if (node && strcmp(node, NS_COMMANDS) != 0) {
 		send_error(d, iq, "cancel", "item-not-found");
 		return 0;

@@ -11,6 +11,7 @@
 #include "component/disco.h"
 #include "component/log.h"
 #include "component/muc.h"
+#include "component/pubsub.h"
 #include "component/stanza.h"
 
 typedef int (*iq_handler_fn)(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *payload);
@@ -38,6 +39,8 @@ static const struct {
 	iq_handler_fn handle;
 } iq_routes[] = {
 	{ NS_COMMANDS, handle_command },
+	{ NS_PUBSUB, pubsub_handle },
+	{ NS_PUBSUB_OWNER, pubsub_handle_owner },
 	{ NS_DISCO_INFO, disco_handle_info },
 	{ NS_DISCO_ITEMS, disco_handle_items },
 	{ NS_PING, disco_handle_ping },

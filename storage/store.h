@@ -88,4 +88,51 @@ int store_session_delete(struct store *st, const char *id);
 int store_session_expire(struct store *st, long long now); /* deletes expired */
 void stored_session_clear(struct stored_session *s);
 
+/* --- announcements and the PubSub service (storage/pubsub.c) --- */
+
+/* An announcement waiting to be sent: recorded in the transaction of the
+ * change that caused it, removed once sent. */
+struct outbox_row {
+	long long id;
+	char *target;    /* "room", "pubsub" (vigil's own service), "external" */
+	char *node;      /* pubsub node, NULL for the room */
+	char *item_id;   /* pubsub item id, NULL for the room */
+	char *payload;   /* room text, or the item payload as XML text */
+};
+int store_outbox_add(struct store *st, const char *target, const char *node,
+		     const char *item_id, const char *payload);
+/* Up to `limit` rows, oldest first, with id > after_id. */
+int store_outbox_list(struct store *st, long long after_id, size_t limit,
+		      struct outbox_row **out, size_t *count);
+int store_outbox_delete(struct store *st, long long id);
+void store_outbox_free(struct outbox_row *rows, size_t count);
+long long store_outbox_count(struct store *st);
+
+/* Subscriptions to vigil's own nodes. */
+struct subscription {
+	char *node;
+	char *jid;
+	char *subid;
+};
+/* Adds or keeps (node, jid); *subid_out (may be NULL) gets the stored subid. */
+int store_subscription_add(struct store *st, const char *node, const char *jid,
+			   const char *subid, char **subid_out);
+int store_subscription_remove(struct store *st, const char *node, const char *jid); /* NOTFOUND */
+/* node NULL = every node; jid_bare NULL = every JID, else JIDs whose bare part matches. */
+int store_subscription_list(struct store *st, const char *node, const char *jid_bare,
+			    struct subscription **out, size_t *count);
+void store_subscriptions_free(struct subscription *subs, size_t count);
+
+/* Published items (the last one per item id, so retrieval works after a restart). */
+struct pubsub_item {
+	char *item_id;
+	char *payload;
+	char *published;
+};
+int store_item_put(struct store *st, const char *node, const char *item_id, const char *payload);
+/* The newest `max` items (0 = all) or, with item_id set, that one item. */
+int store_item_list(struct store *st, const char *node, const char *item_id, size_t max,
+		    struct pubsub_item **out, size_t *count);
+void store_items_free(struct pubsub_item *items, size_t count);
+
 #endif

@@ -20,6 +20,8 @@ import traceback
 import slixmpp
 from slixmpp.exceptions import IqError, IqTimeout
 from slixmpp.xmlstream import ET
+from slixmpp.xmlstream.handler import Callback
+from slixmpp.xmlstream.matcher import MatchXPath
 
 SRCDIR = os.environ.get('VIGIL_SRCDIR') or os.path.abspath(
     os.path.join(os.path.dirname(__file__), '..', '..'))
@@ -223,8 +225,10 @@ class Client(slixmpp.ClientXMPP):
         self['feature_mechanisms'].unencrypted_plain = True
         self.messages = []
         self.presences = []
-        self.add_event_handler('message', self.messages.append)
-        self.add_event_handler('groupchat_message', lambda m: None)
+        # every message as it arrives (plugins such as xep_0060 would otherwise
+        # turn pubsub notifications into their own events)
+        self.register_handler(Callback('all messages', MatchXPath('{jabber:client}message'),
+                                       self.messages.append))
         self.add_event_handler('presence', self.presences.append)
 
     async def start(self, prosody, timeout=15):

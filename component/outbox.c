@@ -1,0 +1,257 @@
+/* The outbox pump: a global timer sends what the outbox holds. See outbox.h.
+ *
+ * xmpp_send() only queues, and libstrophe drops its queue when the stream
+ * breaks; so a row is deleted when the send queue has drained after it was
+ * sent. A crash between the write and the delete sends it again: an
+ * announcement may rarely come twice, but never not at all. */
+#include "component/outbox.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "commands/announce.h"
+#include "component/daemon.h"
+#include "component/log.h"
+#include "component/muc.h"
+#include "component/pubsub.h"
+#include "component/stanza.h"
+#include "config/config.h"
+#include "storage/store.h"
+
+#define OUTBOX_TICK_MS 50
+#define OUTBOX_BATCH 32
+
+struct outbox_state {
+	long long sent[OUTBOX_BATCH];  /* rows sent, deleted once the queue drains */
+	size_t nsent;
+	long long external_row;        /* row waiting for the external service, 0 none */
+	int external_failures;
+	long long external_retry_at;   /* monotonic seconds */
+};
+
+static long long now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+/* --- the external PubSub service ---------------------------------------------- */
+
+static int external_answer(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata);
+
+static void send_external(struct daemon *d, xmpp_stanza_t *iq)
+{
+	xmpp_id_handler_add(d->conn, external_answer, xmpp_stanza_get_id(iq), d);
+	daemon_send(d, iq);
+}
+
+static xmpp_stanza_t *external_iq(struct daemon *d, xmpp_stanza_t **pubsub)
+{
+	char *id = daemon_new_id(d);
+	xmpp_stanza_t *iq = id ? xmpp_iq_new(d->ctx, "set", id) : NULL;
+
+	free(id);
+	if (!iq)
+		return NULL;
+	xmpp_stanza_set_from(iq, d->cfg->component_jid);
+	xmpp_stanza_set_to(iq, d->cfg->pubsub_external_service);
+	*pubsub = stanza_add_child(iq, "pubsub", NS_PUBSUB);
+	if (!*pubsub) {
+		xmpp_stanza_release(iq);
+		return NULL;
+	}
+	return iq;
+}
+
+static void publish_external(struct daemon *d, const struct outbox_row *row)
+{
+	xmpp_stanza_t *pubsub, *publish, *item, *content;
+	xmpp_stanza_t *iq = external_iq(d, &pubsub);
+
+	if (!iq)
+		return;
+	publish = stanza_add_child(pubsub, "publish", NULL);
+	item = publish ? stanza_add_child(publish, "item", NULL) : NULL;
+	content = xmpp_stanza_new_from_string(d->ctx, row->payload);
+	if (item && content) {
+		xmpp_stanza_set_attribute(publish, "node", row->node);
+		xmpp_stanza_set_id(item, row->item_id);
+		xmpp_stanza_add_child_ex(item, content, 0);
+		content = NULL;
+		d->outbox->external_row = row->id;
+		send_external(d, iq);
+	}
+	if (content)
+		xmpp_stanza_release(content);
+	xmpp_stanza_release(iq);
+}
+
+/* The node is missing: create it with the configured access model. */
+static void create_external_node(struct daemon *d, const char *node)
+{
+	xmpp_stanza_t *pubsub, *create, *configure, *x, *field;
+	xmpp_stanza_t *iq = external_iq(d, &pubsub);
+
+	if (!iq)
+		return;
+	create = stanza_add_child(pubsub, "create", NULL);
+	configure = stanza_add_child(pubsub, "configure", NULL);
+	x = configure ? stanza_add_child(configure, "x", "jabber:x:data") : NULL;
+	if (create && x) {
+		xmpp_stanza_set_attribute(create, "node", node);
+		xmpp_stanza_set_type(x, "submit");
+		field = stanza_add_child(x, "field", NULL);
+		if (field) {
+			xmpp_stanza_set_attribute(field, "var", "FORM_TYPE");
+			xmpp_stanza_set_type(field, "hidden");
+			stanza_add_text_child(field, "value", "http://jabber.org/protocol/pubsub#node_config");
+		}
+		field = stanza_add_child(x, "field", NULL);
+		if (field) {
+			xmpp_stanza_set_attribute(field, "var", "pubsub#access_model");
+			stanza_add_text_child(field, "value", d->cfg->pubsub_access_model);
+		}
+		log_info("creating node %s on %s (access model %s)", node,
+			 d->cfg->pubsub_external_service, d->cfg->pubsub_access_model);
+		send_external(d, iq);
+	}
+	xmpp_stanza_release(iq);
+}
+
+static int external_answer(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
+{
+	struct daemon *d = userdata;
+	struct outbox_state *o = d->outbox;
+	const char *type = xmpp_stanza_get_type(stanza);
+	const char *cond = stanza_error_condition(stanza);
+	xmpp_stanza_t *pubsub = xmpp_stanza_get_child_by_ns(stanza, NS_PUBSUB);
+	int was_create = pubsub && xmpp_stanza_get_child_by_name(pubsub, "create");
+	struct outbox_row *rows = NULL;
+	size_t count = 0;
+	long long delay;
+
+	if (!o->external_row)
+		return 0;
+	if (type && strcmp(type, "result") == 0) {
+		if (!was_create) {
+			store_outbox_delete(d->store, o->external_row);
+			o->external_failures = 0;
+		}
+		o->external_row = 0; /* after a create, the next tick publishes again */
+		return 0;
+	}
+	if (cond && strcmp(cond, "item-not-found") == 0 && !was_create &&
+	    store_outbox_list(d->store, o->external_row - 1, 1, &rows, &count) == 0 && count) {
+		create_external_node(d, rows[0].node);
+		store_outbox_free(rows, count);
+		return 0;
+	}
+	store_outbox_free(rows, count);
+	/* keep the item and try again later, backing off to a minute */
+	o->external_failures++;
+	delay = o->external_failures > 6 ? 60 : 1LL << o->external_failures;
+	o->external_retry_at = now_seconds() + delay;
+	log_warn("%s refused an item (%s): retrying in %lld s", d->cfg->pubsub_external_service,
+		 cond ? cond : "error", delay);
+	o->external_row = 0;
+	return 0;
+}
+
+/* --- the pump ------------------------------------------------------------------- */
+
+static void delete_sent(struct daemon *d)
+{
+	struct outbox_state *o = d->outbox;
+	size_t i;
+
+	if (store_begin(d->store) < 0)
+		return; /* try again next tick */
+	for (i = 0; i < o->nsent; i++)
+		if (store_outbox_delete(d->store, o->sent[i]) < 0)
+			break;
+	if (i < o->nsent || store_commit(d->store) < 0) {
+		store_rollback(d->store);
+		log_warn("could not remove sent announcements: %s", store_errmsg(d->store));
+		return;
+	}
+	o->nsent = 0;
+}
+
+static int outbox_tick(xmpp_ctx_t *ctx, void *userdata)
+{
+	struct daemon *d = userdata;
+	struct outbox_state *o = d->outbox;
+	struct outbox_row *rows = NULL;
+	size_t count = 0, i;
+	int external_blocked;
+
+	if (!d->ready || !d->conn)
+		return 1;
+	if (pubsub_fanout_busy(d)) {
+		pubsub_fanout_step(d);
+		return 1;
+	}
+	if (o->nsent) {
+		if (xmpp_conn_send_queue_len(d->conn) > 0)
+			return 1;
+		delete_sent(d);
+		if (o->nsent)
+			return 1;
+	}
+	if (store_outbox_list(d->store, 0, OUTBOX_BATCH, &rows, &count) < 0 || !count) {
+		store_outbox_free(rows, count);
+		return 1;
+	}
+	external_blocked = o->external_row || now_seconds() < o->external_retry_at;
+	for (i = 0; i < count; i++) {
+		const struct outbox_row *row = &rows[i];
+		if (strcmp(row->target, OUTBOX_ROOM) == 0) {
+			if (muc_is_joined(d) && muc_say(d, row->payload) == 0)
+				o->sent[o->nsent++] = row->id;
+		} else if (strcmp(row->target, OUTBOX_PUBSUB) == 0) {
+			if (pubsub_publish(d, row->node, row->item_id, row->payload) < 0)
+				break; /* the database refused: try again next tick */
+			o->sent[o->nsent++] = row->id;
+			break; /* the fan-out runs over the next ticks */
+		} else if (strcmp(row->target, OUTBOX_EXTERNAL) == 0) {
+			if (!d->cfg->pubsub_external_service) {
+				store_outbox_delete(d->store, row->id); /* no longer configured */
+			} else if (!external_blocked) {
+				publish_external(d, row);
+				external_blocked = 1; /* one at a time, in order */
+			}
+		}
+	}
+	store_outbox_free(rows, count);
+	if (pubsub_fanout_busy(d))
+		pubsub_fanout_step(d);
+	return 1;
+}
+
+int outbox_init(struct daemon *d)
+{
+	d->outbox = calloc(1, sizeof *d->outbox);
+	if (!d->outbox)
+		return -1;
+	xmpp_global_timed_handler_add(d->ctx, outbox_tick, OUTBOX_TICK_MS, d);
+	return 0;
+}
+
+void outbox_on_disconnected(struct daemon *d)
+{
+	if (!d->outbox)
+		return;
+	d->outbox->nsent = 0;
+	d->outbox->external_row = 0;
+	pubsub_fanout_reset(d);
+}
+
+void outbox_free(struct daemon *d)
+{
+	if (d->ctx)
+		xmpp_global_timed_handler_delete(d->ctx, outbox_tick);
+	free(d->outbox);
+	d->outbox = NULL;
+}

@@ -1,0 +1,16 @@
+/* Sending recorded announcements: room messages once vigil is in the room,
+ * items on vigil's own PubSub nodes, items on the external PubSub service.
+ * A row leaves the outbox only after what it caused has been written to
+ * the server's socket (or, for the external service, acknowledged). */
+#ifndef VIGIL_OUTBOX_H
+#define VIGIL_OUTBOX_H
+
+struct daemon;
+
+int outbox_init(struct daemon *d);
+void outbox_free(struct daemon *d);
+
+/* The connection went down: whatever was in flight is sent again later. */
+void outbox_on_disconnected(struct daemon *d);
+
+#endif

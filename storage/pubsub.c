@@ -1,0 +1,293 @@
+/* The announcement outbox, PubSub subscriptions and published items. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "storage/store_internal.h"
+
+/* Steps a statement that returns no rows; 0 or the STORE_ code. */
+static int run(struct store *st, sqlite3_stmt *stmt, const char *what)
+{
+	int rc;
+
+	if (!stmt)
+		return STORE_ERROR;
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, rc, what);
+}
+
+/* --- outbox ---------------------------------------------------------------- */
+
+int store_outbox_add(struct store *st, const char *target, const char *node,
+		     const char *item_id, const char *payload)
+{
+	sqlite3_stmt *stmt = store_prepare(st,
+		"INSERT INTO outbox (target, node, item_id, payload, created) VALUES (?, ?, ?, ?, ?)");
+	char now[32];
+
+	if (!stmt)
+		return STORE_ERROR;
+	store_now(now, sizeof now);
+	store_bind_text(stmt, 1, target);
+	store_bind_text(stmt, 2, node);
+	store_bind_text(stmt, 3, item_id);
+	store_bind_text(stmt, 4, payload);
+	store_bind_text(stmt, 5, now);
+	return run(st, stmt, "recording the announcement");
+}
+
+void store_outbox_free(struct outbox_row *rows, size_t count)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++) {
+		free(rows[i].target);
+		free(rows[i].node);
+		free(rows[i].item_id);
+		free(rows[i].payload);
+	}
+	free(rows);
+}
+
+int store_outbox_list(struct store *st, long long after_id, size_t limit,
+		      struct outbox_row **out, size_t *count)
+{
+	sqlite3_stmt *stmt = store_prepare(st,
+		"SELECT id, target, node, item_id, payload FROM outbox WHERE id > ? ORDER BY id LIMIT ?");
+	struct outbox_row *rows;
+	size_t n = 0;
+	int rc;
+
+	*out = NULL;
+	*count = 0;
+	if (!stmt)
+		return STORE_ERROR;
+	rows = calloc(limit ? limit : 1, sizeof *rows);
+	if (!rows) {
+		sqlite3_finalize(stmt);
+		return STORE_ERROR;
+	}
+	sqlite3_bind_int64(stmt, 1, after_id);
+	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)limit);
+	while (n < limit && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct outbox_row *r = &rows[n++];
+		r->id = sqlite3_column_int64(stmt, 0);
+		if (store_column_text(stmt, 1, &r->target) < 0 || store_column_text(stmt, 2, &r->node) < 0 ||
+		    store_column_text(stmt, 3, &r->item_id) < 0 || store_column_text(stmt, 4, &r->payload) < 0) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+	}
+	sqlite3_finalize(stmt);
+	if (n < limit && rc != SQLITE_DONE) {
+		store_outbox_free(rows, n);
+		return store_fail(st, rc, "reading the outbox");
+	}
+	*out = rows;
+	*count = n;
+	return 0;
+}
+
+int store_outbox_delete(struct store *st, long long id)
+{
+	sqlite3_stmt *stmt = store_prepare(st, "DELETE FROM outbox WHERE id = ?");
+
+	if (stmt)
+		sqlite3_bind_int64(stmt, 1, id);
+	return run(st, stmt, "removing a sent announcement");
+}
+
+long long store_outbox_count(struct store *st)
+{
+	sqlite3_stmt *stmt = store_prepare(st, "SELECT count(*) FROM outbox");
+	long long n = -1;
+
+	if (stmt && sqlite3_step(stmt) == SQLITE_ROW)
+		n = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return n;
+}
+
+/* --- subscriptions ----------------------------------------------------------- */
+
+int store_subscription_add(struct store *st, const char *node, const char *jid,
+			   const char *subid, char **subid_out)
+{
+	sqlite3_stmt *stmt = store_prepare(st,
+		"INSERT INTO subscriptions (node, jid, subid, created) VALUES (?, ?, ?, ?) "
+		"ON CONFLICT (node, jid) DO NOTHING");
+	char now[32];
+	int rc;
+
+	if (subid_out)
+		*subid_out = NULL;
+	if (!stmt)
+		return STORE_ERROR;
+	store_now(now, sizeof now);
+	store_bind_text(stmt, 1, node);
+	store_bind_text(stmt, 2, jid);
+	store_bind_text(stmt, 3, subid);
+	store_bind_text(stmt, 4, now);
+	if ((rc = run(st, stmt, "subscribing")) < 0 || !subid_out)
+		return rc;
+	stmt = store_prepare(st, "SELECT subid FROM subscriptions WHERE node = ? AND jid = ?");
+	if (!stmt)
+		return STORE_ERROR;
+	store_bind_text(stmt, 1, node);
+	store_bind_text(stmt, 2, jid);
+	rc = sqlite3_step(stmt) == SQLITE_ROW ? store_column_text(stmt, 0, subid_out) : STORE_ERROR;
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int store_subscription_remove(struct store *st, const char *node, const char *jid)
+{
+	sqlite3_stmt *stmt = store_prepare(st, "DELETE FROM subscriptions WHERE node = ? AND jid = ?");
+	int rc;
+
+	if (!stmt)
+		return STORE_ERROR;
+	store_bind_text(stmt, 1, node);
+	store_bind_text(stmt, 2, jid);
+	if ((rc = run(st, stmt, "unsubscribing")) < 0)
+		return rc;
+	return sqlite3_changes(st->db) ? 0 : STORE_NOTFOUND;
+}
+
+void store_subscriptions_free(struct subscription *subs, size_t count)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++) {
+		free(subs[i].node);
+		free(subs[i].jid);
+		free(subs[i].subid);
+	}
+	free(subs);
+}
+
+int store_subscription_list(struct store *st, const char *node, const char *jid_bare,
+			    struct subscription **out, size_t *count)
+{
+	/* a JID matches when it is the bare JID or starts with "bare/" */
+	sqlite3_stmt *stmt = store_prepare(st,
+		"SELECT node, jid, subid FROM subscriptions WHERE (?1 IS NULL OR node = ?1) "
+		"AND (?2 IS NULL OR jid = ?2 OR substr(jid, 1, length(?2) + 1) = ?2 || '/') "
+		"ORDER BY node, jid");
+	struct subscription *subs = NULL, *grown;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	*out = NULL;
+	*count = 0;
+	if (!stmt)
+		return STORE_ERROR;
+	store_bind_text(stmt, 1, node);
+	store_bind_text(stmt, 2, jid_bare);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			grown = realloc(subs, cap * sizeof *subs);
+			if (!grown)
+				goto nomem;
+			subs = grown;
+		}
+		memset(&subs[n], 0, sizeof subs[n]);
+		n++;
+		if (store_column_text(stmt, 0, &subs[n - 1].node) < 0 ||
+		    store_column_text(stmt, 1, &subs[n - 1].jid) < 0 ||
+		    store_column_text(stmt, 2, &subs[n - 1].subid) < 0)
+			goto nomem;
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		store_subscriptions_free(subs, n);
+		return store_fail(st, rc, "reading subscriptions");
+	}
+	*out = subs;
+	*count = n;
+	return 0;
+nomem:
+	sqlite3_finalize(stmt);
+	store_subscriptions_free(subs, n);
+	return STORE_ERROR;
+}
+
+/* --- items ------------------------------------------------------------------ */
+
+int store_item_put(struct store *st, const char *node, const char *item_id, const char *payload)
+{
+	sqlite3_stmt *stmt = store_prepare(st,
+		"INSERT INTO pubsub_items (node, item_id, payload, published, seq) "
+		"VALUES (?1, ?2, ?3, ?4, (SELECT coalesce(max(seq), 0) + 1 FROM pubsub_items)) "
+		"ON CONFLICT (node, item_id) DO UPDATE SET payload = excluded.payload, "
+		"published = excluded.published, seq = excluded.seq");
+	char now[32];
+
+	if (!stmt)
+		return STORE_ERROR;
+	store_now(now, sizeof now);
+	store_bind_text(stmt, 1, node);
+	store_bind_text(stmt, 2, item_id);
+	store_bind_text(stmt, 3, payload);
+	store_bind_text(stmt, 4, now);
+	return run(st, stmt, "keeping the published item");
+}
+
+void store_items_free(struct pubsub_item *items, size_t count)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++) {
+		free(items[i].item_id);
+		free(items[i].payload);
+		free(items[i].published);
+	}
+	free(items);
+}
+
+int store_item_list(struct store *st, const char *node, const char *item_id, size_t max,
+		    struct pubsub_item **out, size_t *count)
+{
+	sqlite3_stmt *stmt = store_prepare(st,
+		"SELECT item_id, payload, published FROM pubsub_items WHERE node = ?1 "
+		"AND (?2 IS NULL OR item_id = ?2) ORDER BY seq DESC LIMIT ?3");
+	struct pubsub_item *items = NULL, *grown;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	*out = NULL;
+	*count = 0;
+	if (!stmt)
+		return STORE_ERROR;
+	store_bind_text(stmt, 1, node);
+	store_bind_text(stmt, 2, item_id);
+	sqlite3_bind_int64(stmt, 3, max ? (sqlite3_int64)max : -1);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			grown = realloc(items, cap * sizeof *items);
+			if (!grown)
+				goto nomem;
+			items = grown;
+		}
+		memset(&items[n], 0, sizeof items[n]);
+		n++;
+		if (store_column_text(stmt, 0, &items[n - 1].item_id) < 0 ||
+		    store_column_text(stmt, 1, &items[n - 1].payload) < 0 ||
+		    store_column_text(stmt, 2, &items[n - 1].published) < 0)
+			goto nomem;
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		store_items_free(items, n);
+		return store_fail(st, rc, "reading items");
+	}
+	*out = items;
+	*count = n;
+	return 0;
+nomem:
+	sqlite3_finalize(stmt);
+	store_items_free(items, n);
+	return STORE_ERROR;
+}
