@@ -36,6 +36,8 @@ Component "conference.localhost" "muc"
 	restrict_room_creation = false
 
 Component "pubsub.localhost" "pubsub"
+	-- vigil may create its nodes here when pubsub.external_service points at it
+	admins = { "threats.localhost" }
 
 Component "threats.localhost"
 	component_secret = "@SECRET@"

@@ -240,7 +240,41 @@ async def test_sigkill_then_restart(env):
         await carol.stop()
 
 
+async def test_external_pubsub(env):
+    """with pubsub.external_service, items also reach subscribers of the server's own PubSub"""
+    env.vigil.stop()
+    env.vigil.settings['pubsub.external_service'] = 'pubsub.localhost'
+    env.vigil.write_config()
+    env.start_vigil()
+    alice = await connect(env.prosody, 'alice')
+    carol = await connect(env.prosody, 'carol')
+    try:
+        first = await file_threat(alice, name='creates the external node')
+        await wait_until(lambda: 'creating node threats on pubsub.localhost' in env.vigil.log_text(),
+                         what='the node creation')
+        deadline = time.monotonic() + 10
+        while True:  # the node exists once vigil's first publish went through
+            reply = await carol.iq(pubsub('subscribe', node='threats', jid='carol@localhost'),
+                                   ito='pubsub.localhost', itype='set')
+            if reply['type'] == 'result' or time.monotonic() > deadline:
+                break
+            await asyncio.sleep(0.2)
+        assert reply['type'] == 'result', reply
+        tid = await file_threat(alice, name='seen through the server')
+        def got():
+            return any(m['from'] == 'pubsub.localhost' and tid in str(m) for m in carol.messages)
+        await wait_until(got, what='the notification from pubsub.localhost')
+        assert first != tid
+    finally:
+        await alice.stop()
+        await carol.stop()
+        env.vigil.stop()
+        env.vigil.settings['pubsub.external_service'] = None
+        env.vigil.write_config()
+        env.start_vigil()
+
+
 if __name__ == '__main__':
     run([test_subscribe_and_notify, test_service_errors, test_items_and_disco,
          test_room_waits_for_join, test_server_restart_keeps_announcements,
-         test_sigkill_then_restart])
+         test_sigkill_then_restart, test_external_pubsub])
