@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "commands/chat.h"
 #include "component/connection.h"
 #include "component/log.h"
 #include "component/muc.h"
@@ -62,6 +63,7 @@ static int sweep_sessions(xmpp_ctx_t *ctx, void *userdata)
 	struct daemon *d = userdata;
 	int n = adhoc_expire(&d->commands);
 
+	chat_expire(d->chat);
 	if (n > 0)
 		log_debug("expired %d ad-hoc session%s", n, n == 1 ? "" : "s");
 	return 1;
@@ -95,7 +97,8 @@ int daemon_init(struct daemon *d, struct vigil_config *cfg)
 	d->commands.service_jid = cfg->component_jid;
 	d->commands.now = wall_clock;
 	xmpp_global_timed_handler_add(d->ctx, sweep_sessions, SESSION_SWEEP_MS, d);
-	if (outbox_init(d) < 0)
+	d->chat = chat_new(&d->commands);
+	if (!d->chat || outbox_init(d) < 0)
 		goto fail;
 	return 0;
 fail:
@@ -138,6 +141,7 @@ void daemon_cleanup(struct daemon *d)
 		xmpp_global_timed_handler_delete(d->ctx, sweep_sessions);
 	outbox_free(d);
 	pubsub_free(d);
+	chat_free(d->chat);
 	connection_release(d);
 	muc_free(d);
 	if (d->store) {

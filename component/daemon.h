@@ -32,6 +32,7 @@ struct daemon {
 	struct commands_ctx commands; /* what the commands layer works with */
 	struct pubsub_fanout *fanout; /* notifications being sent, or NULL */
 	struct outbox_state *outbox;  /* announcements in flight */
+	struct chat_ctx *chat;        /* chat commands: dialogues, rate limits */
 
 	int ready;                /* handshake done: stanzas may be sent */
 	int reconnect_attempt;    /* failures since the last successful handshake */

@@ -536,7 +536,7 @@ int muc_handle_message(struct daemon *d, xmpp_stanza_t *message)
 	if (!body)
 		return 1;
 	msg.body = body;
-	chat_dispatch(&msg, room_reply, &reply);
+	chat_dispatch(d->chat, &msg, room_reply, &reply);
 	xmpp_free(d->ctx, body);
 	return 1;
 }

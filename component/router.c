@@ -138,7 +138,7 @@ static int route_message(struct daemon *d, xmpp_stanza_t *message)
 		msg.from = from;
 		msg.sender = bare;
 		msg.body = body;
-		chat_dispatch(&msg, direct_reply, &reply);
+		chat_dispatch(d->chat, &msg, direct_reply, &reply);
 	}
 	if (body)
 		xmpp_free(d->ctx, body);

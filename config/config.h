@@ -32,6 +32,10 @@ struct vigil_config {
 	int session_timeout;        /* commands.session_timeout seconds, default 600 */
 	int list_page;              /* commands.list_page, default 50, 1..200 */
 
+	/* [chat] — plain-message commands */
+	int chat_max_reply;         /* chat.max_reply characters per message, default 3000 */
+	int chat_rate_per_minute;   /* chat.rate_per_minute commands per JID, default 30 */
+
 	/* [access] — bare JIDs / domains */
 	struct config_list allow_domains; /* access.allow_domains, empty = all */
 	struct config_list assessors;     /* access.assessors */
