@@ -23,6 +23,8 @@
 #define TOP_DEFAULT 10
 #define TOP_MAX 50
 #define RATE_BURST 10
+#define ANSWER_RATE_FACTOR 4   /* answers are validated in memory: allow more */
+#define ANSWER_BURST 40
 
 static const struct {
 	const char *name, *usage, *help;
@@ -46,8 +48,10 @@ struct chat_ctx *chat_new(struct commands_ctx *cc)
 		return NULL;
 	chat->cc = cc;
 	chat->rate = ratelimit_new(cc->cfg->chat_rate_per_minute, RATE_BURST);
-	if (!chat->rate) {
-		free(chat);
+	chat->answer_rate = ratelimit_new(cc->cfg->chat_rate_per_minute * ANSWER_RATE_FACTOR,
+					  ANSWER_BURST);
+	if (!chat->rate || !chat->answer_rate) {
+		chat_free(chat);
 		return NULL;
 	}
 	return chat;
@@ -59,6 +63,7 @@ void chat_free(struct chat_ctx *chat)
 		return;
 	dialogue_free_all(chat);
 	ratelimit_free(chat->rate);
+	ratelimit_free(chat->answer_rate);
 	free(chat);
 }
 
@@ -332,7 +337,7 @@ int chat_dispatch(struct chat_ctx *chat, const struct chat_message *msg, chat_re
 	if (!*body || (msg->origin == CHAT_ROOM && !bang))
 		return 0; /* ordinary conversation */
 	if (!bang && msg->origin != CHAT_ROOM && dialogue_active(chat, msg->from)) {
-		switch (ratelimit_check(chat->rate, msg->from, monotonic())) {
+		switch (ratelimit_check(chat->answer_rate, msg->from, monotonic())) {
 		case RATE_OK: dialogue_answer(chat, msg->from, body, &out); break;
 		case RATE_NOTICE: chat_say(&out, "Slow down, please: I will read your answers again in a moment."); break;
 		case RATE_DROP: break;

@@ -10,7 +10,8 @@ struct ratelimit;
 
 struct chat_ctx {
 	struct commands_ctx *cc;
-	struct ratelimit *rate;
+	struct ratelimit *rate;        /* commands */
+	struct ratelimit *answer_rate; /* answers in a guided filing: cheaper, so looser */
 	struct dialogue *dialogues;
 };
 

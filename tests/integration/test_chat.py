@@ -1,0 +1,300 @@
+"""Chat commands in the room, in direct and in private messages (issue 6)."""
+import asyncio
+import time
+
+from harness import COMPONENT, ET, ROOM, command_of, connect, form_items, form_values, run
+
+NS_PUBSUB = 'http://jabber.org/protocol/pubsub'
+TREE = ("Read another user's messages\n"
+        "  OR Get plaintext in transit\n"
+        "    Sniff an unencrypted c2s link [cost=0, impossible]\n"
+        "    Strip STARTTLS [cost=1000]\n"
+        "  AND Compromise the server\n"
+        "    Gain a shell [cost=50000, equipment]\n"
+        "    Read the archive [cost=0]")
+
+
+def from_vigil(m):
+    if m['type'] == 'groupchat':
+        return m['from'].bare == ROOM and m['from'].resource.startswith('vigil')
+    return m['from'].bare == COMPONENT or (m['from'].bare == ROOM and
+                                           m['from'].resource.startswith('vigil'))
+
+
+async def ask(client, to, body, mtype='chat', count=1, timeout=10, settle=0.3):
+    """Sends body and returns the bodies of vigil's replies (at least `count`)."""
+    start = len(client.messages)
+    client.send_message(mto=to, mbody=body, mtype=mtype)
+    deadline = time.monotonic() + timeout
+
+    def replies():
+        return [m['body'] for m in client.messages[start:] if from_vigil(m) and m['type'] == mtype]
+    while time.monotonic() < deadline:
+        if len(replies()) >= count:
+            await asyncio.sleep(settle)
+            return replies()
+        await asyncio.sleep(0.05)
+    raise AssertionError('no reply to %r (got %s)' % (body, replies()))
+
+
+async def test_help_in_room(env):
+    """!help in the room is answered in the room; ordinary talk is ignored"""
+    carol = await connect(env.prosody, 'carol')
+    try:
+        await carol.join()
+        await carol.wait_occupant('vigil')
+        start = len(carol.messages)
+        carol.send_message(mto=ROOM, mbody='help me with lunch', mtype='groupchat')
+        await asyncio.sleep(0.7)
+        assert not [m for m in carol.messages[start:] if from_vigil(m)], 'ordinary talk ignored'
+        replies = await ask(carol, ROOM, '!help', 'groupchat')
+        assert '!assess T-7 likelihood=high damage=medium' in replies[0], replies
+    finally:
+        await carol.stop()
+
+
+async def test_file_in_room(env):
+    """!file in the room files a threat, and the room sees the announcement"""
+    carol = await connect(env.prosody, 'carol')
+    try:
+        await carol.join()
+        await carol.wait_occupant('vigil')
+        replies = await ask(carol, ROOM, '!file Room filing <&> | Filed from the room', 'groupchat',
+                            count=2, settle=0.8)
+        assert any(r.startswith('Filed T-1 "Room filing <&>"') for r in replies), replies
+        assert any('T-1 "Room filing <&>" filed by carol@localhost' in r for r in replies), replies
+    finally:
+        await carol.stop()
+
+
+async def test_direct_messages(env):
+    """direct messages: the ! is optional; list, top, show with the tree outline, history"""
+    alice = await connect(env.prosody, 'alice')
+    try:
+        reply = await alice.command('file', fields={'name': 'Tree threat', 'abstract': 'XEP-0045 rooms',
+                                                    'attack-tree': TREE, 'likelihood': 'high',
+                                                    'damage': 'high'})
+        tid = form_values(command_of(reply))['id']
+        replies = await ask(alice, COMPONENT, 'list')
+        assert replies[0].startswith('Open threats, page 1 of 1:'), replies
+        assert '%s [critical] Tree threat' % tid in replies[0], replies
+        replies = await ask(alice, COMPONENT, '!top 1')
+        assert replies[0].splitlines()[1].startswith(tid), replies
+        shown = '\n'.join(await ask(alice, COMPONENT, 'show %s' % tid))
+        assert '%s "Tree threat" — priority critical' % tid in shown, shown
+        assert '★ Strip STARTTLS [cost 1000]' in shown, shown
+        assert '✗ Sniff an unencrypted c2s link [cost 0, impossible]' in shown, shown
+        assert 'AND Compromise the server' in shown and 'Evaluation: possible' in shown, shown
+        assert 'XEP-0045 (Multi-User Chat' in shown, shown
+        replies = await ask(alice, COMPONENT, 'history %s' % tid)
+        assert replies[0].startswith('History of %s' % tid) and 'r1 ' in replies[0], replies
+    finally:
+        await alice.stop()
+
+
+async def test_assess_and_roles(env):
+    """!assess by an assessor changes the priority; others are refused"""
+    bob = await connect(env.prosody, 'bob')
+    carol = await connect(env.prosody, 'carol')
+    try:
+        replies = await ask(bob, COMPONENT, '!assess T-1 likelihood=high damage=medium because')
+        assert 'T-1 "Room filing <&>": priority unassessed → high' in replies[0], replies
+
+        replies = await ask(carol, COMPONENT, '!assess T-1 likelihood=low damage=low')
+        assert 'Only assessors and admins' in replies[0], replies
+    finally:
+        await bob.stop()
+        await carol.stop()
+
+
+async def test_bad_input(env):
+    """unknown commands, wrong ids, bad values: one line with the problem and the usage"""
+    carol = await connect(env.prosody, 'carol')
+    bob = await connect(env.prosody, 'bob')
+    try:
+        r = await ask(carol, COMPONENT, '!frobnicate now')
+        assert r[0].startswith('Unknown command "frobnicate" — usage:'), r
+        r = await ask(carol, COMPONENT, 'show T-999')
+        assert 'There is no threat T-999' in r[0] and 'usage: !show T-7' in r[0], r
+        r = await ask(carol, COMPONENT, 'show banana')
+        assert '"banana" is not a threat id' in r[0], r
+        r = await ask(carol, COMPONENT, 'file only a name')
+        assert 'usage: !file NAME | ABSTRACT' in r[0], r
+        r = await ask(bob, COMPONENT, 'assess T-1 likelihood=severe damage=high')
+        assert '"severe" is not one of high, medium, low' in r[0], r
+        r = await ask(carol, COMPONENT, 'list 999')
+        assert r[0] == 'There are only 1 page.', r
+    finally:
+        await carol.stop()
+        await bob.stop()
+
+
+async def test_guided_filing(env):
+    """`file` in a direct message: one field at a time, skip, back, validation, summary, yes"""
+    dave = await connect(env.prosody, 'dave')
+    try:
+        r = await ask(dave, COMPONENT, 'file', count=2)
+        assert '(1/10) Name' in r[-1], r
+        r = await ask(dave, COMPONENT, 'skip')
+        assert 'Name is required' in r[0], r
+        r = await ask(dave, COMPONENT, 'Guided threat')
+        assert '(2/10) Abstract' in r[0], r
+        r = await ask(dave, COMPONENT, 'A first abstract')
+        assert '(3/10) Definition' in r[0], r
+        r = await ask(dave, COMPONENT, 'back')
+        assert '(2/10) Abstract' in r[0], r
+        r = await ask(dave, COMPONENT, 'The abstract, second try')
+        r = await ask(dave, COMPONENT, 'skip')                     # definition
+        r = await ask(dave, COMPONENT, 'Goal\n\tTabbed')           # attack tree: refused
+        assert 'attack-tree: line 2: indent with spaces' in r[0] and '(4/10)' in r[0], r
+        r = await ask(dave, COMPONENT, 'Goal\n  Step [cost=5]')
+        r = await ask(dave, COMPONENT, 'Severe')                   # likelihood: refused
+        assert 'is not one of high, medium, low' in r[0], r
+        r = await ask(dave, COMPONENT, 'High')
+        r = await ask(dave, COMPONENT, 'low')                      # damage
+        for _ in range(4):
+            r = await ask(dave, COMPONENT, 'skip')
+        assert r[0].startswith('Summary of the new threat:'), r
+        assert 'Abstract: The abstract, second try' in r[0], r
+        r = await ask(dave, COMPONENT, 'yes')
+        assert r[0].startswith('Filed T-') and 'priority medium' in r[0], r
+        tid = r[0].split()[1]
+        values = form_values(command_of(await dave.command('show', fields={'id': tid})))
+        assert values['name'] == 'Guided threat' and values['attack-tree'] == 'Goal\n  Step [cost=5]'
+        assert values['author'] == 'dave@localhost', values
+        r = await ask(dave, COMPONENT, 'file', count=2)
+        r = await ask(dave, COMPONENT, 'cancel')
+        assert r[0] == 'Canceled: nothing was filed.', r
+    finally:
+        await dave.stop()
+
+
+async def test_dialogues_are_private(env):
+    """two people filing at once never see each other's answers"""
+    bob = await connect(env.prosody, 'bob')
+    carol = await connect(env.prosody, 'carol')
+    try:
+        await ask(bob, COMPONENT, 'file', count=2)
+        await ask(carol, COMPONENT, 'file', count=2)
+        rb = await ask(bob, COMPONENT, 'Bob secret name')
+        rc = await ask(carol, COMPONENT, 'Carol name')
+        assert '(2/10)' in rb[0] and '(2/10)' in rc[0]
+        await ask(bob, COMPONENT, 'bob abstract')
+        for _ in range(8):
+            rb = await ask(bob, COMPONENT, 'skip')
+        assert 'Bob secret name' in rb[0] and 'Carol' not in rb[0], rb
+        await ask(carol, COMPONENT, 'cancel')
+        rb = await ask(bob, COMPONENT, 'cancel')
+        assert 'Bob' not in str(carol.messages[-1]['body'])
+    finally:
+        await bob.stop()
+        await carol.stop()
+
+
+async def test_private_message(env):
+    """a private message through the room is answered privately"""
+    carol = await connect(env.prosody, 'carol')
+    try:
+        await carol.join()
+        await carol.wait_occupant('vigil')
+        r = await ask(carol, ROOM + '/vigil', 'top 1')
+        assert r and r[0].startswith('Top 1 of'), r
+    finally:
+        await carol.stop()
+
+
+async def test_consistent_with_adhoc(env):
+    """a chat filing has the same id, priority and PubSub item as the ad-hoc view of it"""
+    alice = await connect(env.prosody, 'alice')
+    try:
+        r = await ask(alice, COMPONENT, 'file Consistency | checked both ways')
+        tid = r[0].split()[1]
+        values = form_values(command_of(await alice.command('show', fields={'id': tid})))
+        assert values['name'] == 'Consistency' and values['priority'] == 'unassessed'
+        el = ET.Element('{%s}pubsub' % NS_PUBSUB)
+        items = ET.SubElement(el, '{%s}items' % NS_PUBSUB, node='threats')
+        ET.SubElement(items, '{%s}item' % NS_PUBSUB, id=tid)
+        deadline = time.monotonic() + 5
+        while True:
+            reply = await alice.iq(el)
+            got = reply.xml.find('{%s}pubsub/{%s}items' % (NS_PUBSUB, NS_PUBSUB))
+            if len(got) or time.monotonic() > deadline:
+                break
+            await asyncio.sleep(0.1)
+        threat = got[0][0]
+        assert threat.get('id') == tid and threat.get('author') == 'alice@localhost', threat.attrib
+    finally:
+        await alice.stop()
+
+
+async def test_rate_limit(env):
+    """a flood gets a burst of answers and one notice, not one per message"""
+    dave = await connect(env.prosody, 'dave')
+    try:
+        start = len(dave.messages)
+        for _ in range(25):
+            dave.send_message(mto=COMPONENT, mbody='!help', mtype='chat')
+        await asyncio.sleep(2)
+        bodies = [m['body'] for m in dave.messages[start:] if from_vigil(m)]
+        notices = [b for b in bodies if b.startswith('Too many commands')]
+        helps = [b for b in bodies if b.startswith('vigil keeps')]
+        assert len(notices) == 1, bodies
+        assert 10 <= len(helps) <= 12, len(helps)
+    finally:
+        await dave.stop()
+
+
+async def test_long_replies_split(env):
+    """long replies are split at line boundaries below chat.max_reply"""
+    env.vigil.stop()
+    env.vigil.settings['chat.max_reply'] = 300
+    env.vigil.write_config()
+    env.start_vigil()
+    alice = await connect(env.prosody, 'alice')
+    try:
+        long_gap = '\n'.join('gap line %02d with some words in it' % i for i in range(30))
+        reply = await alice.command('file', fields={'name': 'Long one', 'abstract': 'a',
+                                                    'gap': long_gap})
+        tid = form_values(command_of(reply))['id']
+        parts = await ask(alice, COMPONENT, 'show ' + tid, count=3, settle=1)
+        assert len(parts) >= 3 and all(len(p) <= 300 for p in parts), [len(p) for p in parts]
+        joined = '\n'.join(parts)
+        for i in range(30):
+            assert 'gap line %02d with some words in it' % i in joined, i
+    finally:
+        await alice.stop()
+        env.vigil.stop()
+        env.vigil.settings['chat.max_reply'] = None
+        env.vigil.write_config()
+        env.start_vigil()
+
+
+async def test_anonymous_room(env):
+    """in a room that hides real JIDs, changes are refused with directions to a direct message"""
+    alice = await connect(env.prosody, 'alice')
+    carol = await connect(env.prosody, 'carol')
+    try:
+        env.vigil.stop()
+        owner_ns = 'http://jabber.org/protocol/muc#owner'
+        query = ET.Element('{%s}query' % owner_ns)
+        ET.SubElement(query, '{%s}destroy' % owner_ns)
+        await alice.iq(query, ito=ROOM, itype='set')
+        await asyncio.sleep(0.3)
+        await alice.join()  # alice creates it again, semi-anonymous (Prosody's default)
+        env.start_vigil()
+        await carol.join()
+        await carol.wait_occupant('vigil')
+        r = await ask(carol, ROOM, '!file Anonymous | should be refused', 'groupchat')
+        assert 'cannot see your real JID' in r[0] and COMPONENT in r[0], r
+        r = await ask(carol, ROOM, '!top 1', 'groupchat')
+        assert r[0].startswith('Top 1 of'), 'reading is fine: %s' % r
+    finally:
+        await alice.stop()
+        await carol.stop()
+
+
+if __name__ == '__main__':
+    run([test_help_in_room, test_file_in_room, test_direct_messages, test_assess_and_roles,
+         test_bad_input, test_guided_filing, test_dialogues_are_private, test_private_message,
+         test_consistent_with_adhoc, test_rate_limit, test_long_replies_split,
+         test_anonymous_room])
