@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "commands/export.h"
 #include "component/daemon.h"
 #include "component/log.h"
 #include "config.h"
@@ -16,6 +17,8 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: vigil [-v] [-c FILE]            run the component\n"
 		"       vigil --check-config [-c FILE]  validate the configuration and exit\n"
+		"       vigil export [-c FILE] --format xep|html|markdown [-o OUT]\n"
+		"                                       write the register as a document\n"
 		"       vigil --help | --version\n"
 		"\n"
 		"  -c, --config FILE   configuration file (default " DEFAULT_CONFIG ")\n"
@@ -26,6 +29,57 @@ static void usage(FILE *out)
 		"\n"
 		"The component secret may be given in VIGIL_COMPONENT_SECRET instead of the\n"
 		"file. See vigil(8) and vigil.conf.example.\n");
+}
+
+/* vigil export: the evolving document, from the database opened read-only
+ * (safe while the daemon runs). */
+static int export_main(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *config_path = DEFAULT_CONFIG, *output = NULL;
+	struct vigil_config cfg;
+	char err[1024];
+	int format = -1, opt, status = VIGIL_EXIT_OK;
+
+	while ((opt = getopt_long(argc, argv, "c:f:o:", options, NULL)) != -1) {
+		switch (opt) {
+		case 'c': config_path = optarg; break;
+		case 'o': output = optarg; break;
+		case 'f':
+			if ((format = export_format_parse(optarg)) < 0) {
+				fprintf(stderr, "vigil export: unknown format \"%s\" (xep, html or markdown)\n",
+					optarg);
+				return VIGIL_EXIT_USAGE;
+			}
+			break;
+		default: usage(stderr); return VIGIL_EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "vigil export: unexpected argument \"%s\"\n", argv[optind]);
+		return VIGIL_EXIT_USAGE;
+	}
+	if (format < 0) {
+		fprintf(stderr, "vigil export: --format xep|html|markdown is required\n");
+		return VIGIL_EXIT_USAGE;
+	}
+	config_defaults(&cfg);
+	if (config_load(&cfg, config_path, err, sizeof err) < 0) {
+		fprintf(stderr, "vigil: %s\n", err);
+		config_free(&cfg);
+		return VIGIL_EXIT_CONFIG;
+	}
+	if (export_register(&cfg, (enum export_format)format, output, err, sizeof err) < 0) {
+		fprintf(stderr, "vigil export: %s\n", err);
+		status = VIGIL_EXIT_FAILURE;
+	}
+	config_free(&cfg);
+	return status;
 }
 
 static void on_signal(int sig)
@@ -63,6 +117,8 @@ int main(int argc, char **argv)
 	char err[1024];
 	int check_only = 0, verbose = 0, opt, status;
 
+	if (argc > 1 && strcmp(argv[1], "export") == 0)
+		return export_main(argc - 1, argv + 1);
 	while ((opt = getopt_long(argc, argv, "c:vnhV", options, NULL)) != -1) {
 		switch (opt) {
 		case 'c': config_path = optarg; break;

@@ -72,6 +72,13 @@ int store_threat_list(struct store *st, const struct threat_filter *f,
 void store_threats_free(struct threat *list, size_t count);
 long long store_threat_count(struct store *st);
 
+/* Every revision of every threat, oldest first, for the exporter's
+ * document history: each(userdata, threat id, revision, at, who, changed
+ * fields, name at that revision). */
+typedef void (*store_revision_fn)(void *userdata, long long id, long long revision, const char *at,
+				  const char *who, const char *changed, const char *name);
+int store_revision_log(struct store *st, store_revision_fn each, void *userdata);
+
 /* Ad-hoc command sessions, kept so a multi-stage session survives a restart.
  * state is an opaque text blob owned by the commands layer. */
 struct stored_session {

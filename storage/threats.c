@@ -442,3 +442,19 @@ long long store_threat_count(struct store *st)
 	sqlite3_finalize(stmt);
 	return n;
 }
+
+int store_revision_log(struct store *st, store_revision_fn each, void *userdata)
+{
+	sqlite3_stmt *stmt = store_prepare(st, "SELECT threat_id, revision, at, who, changed, name "
+					       "FROM threat_revisions ORDER BY at, threat_id, revision");
+	int rc;
+
+	if (!stmt)
+		return STORE_ERROR;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		each(userdata, sqlite3_column_int64(stmt, 0), sqlite3_column_int64(stmt, 1),
+		     (const char *)sqlite3_column_text(stmt, 2), (const char *)sqlite3_column_text(stmt, 3),
+		     (const char *)sqlite3_column_text(stmt, 4), (const char *)sqlite3_column_text(stmt, 5));
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, rc, "reading the history");
+}
