@@ -11,12 +11,33 @@
 #include "commands/text.h"
 #include "commands/xep_catalogue.h"
 
-/* Backslash-escapes Markdown punctuation; & and < become entities. */
-static void put_escaped(struct text *out, const char *s, size_t len)
+/* Writes text so that it reads as written and never becomes markup:
+ * inline markup characters are backslash-escaped everywhere, & < > become
+ * entities, and what would open a block (a heading, a list, a quote) is
+ * escaped only at the start of a line, so ordinary prose stays readable. */
+static void put_escaped(struct text *out, const char *s, size_t len, int line_start)
 {
-	size_t i;
+	size_t i = 0;
 
-	for (i = 0; i < len; i++) {
+	if (line_start) {
+		/* leading spaces would make an indented code block; Markdown
+		 * collapses them anyway */
+		while (i < len && (s[i] == ' ' || s[i] == '\t'))
+			i++;
+		if (i < len && strchr("#+->=", s[i]))
+			text_add(out, "\\%c", s[i++]);
+		else if (i < len && s[i] >= '0' && s[i] <= '9') {
+			size_t d = i;
+			while (d < len && s[d] >= '0' && s[d] <= '9')
+				d++;
+			if (d < len && (s[d] == '.' || s[d] == ')')) {
+				/* "1984. " would become a numbered list */
+				text_add(out, "%.*s\\%c", (int)(d - i), s + i, s[d]);
+				i = d + 1;
+			}
+		}
+	}
+	for (; i < len; i++) {
 		char c = s[i];
 		if (c == '&')
 			text_put(out, "&amp;");
@@ -24,7 +45,7 @@ static void put_escaped(struct text *out, const char *s, size_t len)
 			text_put(out, "&lt;");
 		else if (c == '>')
 			text_put(out, "&gt;");
-		else if (strchr("\\`*_{}[]()#+-.!|~", c) && c)
+		else if (strchr("\\`*_[]|~", c) && c)
 			text_add(out, "\\%c", c);
 		else
 			text_add(out, "%c", c);
@@ -33,7 +54,7 @@ static void put_escaped(struct text *out, const char *s, size_t len)
 
 static void escaped(struct text *out, const char *s)
 {
-	put_escaped(out, s, strlen(s));
+	put_escaped(out, s, strlen(s), 0);
 }
 
 /* Paragraphs as in the source, lines ending in two spaces (a line break),
@@ -46,7 +67,7 @@ static void paragraphs(struct text *out, const char *value)
 	while (*p) {
 		const char *nl = strchr(p, '\n');
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		put_escaped(out, p, len);
+		put_escaped(out, p, len, 1);
 		text_put(out, nl && nl[1] && nl[1] != '\n' && len ? "  \n" : "\n");
 		p = nl ? nl + 1 : p + len;
 	}
@@ -163,7 +184,7 @@ char *export_markdown(const struct export_doc *doc)
 	size_t i;
 
 	text_put(&out, "# Threats to XMPP Technologies\n\n");
-	text_add(&out, "The Security SIG's register (XEP\\-0139), exported %s: %zu open threats, "
+	text_add(&out, "The Security SIG's register (XEP-0139), exported %s: %zu open threats, "
 		       "%zu retired. Room: ", doc->generated, doc->nopen, doc->nretired);
 	escaped(&out, doc->room);
 	text_put(&out, ".\n\n## Contents\n\n1. [Summary](#summary)\n");
