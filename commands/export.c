@@ -72,10 +72,16 @@ static void add_revision(void *userdata, long long id, long long revision, const
 		b->items = 0;
 	}
 	day->changes++;
-	if (b->items++ < DAY_SUMMARY_ITEMS)
-		text_add(&b->line, "%sT-%lld %s %s by %s", b->items > 1 ? "; " : "", id,
-			 name ? name : "", revision == 1 ? "filed" :
-			 (changed && *changed ? "changed" : "revised"), who ? who : "?");
+	if (b->items++ >= DAY_SUMMARY_ITEMS)
+		return;
+	text_add(&b->line, "%sT-%lld \"%s\" ", b->items > 1 ? "; " : "", id, name ? name : "");
+	if (revision == 1)
+		text_put(&b->line, "filed");
+	else if (changed && *changed)
+		text_add(&b->line, "changed (%s)", changed);
+	else
+		text_put(&b->line, "revised");
+	text_add(&b->line, " by %s", who ? who : "?");
 }
 
 static void doc_clear(struct export_doc *doc)

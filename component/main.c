@@ -69,6 +69,7 @@ static int export_main(int argc, char **argv)
 		return VIGIL_EXIT_USAGE;
 	}
 	config_defaults(&cfg);
+	cfg.secret_optional = 1;
 	if (config_load(&cfg, config_path, err, sizeof err) < 0) {
 		fprintf(stderr, "vigil: %s\n", err);
 		config_free(&cfg);

@@ -381,7 +381,8 @@ int config_parse(struct vigil_config *cfg, const char *name, const char *text,
 	}
 	for (i = 0; i < KEY_COUNT; i++) {
 		char **value = (char **)((char *)cfg + keys[i].offset);
-		if (keys[i].required && !*value) {
+		if (keys[i].required && !*value &&
+		    !(cfg->secret_optional && keys[i].offset == OFF(component_secret))) {
 			set_error(err, errlen, name, 0, "missing required key %s (%s)%s", keys[i].name,
 				  keys[i].expect,
 				  keys[i].offset == OFF(component_secret) ?

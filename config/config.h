@@ -47,6 +47,10 @@ struct vigil_config {
 
 	/* [log] */
 	int log_level;              /* log.level: error|warn|info|debug -> LOG_ERR.. (see log.h) */
+
+	/* set by the caller before loading, not from the file: tools that never
+	 * connect (vigil export) do not need the secret */
+	int secret_optional;
 };
 
 /* Sets every field to its default (strings allocated) so a caller may free

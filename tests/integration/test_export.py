@@ -193,6 +193,22 @@ async def test_bad_arguments(env):
     assert status == 1 and '/nonexistent/dir/out.xml' in err, (status, err)
 
 
+async def test_no_secret_needed(env):
+    """export reads the daemon's configuration without needing the component secret"""
+    with tempfile.TemporaryDirectory() as d:
+        config = os.path.join(d, 'vigil.conf')
+        with open(env.vigil.config) as src, open(config, 'w') as dst:
+            dst.writelines(l for l in src if not l.startswith('component.secret'))
+        env_ = {k: v for k, v in os.environ.items() if k != 'VIGIL_COMPONENT_SECRET'}
+        p = subprocess.run([VIGIL_BIN, 'export', '-c', config, '--format', 'markdown'],
+                           capture_output=True, timeout=60, env=env_)
+        assert p.returncode == 0 and b'## T-1: ' in p.stdout, p.stderr
+        p = subprocess.run([VIGIL_BIN, '--check-config', '-c', config],
+                           capture_output=True, timeout=60, env=env_)
+        assert p.returncode == 78 and b'component.secret' in p.stderr, 'the daemon still needs it'
+
+
 if __name__ == '__main__':
     run([test_empty_register, test_fill_register, test_xep_document, test_html_document,
-         test_markdown_document, test_keep_documents, test_bad_arguments])
+         test_markdown_document, test_keep_documents, test_bad_arguments,
+         test_no_secret_needed])
