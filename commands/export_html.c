@@ -23,7 +23,7 @@ static const char *const style =
 	".low{background:#e3f1dc}.note{background:#e4edf7}"
 	".meta{color:#555;font-size:.9em}.cheapest{color:#a00}"
 	"ul.tree,ul.tree ul{list-style:none;padding-left:1.2em;border-left:1px dotted #aaa}"
-	"nav ol{columns:2}";
+	"nav ol{columns:2}td:first-child{white-space:nowrap}";
 
 static xmlNodePtr heading(xmlNodePtr parent, const char *tag, const char *text, const char *id)
 {
@@ -92,7 +92,10 @@ static void threat_section(xmlNodePtr body, const struct threat *t)
 						       : threat_get(t, (enum threat_field)f->slot);
 		if (f->slot == THREAT_ATTACK_TREE) {
 			if (*value) {
-				xmlNodePtr div = xml_child(section, "div", NULL);
+				xmlNodePtr div;
+				p = xml_child(section, "p", "Attack tree (the cheapest attack in red):");
+				xml_attr(p, "class", "meta");
+				div = xml_child(section, "div", NULL);
 				xml_attr(div, "class", "attack-tree");
 				xml_attack_tree(div, value, XML_HTML);
 				if (div->children && div->children->type == XML_ELEMENT_NODE)
