@@ -152,6 +152,10 @@ async def test_html_document(env):
         with open(out, encoding='utf-8') as f:
             page = f.read()
     assert page.startswith('<!DOCTYPE html>'), page[:40]
+    # HTML Tidy (HTML5) reports nothing: no error, no warning
+    p = subprocess.run(['tidy', '-errors', '-q'], input=page.encode('utf-8'),
+                       capture_output=True, timeout=60)
+    assert p.returncode == 0, p.stderr.decode('utf-8', 'replace')
     outline = Outline()
     outline.feed(page)
     assert outline.ids == expected_order() + ['T-%d' % RETIRE], outline.ids
