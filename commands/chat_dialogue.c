@@ -163,6 +163,13 @@ void dialogue_answer(struct chat_ctx *chat, const char *jid, const char *body,
 
 	if (!d)
 		return;
+	if (chat->cc->now() - d->last > chat->cc->cfg->session_timeout) {
+		/* the sweep runs once a minute; a late answer must not revive it */
+		end(chat, jid);
+		chat_say(out, "Your filing expired after a while without an answer; nothing was "
+			      "filed. Send file to start again.");
+		return;
+	}
 	d->last = chat->cc->now();
 	if (strcasecmp(body, "cancel") == 0) {
 		end(chat, jid);

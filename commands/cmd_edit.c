@@ -25,9 +25,14 @@ static int show_pick(struct adhoc_step *s, const char *note)
 
 static int show_template(struct adhoc_step *s, const struct threat *t)
 {
-	char title[64], tid[32];
+	char title[64], tid[32], revision[32];
 	xmpp_stanza_t *x;
 
+	/* the revision this form shows, kept in the session too: a client that
+	 * drops the hidden field is still checked for staleness */
+	snprintf(revision, sizeof revision, "%lld", t->revision);
+	if (kv_set(&s->state, "revision", revision) < 0)
+		return -1;
 	threat_id_format(t->id, tid, sizeof tid);
 	snprintf(title, sizeof title, "Edit %s", tid);
 	x = cmd_form(s, title, "Change what needs changing and submit. If someone else "
@@ -81,9 +86,11 @@ static int save(struct adhoc_step *s, long long id)
 {
 	struct threat t;
 	struct op_result r;
-	long long revision = 0;
+	char *shown = kv_get(s->state, "revision");
+	long long revision = 0, base = shown ? atoll(shown) : 0;
 	int rc = -1;
 
+	free(shown);
 	threat_init(&t);
 	memset(&r, 0, sizeof r);
 	/* start from the stored state so fields the form lacks are kept */
@@ -93,7 +100,7 @@ static int save(struct adhoc_step *s, long long id)
 		goto out;
 	}
 	if (threat_form_read(s->submitted, &t, THREAT_FORM_EDIT, &revision, &r) < 0 ||
-	    op_edit(s->cc, s->who, &t, revision ? revision : t.revision, &r) < 0) {
+	    op_edit(s->cc, s->who, &t, revision ? revision : base, &r) < 0) {
 		cmd_report_failure(s, &r);
 		if (s->error_condition) {
 			rc = 0;
@@ -103,6 +110,8 @@ static int save(struct adhoc_step *s, long long id)
 			threat_init(&t);
 			rc = op_load(s->cc, id, &t, &r) < 0 ? -1 : show_template(s, &t);
 		} else {
+			/* the form again, still based on the revision the person saw */
+			t.revision = revision ? revision : base;
 			rc = show_template(s, &t);
 		}
 		goto out;

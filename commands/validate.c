@@ -133,20 +133,46 @@ int validate_field(const struct template_field *f, const char *value, char *msg,
 	return 0;
 }
 
+/* Bytes of s once UTF-8 encoded and escaped in XML text or attributes. */
+static size_t xml_size(const char *s)
+{
+	size_t n = 0;
+
+	for (; s && *s; s++)
+		n += *s == '&' ? 5 : *s == '<' || *s == '>' ? 4 : *s == '"' || *s == '\'' ? 6 : 1;
+	return n;
+}
+
 int validate_threat(const struct threat *t, const struct template_field **bad, char *msg,
 		    size_t msglen)
 {
-	size_t i;
+	const struct template_field *largest = NULL;
+	size_t i, total = 0, most = 0;
 
 	*bad = NULL;
 	for (i = 0; i < template_field_count; i++) {
 		const struct template_field *f = &template_fields[i];
+		size_t size;
 		if (f->slot == TEMPLATE_NOT_STORED)
 			continue;
 		if (validate_field(f, t->field[f->slot], msg, msglen) < 0) {
 			*bad = f;
 			return -1;
 		}
+		size = xml_size(t->field[f->slot]);
+		total += size;
+		if (size > most)
+			most = size, largest = f;
+	}
+	/* Each field within its limit can still add up, in 4-byte characters or
+	 * escaped markup, to more than a stanza may carry (PROTOCOL.md §3: none
+	 * over 128 KiB); the whole threat is held to THREAT_MAX_BYTES. */
+	if (total > THREAT_MAX_BYTES) {
+		*bad = largest;
+		snprintf(msg, msglen, "%s: the threat as a whole is too large once encoded "
+			 "(%zu KiB of at most %d KiB); shorten this or another long field",
+			 largest->var, (total + 1023) / 1024, THREAT_MAX_BYTES / 1024);
+		return -1;
 	}
 	return 0;
 }

@@ -16,7 +16,12 @@ int validate_text(const char *var, const char *value, size_t max_chars, char *ms
 /* One template field's value (NULL or "" = empty). */
 int validate_field(const struct template_field *f, const char *value, char *msg, size_t msglen);
 
-/* Every stored field of t; on failure *bad names the field. */
+/* The most a whole threat's text may take once UTF-8 encoded and
+ * XML-escaped, so that no stanza carrying it exceeds 128 KiB. */
+#define THREAT_MAX_BYTES (96 * 1024)
+
+/* Every stored field of t, and the whole threat's encoded size; on failure
+ * *bad names the field (for the size, the largest one). */
 int validate_threat(const struct threat *t, const struct template_field **bad, char *msg,
 		    size_t msglen);
 

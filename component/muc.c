@@ -35,6 +35,7 @@ struct muc_room {
 	int nick_attempt;        /* conflicts seen in this join */
 	int rejoin_attempt;      /* failed joins since we were last in */
 	int selfping_outstanding;
+	char selfping_id[32];    /* the self-ping awaiting its answer */
 	int announced_ready;
 	struct occupant *occupants;
 };
@@ -247,8 +248,16 @@ static int selfping_tick(xmpp_conn_t *conn, void *userdata)
 	xmpp_stanza_t *iq = NULL;
 	char *id = NULL, *to = NULL;
 
-	if (!d->ready || d->room->state != ROOM_IN || d->room->selfping_outstanding)
+	if (!d->ready || d->room->state != ROOM_IN)
 		return 1;
+	if (d->room->selfping_outstanding) {
+		/* no answer within an interval: forget it and ask again (a dead
+		 * server is the keepalive's business; XEP-0410 §3.2 lets a timeout
+		 * decide nothing, but self-pinging must not stop) */
+		xmpp_id_handler_delete(conn, selfping_answer, d->room->selfping_id);
+		d->room->selfping_outstanding = 0;
+		log_debug("self-ping to %s unanswered; pinging again", d->cfg->room_jid);
+	}
 	id = daemon_new_id(d);
 	to = occupant_jid(d, d->room->nick);
 	iq = id ? xmpp_iq_new(d->ctx, "get", id) : NULL;
@@ -259,6 +268,7 @@ static int selfping_tick(xmpp_conn_t *conn, void *userdata)
 	if (!stanza_add_child(iq, "ping", NS_PING))
 		goto out;
 	xmpp_id_handler_add(conn, selfping_answer, id, d);
+	snprintf(d->room->selfping_id, sizeof d->room->selfping_id, "%s", id);
 	d->room->selfping_outstanding = 1;
 	daemon_send(d, iq);
 out:

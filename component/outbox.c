@@ -143,7 +143,7 @@ static int external_answer(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userd
 		return 0;
 	}
 	if (cond && strcmp(cond, "item-not-found") == 0 && !was_create &&
-	    store_outbox_list(d->store, o->external_row - 1, 1, &rows, &count) == 0 && count) {
+	    store_outbox_list(d->store, NULL, o->external_row - 1, 1, &rows, &count) == 0 && count) {
 		create_external_node(d, rows[0].node);
 		store_outbox_free(rows, count);
 		return 0;
@@ -179,13 +179,60 @@ static void delete_sent(struct daemon *d)
 	o->nsent = 0;
 }
 
+/* Each target is its own queue, so one that must wait (the room before the
+ * join, an external service backing off) never holds up the others. */
+static void send_room_rows(struct daemon *d)
+{
+	struct outbox_state *o = d->outbox;
+	struct outbox_row *rows = NULL;
+	size_t count = 0, i;
+
+	if (!muc_is_joined(d) ||
+	    store_outbox_list(d->store, OUTBOX_ROOM, 0, OUTBOX_BATCH - o->nsent, &rows, &count) < 0)
+		return;
+	for (i = 0; i < count && o->nsent < OUTBOX_BATCH; i++)
+		if (muc_say(d, rows[i].payload) == 0)
+			o->sent[o->nsent++] = rows[i].id;
+	store_outbox_free(rows, count);
+}
+
+/* One item a tick: its fan-out runs over the next ticks. */
+static void send_pubsub_row(struct daemon *d)
+{
+	struct outbox_state *o = d->outbox;
+	struct outbox_row *rows = NULL;
+	size_t count = 0;
+
+	if (o->nsent < OUTBOX_BATCH &&
+	    store_outbox_list(d->store, OUTBOX_PUBSUB, 0, 1, &rows, &count) == 0 && count &&
+	    pubsub_publish(d, rows[0].node, rows[0].item_id, rows[0].payload) == 0)
+		o->sent[o->nsent++] = rows[0].id;
+	store_outbox_free(rows, count); /* a refused publish is tried again next tick */
+}
+
+/* One item at a time, in order, answered before the next. */
+static void send_external_row(struct daemon *d)
+{
+	struct outbox_state *o = d->outbox;
+	struct outbox_row *rows = NULL;
+	size_t count = 0;
+
+	if (o->external_row || now_seconds() < o->external_retry_at ||
+	    store_outbox_list(d->store, OUTBOX_EXTERNAL, 0, 1, &rows, &count) < 0 || !count) {
+		store_outbox_free(rows, count);
+		return;
+	}
+	if (!d->cfg->pubsub_external_service)
+		store_outbox_delete(d->store, rows[0].id); /* no longer configured */
+	else
+		publish_external(d, &rows[0]);
+	store_outbox_free(rows, count);
+}
+
 static int outbox_tick(xmpp_ctx_t *ctx, void *userdata)
 {
 	struct daemon *d = userdata;
 	struct outbox_state *o = d->outbox;
-	struct outbox_row *rows = NULL;
-	size_t count = 0, i;
-	int external_blocked;
 
 	if (!d->ready || !d->conn)
 		return 1;
@@ -200,31 +247,9 @@ static int outbox_tick(xmpp_ctx_t *ctx, void *userdata)
 		if (o->nsent)
 			return 1;
 	}
-	if (store_outbox_list(d->store, 0, OUTBOX_BATCH, &rows, &count) < 0 || !count) {
-		store_outbox_free(rows, count);
-		return 1;
-	}
-	external_blocked = o->external_row || now_seconds() < o->external_retry_at;
-	for (i = 0; i < count; i++) {
-		const struct outbox_row *row = &rows[i];
-		if (strcmp(row->target, OUTBOX_ROOM) == 0) {
-			if (muc_is_joined(d) && muc_say(d, row->payload) == 0)
-				o->sent[o->nsent++] = row->id;
-		} else if (strcmp(row->target, OUTBOX_PUBSUB) == 0) {
-			if (pubsub_publish(d, row->node, row->item_id, row->payload) < 0)
-				break; /* the database refused: try again next tick */
-			o->sent[o->nsent++] = row->id;
-			break; /* the fan-out runs over the next ticks */
-		} else if (strcmp(row->target, OUTBOX_EXTERNAL) == 0) {
-			if (!d->cfg->pubsub_external_service) {
-				store_outbox_delete(d->store, row->id); /* no longer configured */
-			} else if (!external_blocked) {
-				publish_external(d, row);
-				external_blocked = 1; /* one at a time, in order */
-			}
-		}
-	}
-	store_outbox_free(rows, count);
+	send_room_rows(d);
+	send_pubsub_row(d);
+	send_external_row(d);
 	if (pubsub_fanout_busy(d))
 		pubsub_fanout_step(d);
 	return 1;

@@ -49,11 +49,12 @@ void store_outbox_free(struct outbox_row *rows, size_t count)
 	free(rows);
 }
 
-int store_outbox_list(struct store *st, long long after_id, size_t limit,
+int store_outbox_list(struct store *st, const char *target, long long after_id, size_t limit,
 		      struct outbox_row **out, size_t *count)
 {
 	sqlite3_stmt *stmt = store_prepare(st,
-		"SELECT id, target, node, item_id, payload FROM outbox WHERE id > ? ORDER BY id LIMIT ?");
+		"SELECT id, target, node, item_id, payload FROM outbox "
+		"WHERE id > ?1 AND (?3 IS NULL OR target = ?3) ORDER BY id LIMIT ?2");
 	struct outbox_row *rows;
 	size_t n = 0;
 	int rc;
@@ -69,6 +70,8 @@ int store_outbox_list(struct store *st, long long after_id, size_t limit,
 	}
 	sqlite3_bind_int64(stmt, 1, after_id);
 	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)limit);
+	if (target)
+		sqlite3_bind_text(stmt, 3, target, -1, SQLITE_STATIC);
 	while (n < limit && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		struct outbox_row *r = &rows[n++];
 		r->id = sqlite3_column_int64(stmt, 0);

@@ -108,8 +108,8 @@ struct outbox_row {
 };
 int store_outbox_add(struct store *st, const char *target, const char *node,
 		     const char *item_id, const char *payload);
-/* Up to `limit` rows, oldest first, with id > after_id. */
-int store_outbox_list(struct store *st, long long after_id, size_t limit,
+/* Up to `limit` rows for target (NULL: any), oldest first, with id > after_id. */
+int store_outbox_list(struct store *st, const char *target, long long after_id, size_t limit,
 		      struct outbox_row **out, size_t *count);
 int store_outbox_delete(struct store *st, long long id);
 void store_outbox_free(struct outbox_row *rows, size_t count);
