@@ -195,6 +195,21 @@ static int load_session(struct commands_ctx *cc, xmpp_stanza_t *iq, const char *
 	return 0;
 }
 
+/* A new session would go over commands.max_sessions_per_jid or
+ * commands.max_sessions: the refusal's text, or NULL. */
+static const char *session_cap_reached(struct commands_ctx *cc, const char *bare)
+{
+	long long mine = 0, all = 0;
+
+	if (store_session_count(cc->store, bare ? bare : "", cc->now(), &mine, &all) < 0)
+		return "Could not count the open sessions: the database refused a read.";
+	if (mine >= cc->cfg->max_sessions_per_jid)
+		return "You have too many unfinished commands: complete or cancel one first.";
+	if (all >= cc->cfg->max_sessions)
+		return "vigil has too many unfinished commands open: try again later.";
+	return NULL;
+}
+
 xmpp_stanza_t *adhoc_handle(struct commands_ctx *cc, xmpp_stanza_t *iq)
 {
 	xmpp_stanza_t *request = xmpp_stanza_get_child_by_name_and_ns(iq, "command", NS_COMMANDS);
@@ -276,8 +291,12 @@ xmpp_stanza_t *adhoc_handle(struct commands_ctx *cc, xmpp_stanza_t *iq)
 			.stage = s.stage, .state = s.state,
 			.expires = cc->now() + cc->cfg->session_timeout,
 		};
+		const char *full = sessionid == new_id ? session_cap_reached(cc, bare) : NULL;
 		add_actions(&s);
-		if (store_session_put(cc->store, &keep) < 0) {
+		if (full) {
+			xmpp_stanza_release(reply);
+			reply = error_reply(iq, "wait", "resource-constraint", NULL, full);
+		} else if (store_session_put(cc->store, &keep) < 0) {
 			xmpp_stanza_release(reply);
 			reply = error_reply(iq, "wait", "internal-server-error", NULL,
 					    "Could not keep the session: the database refused a write.");

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "commands/chat.h"
+#include "commands/ratelimit.h"
 #include "component/connection.h"
 #include "component/log.h"
 #include "component/muc.h"
@@ -98,7 +99,9 @@ int daemon_init(struct daemon *d, struct vigil_config *cfg)
 	d->commands.now = wall_clock;
 	xmpp_global_timed_handler_add(d->ctx, sweep_sessions, SESSION_SWEEP_MS, d);
 	d->chat = chat_new(&d->commands);
-	if (!d->chat || outbox_init(d) < 0)
+	/* a minute's worth may come at once (a client opening a few forms) */
+	d->iq_rate = ratelimit_new(cfg->rate_per_minute, cfg->rate_per_minute);
+	if (!d->chat || !d->iq_rate || outbox_init(d) < 0)
 		goto fail;
 	return 0;
 fail:
@@ -142,6 +145,7 @@ void daemon_cleanup(struct daemon *d)
 	outbox_free(d);
 	pubsub_free(d);
 	chat_free(d->chat);
+	ratelimit_free(d->iq_rate);
 	connection_release(d);
 	muc_free(d);
 	if (d->store) {

@@ -33,6 +33,7 @@ struct daemon {
 	struct pubsub_fanout *fanout; /* notifications being sent, or NULL */
 	struct outbox_state *outbox;  /* announcements in flight */
 	struct chat_ctx *chat;        /* chat commands: dialogues, rate limits */
+	struct ratelimit *iq_rate;    /* command and PubSub requests per bare JID */
 
 	int ready;                /* handshake done: stanzas may be sent */
 	int reconnect_attempt;    /* failures since the last successful handshake */

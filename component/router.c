@@ -4,9 +4,11 @@
 #include "component/router.h"
 
 #include <string.h>
+#include <time.h>
 
 #include "commands/adhoc.h"
 #include "commands/chat.h"
+#include "commands/ratelimit.h"
 #include "component/daemon.h"
 #include "component/disco.h"
 #include "component/log.h"
@@ -57,15 +59,58 @@ static xmpp_stanza_t *first_element(xmpp_stanza_t *stanza)
 	return NULL;
 }
 
-static void reply_error(struct daemon *d, xmpp_stanza_t *request, const char *type,
-			const char *condition)
+static void send_error_text(struct daemon *d, xmpp_stanza_t *request, const char *type,
+			    const char *condition, const char *text)
 {
-	xmpp_stanza_t *reply = stanza_error_reply(request, type, condition, NULL, NULL, NULL);
+	xmpp_stanza_t *reply = stanza_error_reply(request, type, condition, NULL, NULL, text);
 
 	if (reply) {
 		daemon_send(d, reply);
 		xmpp_stanza_release(reply);
 	}
+}
+
+static void reply_error(struct daemon *d, xmpp_stanza_t *request, const char *type,
+			const char *condition)
+{
+	send_error_text(d, request, type, condition, NULL);
+}
+
+static double monotonic_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The register's own requests (commands, PubSub) are for allowed domains
+ * only, and each bare JID is held to access.rate_per_minute of them; disco,
+ * ping and version stay open so anyone can see what vigil is. 0: go on. */
+static int admit(struct daemon *d, xmpp_stanza_t *iq, const char *ns)
+{
+	const char *from = xmpp_stanza_get_from(iq);
+	char *bare;
+	int rc = 0;
+
+	if (strcmp(ns, NS_COMMANDS) != 0 && strcmp(ns, NS_PUBSUB) != 0 &&
+	    strcmp(ns, NS_PUBSUB_OWNER) != 0)
+		return 0;
+	bare = xmpp_jid_bare(d->ctx, from);
+	if (!bare || role_of(d->cfg, bare) == ROLE_NONE) {
+		log_info("refused %s from %s: domain not in access.allow_domains", ns, from);
+		send_error_text(d, iq, "auth", "forbidden", "Your domain may not use this service.");
+		rc = -1;
+	} else if (ratelimit_check(d->iq_rate, bare, monotonic_now()) != RATE_OK) {
+		log_info("refused %s from %s: over access.rate_per_minute", ns, from);
+		send_error_text(d, iq, "wait", "policy-violation",
+				"Too many requests: at most access.rate_per_minute a minute. "
+				"Try again shortly.");
+		rc = -1;
+	}
+	if (bare)
+		xmpp_free(d->ctx, bare);
+	return rc;
 }
 
 static int route_iq(struct daemon *d, xmpp_stanza_t *iq)
@@ -81,6 +126,8 @@ static int route_iq(struct daemon *d, xmpp_stanza_t *iq)
 		return 1; /* cannot be answered (RFC 6120 §8.2.3) */
 	payload = first_element(iq);
 	ns = payload ? xmpp_stanza_get_ns(payload) : NULL;
+	if (ns && admit(d, iq, ns) < 0)
+		return 1;
 	if (ns) {
 		for (i = 0; i < sizeof iq_routes / sizeof iq_routes[0]; i++)
 			if (strcmp(ns, iq_routes[i].ns) == 0 &&

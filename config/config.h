@@ -31,12 +31,16 @@ struct vigil_config {
 	/* [commands] */
 	int session_timeout;        /* commands.session_timeout seconds, default 600 */
 	int list_page;              /* commands.list_page, default 50, 1..200 */
+	int max_sessions_per_jid;   /* commands.max_sessions_per_jid, default 10 */
+	int max_sessions;           /* commands.max_sessions (all JIDs), default 1000 */
 
 	/* [chat] — plain-message commands */
 	int chat_max_reply;         /* chat.max_reply characters per message, default 3000 */
 	int chat_rate_per_minute;   /* chat.rate_per_minute commands per JID, default 30 */
 
 	/* [access] — bare JIDs / domains */
+	int rate_per_minute;        /* access.rate_per_minute: command and PubSub
+				       requests per bare JID, default 120 */
 	struct config_list allow_domains; /* access.allow_domains, empty = all */
 	struct config_list assessors;     /* access.assessors */
 	struct config_list admins;        /* access.admins */

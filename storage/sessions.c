@@ -93,3 +93,26 @@ int store_session_expire(struct store *st, long long now)
 	return run_with_text(st, "DELETE FROM sessions WHERE expires <= ?", NULL, now,
 			     "expiring sessions");
 }
+
+int store_session_count(struct store *st, const char *bare_jid, long long now, long long *mine,
+			long long *all)
+{
+	/* a full JID is bare_jid + "/" + resource; compared by prefix, not LIKE,
+	 * so no character of the JID is a pattern */
+	sqlite3_stmt *stmt = store_prepare(st,
+		"SELECT count(*), coalesce(sum(jid = ?1 OR substr(jid, 1, length(?1) + 1) = ?1 || '/'), 0) "
+		"FROM sessions WHERE expires > ?2");
+	int rc;
+
+	if (!stmt)
+		return STORE_ERROR;
+	sqlite3_bind_text(stmt, 1, bare_jid, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, now);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		*all = sqlite3_column_int64(stmt, 0);
+		*mine = sqlite3_column_int64(stmt, 1);
+	}
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_ROW ? 0 : store_fail(st, rc, "counting sessions");
+}

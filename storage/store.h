@@ -93,6 +93,9 @@ int store_session_put(struct store *st, const struct stored_session *s);
 int store_session_get(struct store *st, const char *id, struct stored_session *out);
 int store_session_delete(struct store *st, const char *id);
 int store_session_expire(struct store *st, long long now); /* deletes expired */
+/* Unexpired sessions of bare_jid's resources (*mine) and of everyone (*all). */
+int store_session_count(struct store *st, const char *bare_jid, long long now, long long *mine,
+			long long *all);
 void stored_session_clear(struct stored_session *s);
 
 /* --- announcements and the PubSub service (storage/pubsub.c) --- */

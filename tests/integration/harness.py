@@ -170,6 +170,10 @@ class Vigil(Process):
             'storage.path': self.db,
             'access.admins': 'alice@localhost',
             'access.assessors': 'bob@localhost',
+            # tests file hundreds of threats in seconds and leave sessions
+            # open; test_abuse.py sets the production limits it checks
+            'access.rate_per_minute': 60000,
+            'commands.max_sessions_per_jid': 1000,
         }
         self.settings.update({k.replace('__', '.'): v for k, v in overrides.items()})
         self.write_config()
