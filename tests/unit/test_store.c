@@ -153,6 +153,20 @@ static void test_sessions(struct store *st)
 	ok(got.stage == 3 && strcmp(got.state, "id=7&x=%26") == 0 && strcmp(got.jid, s.jid) == 0,
 	   "stage, state and JID kept");
 	stored_session_clear(&got);
+	{
+		struct stored_session other = { "sid2", "alice@localhost.evil/x", "list", 1, NULL, 1000 },
+				      mine = { "sid3", "alice@localhost", "list", 1, NULL, 1000 };
+		long long n_mine = -1, n_all = -1;
+		store_session_put(st, &other);
+		store_session_put(st, &mine);
+		is_int(store_session_count(st, "alice@localhost", 999, &n_mine, &n_all), 0, "count sessions");
+		ok(n_mine == 2 && n_all == 3, "alice's resources and bare JID count, a look-alike domain "
+		   "does not (%lld of %lld)", n_mine, n_all);
+		store_session_count(st, "alice@localhost", 1000, &n_mine, &n_all);
+		ok(n_mine == 0 && n_all == 0, "expired sessions do not count");
+		store_session_delete(st, "sid2");
+		store_session_delete(st, "sid3");
+	}
 	is_int(store_session_expire(st, 999), 0, "not expired before its time");
 	is_int(store_session_expire(st, 1000), 1, "expired at its time");
 	is_int(store_session_get(st, "sid1", &got), STORE_NOTFOUND, "and gone");

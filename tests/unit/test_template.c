@@ -110,6 +110,38 @@ static void test_validation(void)
 	is_int(utf8_length("a\xc3\xa9\xf0\x9f\x94\x92"), 3, "utf8_length counts code points");
 }
 
+/* Fills field f with n copies of unit. */
+static void fill(struct threat *t, enum threat_field f, const char *unit, size_t n)
+{
+	size_t len = strlen(unit), i;
+	char *s = malloc(n * len + 1);
+
+	for (i = 0; s && i < n; i++)
+		memcpy(s + i * len, unit, len);
+	if (s) {
+		s[n * len] = '\0';
+		threat_set(t, f, s);
+	}
+	free(s);
+}
+
+/* Each field within its limit, yet the whole too large for a stanza. */
+static void test_threat_size(struct threat *t)
+{
+	const struct template_field *bad;
+	char msg[256];
+
+	fill(t, THREAT_DEFINITION, "\xf0\x9f\x94\x92", 16000);  /* 64,000 bytes */
+	is_int(validate_threat(t, &bad, msg, sizeof msg), 0, "16,000 emoji in the definition fit");
+	fill(t, THREAT_GAP, "&", 8000);                          /* 40,000 bytes escaped */
+	ok(validate_threat(t, &bad, msg, sizeof msg) < 0 && bad && strcmp(bad->var, "definition") == 0 &&
+	   strstr(msg, "too large"), "the whole threat is held below a stanza's size: %s", msg);
+	fill(t, THREAT_GAP, "&", 6000);                          /* 94,000 in all */
+	is_int(validate_threat(t, &bad, msg, sizeof msg), 0, "just under the limit is fine");
+	threat_set(t, THREAT_DEFINITION, NULL);
+	threat_set(t, THREAT_GAP, NULL);
+}
+
 static void test_threat(void)
 {
 	struct threat t;
@@ -124,6 +156,8 @@ static void test_threat(void)
 	threat_set(&t, THREAT_DAMAGE, "huge");
 	ok(validate_threat(&t, &bad, msg, sizeof msg) < 0 && bad && strcmp(bad->var, "damage") == 0,
 	   "the bad field is named: %s", msg);
+	threat_set(&t, THREAT_DAMAGE, "");
+	test_threat_size(&t);
 	threat_clear(&t);
 }
 
