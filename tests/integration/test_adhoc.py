@@ -343,7 +343,70 @@ async def test_session_expiry(env):
         env.start_vigil()
 
 
+async def test_stale_without_revision(env):
+    """an edit whose client dropped the hidden revision is still checked for staleness"""
+    alice = await connect(env.prosody, 'alice')
+    bob = await connect(env.prosody, 'bob')
+    try:
+        tid = await file_threat(alice, {'name': 'Stale check', 'abstract': 'original'})
+        a = command_of(await alice.command('edit'))
+        a = command_of(await alice.command('edit', action='next', sessionid=a.get('sessionid'),
+                                           fields={'id': tid}))
+        b = command_of(await bob.command('edit'))
+        b = command_of(await bob.command('edit', action='next', sessionid=b.get('sessionid'),
+                                         fields={'id': tid}))
+        theirs = dict(form_values(b), abstract='bob saved first')
+        del theirs['FORM_TYPE']
+        b = command_of(await bob.command('edit', action='complete', sessionid=b.get('sessionid'),
+                                         fields=theirs))
+        assert b.get('status') == 'completed', b
+        mine = dict(form_values(a), abstract='alice overwrites')
+        del mine['FORM_TYPE'], mine['revision']  # as a client that drops hidden fields
+        a = command_of(await alice.command('edit', action='complete', sessionid=a.get('sessionid'),
+                                           fields=mine))
+        assert a.get('status') == 'executing', 'a stale edit must not complete'
+        assert any('changed by someone else' in t for _, t in notes(a)), notes(a)
+        shown = form_values(command_of(await alice.command('show', fields={'id': tid})))
+        assert shown['abstract'] == 'bob saved first', shown
+    finally:
+        await alice.stop()
+        await bob.stop()
+
+
+async def test_session_bound_to_full_jid(env):
+    """a session belongs to one full JID: another resource of the same account cannot use it"""
+    phone = await connect(env.prosody, 'alice', 'phone')
+    laptop = await connect(env.prosody, 'alice', 'laptop')
+    try:
+        sid = command_of(await phone.command('file')).get('sessionid')
+        reply = await laptop.command('file', action='complete', sessionid=sid,
+                                     fields={'name': 'n', 'abstract': 'a'})
+        assert error_of(reply) == ('bad-request', 'bad-sessionid'), reply
+        reply = await phone.command('file', action='cancel', sessionid=sid)
+        assert status_of(reply) == 'canceled', 'the owner still has it'
+    finally:
+        await phone.stop()
+        await laptop.stop()
+
+
+async def test_list_status_filter(env):
+    """list's status filter (list-multi): retired only, or identified and analyzed"""
+    alice = await connect(env.prosody, 'alice')
+    try:
+        cmd = command_of(await alice.command('list', fields={'status': ['retired']}))
+        rows = form_items(cmd)
+        assert rows and all(r['status'] == 'retired' for r in rows), rows
+        assert 'T-2' in [r['id'] for r in rows], rows
+        cmd = command_of(await alice.command('list', fields={'status': ['identified', 'analyzed']}))
+        statuses = {r['status'] for r in form_items(cmd)}
+        assert statuses and statuses <= {'identified', 'analyzed'}, statuses
+        assert 'analyzed' in statuses, 'T-1 was assessed, so analyzed'
+    finally:
+        await alice.stop()
+
+
 if __name__ == '__main__':
     run([test_file_full_template, test_show_byte_for_byte, test_assess, test_edit_and_stale,
          test_history, test_roles, test_invalid_submissions, test_session_errors, test_prev,
-         test_list_paging, test_retire, test_restart, test_session_expiry])
+         test_list_paging, test_retire, test_restart, test_session_expiry,
+         test_stale_without_revision, test_session_bound_to_full_jid, test_list_status_filter])
