@@ -144,6 +144,12 @@ class Prosody(Process):
         self.stop()
         return self.start()
 
+    def shell(self, lua, timeout=20):
+        """Runs Lua in the running server (mod_admin_shell); returns its output."""
+        p = subprocess.run([PROSODYCTL, '--config', self.config, 'shell', '> ' + lua],
+                           capture_output=True, text=True, timeout=timeout)
+        return p.stdout
+
     def cleanup(self):
         self.stop()
         shutil.rmtree(self.dir, ignore_errors=True)

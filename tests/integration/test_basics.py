@@ -1,5 +1,8 @@
 """Handshake, discovery, ping, version, errors, command line (issue 3)."""
 import os
+import re
+import signal
+import socket
 import subprocess
 import tempfile
 
@@ -147,7 +150,43 @@ async def test_clean_stop(env):
         await c.stop()
 
 
+async def test_sigint(env):
+    """SIGINT stops vigil as cleanly as SIGTERM"""
+    c = await connect(env.prosody, 'alice')
+    try:
+        await c.join()
+        await c.wait_occupant('vigil')
+        env.vigil.signal(signal.SIGINT)
+        code = env.vigil.wait_exit(10)
+        assert code == 0, 'exit status %r' % code
+        await c.wait_occupant('vigil', present=False, timeout=5)
+        env.start_vigil()
+        await c.wait_occupant('vigil')
+    finally:
+        await c.stop()
+
+
+async def test_systemd_readiness(env):
+    """READY=1 reaches systemd's NOTIFY_SOCKET only once vigil is in the room"""
+    env.vigil.stop()
+    path = os.path.join(env.vigil.dir, 'notify.sock')
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(path)
+    sock.settimeout(15)
+    try:
+        offset = len(env.vigil.log_text())
+        env.vigil.start(env=dict(os.environ, NOTIFY_SOCKET=path))
+        message = sock.recv(256).decode()
+        log = env.vigil.log_text()[offset:]
+        assert 'READY=1' in message, message
+        assert re.search(r'joined \S+ as vigil', log), 'READY=1 came before the join:\n' + log
+    finally:
+        sock.close()
+        env.vigil.stop()
+        env.start_vigil()
+
+
 if __name__ == '__main__':
     run([test_disco_info, test_disco_items, test_ping, test_version, test_unknown_iq,
          test_wrong_secret, test_secret_from_environment, test_check_config,
-         test_command_line, test_clean_stop])
+         test_command_line, test_clean_stop, test_sigint, test_systemd_readiness])

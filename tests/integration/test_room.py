@@ -99,6 +99,33 @@ async def test_chat_does_not_disturb(env):
         await c.stop()
 
 
+ROOM_LUA = 'local r = prosody.hosts["conference.localhost"].modules.muc.get_room_from_jid("%s"); ' % ROOM
+
+
+async def test_silent_loss(env):
+    """membership lost without a presence (server-side): the XEP-0410 self-ping notices, vigil rejoins"""
+    c = await connect(env.prosody, 'carol')
+    try:
+        await c.join()
+        await c.wait_occupant('vigil')
+        offset = len(env.vigil.log_text())
+        # drop vigil's occupant inside Prosody: nobody is told, vigil included
+        out = env.prosody.shell(ROOM_LUA + 'local o = r:get_occupant_by_nick("%s/vigil"); '
+                                'o.role = nil; r:save_occupant(o); return "dropped"' % ROOM)
+        assert 'dropped' in out, out
+        out = env.prosody.shell(ROOM_LUA + 'return tostring(r:get_occupant_by_nick("%s/vigil") ~= nil)'
+                                % ROOM)
+        assert 'false' in out, 'really gone: %s' % out
+        # selfping_interval is 5 s in the tests
+        env.vigil.wait_log(r'not in \S+ any more \(not-acceptable\): rejoining', 15, after=offset)
+        env.vigil.wait_log(r'joined \S+ as vigil', 15, after=offset)
+        out = env.prosody.shell(ROOM_LUA + 'return tostring(r:get_occupant_by_nick("%s/vigil") ~= nil)'
+                                % ROOM)
+        assert 'true' in out, 'back in the room: %s' % out
+    finally:
+        await c.stop()
+
+
 if __name__ == '__main__':
     run([test_occupant, test_room_configured, test_kicked, test_destroyed, test_nick_conflict,
-         test_chat_does_not_disturb])
+         test_chat_does_not_disturb, test_silent_loss])
