@@ -202,7 +202,7 @@ static void ignore_event(xmpp_conn_t *conn, xmpp_conn_event_t status, int error,
 {
 }
 
-static int give_sm_state(xmpp_ctx_t *ctx, xmpp_conn_t *conn)
+int connection_give_sm_state(xmpp_ctx_t *ctx, xmpp_conn_t *conn)
 {
 	xmpp_conn_t *donor = xmpp_conn_new(ctx);
 	xmpp_sm_state_t *sm = NULL;
@@ -230,7 +230,7 @@ static int attempt(struct daemon *d)
 		d->conn = NULL;
 	}
 	d->conn = xmpp_conn_new(d->ctx);
-	if (!d->conn || give_sm_state(d->ctx, d->conn) < 0)
+	if (!d->conn || connection_give_sm_state(d->ctx, d->conn) < 0)
 		return -1;
 	xmpp_conn_set_jid(d->conn, d->cfg->component_jid);
 	xmpp_conn_set_pass(d->conn, d->cfg->component_secret);

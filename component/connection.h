@@ -3,6 +3,8 @@
 #ifndef VIGIL_CONNECTION_H
 #define VIGIL_CONNECTION_H
 
+#include <strophe.h>
+
 struct daemon;
 
 /* Starts the first connection attempt (retries are scheduled on failure). */
@@ -17,5 +19,10 @@ void connection_release(struct daemon *d);
 /* Backoff delay in ms for the given attempt: min(max, 500 * 2^attempt),
  * with jitter drawn from [delay/2, delay]; `random` is any non-negative int. */
 unsigned long connection_backoff_ms(int attempt, int max_seconds, int random);
+
+/* Works around libstrophe 0.12.2, which dereferences stream-management
+ * state that only client connections get: call on every new component
+ * connection before connecting (also used by tests/bench/baseline.c). */
+int connection_give_sm_state(xmpp_ctx_t *ctx, xmpp_conn_t *conn);
 
 #endif

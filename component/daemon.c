@@ -123,7 +123,11 @@ int daemon_run(struct daemon *d)
 
 	connection_start(d);
 	while (!d->done) {
-		xmpp_run_once(d->ctx, LOOP_TIMEOUT_MS);
+		/* during a fan-out, one batch per turn: incoming stanzas are served
+		 * between batches, and the loop does not sleep for long */
+		xmpp_run_once(d->ctx, outbox_busy(d) ? 1 : LOOP_TIMEOUT_MS);
+		if (outbox_busy(d))
+			outbox_pump(d);
 		if (daemon_signal_stop && !d->stopping) {
 			log_info("shutting down");
 			muc_leave(d, "vigil is shutting down");

@@ -9,6 +9,7 @@
 #include "commands/chat.h"
 #include "component/daemon.h"
 #include "component/log.h"
+#include "component/outbox.h"
 #include "component/stanza.h"
 
 #define NS_MUC "http://jabber.org/protocol/muc"
@@ -547,6 +548,7 @@ int muc_handle_message(struct daemon *d, xmpp_stanza_t *message)
 		return 1;
 	msg.body = body;
 	chat_dispatch(d->chat, &msg, room_reply, &reply);
+	outbox_pump(d);
 	xmpp_free(d->ctx, body);
 	return 1;
 }

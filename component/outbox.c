@@ -20,11 +20,14 @@
 #include "storage/store.h"
 
 #define OUTBOX_TICK_MS 50
-#define OUTBOX_BATCH 32
+#define OUTBOX_BATCH 256  /* rows sent and awaiting deletion */
+#define OUTBOX_ROUNDS 16  /* rows of each target a pump may start */
 
 struct outbox_state {
 	long long sent[OUTBOX_BATCH];  /* rows sent, deleted once the queue drains */
 	size_t nsent;
+	long long room_after;          /* the last room row sent (not yet deleted) */
+	long long pubsub_after;        /* the last PubSub row sent */
 	long long external_row;        /* row waiting for the external service, 0 none */
 	int external_failures;
 	long long external_retry_at;   /* monotonic seconds */
@@ -180,38 +183,47 @@ static void delete_sent(struct daemon *d)
 }
 
 /* Each target is its own queue, so one that must wait (the room before the
- * join, an external service backing off) never holds up the others. */
-static void send_room_rows(struct daemon *d)
+ * join, an external service backing off) never holds up the others. Rows
+ * sent but not yet deleted are skipped by id (room_after, pubsub_after).
+ * Each returns how many rows it sent. */
+static size_t send_room_rows(struct daemon *d)
 {
 	struct outbox_state *o = d->outbox;
 	struct outbox_row *rows = NULL;
-	size_t count = 0, i;
+	size_t count = 0, i, sent = 0;
 
-	if (!muc_is_joined(d) ||
-	    store_outbox_list(d->store, OUTBOX_ROOM, 0, OUTBOX_BATCH - o->nsent, &rows, &count) < 0)
-		return;
-	for (i = 0; i < count && o->nsent < OUTBOX_BATCH; i++)
-		if (muc_say(d, rows[i].payload) == 0)
-			o->sent[o->nsent++] = rows[i].id;
+	if (!muc_is_joined(d) || o->nsent >= OUTBOX_BATCH ||
+	    store_outbox_list(d->store, OUTBOX_ROOM, o->room_after, OUTBOX_BATCH - o->nsent, &rows,
+			      &count) < 0)
+		return 0;
+	for (i = 0; i < count && muc_say(d, rows[i].payload) == 0; i++, sent++) {
+		o->sent[o->nsent++] = rows[i].id;
+		o->room_after = rows[i].id;
+	}
 	store_outbox_free(rows, count);
+	return sent;
 }
 
-/* One item a tick: its fan-out runs over the next ticks. */
-static void send_pubsub_row(struct daemon *d)
+/* One item at a time: its fan-out runs before the next. */
+static size_t send_pubsub_row(struct daemon *d)
 {
 	struct outbox_state *o = d->outbox;
 	struct outbox_row *rows = NULL;
-	size_t count = 0;
+	size_t count = 0, sent = 0;
 
 	if (o->nsent < OUTBOX_BATCH &&
-	    store_outbox_list(d->store, OUTBOX_PUBSUB, 0, 1, &rows, &count) == 0 && count &&
-	    pubsub_publish(d, rows[0].node, rows[0].item_id, rows[0].payload) == 0)
+	    store_outbox_list(d->store, OUTBOX_PUBSUB, o->pubsub_after, 1, &rows, &count) == 0 &&
+	    count && pubsub_publish(d, rows[0].node, rows[0].item_id, rows[0].payload) == 0) {
 		o->sent[o->nsent++] = rows[0].id;
-	store_outbox_free(rows, count); /* a refused publish is tried again next tick */
+		o->pubsub_after = rows[0].id;
+		sent = 1;
+	}
+	store_outbox_free(rows, count); /* a refused publish is tried again later */
+	return sent;
 }
 
 /* One item at a time, in order, answered before the next. */
-static void send_external_row(struct daemon *d)
+static size_t send_external_row(struct daemon *d)
 {
 	struct outbox_state *o = d->outbox;
 	struct outbox_row *rows = NULL;
@@ -220,38 +232,43 @@ static void send_external_row(struct daemon *d)
 	if (o->external_row || now_seconds() < o->external_retry_at ||
 	    store_outbox_list(d->store, OUTBOX_EXTERNAL, 0, 1, &rows, &count) < 0 || !count) {
 		store_outbox_free(rows, count);
-		return;
+		return 0;
 	}
 	if (!d->cfg->pubsub_external_service)
 		store_outbox_delete(d->store, rows[0].id); /* no longer configured */
 	else
 		publish_external(d, &rows[0]);
 	store_outbox_free(rows, count);
+	return 1;
+}
+
+void outbox_pump(struct daemon *d)
+{
+	struct outbox_state *o = d->outbox;
+	int round;
+
+	if (!o || !d->ready || !d->conn)
+		return;
+	/* a row goes once all it caused is on the socket: its fan-out done and
+	 * libstrophe's queue drained */
+	if (o->nsent && !pubsub_fanout_busy(d) && xmpp_conn_send_queue_len(d->conn) == 0)
+		delete_sent(d);
+	for (round = 0; round < OUTBOX_ROUNDS; round++) {
+		if (pubsub_fanout_busy(d) && pubsub_fanout_step(d))
+			return; /* one batch per turn of the event loop */
+		if (!send_room_rows(d) + send_pubsub_row(d) + send_external_row(d))
+			return;
+	}
+}
+
+int outbox_busy(const struct daemon *d)
+{
+	return pubsub_fanout_busy(d) || (d->outbox && d->outbox->nsent);
 }
 
 static int outbox_tick(xmpp_ctx_t *ctx, void *userdata)
 {
-	struct daemon *d = userdata;
-	struct outbox_state *o = d->outbox;
-
-	if (!d->ready || !d->conn)
-		return 1;
-	if (pubsub_fanout_busy(d)) {
-		pubsub_fanout_step(d);
-		return 1;
-	}
-	if (o->nsent) {
-		if (xmpp_conn_send_queue_len(d->conn) > 0)
-			return 1;
-		delete_sent(d);
-		if (o->nsent)
-			return 1;
-	}
-	send_room_rows(d);
-	send_pubsub_row(d);
-	send_external_row(d);
-	if (pubsub_fanout_busy(d))
-		pubsub_fanout_step(d);
+	outbox_pump(userdata);
 	return 1;
 }
 
@@ -269,6 +286,7 @@ void outbox_on_disconnected(struct daemon *d)
 	if (!d->outbox)
 		return;
 	d->outbox->nsent = 0;
+	d->outbox->room_after = d->outbox->pubsub_after = 0; /* send them again */
 	d->outbox->external_row = 0;
 	pubsub_fanout_reset(d);
 }

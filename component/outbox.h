@@ -10,6 +10,15 @@ struct daemon;
 int outbox_init(struct daemon *d);
 void outbox_free(struct daemon *d);
 
+/* Sends what is due now: called by its timer, right after a change is
+ * committed, and by the event loop while a fan-out is under way. */
+void outbox_pump(struct daemon *d);
+
+/* A fan-out is under way, or sent rows wait to be deleted: the event loop
+ * should come back at once (the sooner a sent row goes, the smaller the
+ * window in which a crash would send it twice). */
+int outbox_busy(const struct daemon *d);
+
 /* The connection went down: whatever was in flight is sent again later. */
 void outbox_on_disconnected(struct daemon *d);
 

@@ -13,6 +13,7 @@
 #include "component/disco.h"
 #include "component/log.h"
 #include "component/muc.h"
+#include "component/outbox.h"
 #include "component/pubsub.h"
 #include "component/stanza.h"
 
@@ -33,6 +34,7 @@ static int handle_command(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *co
 		daemon_send(d, reply);
 		xmpp_stanza_release(reply);
 	}
+	outbox_pump(d); /* announce a committed change now, not at the next tick */
 	return 0;
 }
 
@@ -186,6 +188,7 @@ static int route_message(struct daemon *d, xmpp_stanza_t *message)
 		msg.sender = bare;
 		msg.body = body;
 		chat_dispatch(d->chat, &msg, direct_reply, &reply);
+		outbox_pump(d);
 	}
 	if (body)
 		xmpp_free(d->ctx, body);

@@ -1,0 +1,417 @@
+"""vigil's benchmarks (`make bench`): vigil against the bare XMPP path and
+against Prosody's own PubSub, side by side in one run, on a private Prosody
+on 127.0.0.1. Prints its figures; asserts nothing (tests assert behaviour).
+
+  filing   C clients (1 and 10) file threats through ad-hoc `file` with full,
+           varied forms: filings/s and p50/p99 latency, vigil vs. a minimal
+           libstrophe component that answers `completed` at once (baseline.c)
+  fanout   S subscribers on `priority`; one `assess`: time until the last has
+           the notification, vs. Prosody's mod_pubsub publishing to as many;
+           and the latency of a `list` sent during the fan-out
+  scale    10,000 threats (100 revisions for 100), 1,000 subscriptions:
+           resident memory, list/show p99, start-up to "in the room" (also
+           with 100,000 threats), database size per threat
+  cost     callgrind: instructions inside vigil per `file`, stanza in to
+           reply out, with the top functions
+
+Usage: bench.py [filing] [fanout] [scale] [cost]   (default: all)
+Sizes: BENCH_FILINGS (per client, default 200), BENCH_SUBSCRIBERS (1000).
+Every loop is bounded in count and time; everything started is stopped by PID.
+"""
+import asyncio
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'integration'))
+
+import slixmpp  # noqa: E402
+from slixmpp.xmlstream import ET  # noqa: E402
+from slixmpp.xmlstream.handler import Callback  # noqa: E402
+from slixmpp.xmlstream.matcher import MatchXPath  # noqa: E402
+
+import harness  # noqa: E402
+from harness import COMPONENT, NS_COMMANDS, NS_DATA, Prosody, Vigil, command_of  # noqa: E402
+from sample_threats import THREATS  # noqa: E402
+
+BENCH_BIN = os.environ.get('VIGIL_BENCH_BIN') or os.path.join(harness.SRCDIR, 'tests', 'bench')
+BASELINE = 'baseline.localhost'
+NS_PUBSUB = 'http://jabber.org/protocol/pubsub'
+FILINGS = int(os.environ.get('BENCH_FILINGS', '200'))
+SUBSCRIBERS = int(os.environ.get('BENCH_SUBSCRIBERS', '1000'))
+DEADLINE = 600  # seconds any one measurement may take
+
+
+def say(line=''):
+    print(line, flush=True)
+
+
+def percentile(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+# --- the server ---------------------------------------------------------------
+
+class BenchProsody(Prosody):
+    """The test harness's Prosody with plain-text accounts written directly
+    (1,000 registrations through prosodyctl would take minutes) and a second
+    component for the baseline."""
+
+    def __init__(self, users):
+        super().__init__()
+        with open(self.config) as f:
+            text = f.read()
+        text = text.replace('authentication = "internal_hashed"', 'authentication = "internal_plain"')
+        text += '\nComponent "%s"\n\tcomponent_secret = "%s"\n' % (BASELINE, self.secret)
+        with open(self.config, 'w') as f:
+            f.write(text)
+        accounts = os.path.join(self.dir, 'data', 'localhost', 'accounts')
+        os.makedirs(accounts, exist_ok=True)
+        for user in list(harness.USERS) + users:
+            with open(os.path.join(accounts, user + '.dat'), 'w') as f:
+                f.write('return {\n\t["password"] = "%s";\n};\n' % user)
+
+
+class Baseline(harness.Process):
+    def __init__(self, prosody):
+        self.prosody = prosody
+        self.log_path = os.path.join(prosody.dir, 'baseline.log')
+
+    def start(self):
+        self._spawn([os.path.join(BENCH_BIN, 'baseline'), BASELINE, '127.0.0.1',
+                     str(self.prosody.component_port), self.prosody.secret], self.log_path)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            with open(self.log_path) as f:
+                if 'connected' in f.read():
+                    return self
+            time.sleep(0.05)
+        raise RuntimeError('the baseline component did not connect')
+
+
+# --- light clients --------------------------------------------------------------
+
+class Light(slixmpp.ClientXMPP):
+    """A client without plugins: a thousand of them fit in one process."""
+
+    def __init__(self, user):
+        super().__init__('%s@localhost/bench' % user, user)
+        self['feature_mechanisms'].unencrypted_plain = True
+        self.events = []
+        self.register_handler(Callback('events', MatchXPath(
+            '{jabber:client}message/{http://jabber.org/protocol/pubsub#event}event'),
+            lambda m: self.events.append(time.monotonic())))
+
+    async def start(self, prosody):
+        self.connect(('127.0.0.1', prosody.c2s_port), use_ssl=False, disable_starttls=True)
+        await asyncio.wait_for(self.wait_until('session_start'), 60)
+        self.send_presence()  # notifications to the bare JID need an available resource
+        return self
+
+    async def stop(self):
+        self.disconnect()
+        try:
+            await asyncio.wait_for(self.wait_until('disconnected'), 5)
+        except asyncio.TimeoutError:
+            pass
+
+    async def iq(self, payload, ito, itype='set', timeout=30):
+        iq = self.make_iq(ito=ito, itype=itype)
+        iq.append(payload)
+        return await iq.send(timeout=timeout)
+
+
+async def connect_all(prosody, users, batch=50):
+    clients = []
+    for i in range(0, len(users), batch):
+        clients += await asyncio.gather(*(Light(u).start(prosody) for u in users[i:i + batch]))
+    return clients
+
+
+def command(node, fields=None):
+    cmd = ET.Element('{%s}command' % NS_COMMANDS, node=node, action='execute')
+    if fields is not None:
+        x = ET.SubElement(cmd, '{%s}x' % NS_DATA, type='submit')
+        for var, value in fields.items():
+            field = ET.SubElement(x, '{%s}field' % NS_DATA, var=var)
+            for line in (value if isinstance(value, list) else [value]):
+                ET.SubElement(field, '{%s}value' % NS_DATA).text = line
+    return cmd
+
+
+def varied_form(n):
+    """A full template, different each time (text-multi values as lines)."""
+    t = dict(THREATS[n % len(THREATS)])
+    t['name'] = '%s (%d)' % (t['name'][:180], n)
+    return {k: v.split('\n') if '\n' in v else v for k, v in t.items()}
+
+
+# --- filing ---------------------------------------------------------------------
+
+async def file_many(client, target, count, offset):
+    latencies = []
+    for i in range(count):
+        started = time.monotonic()
+        reply = await client.iq(command('file', varied_form(offset + i)), target)
+        latencies.append(time.monotonic() - started)
+        cmd = command_of(reply)
+        if cmd is None or cmd.get('status') != 'completed':
+            raise RuntimeError('filing %d was not completed: %s' % (i, reply))
+    return latencies
+
+
+async def measure_filing(prosody, target, clients_count, per_client):
+    clients = await connect_all(prosody, ['user%d' % i for i in range(clients_count)])
+    try:
+        await file_many(clients[0], target, 5, 10 ** 6)  # warm up
+        started = time.monotonic()
+        results = await asyncio.wait_for(asyncio.gather(
+            *(file_many(c, target, per_client, i * per_client) for i, c in enumerate(clients))),
+            DEADLINE)
+        elapsed = time.monotonic() - started
+    finally:
+        for c in clients:
+            await c.stop()
+    latencies = [x for r in results for x in r]
+    return len(latencies) / elapsed, percentile(latencies, 50) * 1000, percentile(latencies, 99) * 1000
+
+
+def bench_filing(prosody):
+    say('== filing: ad-hoc `file` with full, varied template forms (%d per client)' % FILINGS)
+    baseline = Baseline(prosody).start()
+    vigil = Vigil(prosody, access__rate_per_minute=60000)
+    try:
+        vigil.start()
+        vigil.wait_log(r'joined \S+ as ', 15)
+        say('%-8s %3s %10s %10s %10s' % ('target', 'C', 'filings/s', 'p50 ms', 'p99 ms'))
+        for c in (1, 10):
+            rows = {}
+            for name, target in (('baseline', BASELINE), ('vigil', COMPONENT)):
+                rows[name] = asyncio.run(measure_filing(prosody, target, c, FILINGS))
+                say('%-8s %3d %10.0f %10.2f %10.2f' % ((name, c) + rows[name]))
+            v, b = rows['vigil'], rows['baseline']
+            say('ratio C=%d: throughput %.2f x baseline (goal >= 0.8), p99 %.2f x baseline '
+                '(goal <= 2)' % (c, v[0] / b[0], v[2] / b[2]))
+    finally:
+        vigil.cleanup()
+        baseline.stop()
+
+
+# --- fan-out --------------------------------------------------------------------
+
+def subscribe(node, jid):
+    pubsub = ET.Element('{%s}pubsub' % NS_PUBSUB)
+    ET.SubElement(pubsub, '{%s}subscribe' % NS_PUBSUB, node=node, jid=jid)
+    return pubsub
+
+
+def publish(node, payload):
+    pubsub = ET.Element('{%s}pubsub' % NS_PUBSUB)
+    item = ET.SubElement(ET.SubElement(pubsub, '{%s}publish' % NS_PUBSUB, node=node), 'item')
+    item.append(payload)
+    return pubsub
+
+
+async def wait_all(subscribers, since, timeout=120):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        got = [c.events[-1] for c in subscribers if c.events and c.events[-1] >= since]
+        if len(got) == len(subscribers):
+            return max(got) - since
+        await asyncio.sleep(0.01)
+    raise RuntimeError('only %d of %d subscribers were notified' % (len(got), len(subscribers)))
+
+
+async def fanout_run(prosody):
+    users = ['user%d' % i for i in range(SUBSCRIBERS)]
+    started = time.monotonic()
+    subscribers = await connect_all(prosody, users)
+    say('%d subscribers connected in %.1f s' % (len(subscribers), time.monotonic() - started))
+    alice, bob, carol = await connect_all(prosody, ['alice', 'bob', 'carol'])
+    try:
+        # vigil: everyone on `priority`, then one assessment that changes it
+        for i in range(0, len(subscribers), 100):
+            await asyncio.gather(*(c.iq(subscribe('priority', c.boundjid.bare), COMPONENT)
+                                   for c in subscribers[i:i + 100]))
+        reply = await alice.iq(command('file', {'name': 'Fan-out', 'abstract': 'x'}), COMPONENT)
+        tid = [f.find('{%s}value' % NS_DATA).text for f in command_of(reply).iter('{%s}field' % NS_DATA)
+               if f.get('var') == 'id'][0]
+        cmd = command_of(await bob.iq(command('assess'), COMPONENT))
+        sid = cmd.get('sessionid')
+        stage = ET.Element('{%s}command' % NS_COMMANDS, node='assess', action='next', sessionid=sid)
+        x = ET.SubElement(stage, '{%s}x' % NS_DATA, type='submit')
+        ET.SubElement(ET.SubElement(x, '{%s}field' % NS_DATA, var='id'), '{%s}value' % NS_DATA).text = tid
+        await bob.iq(stage, COMPONENT)
+        final = ET.Element('{%s}command' % NS_COMMANDS, node='assess', action='complete', sessionid=sid)
+        x = ET.SubElement(final, '{%s}x' % NS_DATA, type='submit')
+        for var, value in (('likelihood', 'high'), ('damage', 'high'), ('rationale', 'bench')):
+            ET.SubElement(ET.SubElement(x, '{%s}field' % NS_DATA, var=var),
+                          '{%s}value' % NS_DATA).text = value
+        since = time.monotonic()
+        await bob.iq(final, COMPONENT)
+        await asyncio.sleep(0.005)
+        list_started = time.monotonic()
+        await carol.iq(command('list', {}), COMPONENT)
+        list_ms = (time.monotonic() - list_started) * 1000
+        vigil_s = await wait_all(subscribers, since)
+
+        # Prosody's mod_pubsub: the same subscribers on a node of pubsub.localhost
+        node = 'bench-priority'
+        create = ET.Element('{%s}pubsub' % NS_PUBSUB)
+        ET.SubElement(create, '{%s}create' % NS_PUBSUB, node=node)
+        await alice.iq(create, 'pubsub.localhost')
+        for i in range(0, len(subscribers), 100):
+            await asyncio.gather(*(c.iq(subscribe(node, c.boundjid.bare), 'pubsub.localhost')
+                                   for c in subscribers[i:i + 100]))
+        payload = ET.Element('{urn:vigil:threat:0}priority-change', threat=tid, to='critical')
+        ET.SubElement(payload, '{urn:vigil:threat:0}name').text = 'Fan-out'
+        since = time.monotonic()
+        await alice.iq(publish(node, payload), 'pubsub.localhost')
+        prosody_s = await wait_all(subscribers, since)
+    finally:
+        for c in subscribers + [alice, bob, carol]:
+            await c.stop()
+    return vigil_s, prosody_s, list_ms
+
+
+def bench_fanout(prosody):
+    say('== fan-out: %d subscribers, one change of priority' % SUBSCRIBERS)
+    vigil = Vigil(prosody, access__rate_per_minute=60000)
+    try:
+        vigil.start()
+        vigil.wait_log(r'joined \S+ as ', 15)
+        vigil_s, prosody_s, list_ms = asyncio.run(fanout_run(prosody))
+        say('vigil: last subscriber notified after %.0f ms' % (vigil_s * 1000))
+        say('Prosody mod_pubsub: last subscriber notified after %.0f ms' % (prosody_s * 1000))
+        say('ratio: %.2f x Prosody (goal <= 1.5)' % (vigil_s / prosody_s))
+        say('a `list` sent during the fan-out answered in %.1f ms (goal <= 100)' % list_ms)
+    finally:
+        vigil.cleanup()
+
+
+# --- scale ----------------------------------------------------------------------
+
+def rss_kib(pid):
+    with open('/proc/%d/status' % pid) as f:
+        fields = dict(line.split(':', 1) for line in f)
+    return int(fields['VmRSS'].split()[0]), int(fields['VmHWM'].split()[0])
+
+
+def generate(db, threats, revised, revisions, subscribers):
+    started = time.monotonic()
+    subprocess.run([os.path.join(BENCH_BIN, 'gen_register'), db, str(threats), str(revised),
+                    str(revisions), str(subscribers)], check=True, timeout=DEADLINE)
+    return time.monotonic() - started
+
+
+def start_timed(vigil):
+    started = time.monotonic()
+    vigil.start()
+    vigil.wait_log(r'joined \S+ as ', 60)
+    return time.monotonic() - started
+
+
+async def latencies(prosody, node, fields, count):
+    (client,) = await connect_all(prosody, ['carol'])
+    try:
+        out = []
+        for i in range(count):
+            started = time.monotonic()
+            reply = await client.iq(command(node, fields(i)), COMPONENT)
+            if command_of(reply) is None:
+                raise RuntimeError('%s failed: %s' % (node, reply))
+            out.append((time.monotonic() - started) * 1000)
+        return out
+    finally:
+        await client.stop()
+
+
+def bench_scale(prosody):
+    say('== scale')
+    for threats, revised, subs in ((10000, 100, 1000), (100000, 0, 1000)):
+        vigil = Vigil(prosody)
+        try:
+            took = generate(vigil.db, threats, revised, 100, subs)
+            size = os.path.getsize(vigil.db)
+            say('register: %d threats (%d with 100 revisions), %d subscriptions, made in %.0f s; '
+                'database %.1f MB, %.0f bytes a threat' % (threats, revised, subs, took,
+                                                          size / 1e6, size / threats))
+            startup = start_timed(vigil)
+            rss, _ = rss_kib(vigil.proc.pid)
+            say('start-up to "in the room": %.0f ms (goal <= 1000 with 100,000 threats); '
+                'resident memory after start %.1f MB' % (startup * 1000, rss / 1024))
+            if threats == 10000:
+                lists = asyncio.run(latencies(prosody, 'list', lambda i: {}, 200))
+                shows = asyncio.run(latencies(prosody, 'show',
+                                              lambda i: {'id': 'T-%d' % (1 + i * 37 % threats)}, 200))
+                say('list (first page of 50): p50 %.1f ms, p99 %.1f ms' %
+                    (percentile(lists, 50), percentile(lists, 99)))
+                say('show: p50 %.1f ms, p99 %.1f ms' % (percentile(shows, 50), percentile(shows, 99)))
+                rss, hwm = rss_kib(vigil.proc.pid)
+                say('resident memory after 400 requests: %.1f MB, peak %.1f MB (goal <= 16 MB)' %
+                    (rss / 1024, hwm / 1024))
+        finally:
+            vigil.cleanup()
+
+
+# --- instructions per filing ------------------------------------------------------
+
+def bench_cost(prosody):
+    count = 200
+    say('== cost: callgrind, instructions inside vigil per `file` (%d filings)' % count)
+    if not shutil.which('valgrind'):
+        say('valgrind is not installed: skipped')
+        return
+    vigil = Vigil(prosody, access__rate_per_minute=60000)
+    out = os.path.join(vigil.dir, 'callgrind.out')
+    vigil._spawn(['valgrind', '--tool=callgrind', '--toggle-collect=router_dispatch',
+                  '--callgrind-out-file=' + out, harness.VIGIL_BIN, '-c', vigil.config],
+                 vigil.log_path)
+    try:
+        vigil.wait_log(r'joined \S+ as ', 120)
+
+        async def run():
+            (client,) = await connect_all(prosody, ['alice'])
+            try:
+                await file_many(client, COMPONENT, count, 0)
+            finally:
+                await client.stop()
+        asyncio.run(run())
+        vigil.stop(grace=60)
+        annotate = subprocess.run(['callgrind_annotate', '--inclusive=yes', out],
+                                  capture_output=True, text=True, timeout=120).stdout
+        total = re.search(r'([\d,]+) \(100\.0%\)\s+PROGRAM TOTALS', annotate) or \
+            re.search(r'([\d,]+)\s+PROGRAM TOTALS', annotate)
+        instructions = int(total.group(1).replace(',', ''))
+        say('%d instructions per filing, from stanza in to reply out (router_dispatch inclusive)'
+            % (instructions // count))
+        say('top functions (inclusive):')
+        rows = [l for l in annotate.splitlines() if re.match(r'\s*[\d,]+ \(', l)][1:13]
+        for line in rows:
+            say('  ' + line.strip()[:110])
+    finally:
+        vigil.cleanup()
+
+
+def main():
+    wanted = sys.argv[1:] or ['filing', 'fanout', 'scale', 'cost']
+    users = ['user%d' % i for i in range(max(SUBSCRIBERS, 10))]
+    prosody = BenchProsody(users)
+    try:
+        prosody.start()
+        say('vigil benchmarks, %s; Prosody on 127.0.0.1:%d' % (time.strftime('%Y-%m-%d %H:%M'),
+                                                               prosody.c2s_port))
+        for name in wanted:
+            globals()['bench_' + name](prosody)
+    finally:
+        prosody.cleanup()
+
+
+if __name__ == '__main__':
+    main()
