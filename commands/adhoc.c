@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "commands/commands.h"
+#include "commands/sessions.h"
 #include "component/stanza.h"
 #include "config/config.h"
 #include "storage/store.h"
@@ -78,7 +79,7 @@ void adhoc_fail(struct adhoc_step *s, const char *type, const char *condition,
 
 int adhoc_expire(struct commands_ctx *cc)
 {
-	return store_session_expire(cc->store, cc->now());
+	return session_expire(cc);
 }
 
 /* --- the envelope ---------------------------------------------------------- */
@@ -173,7 +174,7 @@ static int load_session(struct commands_ctx *cc, xmpp_stanza_t *iq, const char *
 			const char *node, struct stored_session *session, xmpp_stanza_t **err)
 {
 	const char *from = xmpp_stanza_get_from(iq);
-	int rc = store_session_get(cc->store, sessionid, session);
+	int rc = session_get(cc, sessionid, session);
 
 	if (rc == STORE_NOTFOUND || (rc == 0 && (strcmp(session->jid, from) != 0 ||
 						 strcmp(session->node, node) != 0))) {
@@ -187,7 +188,7 @@ static int load_session(struct commands_ctx *cc, xmpp_stanza_t *iq, const char *
 		return -1;
 	}
 	if (session->expires <= cc->now()) {
-		store_session_delete(cc->store, sessionid);
+		session_delete(cc, sessionid);
 		*err = error_reply(iq, "cancel", "not-allowed", "session-expired",
 				   "This session expired: start the command again.");
 		return -1;
@@ -201,7 +202,7 @@ static const char *session_cap_reached(struct commands_ctx *cc, const char *bare
 {
 	long long mine = 0, all = 0;
 
-	if (store_session_count(cc->store, bare ? bare : "", cc->now(), &mine, &all) < 0)
+	if (session_count(cc, bare ? bare : "", &mine, &all) < 0)
 		return "Could not count the open sessions: the database refused a read.";
 	if (mine >= cc->cfg->max_sessions_per_jid)
 		return "You have too many unfinished commands: complete or cancel one first.";
@@ -255,7 +256,7 @@ xmpp_stanza_t *adhoc_handle(struct commands_ctx *cc, xmpp_stanza_t *iq)
 	}
 	x = submitted_form(request, &canceled);
 	if (!valid || canceled) { /* action='cancel' or a cancel form */
-		store_session_delete(cc->store, sessionid);
+		session_delete(cc, sessionid);
 		reply = command_reply(iq, node, sessionid, "canceled", &s.command);
 		goto out;
 	}
@@ -284,7 +285,7 @@ xmpp_stanza_t *adhoc_handle(struct commands_ctx *cc, xmpp_stanza_t *iq)
 	}
 	if (s.status == ADHOC_COMPLETED) {
 		xmpp_stanza_set_attribute(s.command, "status", "completed");
-		store_session_delete(cc->store, sessionid);
+		session_delete(cc, sessionid);
 	} else {
 		struct stored_session keep = {
 			.id = (char *)sessionid, .jid = (char *)from, .node = (char *)node,
@@ -296,10 +297,10 @@ xmpp_stanza_t *adhoc_handle(struct commands_ctx *cc, xmpp_stanza_t *iq)
 		if (full) {
 			xmpp_stanza_release(reply);
 			reply = error_reply(iq, "wait", "resource-constraint", NULL, full);
-		} else if (store_session_put(cc->store, &keep) < 0) {
+		} else if (session_put(cc, &keep) < 0) {
 			xmpp_stanza_release(reply);
 			reply = error_reply(iq, "wait", "internal-server-error", NULL,
-					    "Could not keep the session: the database refused a write.");
+					    "Could not keep the session: out of memory.");
 		}
 	}
 out:

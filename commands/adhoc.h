@@ -20,6 +20,7 @@ struct commands_ctx {
 	const struct vigil_config *cfg;
 	const char *service_jid;     /* the component JID */
 	long long (*now)(void);      /* unix seconds; tests may replace it */
+	struct spare_session *spare; /* sessions the database refused (sessions.c) */
 };
 
 enum adhoc_action { ADHOC_EXECUTE, ADHOC_NEXT, ADHOC_PREV, ADHOC_COMPLETE };

@@ -13,6 +13,7 @@
 
 #include "commands/chat.h"
 #include "commands/ratelimit.h"
+#include "commands/sessions.h"
 #include "component/connection.h"
 #include "component/log.h"
 #include "component/muc.h"
@@ -23,6 +24,7 @@
 #define LOOP_TIMEOUT_MS 100
 #define SESSION_SWEEP_MS 60000
 #define SHUTDOWN_GRACE_S 3
+#define WRITABLE_RETRY_MS 10000
 
 volatile sig_atomic_t daemon_signal_stop;
 
@@ -70,6 +72,19 @@ static int sweep_sessions(xmpp_ctx_t *ctx, void *userdata)
 	return 1;
 }
 
+/* Started read-only (a read-only file system or file): the next change
+ * tries to write anyway (store_begin); this says when it works again and
+ * lets the outbox clear what it sent meanwhile. */
+static int retry_writable(xmpp_ctx_t *ctx, void *userdata)
+{
+	struct daemon *d = userdata;
+
+	if (store_is_readonly(d->store) && store_try_writable(d->store) < 0)
+		return 1;
+	log_info("%s is writable again: changes are accepted", d->cfg->storage_path);
+	return 0; /* done: the handler is removed */
+}
+
 int daemon_init(struct daemon *d, struct vigil_config *cfg)
 {
 	char err[512];
@@ -85,8 +100,13 @@ int daemon_init(struct daemon *d, struct vigil_config *cfg)
 	d->rand = xmpp_rand_new(d->ctx);
 	if (!d->rand || muc_init(d) < 0)
 		goto fail;
-	rc = store_open(&d->store, cfg->storage_path, 0, err, sizeof err);
-	if (rc < 0) {
+	rc = store_open(&d->store, cfg->storage_path, STORE_OPEN_WRITE_OR_READ, err, sizeof err);
+	if (rc == 0 && store_is_readonly(d->store)) {
+		/* serve reads; changes are refused with a note until it is writable */
+		log_warn("%s: the database cannot be written: serving reads only until it can",
+			 cfg->storage_path);
+		xmpp_global_timed_handler_add(d->ctx, retry_writable, WRITABLE_RETRY_MS, d);
+	} else if (rc < 0) {
 		log_error("%s", err);
 		d->exit_status = VIGIL_EXIT_FAILURE;
 		return -1;
@@ -144,11 +164,14 @@ int daemon_run(struct daemon *d)
 void daemon_cleanup(struct daemon *d)
 {
 	/* libstrophe 0.12 does not free global timed handlers with the context */
-	if (d->ctx)
+	if (d->ctx) {
 		xmpp_global_timed_handler_delete(d->ctx, sweep_sessions);
+		xmpp_global_timed_handler_delete(d->ctx, retry_writable);
+	}
 	outbox_free(d);
 	pubsub_free(d);
 	chat_free(d->chat);
+	sessions_free(&d->commands);
 	ratelimit_free(d->iq_rate);
 	connection_release(d);
 	muc_free(d);

@@ -28,6 +28,7 @@ struct outbox_state {
 	size_t nsent;
 	long long room_after;          /* the last room row sent (not yet deleted) */
 	long long pubsub_after;        /* the last PubSub row sent */
+	int delete_failing;            /* the database refuses to delete sent rows */
 	long long external_row;        /* row waiting for the external service, 0 none */
 	int external_failures;
 	long long external_retry_at;   /* monotonic seconds */
@@ -169,17 +170,22 @@ static void delete_sent(struct daemon *d)
 	struct outbox_state *o = d->outbox;
 	size_t i;
 
-	if (store_begin(d->store) < 0)
-		return; /* try again next tick */
+	if (store_begin(d->store) < 0) {
+		o->delete_failing = 1; /* try again next tick */
+		return;
+	}
 	for (i = 0; i < o->nsent; i++)
 		if (store_outbox_delete(d->store, o->sent[i]) < 0)
 			break;
 	if (i < o->nsent || store_commit(d->store) < 0) {
 		store_rollback(d->store);
-		log_warn("could not remove sent announcements: %s", store_errmsg(d->store));
+		if (!o->delete_failing)
+			log_warn("could not remove sent announcements: %s", store_errmsg(d->store));
+		o->delete_failing = 1; /* the timer tries again; the loop need not hurry */
 		return;
 	}
 	o->nsent = 0;
+	o->delete_failing = 0;
 }
 
 /* Each target is its own queue, so one that must wait (the room before the
@@ -263,7 +269,8 @@ void outbox_pump(struct daemon *d)
 
 int outbox_busy(const struct daemon *d)
 {
-	return pubsub_fanout_busy(d) || (d->outbox && d->outbox->nsent);
+	return pubsub_fanout_busy(d) ||
+	       (d->outbox && d->outbox->nsent && !d->outbox->delete_failing);
 }
 
 static int outbox_tick(xmpp_ctx_t *ctx, void *userdata)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 
 #define BUSY_TIMEOUT_MS 5000
@@ -114,11 +115,67 @@ static int check_integrity(struct store *st)
 	return 0;
 }
 
-int store_open(struct store **out, const char *path, int readonly, char *err, size_t errlen)
+/* A WAL database on a read-only file system cannot be opened even for
+ * reading (sqlite needs its -shm file); opened as immutable it can, and
+ * nobody can be writing it there. */
+static int on_readonly_fs(const char *path)
+{
+	struct statvfs vfs;
+
+	return statvfs(path, &vfs) == 0 && (vfs.f_flag & ST_RDONLY);
+}
+
+static int reopen_immutable(struct store *st, const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char uri[4096 * 3 + 32], *p = uri;
+	const unsigned char *c;
+	int rc;
+
+	p += sprintf(p, "file:");
+	for (c = (const unsigned char *)path; *c && p < uri + sizeof uri - 32; c++) {
+		if (*c == '%' || *c == '?' || *c == '#' || *c < 0x20) {
+			*p++ = '%', *p++ = hex[*c >> 4], *p++ = hex[*c & 15];
+		} else {
+			*p++ = (char)*c;
+		}
+	}
+	strcpy(p, "?immutable=1");
+	sqlite3_close(st->db);
+	st->db = NULL;
+	rc = sqlite3_open_v2(uri, &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+			     NULL);
+	return rc == SQLITE_OK ? 0 : store_fail(st, rc, "opening read-only");
+}
+
+/* WAL, and the schema of this version: for a handle that will write. */
+static int prepare_writable(struct store *st)
+{
+	int rc;
+
+	if ((rc = exec(st, "PRAGMA foreign_keys = ON", "enabling foreign keys")) < 0 ||
+	    (rc = exec(st, "PRAGMA journal_mode = WAL", "enabling WAL")) < 0 ||
+	    (rc = exec(st, "PRAGMA synchronous = NORMAL", "setting synchronous")) < 0)
+		return rc;
+	return schema_migrate(st);
+}
+
+static int open_handle(struct store *st, int flags)
+{
+	int rc = sqlite3_open_v2(st->path, &st->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+
+	if (rc != SQLITE_OK)
+		return store_fail(st, rc, "opening");
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+	return 0;
+}
+
+int store_open(struct store **out, const char *path, int mode, char *err, size_t errlen)
 {
 	struct store *st = calloc(1, sizeof *st);
+	int readonly = mode == STORE_OPEN_READ;
 	struct stat sb;
-	int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	int rc;
 
 	*out = NULL;
@@ -133,24 +190,28 @@ int store_open(struct store **out, const char *path, int readonly, char *err, si
 		rc = STORE_NOTFOUND;
 		goto fail;
 	}
-	rc = sqlite3_open_v2(path, &st->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
-	if (rc != SQLITE_OK) {
-		rc = store_fail(st, rc, "opening");
-		goto fail;
-	}
-	sqlite3_extended_result_codes(st->db, 1);
-	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+	rc = open_handle(st, readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
 	/* a file that is not a database fails here, before anything is written */
-	if ((rc = check_integrity(st)) < 0)
+	if (rc == 0)
+		rc = check_integrity(st);
+	if (rc == STORE_READONLY && readonly && on_readonly_fs(path) &&
+	    (rc = reopen_immutable(st, path)) == 0)
+		rc = check_integrity(st);
+	if (rc == 0 && !readonly)
+		rc = prepare_writable(st);
+	if (rc == STORE_READONLY && mode == STORE_OPEN_WRITE_OR_READ) {
+		/* reads go on; store_begin tries to write again */
+		store_close(st);
+		rc = store_open(&st, path, STORE_OPEN_READ, err, errlen);
+		if (rc < 0)
+			return rc;
+		st->wants_writes = 1;
+		*out = st;
+		return 0;
+	}
+	if (rc < 0)
 		goto fail;
-	if ((rc = exec(st, "PRAGMA foreign_keys = ON", "enabling foreign keys")) < 0)
-		goto fail;
-	if (!readonly) {
-		if ((rc = exec(st, "PRAGMA journal_mode = WAL", "enabling WAL")) < 0 ||
-		    (rc = exec(st, "PRAGMA synchronous = NORMAL", "setting synchronous")) < 0 ||
-		    (rc = schema_migrate(st)) < 0)
-			goto fail;
-	} else if (store_schema_version(st) <= 0) {
+	if (readonly && store_schema_version(st) <= 0) {
 		snprintf(st->errmsg, sizeof st->errmsg, "it holds no vigil register");
 		rc = STORE_CORRUPT;
 		goto fail;
@@ -161,6 +222,36 @@ fail:
 	snprintf(err, errlen, "%s: %s", path, st->errmsg);
 	store_close(st);
 	return rc < 0 ? rc : STORE_ERROR;
+}
+
+int store_is_readonly(const struct store *st)
+{
+	return st->readonly;
+}
+
+int store_try_writable(struct store *st)
+{
+	sqlite3 *reading = st->db;
+	int rc;
+
+	if (!st->readonly)
+		return 0;
+	if (!st->wants_writes || st->tx_depth)
+		return STORE_READONLY;
+	st->db = NULL;
+	rc = open_handle(st, SQLITE_OPEN_READWRITE);
+	if (rc == 0)
+		rc = prepare_writable(st);
+	if (rc < 0) {
+		if (st->db)
+			sqlite3_close(st->db);
+		st->db = reading;
+		return rc;
+	}
+	sqlite3_close(reading);
+	st->readonly = 0;
+	st->wants_writes = 0;
+	return 0;
 }
 
 void store_close(struct store *st)
@@ -177,6 +268,8 @@ void store_close(struct store *st)
 
 int store_begin(struct store *st)
 {
+	if (st->tx_depth == 0 && st->readonly && st->wants_writes)
+		store_try_writable(st); /* the fault may be gone; if not, BEGIN says so */
 	if (st->tx_depth++ > 0)
 		return 0;
 	if (exec(st, "BEGIN IMMEDIATE", "starting a transaction") < 0) {

@@ -19,10 +19,22 @@ enum {
 
 struct store;
 
-/* Opens (creating and migrating when not read-only) the database at path.
- * WAL mode, foreign keys on, busy timeout. A file that is not a vigil/sqlite
- * database gives STORE_CORRUPT and a clear message in err. */
-int store_open(struct store **out, const char *path, int readonly, char *err, size_t errlen);
+/* How to open: for writing (created and migrated), for reading only, or for
+ * writing when the database can be written and else for reading, becoming
+ * writable again on its own once it can (a read-only file system or file). */
+enum { STORE_OPEN_WRITE, STORE_OPEN_READ, STORE_OPEN_WRITE_OR_READ };
+
+/* Opens the database at path: WAL mode, foreign keys on, busy timeout. A file
+ * that is not a vigil/sqlite database gives STORE_CORRUPT and a clear
+ * message in err. */
+int store_open(struct store **out, const char *path, int mode, char *err, size_t errlen);
+
+/* True while the database is open for reading only. */
+int store_is_readonly(const struct store *st);
+
+/* Opened with STORE_OPEN_WRITE_OR_READ and read-only: tries to open it for
+ * writing (also done by store_begin). 0 when writable. */
+int store_try_writable(struct store *st);
 void store_close(struct store *st);
 const char *store_errmsg(const struct store *st);
 int store_schema_version(struct store *st);

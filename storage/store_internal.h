@@ -10,6 +10,7 @@ struct store {
 	sqlite3 *db;
 	char *path;
 	int readonly;
+	int wants_writes;     /* opened read-only as a fallback: writable again when it can be */
 	int tx_depth;         /* nesting of store_begin */
 	char errmsg[512];
 };
