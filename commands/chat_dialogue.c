@@ -164,7 +164,14 @@ void dialogue_answer(struct chat_ctx *chat, const char *jid, const char *body,
 	if (!d)
 		return;
 	if (chat->cc->now() - d->last > chat->cc->cfg->session_timeout) {
-		/* the sweep runs once a minute; a late answer must not revive it */
+		/* a late answer must not revive it */
+		if (strcasecmp(body, "file") == 0) {
+			char *who = strdup(d->who);
+			if (who)
+				dialogue_start(chat, jid, who, out);
+			free(who);
+			return;
+		}
 		end(chat, jid);
 		chat_say(out, "Your filing expired after a while without an answer; nothing was "
 			      "filed. Send file to start again.");
@@ -222,7 +229,9 @@ void dialogue_expire(struct chat_ctx *chat, long long now)
 	struct dialogue **p = &chat->dialogues, *d;
 
 	while ((d = *p)) {
-		if (now - d->last > chat->cc->cfg->session_timeout) {
+		/* kept for a second timeout, so a late answer hears that it expired
+		 * (dialogue_answer) instead of "unknown command" */
+		if (now - d->last > 2LL * chat->cc->cfg->session_timeout) {
 			*p = d->next;
 			dialogue_free(d);
 		} else {

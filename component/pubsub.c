@@ -303,7 +303,9 @@ int pubsub_handle(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *pubsub)
 		send_error(d, iq, "cancel", "feature-not-implemented", "unsupported", "retrieve-affiliations");
 	else if (strcmp(what, "options") == 0)
 		send_error(d, iq, "cancel", "feature-not-implemented", "unsupported", "subscription-options");
-	else if (strcmp(what, "default") == 0 || strcmp(what, "configure") == 0)
+	else if (strcmp(what, "default") == 0) /* default subscription options, XEP-0060 §6.4 */
+		send_error(d, iq, "cancel", "feature-not-implemented", "unsupported", "retrieve-default-sub");
+	else if (strcmp(what, "configure") == 0)
 		send_error(d, iq, "cancel", "feature-not-implemented", "unsupported", "config-node");
 	else
 		send_error(d, iq, "modify", "bad-request", NULL, NULL);
@@ -313,9 +315,16 @@ int pubsub_handle(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *pubsub)
 int pubsub_handle_owner(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *pubsub)
 {
 	xmpp_stanza_t *request = first_element(pubsub);
+	const char *what = request ? xmpp_stanza_get_name(request) : "";
 	const char *node = request ? xmpp_stanza_get_attribute(request, "node") : NULL;
 
-	if (node && !pubsub_node_exists(node))
+	/* what vigil does not implement at all says so (XEP-0060 §8.2.3.1,
+	 * §8.3.3.1) before asking whether the requester owns the node */
+	if (strcmp(what, "configure") == 0)
+		send_error(d, iq, "cancel", "feature-not-implemented", "unsupported", "config-node");
+	else if (strcmp(what, "default") == 0)
+		send_error(d, iq, "cancel", "feature-not-implemented", "unsupported", "retrieve-default");
+	else if (node && !pubsub_node_exists(node))
 		send_error(d, iq, "cancel", "item-not-found", NULL, NULL);
 	else
 		send_error(d, iq, "auth", "forbidden", NULL, NULL); /* vigil owns its nodes */

@@ -1,8 +1,12 @@
 """Announcements: the room, vigil's own PubSub service, nothing lost (issue 5)."""
 import asyncio
+import signal
 import time
 
-from harness import (COMPONENT, ET, ROOM, command_of, connect, error_of, form_values, run)
+from harness import (COMPONENT, ET, NS_COMMANDS, ROOM, command_of, connect, error_of, form_values,
+                     run)
+from slixmpp.xmlstream.handler import Callback
+from slixmpp.xmlstream.matcher import MatchXPath
 
 NS_PUBSUB = 'http://jabber.org/protocol/pubsub'
 NS_EVENT = 'http://jabber.org/protocol/pubsub#event'
@@ -274,7 +278,265 @@ async def test_external_pubsub(env):
         env.start_vigil()
 
 
+NS_OWNER = 'http://jabber.org/protocol/pubsub#owner'
+NS_ERRORS = 'http://jabber.org/protocol/pubsub#errors'
+
+
+def items_of(reply):
+    """Item ids of an items reply, in order."""
+    items = reply.xml.find('{%s}pubsub/{%s}items' % (NS_PUBSUB, NS_PUBSUB))
+    assert items is not None, reply
+    return [i.get('id') for i in items]
+
+
+def subscriptions_of(reply):
+    subs = reply.xml.find('{%s}pubsub/{%s}subscriptions' % (NS_PUBSUB, NS_PUBSUB))
+    assert subs is not None, reply
+    return {(s.get('node'), s.get('jid')) for s in subs}
+
+
+async def unsubscribe_all(client):
+    """Leaves (best effort) every subscription of this account: tests start and end clean."""
+    for node, jid in subscriptions_of(await client.iq(pubsub('subscriptions'))):
+        await client.iq(pubsub('unsubscribe', node=node, jid=jid), itype='set')
+
+
+def error_detail(reply):
+    """(error type, condition, app condition, feature attribute) of an error reply."""
+    err = reply.xml.find('{jabber:client}error')
+    if reply['type'] != 'error' or err is None:
+        return (reply['type'], None, None, None)
+    cond, app = error_of(reply)
+    unsupported = err.find('{%s}unsupported' % NS_ERRORS)
+    return (err.get('type'), cond, app,
+            unsupported.get('feature') if unsupported is not None else None)
+
+
+async def test_unsubscribed_get_nothing(env):
+    """after unsubscribing a client gets no notification; one still subscribed does"""
+    alice = await connect(env.prosody, 'alice')
+    bob = await connect(env.prosody, 'bob', 'assessor')
+    carol = await connect(env.prosody, 'carol')
+    dave = await connect(env.prosody, 'dave')
+    try:
+        await unsubscribe_all(carol)
+        await unsubscribe_all(dave)
+        await subscribe(carol, 'threats')
+        await subscribe(carol, 'priority', jid=str(carol.boundjid))  # full JID
+        for node, jid in (('threats', 'carol@localhost'), ('priority', str(carol.boundjid))):
+            reply = await carol.iq(pubsub('unsubscribe', node=node, jid=jid), itype='set')
+            assert reply['type'] == 'result', reply
+        assert subscriptions_of(await carol.iq(pubsub('subscriptions'))) == set()
+        await subscribe(dave, 'threats')
+        await subscribe(dave, 'priority')
+        tid = await file_threat(alice, name='after the unsubscription', likelihood='low',
+                                damage='low')
+        reply = await bob.command('assess', fields={'id': tid, 'likelihood': 'high',
+                                                   'damage': 'low'})
+        assert command_of(reply).get('status') == 'completed', reply
+        await wait_until(lambda: [i for i, _ in events(dave, 'threats')].count(tid) == 2 and
+                         len(events(dave, 'priority')) == 2, what='the still-subscribed client')
+        assert [(p.get('from'), p.get('to')) for _, p in events(dave, 'priority')] == \
+            [('unassessed', 'note'), ('note', 'medium')], events(dave, 'priority')
+        await asyncio.sleep(3)
+        got = [m for m in carol.messages if m['from'] == COMPONENT]
+        assert not got, 'the unsubscribed client received %s' % got
+    finally:
+        for c in (dave, carol):
+            try:
+                await unsubscribe_all(c)
+            except Exception:
+                pass
+        for c in (alice, bob, carol, dave):
+            await c.stop()
+
+
+async def test_restart_keeps_items_and_subscriptions(env):
+    """items (all, by id), disco#items and subscriptions are the same after vigil restarts"""
+    alice = await connect(env.prosody, 'alice')
+    carol = await connect(env.prosody, 'carol')
+    try:
+        await unsubscribe_all(carol)
+        await subscribe(carol, 'threats')
+        await subscribe(carol, 'priority', jid=str(carol.boundjid))
+        tid = await file_threat(alice, name='kept across the restart', likelihood='high',
+                                damage='high')
+        await wait_until(lambda: any(i == tid for i, _ in events(carol, 'threats')) and
+                         any(p.get('threat') == tid for _, p in events(carol, 'priority')),
+                         what='the notifications before the restart')
+
+        async def snapshot():
+            by_id = pubsub('items', node='threats')
+            ET.SubElement(by_id[0], '{%s}item' % NS_PUBSUB, id=tid)
+            reply = await carol.iq(by_id)
+            one = reply.xml.find('{%s}pubsub/{%s}items/{%s}item' % ((NS_PUBSUB,) * 3))
+            disco = await carol['xep_0030'].get_items(jid=COMPONENT, node='threats')
+            return {
+                'threats': items_of(await carol.iq(pubsub('items', node='threats'))),
+                'priority': items_of(await carol.iq(pubsub('items', node='priority'))),
+                'by id': (one.get('id'), ET.tostring(one[0])) if one is not None else None,
+                'disco': sorted(i[2] for i in disco['disco_items']['items']),
+                'subscriptions': subscriptions_of(await carol.iq(pubsub('subscriptions'))),
+            }
+        before = await snapshot()
+        assert tid in before['threats'] and before['by id'][0] == tid, before
+        assert sorted(before['threats']) == before['disco'], before
+        assert before['subscriptions'] == {('threats', 'carol@localhost'),
+                                           ('priority', str(carol.boundjid))}, before
+        env.vigil.stop()
+        env.start_vigil()
+        after = await snapshot()
+        for key in before:
+            assert after[key] == before[key], (key, before[key], after[key])
+        # and the surviving subscriptions are used
+        second = await file_threat(alice, name='after the restart', likelihood='low',
+                                   damage='high')
+        await wait_until(lambda: any(i == second for i, _ in events(carol, 'threats')) and
+                         any(p.get('threat') == second for _, p in events(carol, 'priority')),
+                         what='notifications after the restart')
+    finally:
+        await unsubscribe_all(carol)
+        await alice.stop()
+        await carol.stop()
+
+
+async def test_more_service_errors(env):
+    """retract and owner delete forbidden; options, configure, default, affiliations unsupported"""
+    carol = await connect(env.prosody, 'carol')
+    try:
+        def owner(child, **attrs):
+            el = ET.Element('{%s}pubsub' % NS_OWNER)
+            ET.SubElement(el, '{%s}%s' % (NS_OWNER, child), **attrs)
+            return el
+        retract = pubsub('retract', node='threats')
+        ET.SubElement(retract[0], '{%s}item' % NS_PUBSUB, id='T-1')
+        fni = 'feature-not-implemented'
+        cases = [
+            # XEP-0060 7.2.3.1: only the publisher (vigil) may retract
+            ('retract', retract, 'set', ('auth', 'forbidden', None, None)),
+            # 8.4.3.1: only the owner (vigil) may delete a node
+            ('owner delete', owner('delete', node='threats'), 'set',
+             ('auth', 'forbidden', None, None)),
+            # 6.3.4.5: no subscription options
+            ('options', pubsub('options', node='threats', jid='carol@localhost'), 'get',
+             ('cancel', fni, 'unsupported', 'subscription-options')),
+            # 5.7: no affiliations retrieval
+            ('affiliations', pubsub('affiliations'), 'get',
+             ('cancel', fni, 'unsupported', 'retrieve-affiliations')),
+            # 8.2.3.1: node configuration (the owner namespace) is not supported at all
+            ('owner configure', owner('configure', node='threats'), 'get',
+             ('cancel', fni, 'unsupported', 'config-node')),
+            ('configure', pubsub('configure', node='threats'), 'get',
+             ('cancel', fni, 'unsupported', 'config-node')),
+            # 8.3.3.1: nor, then, default node configuration
+            ('owner default', owner('default'), 'get',
+             {('cancel', fni, 'unsupported', 'config-node'),
+              ('cancel', fni, 'unsupported', 'retrieve-default')}),
+            # 6.4.3: <default/> in the pubsub namespace asks for the default
+            # *subscription* options, not node configuration
+            ('default', pubsub('default', node='threats'), 'get',
+             {('cancel', fni, 'unsupported', 'subscription-options'),
+              ('cancel', fni, 'unsupported', 'retrieve-default-sub')}),
+            # 6.5.9.11: items of a node that does not exist
+            ('items of an unknown node', pubsub('items', node='nope'), 'get',
+             ('cancel', 'item-not-found', None, None)),
+        ]
+        wrong = []
+        for what, payload, itype, want in cases:
+            got = error_detail(await carol.iq(payload, itype=itype))
+            if got not in (want if isinstance(want, set) else {want}):
+                wrong.append('%s: got %s, want %s' % (what, got, ' or '.join(
+                    map(str, want if isinstance(want, set) else [want]))))
+        assert not wrong, '; '.join(wrong)
+        assert items_of(await carol.iq(pubsub('items', node='threats'))), 'T-1 was not retracted'
+    finally:
+        await carol.stop()
+
+
+async def test_announced_across_server_restart(env):
+    """vigil stopped while Prosody restarts: each filing is announced exactly once afterwards"""
+    alice = await connect(env.prosody, 'alice')
+    carol = await connect(env.prosody, 'carol')
+    subscriber = dave = None
+    try:
+        await unsubscribe_all(carol)
+        await subscribe(carol, 'threats')
+        await carol.join()
+        await carol.wait_occupant('vigil')
+        # one filing answered `completed` and announced right before vigil is
+        # stopped: SIGSTOP the moment its notification arrives, so vigil has sent
+        # it but not yet had its next outbox turn; it must not come again ...
+        stopped = []
+
+        def stop_vigil(message):
+            if not stopped:
+                env.vigil.signal(signal.SIGSTOP)
+                stopped.append(message)
+        carol.register_handler(Callback('SIGSTOP on the first notification', MatchXPath(
+            '{jabber:client}message/{%s}event' % NS_EVENT), stop_vigil))
+        answered = await file_threat(alice, name='answered before SIGSTOP')
+        await wait_until(lambda: stopped, timeout=5, what='the notification before SIGSTOP')
+        try:
+            # ... and one that reaches vigil while it is stopped: it is committed
+            # only after Prosody went away, so its announcements wait for the
+            # reconnection (the answer to alice is lost with the old stream)
+            late = alice.make_iq(ito=COMPONENT, itype='set')
+            cmd = ET.SubElement(late.xml, '{%s}command' % NS_COMMANDS, node='file',
+                                action='execute')
+            x = ET.SubElement(cmd, '{jabber:x:data}x', type='submit')
+            for var, value in (('name', 'received while stopped'), ('abstract', 'a')):
+                field = ET.SubElement(x, '{jabber:x:data}field', var=var)
+                ET.SubElement(field, '{jabber:x:data}value').text = value
+            late.send(callback=lambda iq: None, timeout_callback=lambda iq: None)
+            await asyncio.sleep(1)  # Prosody hands it to the component stream
+            await alice.stop()
+            await carol.stop()
+            env.prosody.restart()
+            # the subscriber is online again before vigil sends anything
+            subscriber = await connect(env.prosody, 'carol', 'after')
+            dave = await connect(env.prosody, 'dave')
+            await dave.join()
+        finally:
+            env.vigil.signal(signal.SIGCONT)
+        await dave.wait_occupant('vigil', timeout=30)
+
+        def notified(name):
+            return [i for c in (carol, subscriber) for i, p in events(c, 'threats')
+                    if p is not None and p.findtext('{%s}name' % NS_THREAT) == name]
+
+        def said(name):
+            return [l for c in (carol, dave) for l in room_lines(c) if name in l]
+        for name in ('answered before SIGSTOP', 'received while stopped'):
+            await wait_until(lambda: notified(name), timeout=20,
+                             what='the notification of "%s"' % name)
+            await wait_until(lambda: said(name), timeout=20,
+                             what='the room line of "%s"' % name)
+        await asyncio.sleep(2)
+        counts = {name: (len(notified(name)), len(said(name)))
+                  for name in ('answered before SIGSTOP', 'received while stopped')}
+        assert all(c == (1, 1) for c in counts.values()), \
+            '(notifications, room lines) of each filing: %s' % counts
+        assert notified('answered before SIGSTOP') == [answered]
+        # the late filing was stored once
+        reply = await dave.iq(pubsub('items', node='threats'))
+        names = [i[0].findtext('{%s}name' % NS_THREAT) for i in
+                 reply.xml.find('{%s}pubsub/{%s}items' % (NS_PUBSUB, NS_PUBSUB))]
+        assert names.count('received while stopped') == 1, names
+    finally:
+        env.vigil.signal(signal.SIGCONT)
+        if subscriber:
+            try:
+                await unsubscribe_all(subscriber)
+            except Exception:
+                pass
+        for c in (alice, carol, subscriber, dave):
+            if c and c.is_connected():
+                await c.stop()
+
+
 if __name__ == '__main__':
     run([test_subscribe_and_notify, test_service_errors, test_items_and_disco,
          test_room_waits_for_join, test_server_restart_keeps_announcements,
-         test_sigkill_then_restart, test_external_pubsub])
+         test_sigkill_then_restart, test_external_pubsub, test_unsubscribed_get_nothing,
+         test_restart_keeps_items_and_subscriptions, test_more_service_errors,
+         test_announced_across_server_restart])

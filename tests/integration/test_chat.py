@@ -293,8 +293,257 @@ async def test_anonymous_room(env):
         await carol.stop()
 
 
+NS_EVENT = 'http://jabber.org/protocol/pubsub#event'
+NS_THREAT = 'urn:vigil:threat:0'
+
+
+async def wait_until(predicate, timeout=10, what='condition'):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError('timed out waiting for ' + what)
+
+
+async def adhoc_file(client, **fields):
+    reply = await client.command('file', fields=dict({'abstract': 'a'}, **fields))
+    cmd = command_of(reply)
+    assert cmd is not None and cmd.get('status') == 'completed', reply
+    return form_values(cmd)['id']
+
+
+def helps(client, start=0, mtype=None):
+    """vigil's answers to !help (whatever else it says, such as announcements, aside)."""
+    return [m for m in client.messages[start:] if from_vigil(m) and
+            (mtype is None or m['type'] == mtype) and
+            str(m['body']).lstrip().startswith('vigil keeps')]
+
+
+def room_lines(client):
+    return [m['body'] for m in client.messages if m['type'] == 'groupchat' and from_vigil(m)]
+
+
+def priority_events(client):
+    """The priority-change payloads the client was notified of."""
+    out = []
+    for m in client.messages:
+        if m['from'] != COMPONENT:
+            continue
+        items = m.xml.find('{%s}event/{%s}items' % (NS_EVENT, NS_EVENT))
+        if items is None or items.get('node') != 'priority':
+            continue
+        out += [item[0] for item in items.findall('{%s}item' % NS_EVENT) if len(item)]
+    return out
+
+
+async def test_every_command_in_room(env):
+    """!list, !show, !history and !assess (by an assessor) are answered in the room"""
+    alice = await connect(env.prosody, 'alice')
+    bob = await connect(env.prosody, 'bob')
+    try:
+        tid = await adhoc_file(alice, name='Room commands', likelihood='low', damage='low')
+        await bob.join()
+        await bob.wait_occupant('vigil')
+        await wait_until(lambda: any(l.startswith(tid + ' "Room commands" filed')
+                                     for l in room_lines(bob)), what='the filing announced')
+        r = await ask(bob, ROOM, '!list', 'groupchat')
+        assert r[0].startswith('Open threats, page 1 of'), r
+        assert '%s [note] Room commands' % tid in '\n'.join(r), r
+        shown = '\n'.join(await ask(bob, ROOM, '!show %s' % tid, 'groupchat'))
+        assert '%s "Room commands" — priority note' % tid in shown, shown
+        r = await ask(bob, ROOM, '!history %s' % tid, 'groupchat')
+        assert r[0].startswith('History of %s' % tid) and 'r1 ' in r[0], r
+        want = ('%s "Room commands": priority note → medium (likelihood high, damage low), '
+                'assessed by bob@localhost' % tid)
+        r = await ask(bob, ROOM, '!assess %s likelihood=high damage=low seen in the wild' % tid,
+                      'groupchat', count=2, settle=1)
+        assert any('%s "Room commands": priority note → medium' % tid in l for l in r), r
+        assert want in r, (want, r)
+        values = form_values(command_of(await alice.command('show', fields={'id': tid})))
+        assert (values['likelihood'], values['damage'], values['priority']) == \
+            ('high', 'low', 'medium'), values
+    finally:
+        await alice.stop()
+        await bob.stop()
+
+
+async def test_never_answered(env):
+    """no answer to an error message, to a groupchat with a delay, nor to the room's history"""
+    carol = await connect(env.prosody, 'carol')
+    try:
+        # a direct message of type error: answering could start a loop
+        start = len(carol.messages)
+        carol.send_message(mto=COMPONENT, mbody='!help', mtype='error')
+        r = await ask(carol, COMPONENT, '!help')  # stanzas stay in order: this one comes after
+        await asyncio.sleep(1.5)
+        assert len(helps(carol, start)) == 1, [m['body'][:40] for m in helps(carol, start)]
+        assert len(r) == 1, r
+
+        await carol.join()
+        await carol.wait_occupant('vigil')
+        # a groupchat message carrying an XEP-0203 delay (Prosody passes on a delay
+        # that does not claim to be from the room)
+        start = len(carol.messages)
+        msg = carol.make_message(mto=ROOM, mbody='!help', mtype='groupchat')
+        ET.SubElement(msg.xml, '{urn:xmpp:delay}delay', stamp='2026-01-01T00:00:00Z',
+                      attrib={'from': 'carol@localhost'})
+        msg.send()
+        await wait_until(lambda: any(m['from'] == ROOM + '/carol' and
+                                     m.xml.find('{urn:xmpp:delay}delay') is not None
+                                     for m in carol.messages[start:]),
+                         what='the echo of the delayed message')
+        await asyncio.sleep(3)
+        assert not helps(carol, start), 'vigil answered a message with a delay'
+
+        # the room's history: vigil joins without it and must not answer it either
+        env.vigil.stop()
+        await carol.wait_occupant('vigil', present=False)
+        carol.send_message(mto=ROOM, mbody='!help', mtype='groupchat')
+        await asyncio.sleep(0.5)
+        history = await connect(env.prosody, 'dave')
+        try:  # the room does hold the message as history
+            join = history.make_presence(pto=ROOM + '/dave')
+            x = ET.SubElement(join.xml, '{http://jabber.org/protocol/muc}x')
+            ET.SubElement(x, '{http://jabber.org/protocol/muc}history', maxstanzas='20')
+            join.send()
+            await wait_until(lambda: any(m['body'] == '!help' and m['type'] == 'groupchat' and
+                                         m.xml.find('{urn:xmpp:delay}delay') is not None
+                                         for m in history.messages),
+                             what='the !help in the room history')
+        finally:
+            await history.stop()
+        start = len(carol.messages)
+        env.start_vigil()
+        await carol.wait_occupant('vigil')
+        await asyncio.sleep(3)
+        assert not helps(carol, start), 'vigil answered the room history'
+        r = await ask(carol, ROOM, '!help', 'groupchat')
+        assert len(helps(carol, start)) == 1, 'a live !help is answered once'
+    finally:
+        await carol.stop()
+        if not env.vigil.running():
+            env.start_vigil()
+
+
+async def test_guided_filing_expires(env):
+    """a guided filing left unanswered past commands.session_timeout expires; nothing is filed"""
+    env.vigil.stop()
+    env.vigil.settings['commands.session_timeout'] = 10
+    env.vigil.write_config()
+    env.start_vigil()
+    carol = await connect(env.prosody, 'carol', 'expiry')
+    try:
+        r = await ask(carol, COMPONENT, 'file', count=2)
+        assert '(1/10) Name' in r[-1], r
+        r = await ask(carol, COMPONENT, 'Expiring threat')
+        assert '(2/10) Abstract' in r[0], r
+        await asyncio.sleep(12)
+        r = await ask(carol, COMPONENT, 'An abstract too late')
+        assert 'expired' in r[0] and 'nothing was filed' in r[0], r
+        r = await ask(carol, COMPONENT, 'yes')  # no dialogue any more: not a filing
+        assert not any(l.startswith('Filed') for l in r), r
+        el = ET.Element('{%s}pubsub' % NS_PUBSUB)
+        ET.SubElement(el, '{%s}items' % NS_PUBSUB, node='threats')
+        items = (await carol.iq(el)).xml.find('{%s}pubsub/{%s}items' % (NS_PUBSUB, NS_PUBSUB))
+        names = [i[0].findtext('{%s}name' % NS_THREAT) for i in items]
+        assert names and 'Expiring threat' not in names, names
+    finally:
+        await carol.stop()
+        env.vigil.stop()
+        env.vigil.settings['commands.session_timeout'] = None
+        env.vigil.write_config()
+        env.start_vigil()
+
+
+async def test_two_resources_private(env):
+    """two resources of one account filing at once never see each other's answers"""
+    phone = await connect(env.prosody, 'alice', 'phone')
+    laptop = await connect(env.prosody, 'alice', 'laptop')
+    try:
+        await ask(phone, COMPONENT, 'file', count=2)
+        await ask(laptop, COMPONENT, 'file', count=2)
+        rp = await ask(phone, COMPONENT, 'Phone secret name')
+        rl = await ask(laptop, COMPONENT, 'Laptop secret name')
+        assert '(2/10)' in rp[0] and '(2/10)' in rl[0], (rp, rl)
+        rp = await ask(phone, COMPONENT, 'phone abstract')
+        rl = await ask(laptop, COMPONENT, 'laptop abstract')
+        assert '(3/10)' in rp[0] and '(3/10)' in rl[0], (rp, rl)
+        for _ in range(8):
+            rp = await ask(phone, COMPONENT, 'skip')
+            rl = await ask(laptop, COMPONENT, 'skip')
+        assert 'Phone secret name' in rp[0] and 'phone abstract' in rp[0], rp
+        assert 'Laptop secret name' in rl[0] and 'laptop abstract' in rl[0], rl
+        rp = await ask(phone, COMPONENT, 'yes')
+        assert rp[0].startswith('Filed T-'), rp
+        tid = rp[0].split()[1]
+        rl = await ask(laptop, COMPONENT, 'cancel')
+        assert rl[0] == 'Canceled: nothing was filed.', rl
+        for client, other in ((phone, 'laptop'), (laptop, 'phone')):
+            leaked = [m['body'] for m in client.messages if other in str(m['body']).lower()]
+            assert not leaked, (client.boundjid.resource, leaked)
+        values = form_values(command_of(await phone.command('show', fields={'id': tid})))
+        assert (values['name'], values['abstract'], values['author']) == \
+            ('Phone secret name', 'phone abstract', 'alice@localhost'), values
+    finally:
+        await phone.stop()
+        await laptop.stop()
+
+
+async def test_chat_assess_like_adhoc(env):
+    """!assess publishes the same priority item and room line as the ad-hoc assess"""
+    alice = await connect(env.prosody, 'alice')
+    bob = await connect(env.prosody, 'bob')
+    carol = await connect(env.prosody, 'carol')
+    el = ET.Element('{%s}pubsub' % NS_PUBSUB)
+    ET.SubElement(el, '{%s}subscribe' % NS_PUBSUB, node='priority', jid='carol@localhost')
+    try:
+        assert (await carol.iq(el, itype='set'))['type'] == 'result'
+        await carol.join()
+        await carol.wait_occupant('vigil')
+        by_adhoc = await adhoc_file(alice, name='Assessed by form', likelihood='medium',
+                                    damage='medium')
+        by_chat = await adhoc_file(alice, name='Assessed by chat', likelihood='medium',
+                                   damage='medium')
+        reply = await bob.command('assess', fields={'id': by_adhoc, 'likelihood': 'high',
+                                                   'damage': 'medium', 'rationale': 'same'})
+        assert command_of(reply).get('status') == 'completed', reply
+        r = await ask(bob, COMPONENT, '!assess %s likelihood=high damage=medium same' % by_chat)
+        assert 'priority medium → high' in r[0], r
+
+        def change(tid):
+            got = [p for p in priority_events(carol) if p.get('threat') == tid and
+                   p.get('from') == 'medium']
+            return got[-1] if got else None
+        await wait_until(lambda: change(by_adhoc) is not None and change(by_chat) is not None,
+                         what='both priority changes')
+        seen = {}
+        for tid, name in ((by_adhoc, 'Assessed by form'), (by_chat, 'Assessed by chat')):
+            p = change(tid)
+            assert p.tag == '{%s}priority-change' % NS_THREAT, p.tag
+            seen[tid] = (p.get('from'), p.get('to'), p.get('by'), bool(p.get('at')),
+                         p.findtext('{%s}name' % NS_THREAT) == name)
+        assert seen[by_chat] == seen[by_adhoc] == ('medium', 'high', 'bob@localhost', True, True), \
+            seen
+        lines = {}
+        for tid, name in ((by_adhoc, 'Assessed by form'), (by_chat, 'Assessed by chat')):
+            want = ('%s "%s": priority medium → high (likelihood high, damage medium), '
+                    'assessed by bob@localhost' % (tid, name))
+            await wait_until(lambda: want in room_lines(carol), what='the room line ' + want)
+            lines[tid] = [l for l in room_lines(carol) if l.startswith(tid + ' ')]
+        assert len(lines[by_adhoc]) == len(lines[by_chat]) == 2, lines  # filed, assessed
+    finally:
+        el[0].tag = '{%s}unsubscribe' % NS_PUBSUB
+        await carol.iq(el, itype='set')
+        for c in (alice, bob, carol):
+            await c.stop()
+
+
 if __name__ == '__main__':
     run([test_help_in_room, test_file_in_room, test_direct_messages, test_assess_and_roles,
          test_bad_input, test_guided_filing, test_dialogues_are_private, test_private_message,
          test_consistent_with_adhoc, test_rate_limit, test_long_replies_split,
+         # these need the non-anonymous room vigil creates: before test_anonymous_room
+         test_every_command_in_room, test_never_answered, test_guided_filing_expires,
+         test_two_resources_private, test_chat_assess_like_adhoc,
          test_anonymous_room])
