@@ -67,7 +67,8 @@ static void replay(const char *path)
 		n++;
 	}
 	closedir(dir);
-	qsort(names, n, sizeof *names, by_name); /* the same order every run */
+	if (n)
+		qsort(names, n, sizeof *names, by_name); /* the same order every run */
 	for (i = 0; i < n; i++) {
 		snprintf(full, sizeof full, "%s/%s", path, names[i]);
 		replay_file(full);
