@@ -22,6 +22,17 @@
 #define OUTBOX_TICK_MS 50
 #define OUTBOX_BATCH 256  /* rows sent and awaiting deletion */
 #define OUTBOX_ROUNDS 16  /* rows of each target a pump may start */
+#define HOLD_MAX_S 2      /* an answer never waits longer for announcements */
+
+/* An answer to a change, sent once the announcements the change recorded
+ * (every row up to `upto`) have been sent and removed: a client that has
+ * seen `completed` will not see them again if vigil is killed then. */
+struct held_reply {
+	xmpp_stanza_t *stanza;
+	long long upto;
+	long long since;               /* monotonic seconds */
+	struct held_reply *next;
+};
 
 struct outbox_state {
 	long long sent[OUTBOX_BATCH];  /* rows sent, deleted once the queue drains */
@@ -29,6 +40,8 @@ struct outbox_state {
 	long long room_after;          /* the last room row sent (not yet deleted) */
 	long long pubsub_after;        /* the last PubSub row sent */
 	int delete_failing;            /* the database refuses to delete sent rows */
+	struct held_reply *held;       /* acknowledgements waiting for their announcements */
+	struct held_reply **held_tail;
 	long long external_row;        /* row waiting for the external service, 0 none */
 	int external_failures;
 	long long external_retry_at;   /* monotonic seconds */
@@ -248,6 +261,25 @@ static size_t send_external_row(struct daemon *d)
 	return 1;
 }
 
+static void release_held(struct daemon *d, int all)
+{
+	struct outbox_state *o = d->outbox;
+	struct held_reply *h;
+
+	while ((h = o->held)) {
+		long long waiting = all ? 0 : store_outbox_waiting(d->store, h->upto, muc_is_joined(d));
+		if (waiting > 0 && !o->delete_failing && now_seconds() - h->since < HOLD_MAX_S)
+			return; /* in order: later answers wait for earlier ones */
+		o->held = h->next;
+		if (!o->held)
+			o->held_tail = &o->held;
+		if (!all)
+			daemon_send(d, h->stanza);
+		xmpp_stanza_release(h->stanza);
+		free(h);
+	}
+}
+
 void outbox_pump(struct daemon *d)
 {
 	struct outbox_state *o = d->outbox;
@@ -261,16 +293,37 @@ void outbox_pump(struct daemon *d)
 		delete_sent(d);
 	for (round = 0; round < OUTBOX_ROUNDS; round++) {
 		if (pubsub_fanout_busy(d) && pubsub_fanout_step(d))
-			return; /* one batch per turn of the event loop */
+			break; /* one batch per turn of the event loop */
 		if (!send_room_rows(d) + send_pubsub_row(d) + send_external_row(d))
-			return;
+			break;
 	}
+	if (o->held)
+		release_held(d, 0);
+}
+
+void outbox_send_after(struct daemon *d, xmpp_stanza_t *answer)
+{
+	struct outbox_state *o = d->outbox;
+	long long upto = store_outbox_last_id(d->store);
+	struct held_reply *h;
+
+	if (upto <= 0 || !d->ready || !(h = calloc(1, sizeof *h))) {
+		daemon_send(d, answer); /* nothing to wait for (or no memory to wait) */
+		return;
+	}
+	h->stanza = xmpp_stanza_clone(answer);
+	h->upto = upto;
+	h->since = now_seconds();
+	*o->held_tail = h;
+	o->held_tail = &h->next;
+	outbox_pump(d);
 }
 
 int outbox_busy(const struct daemon *d)
 {
-	return pubsub_fanout_busy(d) ||
-	       (d->outbox && d->outbox->nsent && !d->outbox->delete_failing);
+	const struct outbox_state *o = d->outbox;
+
+	return pubsub_fanout_busy(d) || (o && ((o->nsent && !o->delete_failing) || o->held));
 }
 
 static int outbox_tick(xmpp_ctx_t *ctx, void *userdata)
@@ -284,6 +337,7 @@ int outbox_init(struct daemon *d)
 	d->outbox = calloc(1, sizeof *d->outbox);
 	if (!d->outbox)
 		return -1;
+	d->outbox->held_tail = &d->outbox->held;
 	xmpp_global_timed_handler_add(d->ctx, outbox_tick, OUTBOX_TICK_MS, d);
 	return 0;
 }
@@ -292,6 +346,7 @@ void outbox_on_disconnected(struct daemon *d)
 {
 	if (!d->outbox)
 		return;
+	release_held(d, 1); /* their stream is gone: the client asks again */
 	d->outbox->nsent = 0;
 	d->outbox->room_after = d->outbox->pubsub_after = 0; /* send them again */
 	d->outbox->external_row = 0;
@@ -302,6 +357,8 @@ void outbox_free(struct daemon *d)
 {
 	if (d->ctx)
 		xmpp_global_timed_handler_delete(d->ctx, outbox_tick);
+	if (d->outbox)
+		release_held(d, 1);
 	free(d->outbox);
 	d->outbox = NULL;
 }

@@ -5,6 +5,8 @@
 #ifndef VIGIL_OUTBOX_H
 #define VIGIL_OUTBOX_H
 
+#include <strophe.h>
+
 struct daemon;
 
 int outbox_init(struct daemon *d);
@@ -13,6 +15,11 @@ void outbox_free(struct daemon *d);
 /* Sends what is due now: called by its timer, right after a change is
  * committed, and by the event loop while a fan-out is under way. */
 void outbox_pump(struct daemon *d);
+
+/* Sends the answer to a change once the announcements recorded up to now
+ * have been sent and removed from the outbox (at most a couple of seconds):
+ * whoever saw the answer never gets an announcement twice after a crash. */
+void outbox_send_after(struct daemon *d, xmpp_stanza_t *answer);
 
 /* A fan-out is under way, or sent rows wait to be deleted: the event loop
  * should come back at once (the sooner a sent row goes, the smaller the

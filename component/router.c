@@ -31,10 +31,10 @@ static int handle_command(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *co
 	if (!reply)
 		reply = stanza_error_reply(iq, "wait", "internal-server-error", NULL, NULL, NULL);
 	if (reply) {
-		daemon_send(d, reply);
+		/* announce a committed change now, and answer once that is done */
+		outbox_send_after(d, reply);
 		xmpp_stanza_release(reply);
 	}
-	outbox_pump(d); /* announce a committed change now, not at the next tick */
 	return 0;
 }
 

@@ -111,6 +111,34 @@ long long store_outbox_count(struct store *st)
 	return n;
 }
 
+long long store_outbox_last_id(struct store *st)
+{
+	sqlite3_stmt *stmt = store_prepare(st, "SELECT coalesce(max(id), 0) FROM outbox");
+	long long n = -1;
+
+	if (stmt && sqlite3_step(stmt) == SQLITE_ROW)
+		n = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return n;
+}
+
+long long store_outbox_waiting(struct store *st, long long upto, int with_room)
+{
+	sqlite3_stmt *stmt = store_prepare(st,
+		"SELECT count(*) FROM outbox WHERE id <= ? AND target != 'external' "
+		"AND (? OR target != 'room')");
+	long long n = -1;
+
+	if (!stmt)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, upto);
+	sqlite3_bind_int(stmt, 2, with_room);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		n = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return n;
+}
+
 /* --- subscriptions ----------------------------------------------------------- */
 
 int store_subscription_add(struct store *st, const char *node, const char *jid,

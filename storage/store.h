@@ -129,6 +129,11 @@ int store_outbox_list(struct store *st, const char *target, long long after_id, 
 int store_outbox_delete(struct store *st, long long id);
 void store_outbox_free(struct outbox_row *rows, size_t count);
 long long store_outbox_count(struct store *st);
+/* The newest row's id (0 when empty), or negative. */
+long long store_outbox_last_id(struct store *st);
+/* Rows with id <= upto for vigil's own PubSub service and, with with_room,
+ * the room (not those for the external service), or negative. */
+long long store_outbox_waiting(struct store *st, long long upto, int with_room);
 
 /* Subscriptions to vigil's own nodes. */
 struct subscription {
