@@ -342,9 +342,9 @@ async def test_every_command_in_room(env):
     alice = await connect(env.prosody, 'alice')
     bob = await connect(env.prosody, 'bob')
     try:
-        tid = await adhoc_file(alice, name='Room commands', likelihood='low', damage='low')
         await bob.join()
         await bob.wait_occupant('vigil')
+        tid = await adhoc_file(alice, name='Room commands', likelihood='low', damage='low')
         await wait_until(lambda: any(l.startswith(tid + ' "Room commands" filed')
                                      for l in room_lines(bob)), what='the filing announced')
         r = await ask(bob, ROOM, '!list', 'groupchat')
