@@ -1,7 +1,7 @@
 """vigil in the SIG room: presence, nick conflict, kick, destruction (issue 3)."""
 import asyncio
 
-from harness import COMPONENT, ROOM, Env, connect, run
+from harness import COMPONENT, ROOM, SERVER, Env, Skip, connect, run
 from slixmpp.xmlstream import ET
 
 NS_MUC_ADMIN = 'http://jabber.org/protocol/muc#admin'
@@ -36,6 +36,12 @@ async def test_kicked(env):
     try:
         await c.join()
         await c.wait_occupant('vigil')
+        if SERVER == 'ejabberd':
+            # ejabberd never kicks an owner (vigil created the room): demote it first
+            query = ET.Element('{%s}query' % NS_MUC_ADMIN)
+            ET.SubElement(query, '{%s}item' % NS_MUC_ADMIN, jid=COMPONENT, affiliation='member')
+            reply = await c.iq(query, ito=ROOM, itype='set')
+            assert reply['type'] == 'result', reply
         query = ET.Element('{%s}query' % NS_MUC_ADMIN)
         ET.SubElement(query, '{%s}item' % NS_MUC_ADMIN, nick='vigil', role='none')
         reply = await c.iq(query, ito=ROOM, itype='set')
@@ -104,6 +110,8 @@ ROOM_LUA = 'local r = prosody.hosts["conference.localhost"].modules.muc.get_room
 
 async def test_silent_loss(env):
     """membership lost without a presence (server-side): the XEP-0410 self-ping notices, vigil rejoins"""
+    if SERVER != 'prosody':
+        raise Skip('drops the occupant through Prosody\'s admin shell')
     c = await connect(env.prosody, 'carol')
     try:
         await c.join()
