@@ -102,24 +102,12 @@ int store_outbox_delete(struct store *st, long long id)
 
 long long store_outbox_count(struct store *st)
 {
-	sqlite3_stmt *stmt = store_prepare(st, "SELECT count(*) FROM outbox");
-	long long n = -1;
-
-	if (stmt && sqlite3_step(stmt) == SQLITE_ROW)
-		n = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	return n;
+	return store_query_int64(st, "SELECT count(*) FROM outbox");
 }
 
 long long store_outbox_last_id(struct store *st)
 {
-	sqlite3_stmt *stmt = store_prepare(st, "SELECT coalesce(max(id), 0) FROM outbox");
-	long long n = -1;
-
-	if (stmt && sqlite3_step(stmt) == SQLITE_ROW)
-		n = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	return n;
+	return store_query_int64(st, "SELECT coalesce(max(id), 0) FROM outbox");
 }
 
 long long store_outbox_waiting(struct store *st, long long upto, int with_room)

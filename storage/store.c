@@ -61,6 +61,17 @@ sqlite3_stmt *store_prepare(struct store *st, const char *sql)
 	return stmt;
 }
 
+long long store_query_int64(struct store *st, const char *sql)
+{
+	sqlite3_stmt *stmt = store_prepare(st, sql);
+	long long n = -1;
+
+	if (stmt && sqlite3_step(stmt) == SQLITE_ROW)
+		n = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return n;
+}
+
 int store_bind_text(sqlite3_stmt *stmt, int index, const char *text)
 {
 	if (!text)

@@ -20,6 +20,8 @@ int store_fail(struct store *st, int rc, const char *what);
 
 /* Prepares sql; on failure records the error and returns NULL. */
 sqlite3_stmt *store_prepare(struct store *st, const char *sql);
+/* The one integer a fixed query without parameters answers, or -1. */
+long long store_query_int64(struct store *st, const char *sql);
 
 /* Binds text (NULL binds NULL). */
 int store_bind_text(sqlite3_stmt *stmt, int index, const char *text);

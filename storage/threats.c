@@ -434,13 +434,7 @@ void store_threats_free(struct threat *list, size_t count)
 
 long long store_threat_count(struct store *st)
 {
-	sqlite3_stmt *stmt = store_prepare(st, "SELECT count(*) FROM threats");
-	long long n = -1;
-
-	if (stmt && sqlite3_step(stmt) == SQLITE_ROW)
-		n = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	return n;
+	return store_query_int64(st, "SELECT count(*) FROM threats");
 }
 
 int store_revision_log(struct store *st, store_revision_fn each, void *userdata)

@@ -11,7 +11,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
+/* optional, as for libFuzzer: only targets with set-up define it */
+int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static int count;
@@ -81,7 +82,8 @@ int main(int argc, char **argv)
 {
 	int i;
 
-	LLVMFuzzerInitialize(&argc, &argv);
+	if (LLVMFuzzerInitialize)
+		LLVMFuzzerInitialize(&argc, &argv);
 	for (i = 1; i < argc; i++)
 		replay(argv[i]);
 #if defined(REPLAY_ROOT) && defined(REPLAY_TARGET)

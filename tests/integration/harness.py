@@ -18,7 +18,7 @@ import time
 import traceback
 
 import slixmpp
-from slixmpp.exceptions import IqError, IqTimeout
+from slixmpp.exceptions import IqError
 from slixmpp.xmlstream import ET
 from slixmpp.xmlstream.handler import Callback
 from slixmpp.xmlstream.matcher import MatchXPath
@@ -436,6 +436,23 @@ def form_items(element):
     return rows
 
 
+async def wait_until(predicate, timeout=10, what='condition'):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError('timed out waiting for ' + what)
+
+
+async def file_threat(client, **fields):
+    """Files a threat in one ad-hoc submission (abstract 'a' unless given); returns its id."""
+    reply = await client.command('file', fields=dict({'abstract': 'a'}, **fields))
+    cmd = command_of(reply)
+    assert cmd is not None and cmd.get('status') == 'completed', reply
+    return form_values(cmd)['id']
+
+
 def notes(element):
     return [(n.get('type'), n.text or '') for n in element.findall('{%s}note' % NS_COMMANDS)]
 
@@ -483,8 +500,9 @@ def run(tests, env_factory=Env):
         for number, test in enumerate(tests, 1):
             name = (test.__doc__ or test.__name__).strip().splitlines()[0]
             try:
-                asyncio.run(asyncio.wait_for(test(env), 120))
-                print('ok %d - %s' % (number, name))
+                # a test may return its figures, shown after its name
+                figures = asyncio.run(asyncio.wait_for(test(env), 120))
+                print('ok %d - %s%s' % (number, name, ' (%s)' % figures if figures else ''))
             except Skip as why:
                 print('ok %d - %s # SKIP %s' % (number, name, why))
             except Exception:
@@ -494,6 +512,11 @@ def run(tests, env_factory=Env):
                     print('# ' + line)
                 for line in env.logs():
                     print('# ' + line.rstrip('\n'))
+                if not env.vigil.running():  # the next test needs a running vigil
+                    try:
+                        env.start_vigil()
+                    except Exception as e:
+                        print('# could not restart vigil: %s' % e)
             sys.stdout.flush()
         print('1..%d' % len(tests))
     finally:

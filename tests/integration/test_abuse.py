@@ -1,8 +1,6 @@
 """Abuse limits (issue 8): access.allow_domains, per-JID request rate,
 caps on open command sessions, and threats too large for a stanza."""
-import asyncio
-
-from harness import (NS_COMMANDS, command_of, connect, error_of, form_values, notes, run)
+from harness import (command_of, connect, error_of, form_values, notes, run)
 from slixmpp.xmlstream import ET
 
 NS_PUBSUB = 'http://jabber.org/protocol/pubsub'

@@ -1,7 +1,7 @@
 """The register over XEP-0050 ad-hoc commands (issue 4)."""
 import asyncio
 
-from harness import (COMPONENT, command_of, connect, error_of, form_items, form_values, notes,
+from harness import (command_of, connect, error_of, form_items, form_values, notes,
                      run)
 
 NASTY = "Dialback <spoofing> & ]]> 'quotes' \"double\" \U0001F512 '; DROP TABLE threats; -- %_"

@@ -3,8 +3,8 @@ import asyncio
 import signal
 import time
 
-from harness import (COMPONENT, ET, NS_COMMANDS, ROOM, command_of, connect, error_of, form_values,
-                     run)
+from harness import (COMPONENT, ET, NS_COMMANDS, ROOM, command_of, connect, error_of, file_threat,
+                     run, wait_until)
 from slixmpp.xmlstream.handler import Callback
 from slixmpp.xmlstream.matcher import MatchXPath
 
@@ -44,22 +44,6 @@ def events(client, node):
 def room_lines(client):
     return [m['body'] for m in client.messages
             if m['type'] == 'groupchat' and m['from'].resource in ('vigil', 'vigil_')]
-
-
-async def wait_until(predicate, timeout=10, what='condition'):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError('timed out waiting for ' + what)
-
-
-async def file_threat(client, **fields):
-    reply = await client.command('file', fields=dict({'abstract': 'a'}, **fields))
-    cmd = command_of(reply)
-    assert cmd is not None and cmd.get('status') == 'completed', reply
-    return form_values(cmd)['id']
 
 
 async def test_subscribe_and_notify(env):

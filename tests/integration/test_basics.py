@@ -6,7 +6,7 @@ import socket
 import subprocess
 import tempfile
 
-from harness import (COMPONENT, ET, Prosody, Vigil, VIGIL_BIN, connect, error_of, run)
+from harness import (COMPONENT, ET, Vigil, VIGIL_BIN, connect, error_of, run)
 
 FEATURES = [
     'http://jabber.org/protocol/disco#info', 'http://jabber.org/protocol/disco#items',

@@ -2,7 +2,8 @@
 import asyncio
 import time
 
-from harness import COMPONENT, ET, ROOM, command_of, connect, form_items, form_values, run
+from harness import (COMPONENT, ET, ROOM, command_of, connect, file_threat, form_values,
+                     run, wait_until)
 
 NS_PUBSUB = 'http://jabber.org/protocol/pubsub'
 TREE = ("Read another user's messages\n"
@@ -297,22 +298,6 @@ NS_EVENT = 'http://jabber.org/protocol/pubsub#event'
 NS_THREAT = 'urn:vigil:threat:0'
 
 
-async def wait_until(predicate, timeout=10, what='condition'):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError('timed out waiting for ' + what)
-
-
-async def adhoc_file(client, **fields):
-    reply = await client.command('file', fields=dict({'abstract': 'a'}, **fields))
-    cmd = command_of(reply)
-    assert cmd is not None and cmd.get('status') == 'completed', reply
-    return form_values(cmd)['id']
-
-
 def helps(client, start=0, mtype=None):
     """vigil's answers to !help (whatever else it says, such as announcements, aside)."""
     return [m for m in client.messages[start:] if from_vigil(m) and
@@ -344,7 +329,7 @@ async def test_every_command_in_room(env):
     try:
         await bob.join()
         await bob.wait_occupant('vigil')
-        tid = await adhoc_file(alice, name='Room commands', likelihood='low', damage='low')
+        tid = await file_threat(alice, name='Room commands', likelihood='low', damage='low')
         await wait_until(lambda: any(l.startswith(tid + ' "Room commands" filed')
                                      for l in room_lines(bob)), what='the filing announced')
         r = await ask(bob, ROOM, '!list', 'groupchat')
@@ -501,9 +486,9 @@ async def test_chat_assess_like_adhoc(env):
         assert (await carol.iq(el, itype='set'))['type'] == 'result'
         await carol.join()
         await carol.wait_occupant('vigil')
-        by_adhoc = await adhoc_file(alice, name='Assessed by form', likelihood='medium',
+        by_adhoc = await file_threat(alice, name='Assessed by form', likelihood='medium',
                                     damage='medium')
-        by_chat = await adhoc_file(alice, name='Assessed by chat', likelihood='medium',
+        by_chat = await file_threat(alice, name='Assessed by chat', likelihood='medium',
                                    damage='medium')
         reply = await bob.command('assess', fields={'id': by_adhoc, 'likelihood': 'high',
                                                    'damage': 'medium', 'rationale': 'same'})

@@ -16,10 +16,9 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
 
-from harness import (COMPONENT, NS_COMMANDS, NS_DATA, Env, command_of, connect, error_of,
-                     form_items, form_values, notes)
+from harness import (COMPONENT, NS_COMMANDS, NS_DATA, Skip, command_of, connect, error_of,
+                     form_items, form_values, notes, run)
 from slixmpp.exceptions import IqError
 from slixmpp.xmlstream import ET
 
@@ -27,10 +26,6 @@ BURST_CLIENTS = ('alice', 'bob', 'carol')
 BURST_PER_CLIENT = 30
 BURST_SPACING = 0           # seconds between two filings of one client (all at once)
 BURST_TIMEOUT = 6          # an unanswered filing counts as lost after this long
-
-
-class Skip(Exception):
-    """Raised by a test that cannot run here; reported as TAP '# SKIP'."""
 
 
 def diag(text):
@@ -524,46 +519,6 @@ async def test_corrupt_database(env):
             env.start_vigil()
         shutil.rmtree(work, ignore_errors=True)
     return '; '.join(results)
-
-
-# --- runner -----------------------------------------------------------------
-
-def run(tests):
-    """harness.run, plus '# SKIP' and the figures a test returns in its name."""
-    try:
-        env = Env()
-    except Exception:
-        print('not ok 1 - set-up')
-        for line in traceback.format_exc().splitlines():
-            print('# ' + line)
-        print('1..1')
-        sys.exit(1)
-    failed = 0
-    try:
-        for number, test in enumerate(tests, 1):
-            name = (test.__doc__ or test.__name__).strip().splitlines()[0]
-            try:
-                figures = asyncio.run(asyncio.wait_for(test(env), 120))
-                print('ok %d - %s%s' % (number, name, ' (%s)' % figures if figures else ''))
-            except Skip as e:
-                print('ok %d - %s # SKIP %s' % (number, name, e))
-            except Exception:
-                failed += 1
-                print('not ok %d - %s' % (number, name))
-                for line in traceback.format_exc().splitlines():
-                    print('# ' + line)
-                for line in env.logs():
-                    print('# ' + line.rstrip('\n'))
-                if not env.vigil.running():  # the next test needs a running vigil
-                    try:
-                        env.start_vigil()
-                    except Exception as e:
-                        print('# could not restart vigil: %s' % e)
-            sys.stdout.flush()
-        print('1..%d' % len(tests))
-    finally:
-        env.cleanup()
-    sys.exit(1 if failed else 0)
 
 
 if __name__ == '__main__':

@@ -1,5 +1,4 @@
 """Losing the server: restart, a hung server (issue 3)."""
-import asyncio
 import signal
 
 from harness import connect, run

@@ -1,7 +1,7 @@
 """vigil in the SIG room: presence, nick conflict, kick, destruction (issue 3)."""
 import asyncio
 
-from harness import COMPONENT, ROOM, SERVER, Env, Skip, connect, run
+from harness import COMPONENT, ROOM, SERVER, Skip, connect, run
 from slixmpp.xmlstream import ET
 
 NS_MUC_ADMIN = 'http://jabber.org/protocol/muc#admin'
