@@ -33,7 +33,6 @@ struct template_field {
 	int required;
 	size_t max_chars;         /* code points; 0 for computed fields */
 	const struct template_option *options; /* list-single; ends with {NULL} */
-	int allow_empty;          /* a list-single may be left empty */
 	unsigned forms;           /* TEMPLATE_IN_* */
 };
 

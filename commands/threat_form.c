@@ -62,9 +62,9 @@ static int add_field(xmpp_stanza_t *x, const struct template_field *f, const str
 			return -1;
 		if (f->required && form_field_set_required(field) < 0)
 			return -1;
-		if (f->kind == TEMPLATE_LIST_SINGLE && f->allow_empty &&
-		    form_field_add_option(field, "Not assessed", "") < 0)
-			return -1;
+		/* No "not assessed" option with an empty value: XEP-0004 allows
+		 * one, but Profanity (0.13.1 to at least 0.18) crashes on it.
+		 * An optional list-single left without a value is empty. */
 		for (o = f->options; o && o->value; o++)
 			if (form_field_add_option(field, o->label, o->value) < 0)
 				return -1;

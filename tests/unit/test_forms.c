@@ -5,6 +5,7 @@
 
 #include "commands/forms.h"
 #include "commands/kv.h"
+#include "commands/threat_form.h"
 #include "tests/unit/tap.h"
 
 static xmpp_stanza_t *parse(xmpp_ctx_t *ctx, const char *xml)
@@ -101,6 +102,58 @@ static void test_kv(void)
 	ok(kv_get(NULL, "x") == NULL, "an empty state has no keys");
 }
 
+/* Options whose value is empty in the threat forms of x: XEP-0004 allows
+ * them, but Profanity crashes on one (commands/threat_form.c). */
+static int empty_options(xmpp_stanza_t *x, int *options)
+{
+	xmpp_stanza_t *field, *option, *value;
+	int empty = 0;
+	char *text;
+
+	for (field = xmpp_stanza_get_children(x); field; field = xmpp_stanza_get_next(field))
+		for (option = xmpp_stanza_get_children(field); option;
+		     option = xmpp_stanza_get_next(option)) {
+			if (!xmpp_stanza_get_name(option) ||
+			    strcmp(xmpp_stanza_get_name(option), "option") != 0)
+				continue;
+			(*options)++;
+			value = xmpp_stanza_get_child_by_name(option, "value");
+			text = value ? xmpp_stanza_get_text(value) : NULL;
+			empty += !text || !*text;
+			if (text)
+				xmpp_free(xmpp_stanza_get_context(x), text);
+		}
+	return empty;
+}
+
+static void test_threat_forms(xmpp_ctx_t *ctx)
+{
+	static const enum threat_form_kind kinds[] = { THREAT_FORM_FILE, THREAT_FORM_EDIT };
+	static const char *const names[] = { "file", "edit", "assess" };
+	xmpp_stanza_t *command, *x;
+	struct threat t;
+	size_t i;
+
+	threat_init(&t);
+	threat_set(&t, THREAT_NAME, "Dialback spoofing");
+	threat_set(&t, THREAT_LIKELIHOOD, "high");
+	for (i = 0; i < 3; i++) {
+		int options = 0;
+
+		command = xmpp_stanza_new(ctx);
+		xmpp_stanza_set_name(command, "command");
+		x = form_add(command, "form", "T", NULL);
+		if (i < 2)
+			threat_form_add_fields(x, i ? &t : NULL, kinds[i]);
+		else
+			threat_form_add_assessment(x, &t);
+		is_int(empty_options(x, &options), 0, "no option with an empty value in the %s form", names[i]);
+		ok(options >= 6, "the %s form offers its options (%d)", names[i], options);
+		xmpp_stanza_release(command);
+	}
+	threat_clear(&t);
+}
+
 int main(void)
 {
 	xmpp_ctx_t *ctx;
@@ -109,6 +162,7 @@ int main(void)
 	ctx = xmpp_ctx_new(NULL, NULL);
 	test_parse(ctx);
 	test_build(ctx);
+	test_threat_forms(ctx);
 	test_kv();
 	xmpp_ctx_free(ctx);
 	xmpp_shutdown();
