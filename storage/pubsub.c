@@ -12,7 +12,7 @@ static int run(struct store *st, sqlite3_stmt *stmt, const char *what)
 	if (!stmt)
 		return STORE_ERROR;
 	rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
+	store_finish(st, stmt);
 	return rc == SQLITE_DONE ? 0 : store_fail(st, rc, what);
 }
 
@@ -65,7 +65,7 @@ int store_outbox_list(struct store *st, const char *target, long long after_id, 
 		return STORE_ERROR;
 	rows = calloc(limit ? limit : 1, sizeof *rows);
 	if (!rows) {
-		sqlite3_finalize(stmt);
+		store_finish(st, stmt);
 		return STORE_ERROR;
 	}
 	sqlite3_bind_int64(stmt, 1, after_id);
@@ -81,7 +81,7 @@ int store_outbox_list(struct store *st, const char *target, long long after_id, 
 			break;
 		}
 	}
-	sqlite3_finalize(stmt);
+	store_finish(st, stmt);
 	if (n < limit && rc != SQLITE_DONE) {
 		store_outbox_free(rows, n);
 		return store_fail(st, rc, "reading the outbox");
@@ -123,7 +123,7 @@ long long store_outbox_waiting(struct store *st, long long upto, int with_room)
 	sqlite3_bind_int(stmt, 2, with_room);
 	if (sqlite3_step(stmt) == SQLITE_ROW)
 		n = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
+	store_finish(st, stmt);
 	return n;
 }
 
@@ -155,7 +155,7 @@ int store_subscription_add(struct store *st, const char *node, const char *jid,
 	store_bind_text(stmt, 1, node);
 	store_bind_text(stmt, 2, jid);
 	rc = sqlite3_step(stmt) == SQLITE_ROW ? store_column_text(stmt, 0, subid_out) : STORE_ERROR;
-	sqlite3_finalize(stmt);
+	store_finish(st, stmt);
 	return rc;
 }
 
@@ -218,7 +218,7 @@ int store_subscription_list(struct store *st, const char *node, const char *jid_
 		    store_column_text(stmt, 2, &subs[n - 1].subid) < 0)
 			goto nomem;
 	}
-	sqlite3_finalize(stmt);
+	store_finish(st, stmt);
 	if (rc != SQLITE_DONE) {
 		store_subscriptions_free(subs, n);
 		return store_fail(st, rc, "reading subscriptions");
@@ -227,7 +227,7 @@ int store_subscription_list(struct store *st, const char *node, const char *jid_
 	*count = n;
 	return 0;
 nomem:
-	sqlite3_finalize(stmt);
+	store_finish(st, stmt);
 	store_subscriptions_free(subs, n);
 	return STORE_ERROR;
 }
@@ -238,7 +238,8 @@ int store_item_put(struct store *st, const char *node, const char *item_id, cons
 {
 	sqlite3_stmt *stmt = store_prepare(st,
 		"INSERT INTO pubsub_items (node, item_id, payload, published, seq) "
-		"VALUES (?1, ?2, ?3, ?4, (SELECT coalesce(max(seq), 0) + 1 FROM pubsub_items)) "
+		"VALUES (?1, ?2, ?3, ?4, "
+		"(SELECT coalesce(max(seq), 0) + 1 FROM pubsub_items WHERE node = ?1)) "
 		"ON CONFLICT (node, item_id) DO UPDATE SET payload = excluded.payload, "
 		"published = excluded.published, seq = excluded.seq");
 	char now[32];
@@ -297,7 +298,7 @@ int store_item_list(struct store *st, const char *node, const char *item_id, siz
 		    store_column_text(stmt, 2, &items[n - 1].published) < 0)
 			goto nomem;
 	}
-	sqlite3_finalize(stmt);
+	store_finish(st, stmt);
 	if (rc != SQLITE_DONE) {
 		store_items_free(items, n);
 		return store_fail(st, rc, "reading items");
@@ -306,7 +307,7 @@ int store_item_list(struct store *st, const char *node, const char *item_id, siz
 	*count = n;
 	return 0;
 nomem:
-	sqlite3_finalize(stmt);
+	store_finish(st, stmt);
 	store_items_free(items, n);
 	return STORE_ERROR;
 }

@@ -41,6 +41,9 @@ static const char *const migrations[] = {
 	"  node TEXT NOT NULL, item_id TEXT NOT NULL, payload TEXT NOT NULL,"
 	"  published TEXT NOT NULL, seq INTEGER NOT NULL,"
 	"  PRIMARY KEY (node, item_id));",
+	/* 1 -> 2: a node's newest items, and its next seq, from an index
+	 * instead of a scan of every payload */
+	"CREATE INDEX pubsub_items_by_seq ON pubsub_items (node, seq);",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -53,7 +56,7 @@ int store_schema_version(struct store *st)
 		return STORE_ERROR;
 	if (sqlite3_step(stmt) == SQLITE_ROW)
 		version = sqlite3_column_int(stmt, 0);
-	sqlite3_finalize(stmt);
+	store_finish(st, stmt);
 	return version;
 }
 

@@ -31,7 +31,7 @@ int store_session_put(struct store *st, const struct stored_session *s)
 	store_bind_text(stmt, 5, s->state);
 	sqlite3_bind_int64(stmt, 6, s->expires);
 	rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
+	store_finish(st, stmt);
 	return rc == SQLITE_DONE ? 0 : store_fail(st, rc, "keeping the session");
 }
 
@@ -61,7 +61,7 @@ int store_session_get(struct store *st, const char *id, struct stored_session *o
 	} else {
 		rc = store_fail(st, rc, "reading the session");
 	}
-	sqlite3_finalize(stmt);
+	store_finish(st, stmt);
 	return rc;
 }
 
@@ -78,7 +78,7 @@ static int run_with_text(struct store *st, const char *sql, const char *text, lo
 	else
 		sqlite3_bind_int64(stmt, 1, number);
 	rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
+	store_finish(st, stmt);
 	return rc == SQLITE_DONE ? sqlite3_changes(st->db) : store_fail(st, rc, what);
 }
 
@@ -113,6 +113,6 @@ int store_session_count(struct store *st, const char *bare_jid, long long now, l
 		*all = sqlite3_column_int64(stmt, 0);
 		*mine = sqlite3_column_int64(stmt, 1);
 	}
-	sqlite3_finalize(stmt);
+	store_finish(st, stmt);
 	return rc == SQLITE_ROW ? 0 : store_fail(st, rc, "counting sessions");
 }

@@ -51,14 +51,59 @@ const char *store_errmsg(const struct store *st)
 
 sqlite3_stmt *store_prepare(struct store *st, const char *sql)
 {
+	struct cached_statement *slot = NULL;
 	sqlite3_stmt *stmt = NULL;
-	int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+	size_t i;
+	int rc;
 
+	for (i = 0; i < st->cached; i++) {
+		if (strcmp(st->cache[i].sql, sql) != 0)
+			continue;
+		if (!st->cache[i].in_use) {
+			st->cache[i].in_use = 1;
+			return st->cache[i].stmt;
+		}
+		slot = &st->cache[i]; /* in use (a nested caller): prepare another */
+	}
+	rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
 	if (rc != SQLITE_OK) {
 		store_fail(st, rc, "preparing a statement");
 		return NULL;
 	}
+	if (!slot && st->cached < STORE_CACHED_STATEMENTS) {
+		slot = &st->cache[st->cached++];
+		slot->sql = sql;
+		slot->stmt = stmt;
+		slot->in_use = 1;
+	}
 	return stmt;
+}
+
+void store_finish(struct store *st, sqlite3_stmt *stmt)
+{
+	size_t i;
+
+	if (!stmt)
+		return;
+	for (i = 0; i < st->cached; i++) {
+		if (st->cache[i].stmt == stmt) {
+			/* ends its read and drops the values bound (copies of user text) */
+			sqlite3_reset(stmt);
+			sqlite3_clear_bindings(stmt);
+			st->cache[i].in_use = 0;
+			return;
+		}
+	}
+	sqlite3_finalize(stmt);
+}
+
+void store_cache_clear(struct store *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->cached; i++)
+		sqlite3_finalize(st->cache[i].stmt);
+	st->cached = 0;
 }
 
 long long store_query_int64(struct store *st, const char *sql)
@@ -68,7 +113,7 @@ long long store_query_int64(struct store *st, const char *sql)
 
 	if (stmt && sqlite3_step(stmt) == SQLITE_ROW)
 		n = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
+	store_finish(st, stmt);
 	return n;
 }
 
@@ -119,10 +164,10 @@ static int check_integrity(struct store *st)
 	if (rc != SQLITE_ROW || !result || strcmp((const char *)result, "ok") != 0) {
 		snprintf(st->errmsg, sizeof st->errmsg, "the database failed its integrity check: %s",
 			 result ? (const char *)result : sqlite3_errmsg(st->db));
-		sqlite3_finalize(stmt);
+		store_finish(st, stmt);
 		return STORE_CORRUPT;
 	}
-	sqlite3_finalize(stmt);
+	store_finish(st, stmt);
 	return 0;
 }
 
@@ -152,6 +197,7 @@ static int reopen_immutable(struct store *st, const char *path)
 		}
 	}
 	strcpy(p, "?immutable=1");
+	store_cache_clear(st);
 	sqlite3_close(st->db);
 	st->db = NULL;
 	rc = sqlite3_open_v2(uri, &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
@@ -249,11 +295,13 @@ int store_try_writable(struct store *st)
 		return 0;
 	if (!st->wants_writes || st->tx_depth)
 		return STORE_READONLY;
+	store_cache_clear(st); /* its statements belong to the reading handle */
 	st->db = NULL;
 	rc = open_handle(st, SQLITE_OPEN_READWRITE);
 	if (rc == 0)
 		rc = prepare_writable(st);
 	if (rc < 0) {
+		store_cache_clear(st);
 		if (st->db)
 			sqlite3_close(st->db);
 		st->db = reading;
@@ -269,6 +317,7 @@ void store_close(struct store *st)
 {
 	if (!st)
 		return;
+	store_cache_clear(st);
 	if (st->tx_depth)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	if (st->db)

@@ -6,8 +6,20 @@
 
 #include "storage/store.h"
 
+/* Statements are prepared once and kept: parsing SQL was over a third of the
+ * cost of a filing. Enough slots for every fixed statement vigil has. */
+#define STORE_CACHED_STATEMENTS 64
+
+struct cached_statement {
+	const char *sql;     /* the caller's string; compared by content */
+	sqlite3_stmt *stmt;
+	int in_use;          /* handed out and not yet finished */
+};
+
 struct store {
 	sqlite3 *db;
+	struct cached_statement cache[STORE_CACHED_STATEMENTS];
+	size_t cached;
 	char *path;
 	int readonly;
 	int wants_writes;     /* opened read-only as a fallback: writable again when it can be */
@@ -18,8 +30,16 @@ struct store {
 /* Records a sqlite failure (rc from sqlite3_*) and returns the STORE_ code. */
 int store_fail(struct store *st, int rc, const char *what);
 
-/* Prepares sql; on failure records the error and returns NULL. */
+/* A statement for sql, ready to bind: the cached one when it is free, else
+ * newly prepared. sql must outlive the store (a string literal). On failure
+ * records the error and returns NULL. Every statement goes back through
+ * store_finish (NULL is fine). */
 sqlite3_stmt *store_prepare(struct store *st, const char *sql);
+/* Resets a statement from store_prepare for its next use, or finalizes it
+ * when it is not cached. */
+void store_finish(struct store *st, sqlite3_stmt *stmt);
+/* Finalizes every cached statement (before the handle is closed). */
+void store_cache_clear(struct store *st);
 /* The one integer a fixed query without parameters answers, or -1. */
 long long store_query_int64(struct store *st, const char *sql);
 

@@ -92,7 +92,7 @@ static int insert_revision(struct store *st, const struct threat *t, const char 
 	rc = bind_state(stmt, 7, t);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
+	store_finish(st, stmt);
 	return rc == SQLITE_DONE ? 0 : store_fail(st, rc, "recording the revision");
 }
 
@@ -144,11 +144,11 @@ int store_threat_insert(struct store *st, struct threat *t, const char *who, con
 	}
 	if ((rc = insert_revision(st, t, now, who, changed, note)) < 0)
 		goto fail;
-	sqlite3_finalize(stmt);
+	store_finish(st, stmt);
 	free(changed);
 	return store_commit(st);
 fail:
-	sqlite3_finalize(stmt);
+	store_finish(st, stmt);
 	free(changed);
 	store_rollback(st);
 	t->id = 0;
@@ -180,7 +180,7 @@ static int load(struct store *st, const char *sql, long long id, struct threat *
 	} else {
 		rc = store_fail(st, rc, "reading the threat");
 	}
-	sqlite3_finalize(stmt);
+	store_finish(st, stmt);
 	return rc;
 }
 
@@ -256,7 +256,7 @@ fail:
 	store_rollback(st);
 	t->revision = expected_revision;
 out:
-	sqlite3_finalize(stmt);
+	store_finish(st, stmt);
 	free(changed);
 	threat_clear(&current);
 	return rc;
@@ -295,7 +295,7 @@ int store_threat_history(struct store *st, long long id, struct threat_revision 
 		    read_state(stmt, 5, &r->state) < 0 || set_stamp(&r->state.updated, r->at) < 0)
 			goto nomem;
 	}
-	sqlite3_finalize(stmt);
+	store_finish(st, stmt);
 	if (rc != SQLITE_DONE) {
 		store_revisions_free(revs, n);
 		return store_fail(st, rc, "reading the history");
@@ -309,7 +309,7 @@ int store_threat_history(struct store *st, long long id, struct threat_revision 
 	*count = n;
 	return 0;
 nomem:
-	sqlite3_finalize(stmt);
+	store_finish(st, stmt);
 	store_revisions_free(revs, n);
 	snprintf(st->errmsg, sizeof st->errmsg, "out of memory");
 	return STORE_ERROR;
@@ -386,7 +386,7 @@ int store_threat_list(struct store *st, const struct threat_filter *f, size_t of
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW)
 		*total = (size_t)sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
+	store_finish(st, stmt);
 	if (rc != SQLITE_ROW)
 		return store_fail(st, rc, "counting threats");
 	if (!limit || offset >= *total)
@@ -400,7 +400,7 @@ int store_threat_list(struct store *st, const struct threat_filter *f, size_t of
 	sqlite3_bind_int64(stmt, 12, (sqlite3_int64)offset);
 	list = calloc(limit < *total - offset ? limit : *total - offset, sizeof *list);
 	if (!list) {
-		sqlite3_finalize(stmt);
+		store_finish(st, stmt);
 		return STORE_ERROR;
 	}
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW && n < limit) {
@@ -413,7 +413,7 @@ int store_threat_list(struct store *st, const struct threat_filter *f, size_t of
 			break;
 		}
 	}
-	sqlite3_finalize(stmt);
+	store_finish(st, stmt);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
 		store_threats_free(list, n);
 		return store_fail(st, rc, "listing threats");
@@ -449,6 +449,6 @@ int store_revision_log(struct store *st, store_revision_fn each, void *userdata)
 		each(userdata, sqlite3_column_int64(stmt, 0), sqlite3_column_int64(stmt, 1),
 		     (const char *)sqlite3_column_text(stmt, 2), (const char *)sqlite3_column_text(stmt, 3),
 		     (const char *)sqlite3_column_text(stmt, 4), (const char *)sqlite3_column_text(stmt, 5));
-	sqlite3_finalize(stmt);
+	store_finish(st, stmt);
 	return rc == SQLITE_DONE ? 0 : store_fail(st, rc, "reading the history");
 }
