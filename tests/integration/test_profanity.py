@@ -29,6 +29,10 @@ WIDTH, HEIGHT = 200, 50
 NAME = 'Terminal client spoofing'
 ABSTRACT = ('A member files this from Profanity in tmux.', 'Second line of the abstract.')
 RATIONALE = 'Seen from a terminal.'
+# a text-multi takes one `add` per line; a quoted value keeps its leading spaces
+TREE = ("Read another user's messages",
+        '  Sniff an unencrypted c2s link [cost=0, impossible]',
+        '  Strip STARTTLS [cost=1000]')
 
 
 class Profanity:
@@ -275,11 +279,14 @@ async def test_file(env):
     try:
         p.type('/cmd exec file %s' % COMPONENT)
         await p.wait(r'Form title: File a threat', what='the file form')
-        tags = await p.tags(['Name', 'Abstract', 'Likelihood', 'Damage'], 'the file form')
+        tags = await p.tags(['Name', 'Abstract', 'Attack tree', 'Likelihood', 'Damage'],
+                            'the file form')
         await p.set_field(tags['Name'], 'Name', '"%s"' % NAME)  # quoted: spaces
         await p.wait(r'\[%s\] Name \(required\): %s$' % (tags['Name'], NAME), what='the name')
         for line in ABSTRACT:  # one value per line of a text-multi
             await p.set_field(tags['Abstract'], 'Abstract', 'add ' + line)
+        for line in TREE:
+            await p.set_field(tags['Attack tree'], 'Attack tree', 'add "%s"' % line)
         await p.set_field(tags['Likelihood'], 'Likelihood', 'low')
         await p.set_field(tags['Damage'], 'Damage', 'medium')
         p.type('/form submit')
@@ -299,6 +306,7 @@ async def test_file(env):
         await alice.stop()
     assert shown['name'] == NAME and shown['abstract'] == '\n'.join(ABSTRACT), shown
     assert (shown['likelihood'], shown['damage'], shown['priority']) == ('low', 'medium', 'low'), shown
+    assert shown['attack-tree'] == '\n'.join(TREE), shown
     assert shown['author'] == 'alice@localhost', shown
     return '%s, %s; room: %s' % (elapsed(start), tid, said)
 
@@ -356,6 +364,7 @@ async def test_room(env):
     # the chat commands work from Profanity too (for clients without forms)
     p.type('!show %s' % tid)
     await p.wait(r'vigil: %s "%s" — priority high' % (tid, NAME), what='the answer to !show')
+    await p.wait(r'★ Strip STARTTLS \[cost 1000\]', what='the attack tree in !show')
     final = p.screens['room'] = p.screen()
     keep = os.environ.get('VIGIL_PROFANITY_KEEP')
     if keep:
