@@ -36,6 +36,7 @@ struct muc_room {
 	int nick_attempt;        /* conflicts seen in this join */
 	int rejoin_attempt;      /* failed joins since we were last in */
 	int selfping_outstanding;
+	int voiceless;           /* joined as a visitor: may not speak */
 	char selfping_id[32];    /* the self-ping awaiting its answer */
 	int announced_ready;
 	struct occupant *occupants;
@@ -136,7 +137,7 @@ void muc_free(struct daemon *d)
 
 int muc_is_joined(const struct daemon *d)
 {
-	return d->room && d->room->state == ROOM_IN;
+	return d->room && d->room->state == ROOM_IN && !d->room->voiceless;
 }
 
 const char *muc_current_nick(const struct daemon *d)
@@ -340,8 +341,9 @@ static void add_form_field(xmpp_stanza_t *form, const char *var, const char *typ
 	stanza_add_text_child(field, "value", value);
 }
 
-/* We created the room (status 201): make it persistent and non-anonymous,
- * so it outlives vigil and vigil can see who sends a command. A server
+/* We created the room (status 201): make it persistent, non-anonymous and
+ * unmoderated, so it outlives vigil, vigil can see who sends a command and
+ * may always speak. A server
  * that rejects the form still has an unlocked instant room: fine. */
 static void configure_new_room(struct daemon *d)
 {
@@ -362,6 +364,10 @@ static void configure_new_room(struct daemon *d)
 	add_form_field(form, "muc#roomconfig_roomname", NULL, "Security SIG");
 	add_form_field(form, "muc#roomconfig_persistentroom", NULL, "1");
 	add_form_field(form, "muc#roomconfig_whois", NULL, "anyone");
+	/* Prosody's rooms are unmoderated by default, ejabberd's moderated; and
+	 * ejabberd remembers the role an affiliation change gave (outcast ->
+	 * none makes a visitor), so after an unban vigil could not speak */
+	add_form_field(form, "muc#roomconfig_moderatedroom", NULL, "0");
 	log_info("created %s: configuring it persistent and non-anonymous", d->cfg->room_jid);
 	daemon_send(d, iq);
 out:
@@ -369,6 +375,29 @@ out:
 		xmpp_stanza_release(iq);
 	if (id)
 		free(id);
+}
+
+/* Joined as a visitor (a moderated room, or on ejabberd a role remembered
+ * from an earlier affiliation change): ask the moderators for voice
+ * (XEP-0045 §7.13); announcements wait in the outbox until it is granted. */
+static void request_voice(struct daemon *d)
+{
+	xmpp_stanza_t *msg = xmpp_message_new(d->ctx, NULL, d->cfg->room_jid, NULL);
+	xmpp_stanza_t *form;
+
+	if (!msg)
+		return;
+	xmpp_stanza_set_from(msg, d->cfg->component_jid);
+	form = stanza_add_child(msg, "x", NS_DATA);
+	if (form) {
+		xmpp_stanza_set_type(form, "submit");
+		add_form_field(form, "FORM_TYPE", NULL, "http://jabber.org/protocol/muc#request");
+		add_form_field(form, "muc#role", "list-single", "participant");
+		log_warn("in %s without voice (a visitor): asking the moderators for it",
+			 d->cfg->room_jid);
+		daemon_send(d, msg);
+	}
+	xmpp_stanza_release(msg);
 }
 
 /* --- presence ------------------------------------------------------------- */
@@ -409,9 +438,12 @@ static void self_presence(struct daemon *d, xmpp_stanza_t *presence, xmpp_stanza
 			  const char *nick)
 {
 	const char *type = xmpp_stanza_get_type(presence);
+	xmpp_stanza_t *item;
+	const char *role;
+	int was_voiceless;
 
 	if (type && strcmp(type, "unavailable") == 0) {
-		xmpp_stanza_t *item = x ? xmpp_stanza_get_child_by_name(x, "item") : NULL;
+		item = x ? xmpp_stanza_get_child_by_name(x, "item") : NULL;
 		if (has_status(x, "303") && item && xmpp_stanza_get_attribute(item, "nick")) {
 			snprintf(d->room->nick, sizeof d->room->nick, "%s",
 				 xmpp_stanza_get_attribute(item, "nick"));
@@ -429,6 +461,10 @@ static void self_presence(struct daemon *d, xmpp_stanza_t *presence, xmpp_stanza
 		return;
 	}
 	snprintf(d->room->nick, sizeof d->room->nick, "%s", nick);
+	item = x ? xmpp_stanza_get_child_by_name(x, "item") : NULL;
+	role = item ? xmpp_stanza_get_attribute(item, "role") : NULL;
+	was_voiceless = d->room->state == ROOM_IN && d->room->voiceless;
+	d->room->voiceless = role && strcmp(role, "visitor") == 0;
 	if (d->room->state != ROOM_IN) {
 		d->room->state = ROOM_IN;
 		d->room->rejoin_attempt = 0;
@@ -439,7 +475,15 @@ static void self_presence(struct daemon *d, xmpp_stanza_t *presence, xmpp_stanza
 		}
 		if (has_status(x, "201"))
 			configure_new_room(d);
+		if (d->room->voiceless)
+			request_voice(d);
+	} else if (was_voiceless && !d->room->voiceless) {
+		log_info("given voice in %s", d->cfg->room_jid);
+	} else if (!was_voiceless && d->room->voiceless) {
+		request_voice(d); /* voice revoked */
 	}
+	if (!d->room->voiceless)
+		outbox_pump(d); /* announcements waiting for the room */
 }
 
 int muc_handle_presence(struct daemon *d, xmpp_stanza_t *presence)

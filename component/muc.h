@@ -21,6 +21,8 @@ int muc_handle_message(struct daemon *d, xmpp_stanza_t *message);
 /* Leaves the room (shutdown). */
 void muc_leave(struct daemon *d, const char *reason);
 
+/* In the room and allowed to speak: a visitor (no voice) is not, so
+ * announcements wait for voice. */
 int muc_is_joined(const struct daemon *d);
 const char *muc_current_nick(const struct daemon *d);
 

@@ -219,11 +219,33 @@ class Ejabberd(Process):
         return self.start()
 
     def shell(self, lua, timeout=20):
-        raise NotImplementedError('no Lua in ejabberd')
+        raise NotImplementedError('no Lua in ejabberd: use erl()')
+
+    def erl(self, expr, timeout=20):
+        """Evaluates Erlang expressions in the running node (as ejabberdctl's
+        debug shell would); returns the result printed with ~p. The caller is
+        a hidden node that does not listen, so it needs no epmd either."""
+        code = ('{ok, T, _} = erl_scan:string(%s), {ok, E} = erl_parse:parse_exprs(T), '
+                'R = case rpc:call(%s, erl_eval, exprs, [E, []]) of '
+                '{value, V, _} -> V; Error -> Error end, '
+                'io:format("~p~n", [R]), halt().' % (erl_string(expr), self.node))
+        p = subprocess.run(['erl', '-sname', 'ctl%d_%d@localhost' % (os.getpid(), free_port()),
+                            '-setcookie', self.cookie, '-hidden', '-start_epmd', 'false',
+                            '-erl_epmd_port', str(self.dist_port), '-dist_listen', 'false',
+                            '-noinput', '-eval', code],
+                           capture_output=True, text=True, timeout=timeout, cwd=self.dir,
+                           env=dict(os.environ, ERL_INETRC=os.path.join(self.dir, 'inetrc'),
+                                    HOME=self.dir))
+        return p.stdout + p.stderr
 
     def cleanup(self):
         self.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def erl_string(text):
+    """text as an Erlang string literal."""
+    return '"%s"' % text.replace('\\', '\\\\').replace('"', '\\"')
 
 
 SERVER = os.environ.get('VIGIL_TEST_SERVER') or 'prosody'

@@ -1,4 +1,5 @@
-"""Announcements: the room, vigil's own PubSub service, nothing lost (issue 5)."""
+"""Announcements: the room, vigil's own PubSub service, nothing lost (issue 5).
+The external PubSub service (pubsub.external_service): test_fanout.py."""
 import asyncio
 import signal
 import time
@@ -226,40 +227,6 @@ async def test_sigkill_then_restart(env):
     finally:
         await alice.stop()
         await carol.stop()
-
-
-async def test_external_pubsub(env):
-    """with pubsub.external_service, items also reach subscribers of the server's own PubSub"""
-    env.vigil.stop()
-    env.vigil.settings['pubsub.external_service'] = 'pubsub.localhost'
-    env.vigil.write_config()
-    env.start_vigil()
-    alice = await connect(env.prosody, 'alice')
-    carol = await connect(env.prosody, 'carol')
-    try:
-        first = await file_threat(alice, name='creates the external node')
-        await wait_until(lambda: 'creating node threats on pubsub.localhost' in env.vigil.log_text(),
-                         what='the node creation')
-        deadline = time.monotonic() + 10
-        while True:  # the node exists once vigil's first publish went through
-            reply = await carol.iq(pubsub('subscribe', node='threats', jid='carol@localhost'),
-                                   ito='pubsub.localhost', itype='set')
-            if reply['type'] == 'result' or time.monotonic() > deadline:
-                break
-            await asyncio.sleep(0.2)
-        assert reply['type'] == 'result', reply
-        tid = await file_threat(alice, name='seen through the server')
-        def got():
-            return any(m['from'] == 'pubsub.localhost' and tid in str(m) for m in carol.messages)
-        await wait_until(got, what='the notification from pubsub.localhost')
-        assert first != tid
-    finally:
-        await alice.stop()
-        await carol.stop()
-        env.vigil.stop()
-        env.vigil.settings['pubsub.external_service'] = None
-        env.vigil.write_config()
-        env.start_vigil()
 
 
 NS_OWNER = 'http://jabber.org/protocol/pubsub#owner'
@@ -521,6 +488,6 @@ async def test_announced_across_server_restart(env):
 if __name__ == '__main__':
     run([test_subscribe_and_notify, test_service_errors, test_items_and_disco,
          test_room_waits_for_join, test_server_restart_keeps_announcements,
-         test_sigkill_then_restart, test_external_pubsub, test_unsubscribed_get_nothing,
+         test_sigkill_then_restart, test_unsubscribed_get_nothing,
          test_restart_keeps_items_and_subscriptions, test_more_service_errors,
          test_announced_across_server_restart])
