@@ -22,11 +22,15 @@ static char *to_text(struct commands_ctx *cc, xmpp_stanza_t *el)
 	return buf;
 }
 
-/* One item for vigil's own service, and the same for the external one. */
+/* One item for vigil's own service, kept for retrieval as part of the change,
+ * and the same for the external one. */
 static int add_item(struct commands_ctx *cc, const char *node, const char *item_id,
 		    const char *payload)
 {
-	int rc = store_outbox_add(cc->store, OUTBOX_PUBSUB, node, item_id, payload);
+	int rc = store_item_put(cc->store, node, item_id, payload);
+
+	if (rc == 0)
+		rc = store_outbox_add(cc->store, OUTBOX_PUBSUB, node, item_id, payload);
 
 	if (rc == 0 && cc->cfg->pubsub_external_service)
 		rc = store_outbox_add(cc->store, OUTBOX_EXTERNAL, node, item_id, payload);

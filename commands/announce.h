@@ -18,8 +18,9 @@ struct commands_ctx;
 
 /* Records what a change announces: a room message for a filing, a priority
  * change or a retirement; the threat's state on the `threats` node; a
- * priority-change item on `priority` when the priority moved; the same items
- * for the external service when one is configured. Call inside the
+ * priority-change item on `priority` when the priority moved (each item kept
+ * on its node at once, so it can be retrieved before it is sent); the same
+ * items for the external service when one is configured. Call inside the
  * change's transaction. Returns 0 or a negative STORE_ code. */
 int announce_change(struct commands_ctx *cc, enum announce_kind kind, const struct threat *t,
 		    const char *old_priority, const char *by);

@@ -28,15 +28,11 @@
 
 volatile sig_atomic_t daemon_signal_stop;
 
-/* libstrophe's own log: its debug output is every byte on the wire, so it
- * is shown only with VIGIL_XMPP_TRACE=1. */
+/* libstrophe's own log with VIGIL_XMPP_TRACE=1: its debug output is every
+ * byte on the wire. */
 static void strophe_log(void *userdata, xmpp_log_level_t level, const char *area,
 			const char *msg)
 {
-	static int trace = -1;
-
-	if (trace < 0)
-		trace = getenv("VIGIL_XMPP_TRACE") != NULL;
 	switch (level) {
 	case XMPP_LEVEL_ERROR:
 		log_error("xmpp %s: %s", area, msg);
@@ -44,12 +40,8 @@ static void strophe_log(void *userdata, xmpp_log_level_t level, const char *area
 	case XMPP_LEVEL_WARN:
 		log_warn("xmpp %s: %s", area, msg);
 		break;
-	case XMPP_LEVEL_INFO:
-		log_debug("xmpp %s: %s", area, msg);
-		break;
 	default:
-		if (trace)
-			log_debug("xmpp %s: %s", area, msg);
+		log_debug("xmpp %s: %s", area, msg);
 	}
 }
 
@@ -93,7 +85,12 @@ int daemon_init(struct daemon *d, struct vigil_config *cfg)
 	memset(d, 0, sizeof *d);
 	d->cfg = cfg;
 	xmpp_initialize();
-	d->ctx = xmpp_ctx_new(NULL, &strophe_logger);
+	/* libstrophe formats every debug line (each stanza, in and out) before
+	 * the handler can drop it, unless the handler is its own filtering
+	 * logger: without tracing, that one takes its warnings and errors (to
+	 * stderr, in libstrophe's format), and nothing is formatted for naught */
+	d->ctx = xmpp_ctx_new(NULL, getenv("VIGIL_XMPP_TRACE") ? &strophe_logger :
+				    xmpp_get_default_logger(XMPP_LEVEL_WARN));
 	if (!d->ctx)
 		goto fail;
 	xmpp_ctx_set_timeout(d->ctx, LOOP_TIMEOUT_MS);
@@ -145,7 +142,7 @@ int daemon_run(struct daemon *d)
 	while (!d->done) {
 		/* during a fan-out, one batch per turn: incoming stanzas are served
 		 * between batches, and the loop does not sleep for long */
-		xmpp_run_once(d->ctx, outbox_busy(d) ? 1 : LOOP_TIMEOUT_MS);
+		xmpp_run_once(d->ctx, outbox_loop_timeout(d, LOOP_TIMEOUT_MS));
 		if (outbox_busy(d))
 			outbox_pump(d);
 		if (daemon_signal_stop && !d->stopping) {

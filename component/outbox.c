@@ -45,6 +45,8 @@ struct outbox_state {
 	long long external_row;        /* row waiting for the external service, 0 none */
 	int external_failures;
 	long long external_retry_at;   /* monotonic seconds */
+	int wait_skipped;              /* the loop was told not to wait for input */
+	int write_stalled;             /* ...and the queue was still there after */
 };
 
 static long long now_seconds(void)
@@ -287,6 +289,8 @@ void outbox_pump(struct daemon *d)
 
 	if (!o || !d->ready || !d->conn)
 		return;
+	o->write_stalled = o->wait_skipped && xmpp_conn_send_queue_len(d->conn) > 0;
+	o->wait_skipped = 0;
 	/* a row goes once all it caused is on the socket: its fan-out done and
 	 * libstrophe's queue drained */
 	if (o->nsent && !pubsub_fanout_busy(d) && xmpp_conn_send_queue_len(d->conn) == 0)
@@ -324,6 +328,23 @@ int outbox_busy(const struct daemon *d)
 	const struct outbox_state *o = d->outbox;
 
 	return pubsub_fanout_busy(d) || (o && ((o->nsent && !o->delete_failing) || o->held));
+}
+
+int outbox_loop_timeout(const struct daemon *d, int idle_ms)
+{
+	struct outbox_state *o = d->outbox;
+
+	if (!outbox_busy(d))
+		return idle_ms;
+	/* sent rows wait only for libstrophe's queue, which the next turn
+	 * writes before it waits: no need to wait at all, unless the socket
+	 * would not take it last time */
+	if (o && o->nsent && !o->delete_failing && !o->write_stalled && !pubsub_fanout_busy(d) &&
+	    d->conn && xmpp_conn_send_queue_len(d->conn) > 0) {
+		o->wait_skipped = 1;
+		return 0;
+	}
+	return 1;
 }
 
 static int outbox_tick(xmpp_ctx_t *ctx, void *userdata)

@@ -26,6 +26,11 @@ void outbox_send_after(struct daemon *d, xmpp_stanza_t *answer);
  * window in which a crash would send it twice). */
 int outbox_busy(const struct daemon *d);
 
+/* How long the event loop may wait for input: idle_ms when the outbox has
+ * nothing under way, 1 ms while it has, 0 when sent rows only wait for
+ * libstrophe's queue to reach the socket. */
+int outbox_loop_timeout(const struct daemon *d, int idle_ms);
+
 /* The connection went down: whatever was in flight is sent again later. */
 void outbox_on_disconnected(struct daemon *d);
 

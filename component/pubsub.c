@@ -443,10 +443,6 @@ int pubsub_publish(struct daemon *d, const char *node, const char *item_id, cons
 	struct pubsub_fanout *f;
 	xmpp_stanza_t *event, *items;
 
-	if (store_item_put(d->store, node, item_id, payload) < 0) {
-		log_error("keeping item %s on %s: %s", item_id, node, store_errmsg(d->store));
-		return -1;
-	}
 	pubsub_fanout_reset(d);
 	f = calloc(1, sizeof *f);
 	if (!f)
@@ -454,6 +450,10 @@ int pubsub_publish(struct daemon *d, const char *node, const char *item_id, cons
 	d->fanout = f;
 	if (store_subscription_list(d->store, node, NULL, &f->subs, &f->count) < 0)
 		goto fail;
+	if (!f->count) {
+		pubsub_fanout_reset(d); /* kept for retrieval; nobody to tell */
+		return 0;
+	}
 	f->message = xmpp_message_new(d->ctx, NULL, NULL, NULL);
 	if (!f->message)
 		goto fail;

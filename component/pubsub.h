@@ -25,8 +25,9 @@ int pubsub_disco_items(struct daemon *d, xmpp_stanza_t *iq, const char *node);
 /* Whether node is one of ours. */
 int pubsub_node_exists(const char *node);
 
-/* Keeps the item (so it can be retrieved later) and starts notifying the
- * node's subscribers. 0, or negative when the item could not be kept. */
+/* Starts notifying the node's subscribers of an item (kept already, with the
+ * change that made it). 0, or negative when the notification could not be
+ * made (out of memory, the database). */
 int pubsub_publish(struct daemon *d, const char *node, const char *item_id, const char *payload);
 
 /* Sends the next batch of notifications; returns 1 while some remain. */

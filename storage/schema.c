@@ -42,8 +42,16 @@ static const char *const migrations[] = {
 	"  published TEXT NOT NULL, seq INTEGER NOT NULL,"
 	"  PRIMARY KEY (node, item_id));",
 	/* 1 -> 2: a node's newest items, and its next seq, from an index
-	 * instead of a scan of every payload */
-	"CREATE INDEX pubsub_items_by_seq ON pubsub_items (node, seq);",
+	 * instead of a scan of every payload. Items are now kept when the
+	 * change is committed, not when they are sent: those still waiting in
+	 * the outbox are kept here. */
+	"CREATE INDEX pubsub_items_by_seq ON pubsub_items (node, seq);"
+	"INSERT INTO pubsub_items (node, item_id, payload, published, seq)"
+	"  SELECT node, item_id, payload, created,"
+	"    (SELECT coalesce(max(seq), 0) FROM pubsub_items) + id"
+	"  FROM outbox WHERE target = 'pubsub' ORDER BY id"
+	"  ON CONFLICT (node, item_id) DO UPDATE SET payload = excluded.payload,"
+	"    published = excluded.published, seq = excluded.seq;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 

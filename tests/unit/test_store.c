@@ -207,13 +207,20 @@ static void test_items(void)
 	store_items_free(items, n);
 	store_close(st);
 
-	/* back to the version 1 schema, as an older vigil left it */
+	/* back to the version 1 schema, as an older vigil left it, with an item
+	 * it had not sent (and so not kept) yet */
 	sqlite3_open(path, &db);
-	is_int(sqlite3_exec(db, "DROP INDEX pubsub_items_by_seq; PRAGMA user_version = 1", NULL, NULL,
-			    NULL), SQLITE_OK, "made a version 1 register");
+	is_int(sqlite3_exec(db, "DROP INDEX pubsub_items_by_seq; PRAGMA user_version = 1;"
+			    "INSERT INTO outbox (target, node, item_id, payload, created) VALUES "
+			    "('pubsub', 'priority', 'T-2-r2', '<q/>', '2026-01-01T00:00:00Z')",
+			    NULL, NULL, NULL), SQLITE_OK, "made a version 1 register");
 	sqlite3_close(db);
 	is_int(store_open(&st, path, STORE_OPEN_WRITE, err, sizeof err), 0, "which opens");
 	is_int(store_schema_version(st), 2, "migrated to version 2");
+	is_int(store_item_list(st, "priority", NULL, 0, &items, &n), 0, "items of the other node");
+	ok(n == 2 && strcmp(items[0].item_id, "T-2-r2") == 0 && strcmp(items[0].payload, "<q/>") == 0,
+	   "the item waiting in the outbox is kept, as the newest");
+	store_items_free(items, n);
 	store_item_put(st, "threats", "T-3", "<d/>");
 	is_int(store_item_list(st, "threats", NULL, 2, &items, &n), 0, "items after the migration");
 	ok(n == 2 && strcmp(items[0].item_id, "T-3") == 0 && strcmp(items[1].item_id, "T-1") == 0,
