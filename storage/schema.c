@@ -41,11 +41,14 @@ static const char *const migrations[] = {
 	"  node TEXT NOT NULL, item_id TEXT NOT NULL, payload TEXT NOT NULL,"
 	"  published TEXT NOT NULL, seq INTEGER NOT NULL,"
 	"  PRIMARY KEY (node, item_id));",
-	/* 1 -> 2: a node's newest items, and its next seq, from an index
-	 * instead of a scan of every payload. Items are now kept when the
-	 * change is committed, not when they are sent: those still waiting in
-	 * the outbox are kept here. */
+	/* 1 -> 2: a node's newest items and its next seq, and the count of a
+	 * list, from indexes instead of a scan of every payload or row. Items
+	 * are now kept when the change is committed, not when they are sent:
+	 * those still waiting in the outbox are kept here. */
 	"CREATE INDEX pubsub_items_by_seq ON pubsub_items (node, seq);"
+	/* lists count by status and rank from an index, not from the rows */
+	"DROP INDEX threats_by_status;"
+	"CREATE INDEX threats_by_rank_status ON threats (priority_rank, status);"
 	"INSERT INTO pubsub_items (node, item_id, payload, published, seq)"
 	"  SELECT node, item_id, payload, created,"
 	"    (SELECT coalesce(max(seq), 0) FROM pubsub_items) + id"

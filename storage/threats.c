@@ -327,10 +327,13 @@ void store_revisions_free(struct threat_revision *revs, size_t count)
 /* --- the list ------------------------------------------------------------- */
 
 #define MAX_WORDS 8
-#define FILTER_WHERE \
+/* Without words, status and rank alone: the count reads only the index on
+ * (priority_rank, status), not every row's texts. */
+#define FILTER_WHERE_NO_TEXT \
 	"WHERE (?1 & CASE status WHEN 'identified' THEN 1 WHEN 'analyzed' THEN 2 " \
 	"WHEN 'addressed' THEN 4 WHEN 'retired' THEN 8 ELSE 0 END) != 0 " \
-	"AND priority_rank >= ?2 " \
+	"AND priority_rank >= ?2 "
+#define FILTER_WHERE FILTER_WHERE_NO_TEXT \
 	"AND (?3 IS NULL OR instr(lower(name || ' ' || abstract), ?3) > 0) " \
 	"AND (?4 IS NULL OR instr(lower(name || ' ' || abstract), ?4) > 0) " \
 	"AND (?5 IS NULL OR instr(lower(name || ' ' || abstract), ?5) > 0) " \
@@ -374,12 +377,14 @@ int store_threat_list(struct store *st, const struct threat_filter *f, size_t of
 	sqlite3_stmt *stmt;
 	struct threat *list = NULL;
 	size_t n = 0;
-	int rc;
+	int rc, words;
 
 	*out = NULL;
 	*count = 0;
 	*total = 0;
-	stmt = store_prepare(st, "SELECT count(*) FROM threats " FILTER_WHERE);
+	words = f->text && f->text[strspn(f->text, " \t")];
+	stmt = words ? store_prepare(st, "SELECT count(*) FROM threats " FILTER_WHERE) :
+		       store_prepare(st, "SELECT count(*) FROM threats " FILTER_WHERE_NO_TEXT);
 	if (!stmt)
 		return STORE_ERROR;
 	bind_filter(stmt, f);
@@ -391,8 +396,10 @@ int store_threat_list(struct store *st, const struct threat_filter *f, size_t of
 		return store_fail(st, rc, "counting threats");
 	if (!limit || offset >= *total)
 		return 0;
-	stmt = store_prepare(st, SELECT_THREAT FILTER_WHERE
-				 "ORDER BY priority_rank DESC, id LIMIT ?11 OFFSET ?12");
+	stmt = words ? store_prepare(st, SELECT_THREAT FILTER_WHERE
+				     "ORDER BY priority_rank DESC, id LIMIT ?11 OFFSET ?12") :
+		       store_prepare(st, SELECT_THREAT FILTER_WHERE_NO_TEXT
+				     "ORDER BY priority_rank DESC, id LIMIT ?11 OFFSET ?12");
 	if (!stmt)
 		return STORE_ERROR;
 	bind_filter(stmt, f);

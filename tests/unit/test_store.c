@@ -210,7 +210,8 @@ static void test_items(void)
 	/* back to the version 1 schema, as an older vigil left it, with an item
 	 * it had not sent (and so not kept) yet */
 	sqlite3_open(path, &db);
-	is_int(sqlite3_exec(db, "DROP INDEX pubsub_items_by_seq; PRAGMA user_version = 1;"
+	is_int(sqlite3_exec(db, "DROP INDEX pubsub_items_by_seq; DROP INDEX threats_by_rank_status;"
+			    "CREATE INDEX threats_by_status ON threats (status); PRAGMA user_version = 1;"
 			    "INSERT INTO outbox (target, node, item_id, payload, created) VALUES "
 			    "('pubsub', 'priority', 'T-2-r2', '<q/>', '2026-01-01T00:00:00Z')",
 			    NULL, NULL, NULL), SQLITE_OK, "made a version 1 register");
