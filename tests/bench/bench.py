@@ -11,21 +11,24 @@ on 127.0.0.1. Prints its figures; asserts nothing (tests assert behaviour).
   scale    10,000 threats (100 revisions for 100), 1,000 subscriptions:
            resident memory, list/show p99, start-up to "in the room" (also
            with 100,000 threats), database size per threat
-  cost     callgrind: instructions inside vigil per `file`, stanza in to
-           reply out, with the top functions
+  cost     callgrind: instructions in the whole daemon per `file` (after a
+           warm-up), with the top functions
+
+Ends with one table (figure, vigil, reference, ratio, goal, met?), also
+written as JSON to tests/bench/results/ (or $BENCH_RESULTS) with the machine
+and the commit.
 
 Usage: bench.py [filing] [fanout] [scale] [cost]   (default: all)
 Sizes: BENCH_FILINGS (per client, default 200), BENCH_SUBSCRIBERS (1000).
 Every loop is bounded in count and time; everything started is stopped by PID.
 """
 import asyncio
+import json
 import os
 import re
 import shutil
-import statistics
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'integration'))
@@ -49,6 +52,70 @@ DEADLINE = 600  # seconds any one measurement may take
 
 def say(line=''):
     print(line, flush=True)
+
+
+# The report: one row per figure, printed as a table at the end and written
+# as JSON to tests/bench/results/.
+RESULTS = []
+
+
+def record(figure, vigil, reference=None, goal=None, met=None, unit=''):
+    """A figure of vigil's, its reference (the baseline or Prosody) if any,
+    the ratio, and the goal with whether it was met (None: no goal)."""
+    ratio = vigil / reference if reference else None
+    RESULTS.append({'figure': figure, 'vigil': vigil, 'reference': reference, 'ratio': ratio,
+                    'unit': unit, 'goal': goal, 'met': met})
+
+
+def number(value):
+    if value is None:
+        return '-'
+    return '%.0f' % value if abs(value) >= 100 else '%.2f' % value if abs(value) < 10 else \
+        '%.1f' % value
+
+
+def report_table():
+    say()
+    say('== report')
+    say('%-44s %10s %10s %7s  %-18s %s' % ('figure', 'vigil', 'reference', 'ratio', 'goal', 'met?'))
+    for r in RESULTS:
+        met = '-' if r['met'] is None else 'yes' if r['met'] else 'NO'
+        say('%-44s %10s %10s %7s  %-18s %s' % (
+            (r['figure'] + (' (%s)' % r['unit'] if r['unit'] else ''))[:44], number(r['vigil']),
+            number(r['reference']), number(r['ratio']), r['goal'] or '-', met))
+
+
+def machine():
+    model = ''
+    try:
+        with open('/proc/cpuinfo') as f:
+            model = next((l.split(':', 1)[1].strip() for l in f if l.startswith('model name')), '')
+    except OSError:
+        pass
+    try:
+        commit = subprocess.run(['git', '-C', harness.SRCDIR, 'rev-parse', 'HEAD'],
+                                capture_output=True, text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(['git', '-C', harness.SRCDIR, 'status', '--porcelain', '-uno'],
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+    except OSError:
+        commit, dirty = '', ''
+    return {'nproc': os.cpu_count(), 'cpu': model, 'commit': commit + ('+changes' if dirty else '')}
+
+
+def write_json(parts, started):
+    out_dir = os.environ.get('BENCH_RESULTS') or os.path.join(harness.SRCDIR, 'tests', 'bench',
+                                                              'results')
+    os.makedirs(out_dir, exist_ok=True)
+    info = machine()
+    path = os.path.join(out_dir, '%s-%s.json' % (time.strftime('%Y%m%d-%H%M%S', started),
+                                                 (info['commit'] or 'unknown')[:10]))
+    with open(path, 'w') as f:
+        json.dump({'date': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(time.mktime(started))),
+                   'machine': info, 'parts': parts, 'filings_per_client': FILINGS,
+                   'subscribers': SUBSCRIBERS, 'results': RESULTS}, f, indent=1)
+        f.write('\n')
+    say('written to %s (%s, %d CPUs, commit %s)' % (path, info['cpu'],
+                                                   info['nproc'], info['commit'] or 'unknown'))
 
 
 def percentile(values, p):
@@ -198,6 +265,11 @@ def bench_filing(prosody):
             v, b = rows['vigil'], rows['baseline']
             say('ratio C=%d: throughput %.2f x baseline (goal >= 0.8), p99 %.2f x baseline '
                 '(goal <= 2)' % (c, v[0] / b[0], v[2] / b[2]))
+            record('filing C=%d throughput' % c, v[0], b[0], '>= 0.8 x baseline',
+                   v[0] >= 0.8 * b[0], 'filings/s')
+            record('filing C=%d latency p50' % c, v[1], b[1], unit='ms')
+            record('filing C=%d latency p99' % c, v[2], b[2], '<= 2 x baseline', v[2] <= 2 * b[2],
+                   'ms')
     finally:
         vigil.cleanup()
         baseline.stop()
@@ -291,6 +363,9 @@ def bench_fanout(prosody):
         say('Prosody mod_pubsub: last subscriber notified after %.0f ms' % (prosody_s * 1000))
         say('ratio: %.2f x Prosody (goal <= 1.5)' % (vigil_s / prosody_s))
         say('a `list` sent during the fan-out answered in %.1f ms (goal <= 100)' % list_ms)
+        record('fan-out to %d subscribers' % SUBSCRIBERS, vigil_s * 1000, prosody_s * 1000,
+               '<= 1.5 x Prosody', vigil_s <= 1.5 * prosody_s, 'ms')
+        record('list during the fan-out', list_ms, None, '<= 100 ms', list_ms <= 100, 'ms')
     finally:
         vigil.cleanup()
 
@@ -346,6 +421,13 @@ def bench_scale(prosody):
             rss, _ = rss_kib(vigil.proc.pid)
             say('start-up to "in the room": %.0f ms (goal <= 1000 with 100,000 threats); '
                 'resident memory after start %.1f MB' % (startup * 1000, rss / 1024))
+            label = '%dk threats' % (threats // 1000)
+            record('database per threat, ' + label, size / threats, unit='bytes')
+            if threats >= 100000:
+                record('start-up to "in the room", ' + label, startup * 1000, None, '<= 1000 ms',
+                       startup <= 1, 'ms')
+            else:
+                record('start-up to "in the room", ' + label, startup * 1000, unit='ms')
             if threats == 10000:
                 lists = asyncio.run(latencies(prosody, 'list', lambda i: {}, 200))
                 shows = asyncio.run(latencies(prosody, 'show',
@@ -356,11 +438,38 @@ def bench_scale(prosody):
                 rss, hwm = rss_kib(vigil.proc.pid)
                 say('resident memory after 400 requests: %.1f MB, peak %.1f MB (goal <= 16 MB)' %
                     (rss / 1024, hwm / 1024))
+                record('list p50, ' + label, percentile(lists, 50), unit='ms')
+                record('list p99, ' + label, percentile(lists, 99), unit='ms')
+                record('show p50, ' + label, percentile(shows, 50), unit='ms')
+                record('show p99, ' + label, percentile(shows, 99), unit='ms')
+                record('peak resident memory, ' + label, hwm / 1024, None, '<= 16 MB',
+                       hwm / 1024 <= 16, 'MB')
         finally:
             vigil.cleanup()
 
 
 # --- instructions per filing ------------------------------------------------------
+
+def top_functions(annotate, binary, count):
+    """callgrind_annotate's lines as 'instructions (share) function [file]',
+    below the callers that hold everything, once each; only binary's when
+    given."""
+    rows, seen = [], set()
+    for line in annotate.splitlines():
+        m = re.match(r'\s*([\d,]+) \(\s*([\d.]+)%\)\s+(\S+?):(\S+)(?: \[(.*)\])?$', line)
+        if not m or float(m.group(2)) >= 90 or 'below main' in m.group(4):
+            continue
+        if binary and m.group(5) != os.path.abspath(binary):
+            continue
+        name = m.group(4)
+        if name in seen:
+            continue
+        seen.add(name)
+        rows.append('%14s (%5s%%)  %s  %s' % (m.group(1), m.group(2), name,
+                                               os.path.basename(m.group(3)) if m.group(3) != '???'
+                                               else os.path.basename(m.group(5) or '')))
+    return rows[:count]
+
 
 def bench_cost(prosody):
     count = 200
@@ -392,26 +501,26 @@ def bench_cost(prosody):
         out = os.path.join(vigil.dir, dumps[-1])  # the last dump: since the zeroing
         if os.environ.get('VIGIL_BENCH_KEEP'):
             shutil.copy(out, os.environ['VIGIL_BENCH_KEEP'])
-        annotate = subprocess.run(['callgrind_annotate', '--inclusive=yes', out],
+        annotate = subprocess.run(['callgrind_annotate', '--inclusive=yes', '--threshold=100',
+                                   out],
                                   capture_output=True, text=True, timeout=120).stdout
         total = re.search(r'([\d,]+) \(100\.0%\)\s+PROGRAM TOTALS', annotate) or \
             re.search(r'([\d,]+)\s+PROGRAM TOTALS', annotate)
         instructions = int(total.group(1).replace(',', ''))
         say('%d instructions per filing in the whole daemon' % (instructions // count))
+        record('instructions per filing (callgrind)', instructions / count)
         say('top functions of vigil (inclusive):')
-        # vigil's own functions, below the callers that hold everything
-        rows = [l for l in annotate.splitlines() if re.match(r'\s*[\d,]+ \(', l)
-                and '/work' in l or re.match(r'\s*[\d,]+ \(.*\.\./', l)]
-        rows = [l for l in rows if re.search(r'\((\d+\.\d+)%\)', l)
-                and float(re.search(r'\((\d+\.\d+)%\)', l).group(1)) < 90][:12]
-        for line in rows:
-            say('  ' + line.strip()[:110])
-        exclusive = subprocess.run(['callgrind_annotate', out], capture_output=True, text=True,
-                                   timeout=120).stdout
+        for line in top_functions(annotate, harness.VIGIL_BIN, 12):
+            say('  ' + line)
+        serializer = re.search(r'([\d,]+) \(\s*([\d.]+)%\)\s+\S+:xmpp_stanza_to_text ', annotate)
+        if serializer:
+            say('  of which libstrophe\'s xmpp_stanza_to_text: %s (%s%%), also called by '
+                'libstrophe itself on every stanza received' % serializer.groups())
+        exclusive = subprocess.run(['callgrind_annotate', '--threshold=100', out],
+                                   capture_output=True, text=True, timeout=120).stdout
         say('top functions anywhere (self):')
-        for line in [l for l in exclusive.splitlines() if re.match(r'\s*[\d,]+ \(', l)
-                     and 'PROGRAM TOTALS' not in l][:10]:
-            say('  ' + line.strip()[:110])
+        for line in top_functions(exclusive, None, 10):
+            say('  ' + line)
     finally:
         vigil.cleanup()
 
@@ -420,6 +529,7 @@ def main():
     wanted = sys.argv[1:] or ['filing', 'fanout', 'scale', 'cost']
     users = ['user%d' % i for i in range(max(SUBSCRIBERS, 10))]
     prosody = BenchProsody(users)
+    started = time.localtime()
     try:
         prosody.start()
         say('vigil benchmarks, %s; Prosody on 127.0.0.1:%d' % (time.strftime('%Y-%m-%d %H:%M'),
@@ -428,6 +538,8 @@ def main():
             globals()['bench_' + name](prosody)
     finally:
         prosody.cleanup()
+    report_table()
+    write_json(wanted, started)
 
 
 if __name__ == '__main__':
