@@ -8,9 +8,12 @@
  * handshake, so d->ready is the only "stream is usable" flag. */
 #include "component/connection.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "component/daemon.h"
@@ -21,6 +24,10 @@
 
 #define NS_PING "urn:xmpp:ping"
 #define BACKOFF_BASE_MS 500UL
+
+/* The component's socket while connected (vigil has one stream), for
+ * connection_ack_promptly; -1 otherwise. */
+static int stream_fd = -1;
 
 static void schedule_reconnect(struct daemon *d);
 
@@ -181,8 +188,10 @@ static void conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t status, int error,
 		return; /* an old connection's late event */
 	if (status == XMPP_CONN_CONNECT)
 		on_connect(d, conn);
-	else if (status == XMPP_CONN_DISCONNECT || status == XMPP_CONN_FAIL)
+	else if (status == XMPP_CONN_DISCONNECT || status == XMPP_CONN_FAIL) {
+		stream_fd = -1;
 		on_disconnect(d, error, stream_error);
+	}
 }
 
 /* --- attempts ----------------------------------------------------------- */
@@ -223,6 +232,30 @@ int connection_give_sm_state(xmpp_ctx_t *ctx, xmpp_conn_t *conn)
 	return 0;
 }
 
+/* TCP keepalive (libstrophe's), and no Nagle: vigil writes an announcement,
+ * then the answer it held for it, and should not wait for the server to
+ * acknowledge the first before sending the second. */
+static int set_socket_options(xmpp_conn_t *conn, void *socket)
+{
+	int on = 1;
+
+	stream_fd = *(int *)socket;
+	if (setsockopt(stream_fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on) < 0)
+		log_debug("TCP_NODELAY refused: answers may wait for acknowledgements");
+	return xmpp_sockopt_cb_keepalive(conn, socket);
+}
+
+void connection_ack_promptly(void)
+{
+#ifdef TCP_QUICKACK
+	int on = 1;
+
+	/* not sticky: the kernel may fall back to delayed ACKs, so every turn */
+	if (stream_fd >= 0)
+		setsockopt(stream_fd, IPPROTO_TCP, TCP_QUICKACK, &on, sizeof on);
+#endif
+}
+
 static int attempt(struct daemon *d)
 {
 	if (d->conn) {
@@ -234,7 +267,7 @@ static int attempt(struct daemon *d)
 		return -1;
 	xmpp_conn_set_jid(d->conn, d->cfg->component_jid);
 	xmpp_conn_set_pass(d->conn, d->cfg->component_secret);
-	xmpp_conn_set_sockopt_callback(d->conn, xmpp_sockopt_cb_keepalive);
+	xmpp_conn_set_sockopt_callback(d->conn, set_socket_options);
 	log_debug("connecting to %s:%d", d->cfg->component_host, d->cfg->component_port);
 	/* may fail at once (e.g. connection refused) without calling conn_handler */
 	if (xmpp_connect_component(d->conn, d->cfg->component_host,

@@ -20,6 +20,13 @@ void connection_release(struct daemon *d);
  * with jitter drawn from [delay/2, delay]; `random` is any non-negative int. */
 unsigned long connection_backoff_ms(int attempt, int max_seconds, int random);
 
+/* Before each read: acknowledge what arrives at once (Linux). The server's
+ * own Nagle (Prosody's default) holds its next stanza to vigil until vigil
+ * has acknowledged the last one, which a delayed ACK puts off by up to
+ * 40 ms when vigil has nothing to send back — as after the room echoes an
+ * announcement. */
+void connection_ack_promptly(void);
+
 /* Works around libstrophe 0.12.2, which dereferences stream-management
  * state that only client connections get: call on every new component
  * connection before connecting (also used by tests/bench/baseline.c). */

@@ -142,6 +142,7 @@ int daemon_run(struct daemon *d)
 	while (!d->done) {
 		/* during a fan-out, one batch per turn: incoming stanzas are served
 		 * between batches, and the loop does not sleep for long */
+		connection_ack_promptly();
 		xmpp_run_once(d->ctx, outbox_loop_timeout(d, LOOP_TIMEOUT_MS));
 		if (outbox_busy(d))
 			outbox_pump(d);
@@ -189,6 +190,7 @@ int daemon_send(struct daemon *d, xmpp_stanza_t *stanza)
 	if (!d->ready || !d->conn)
 		return -1;
 	xmpp_send(d->conn, stanza);
+	d->stanzas_queued++; /* the outbox tells from it what has been written */
 	return 0;
 }
 

@@ -35,6 +35,7 @@ struct daemon {
 	struct chat_ctx *chat;        /* chat commands: dialogues, rate limits */
 	struct ratelimit *iq_rate;    /* command and PubSub requests per bare JID */
 
+	unsigned long long stanzas_queued; /* handed to libstrophe by daemon_send */
 	int ready;                /* handshake done: stanzas may be sent */
 	int reconnect_attempt;    /* failures since the last successful handshake */
 	int ping_outstanding;     /* keepalive pings sent without an answer */

@@ -1,9 +1,14 @@
 /* The outbox pump: a global timer sends what the outbox holds. See outbox.h.
  *
  * xmpp_send() only queues, and libstrophe drops its queue when the stream
- * breaks; so a row is deleted when the send queue has drained after it was
- * sent. A crash between the write and the delete sends it again: an
- * announcement may rarely come twice, but never not at all. */
+ * breaks; so a row is deleted once the stanzas it caused have left the
+ * queue. Each sent row remembers how many stanzas vigil had queued when its
+ * last one was (its mark); the queue is first in, first out, so the row is
+ * written when that many minus those still queued reaches the mark — while
+ * later stanzas may already be queued behind it. A crash between the write
+ * and the delete sends it again: an announcement may rarely come twice, but
+ * never not at all. (libstrophe does not count a stanza it has begun to
+ * write: one cut off by a crash mid-write can be lost, as with any socket.) */
 #include "component/outbox.h"
 
 #include <stdlib.h>
@@ -35,7 +40,11 @@ struct held_reply {
 };
 
 struct outbox_state {
-	long long sent[OUTBOX_BATCH];  /* rows sent, deleted once the queue drains */
+	struct sent_row {
+		long long id;
+		unsigned long long mark; /* d->stanzas_queued after its last stanza;
+					    0 while its fan-out runs */
+	} sent[OUTBOX_BATCH];          /* rows sent, in order, deleted once written */
 	size_t nsent;
 	long long room_after;          /* the last room row sent (not yet deleted) */
 	long long pubsub_after;        /* the last PubSub row sent */
@@ -180,27 +189,68 @@ static int external_answer(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userd
 
 /* --- the pump ------------------------------------------------------------------- */
 
-static void delete_sent(struct daemon *d)
+/* Stanzas libstrophe has taken off its queue (written to the socket). */
+static unsigned long long stanzas_written(struct daemon *d)
+{
+	return d->stanzas_queued - (unsigned long long)xmpp_conn_send_queue_len(d->conn);
+}
+
+/* How many of the first sent rows are written. */
+static size_t rows_written(struct daemon *d)
 {
 	struct outbox_state *o = d->outbox;
-	size_t i;
+	unsigned long long written = stanzas_written(d);
+	size_t n = 0;
 
+	while (n < o->nsent && o->sent[n].mark && o->sent[n].mark <= written)
+		n++;
+	return n;
+}
+
+static void delete_written(struct daemon *d)
+{
+	struct outbox_state *o = d->outbox;
+	size_t n = rows_written(d), i;
+
+	if (!n)
+		return;
 	if (store_begin(d->store) < 0) {
 		o->delete_failing = 1; /* try again next tick */
 		return;
 	}
-	for (i = 0; i < o->nsent; i++)
-		if (store_outbox_delete(d->store, o->sent[i]) < 0)
+	for (i = 0; i < n; i++)
+		if (store_outbox_delete(d->store, o->sent[i].id) < 0)
 			break;
-	if (i < o->nsent || store_commit(d->store) < 0) {
+	if (i < n || store_commit(d->store) < 0) {
 		store_rollback(d->store);
 		if (!o->delete_failing)
 			log_warn("could not remove sent announcements: %s", store_errmsg(d->store));
 		o->delete_failing = 1; /* the timer tries again; the loop need not hurry */
 		return;
 	}
-	o->nsent = 0;
+	memmove(o->sent, o->sent + n, (o->nsent - n) * sizeof o->sent[0]);
+	o->nsent -= n;
 	o->delete_failing = 0;
+}
+
+static void add_sent(struct daemon *d, long long id, int pending)
+{
+	struct outbox_state *o = d->outbox;
+
+	o->sent[o->nsent].id = id;
+	o->sent[o->nsent].mark = pending ? 0 : d->stanzas_queued;
+	o->nsent++;
+}
+
+/* A fan-out has ended: its row is written once its last stanza is. */
+static void fanout_done(struct daemon *d)
+{
+	struct outbox_state *o = d->outbox;
+	size_t i;
+
+	for (i = 0; i < o->nsent; i++)
+		if (!o->sent[i].mark)
+			o->sent[i].mark = d->stanzas_queued;
 }
 
 /* Each target is its own queue, so one that must wait (the room before the
@@ -218,7 +268,7 @@ static size_t send_room_rows(struct daemon *d)
 			      &count) < 0)
 		return 0;
 	for (i = 0; i < count && muc_say(d, rows[i].payload) == 0; i++, sent++) {
-		o->sent[o->nsent++] = rows[i].id;
+		add_sent(d, rows[i].id, 0);
 		o->room_after = rows[i].id;
 	}
 	store_outbox_free(rows, count);
@@ -235,7 +285,7 @@ static size_t send_pubsub_row(struct daemon *d)
 	if (o->nsent < OUTBOX_BATCH &&
 	    store_outbox_list(d->store, OUTBOX_PUBSUB, o->pubsub_after, 1, &rows, &count) == 0 &&
 	    count && pubsub_publish(d, rows[0].node, rows[0].item_id, rows[0].payload) == 0) {
-		o->sent[o->nsent++] = rows[0].id;
+		add_sent(d, rows[0].id, pubsub_fanout_busy(d));
 		o->pubsub_after = rows[0].id;
 		sent = 1;
 	}
@@ -291,13 +341,15 @@ void outbox_pump(struct daemon *d)
 		return;
 	o->write_stalled = o->wait_skipped && xmpp_conn_send_queue_len(d->conn) > 0;
 	o->wait_skipped = 0;
-	/* a row goes once all it caused is on the socket: its fan-out done and
-	 * libstrophe's queue drained */
-	if (o->nsent && !pubsub_fanout_busy(d) && xmpp_conn_send_queue_len(d->conn) == 0)
-		delete_sent(d);
+	/* a row goes once all it caused is on the socket */
+	if (o->nsent)
+		delete_written(d);
 	for (round = 0; round < OUTBOX_ROUNDS; round++) {
-		if (pubsub_fanout_busy(d) && pubsub_fanout_step(d))
-			break; /* one batch per turn of the event loop */
+		if (pubsub_fanout_busy(d)) {
+			if (pubsub_fanout_step(d))
+				break; /* one batch per turn of the event loop */
+			fanout_done(d);
+		}
 		if (!send_room_rows(d) + send_pubsub_row(d) + send_external_row(d))
 			break;
 	}
@@ -339,7 +391,7 @@ int outbox_loop_timeout(const struct daemon *d, int idle_ms)
 	/* sent rows wait only for libstrophe's queue, which the next turn
 	 * writes before it waits: no need to wait at all, unless the socket
 	 * would not take it last time */
-	if (o && o->nsent && !o->delete_failing && !o->write_stalled && !pubsub_fanout_busy(d) &&
+	if (o && o->nsent && o->sent[0].mark && !o->delete_failing && !o->write_stalled &&
 	    d->conn && xmpp_conn_send_queue_len(d->conn) > 0) {
 		o->wait_skipped = 1;
 		return 0;

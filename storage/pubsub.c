@@ -55,25 +55,31 @@ int store_outbox_list(struct store *st, const char *target, long long after_id, 
 	sqlite3_stmt *stmt = store_prepare(st,
 		"SELECT id, target, node, item_id, payload FROM outbox "
 		"WHERE id > ?1 AND (?3 IS NULL OR target = ?3) ORDER BY id LIMIT ?2");
-	struct outbox_row *rows;
-	size_t n = 0;
-	int rc;
+	struct outbox_row *rows = NULL, *grown;
+	size_t n = 0, cap = 0;
+	int rc = SQLITE_DONE;
 
 	*out = NULL;
 	*count = 0;
 	if (!stmt)
 		return STORE_ERROR;
-	rows = calloc(limit ? limit : 1, sizeof *rows);
-	if (!rows) {
-		store_finish(st, stmt);
-		return STORE_ERROR;
-	}
 	sqlite3_bind_int64(stmt, 1, after_id);
 	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)limit);
 	if (target)
 		sqlite3_bind_text(stmt, 3, target, -1, SQLITE_STATIC);
 	while (n < limit && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		struct outbox_row *r = &rows[n++];
+		struct outbox_row *r;
+		if (n == cap) { /* grown as rows come: mostly there are none */
+			cap = cap ? cap * 2 : 8;
+			grown = realloc(rows, cap * sizeof *rows);
+			if (!grown) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			rows = grown;
+		}
+		r = &rows[n++];
+		memset(r, 0, sizeof *r);
 		r->id = sqlite3_column_int64(stmt, 0);
 		if (store_column_text(stmt, 1, &r->target) < 0 || store_column_text(stmt, 2, &r->node) < 0 ||
 		    store_column_text(stmt, 3, &r->item_id) < 0 || store_column_text(stmt, 4, &r->payload) < 0) {
@@ -82,7 +88,7 @@ int store_outbox_list(struct store *st, const char *target, long long after_id, 
 		}
 	}
 	store_finish(st, stmt);
-	if (n < limit && rc != SQLITE_DONE) {
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) { /* ROW: stopped at the limit */
 		store_outbox_free(rows, n);
 		return store_fail(st, rc, "reading the outbox");
 	}
