@@ -52,6 +52,7 @@ struct outbox_state {
 	struct held_reply *held;       /* acknowledgements waiting for their announcements */
 	struct held_reply **held_tail;
 	long long external_row;        /* row waiting for the external service, 0 none */
+	int external_creating;         /* ...and what was asked is its node's creation */
 	int external_failures;
 	long long external_retry_at;   /* monotonic seconds */
 	int wait_skipped;              /* the loop was told not to wait for input */
@@ -116,7 +117,9 @@ static void publish_external(struct daemon *d, const struct outbox_row *row)
 	xmpp_stanza_release(iq);
 }
 
-/* The node is missing: create it with the configured access model. */
+/* The node is missing (Prosody refuses a publish to a missing node; ejabberd
+ * creates it itself with its default_node_config and never gets here):
+ * create it with the configured access model, keeping an item per threat. */
 static void create_external_node(struct daemon *d, const char *node)
 {
 	xmpp_stanza_t *pubsub, *create, *configure, *x, *field;
@@ -141,8 +144,20 @@ static void create_external_node(struct daemon *d, const char *node)
 			xmpp_stanza_set_attribute(field, "var", "pubsub#access_model");
 			stanza_add_text_child(field, "value", d->cfg->pubsub_access_model);
 		}
+		/* the register is the set of items (one per threat), not the last */
+		field = stanza_add_child(x, "field", NULL);
+		if (field) {
+			xmpp_stanza_set_attribute(field, "var", "pubsub#persist_items");
+			stanza_add_text_child(field, "value", "1");
+		}
+		field = stanza_add_child(x, "field", NULL);
+		if (field) {
+			xmpp_stanza_set_attribute(field, "var", "pubsub#max_items");
+			stanza_add_text_child(field, "value", "max");
+		}
 		log_info("creating node %s on %s (access model %s)", node,
 			 d->cfg->pubsub_external_service, d->cfg->pubsub_access_model);
+		d->outbox->external_creating = 1;
 		send_external(d, iq);
 	}
 	xmpp_stanza_release(iq);
@@ -154,14 +169,15 @@ static int external_answer(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userd
 	struct outbox_state *o = d->outbox;
 	const char *type = xmpp_stanza_get_type(stanza);
 	const char *cond = stanza_error_condition(stanza);
-	xmpp_stanza_t *pubsub = xmpp_stanza_get_child_by_ns(stanza, NS_PUBSUB);
-	int was_create = pubsub && xmpp_stanza_get_child_by_name(pubsub, "create");
+	/* known from what was sent: a result to a create need not say so */
+	int was_create = o->external_creating;
 	struct outbox_row *rows = NULL;
 	size_t count = 0;
 	long long delay;
 
 	if (!o->external_row)
 		return 0;
+	o->external_creating = 0;
 	if (type && strcmp(type, "result") == 0) {
 		if (!was_create) {
 			store_outbox_delete(d->store, o->external_row);
@@ -423,6 +439,7 @@ void outbox_on_disconnected(struct daemon *d)
 	d->outbox->nsent = 0;
 	d->outbox->room_after = d->outbox->pubsub_after = 0; /* send them again */
 	d->outbox->external_row = 0;
+	d->outbox->external_creating = 0;
 	pubsub_fanout_reset(d);
 }
 
