@@ -135,7 +135,7 @@ void muc_free(struct daemon *d)
 	d->room = NULL;
 }
 
-int muc_is_joined(const struct daemon *d)
+int muc_can_speak(const struct daemon *d)
 {
 	return d->room && d->room->state == ROOM_IN && !d->room->voiceless;
 }

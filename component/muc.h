@@ -23,7 +23,7 @@ void muc_leave(struct daemon *d, const char *reason);
 
 /* In the room and allowed to speak: a visitor (no voice) is not, so
  * announcements wait for voice. */
-int muc_is_joined(const struct daemon *d);
+int muc_can_speak(const struct daemon *d);
 const char *muc_current_nick(const struct daemon *d);
 
 /* Real bare JID of an occupant, NULL when unknown (anonymous room). */

@@ -279,7 +279,7 @@ static size_t send_room_rows(struct daemon *d)
 	struct outbox_row *rows = NULL;
 	size_t count = 0, i, sent = 0;
 
-	if (!muc_is_joined(d) || o->nsent >= OUTBOX_BATCH ||
+	if (!muc_can_speak(d) || o->nsent >= OUTBOX_BATCH ||
 	    store_outbox_list(d->store, OUTBOX_ROOM, o->room_after, OUTBOX_BATCH - o->nsent, &rows,
 			      &count) < 0)
 		return 0;
@@ -335,7 +335,7 @@ static void release_held(struct daemon *d, int all)
 	struct held_reply *h;
 
 	while ((h = o->held)) {
-		long long waiting = all ? 0 : store_outbox_waiting(d->store, h->upto, muc_is_joined(d));
+		long long waiting = all ? 0 : store_outbox_waiting(d->store, h->upto, muc_can_speak(d));
 		if (waiting > 0 && !o->delete_failing && now_seconds() - h->since < HOLD_MAX_S)
 			return; /* in order: later answers wait for earlier ones */
 		o->held = h->next;
