@@ -61,7 +61,10 @@ int validate_text(const char *var, const char *value, size_t max_chars, char *ms
 	char got[32], limit[32];
 
 	while (*p) {
-		step = utf8_decode(p, &cp);
+		if (*p < 0x80) /* most text: no need to decode */
+			cp = *p, step = 1;
+		else
+			step = utf8_decode(p, &cp);
 		if (!step) {
 			snprintf(msg, msglen, "%s: invalid UTF-8 at byte %zu", var,
 				 (size_t)(p - (const unsigned char *)value) + 1);
