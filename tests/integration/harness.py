@@ -31,6 +31,9 @@ PROSODYCTL = os.path.join(os.path.dirname(PROSODY), 'prosodyctl')
 
 NS_COMMANDS = 'http://jabber.org/protocol/commands'
 NS_DATA = 'jabber:x:data'
+NS_PUBSUB = 'http://jabber.org/protocol/pubsub'
+NS_EVENT = 'http://jabber.org/protocol/pubsub#event'
+NS_THREAT = 'urn:vigil:threat:0'
 COMPONENT = 'threats.localhost'
 ROOM = 'sig@conference.localhost'
 USERS = ('alice', 'bob', 'carol', 'dave')
@@ -473,6 +476,28 @@ async def file_threat(client, **fields):
     cmd = command_of(reply)
     assert cmd is not None and cmd.get('status') == 'completed', reply
     return form_values(cmd)['id']
+
+
+def pubsub(child, **attrs):
+    """<pubsub><child .../></pubsub>, a PubSub request's payload."""
+    el = ET.Element('{%s}pubsub' % NS_PUBSUB)
+    ET.SubElement(el, '{%s}%s' % (NS_PUBSUB, child), **attrs)
+    return el
+
+
+def pubsub_events(client, node, service=COMPONENT):
+    """(item id, payload element) of every notification the client got for
+    node from service."""
+    out = []
+    for m in client.messages:
+        if m['from'] != service:
+            continue
+        items = m.xml.find('{%s}event/{%s}items' % (NS_EVENT, NS_EVENT))
+        if items is None or items.get('node') != node:
+            continue
+        for item in items.findall('{%s}item' % NS_EVENT):
+            out.append((item.get('id'), list(item)[0] if len(item) else None))
+    return out
 
 
 def notes(element):

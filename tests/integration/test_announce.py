@@ -4,20 +4,12 @@ import asyncio
 import signal
 import time
 
-from harness import (COMPONENT, ET, NS_COMMANDS, ROOM, command_of, connect, error_of, file_threat,
-                     run, wait_until)
+from harness import (COMPONENT, ET, NS_COMMANDS, NS_EVENT, NS_PUBSUB, NS_THREAT, ROOM, command_of,
+                     connect, error_of, file_threat, pubsub, run, wait_until)
+from harness import pubsub_events as events
 from slixmpp.xmlstream.handler import Callback
 from slixmpp.xmlstream.matcher import MatchXPath
 
-NS_PUBSUB = 'http://jabber.org/protocol/pubsub'
-NS_EVENT = 'http://jabber.org/protocol/pubsub#event'
-NS_THREAT = 'urn:vigil:threat:0'
-
-
-def pubsub(child, **attrs):
-    el = ET.Element('{%s}pubsub' % NS_PUBSUB)
-    ET.SubElement(el, '{%s}%s' % (NS_PUBSUB, child), **attrs)
-    return el
 
 
 async def subscribe(client, node, jid=None):
@@ -25,21 +17,6 @@ async def subscribe(client, node, jid=None):
                             itype='set')
     assert reply['type'] == 'result', reply
     return reply
-
-
-def events(client, node):
-    """(item id, payload element) of every notification the client got for node."""
-    out = []
-    for m in client.messages:
-        if m['from'] != COMPONENT:
-            continue
-        ev = m.xml.find('{%s}event' % NS_EVENT)
-        items = ev.find('{%s}items' % NS_EVENT) if ev is not None else None
-        if items is None or items.get('node') != node:
-            continue
-        for item in items.findall('{%s}item' % NS_EVENT):
-            out.append((item.get('id'), list(item)[0] if len(item) else None))
-    return out
 
 
 def room_lines(client):

@@ -9,13 +9,10 @@ import time
 
 import yaml
 
-from harness import (ET, SERVER, SRCDIR, Env, command_of, connect, error_of, file_threat, run,
-                     wait_until)
+from harness import (NS_PUBSUB, NS_THREAT, SERVER, SRCDIR, Env, command_of, connect, error_of,
+                     file_threat, pubsub, pubsub_events, run, wait_until)
 
 SERVICE = 'pubsub.localhost'
-NS_PUBSUB = 'http://jabber.org/protocol/pubsub'
-NS_EVENT = 'http://jabber.org/protocol/pubsub#event'
-NS_THREAT = 'urn:vigil:threat:0'
 # what config/run-demo puts in place of the templates' @VAR@ (the snippets'
 # values); the tests' free ports and secrets are the harness's business
 DEMO_VALUES = {'C2S_PORT': '5222', 'COMPONENT_PORT': '5347', 'SECRET': 'secret', 'DIR': '/demo'}
@@ -107,24 +104,9 @@ async def test_snippets_match(env):
                        lua_settings(read_config('config', 'prosody-demo.cfg.lua')))
 
 
-def pubsub(child, **attrs):
-    el = ET.Element('{%s}pubsub' % NS_PUBSUB)
-    ET.SubElement(el, '{%s}%s' % (NS_PUBSUB, child), **attrs)
-    return el
-
-
 def server_events(client, node):
     """(item id, payload) of every notification from the server's service."""
-    out = []
-    for m in client.messages:
-        if m['from'] != SERVICE:
-            continue
-        items = m.xml.find('{%s}event/{%s}items' % (NS_EVENT, NS_EVENT))
-        if items is None or items.get('node') != node:
-            continue
-        for item in items.findall('{%s}item' % NS_EVENT):
-            out.append((item.get('id'), list(item)[0] if len(item) else None))
-    return out
+    return pubsub_events(client, node, SERVICE)
 
 
 async def subscribe_when_created(client, node, timeout=15):
