@@ -187,8 +187,7 @@ void daemon_cleanup(struct daemon *d)
 
 int daemon_send(struct daemon *d, xmpp_stanza_t *stanza)
 {
-	/* libstrophe drops silently what is sent on a stream that is not up */
-	if (!d->ready || !d->conn || !xmpp_conn_is_connected(d->conn))
+	if (!d->ready || !d->conn)
 		return -1;
 	xmpp_send(d->conn, stanza);
 	d->stanzas_queued++; /* the outbox tells from it what has been written */

@@ -514,7 +514,13 @@ class Env:
         self.prosody = self.server = Server().start()
         self.vigil = Vigil(self.prosody, **(vigil_overrides or {}))
         if start_vigil:
-            self.start_vigil()
+            try:
+                self.start_vigil()
+            except Exception:
+                for line in self.logs():  # why the set-up failed
+                    print('# ' + line.rstrip())
+                self.cleanup()
+                raise
 
     def start_vigil(self, timeout=15):
         offset = len(self.vigil.log_text())
