@@ -398,7 +398,7 @@ int outbox_busy(const struct daemon *d)
 	return pubsub_fanout_busy(d) || (o && ((o->nsent && !o->delete_failing) || o->held));
 }
 
-int outbox_loop_timeout(const struct daemon *d, int idle_ms)
+int outbox_loop_timeout(struct daemon *d, int idle_ms)
 {
 	struct outbox_state *o = d->outbox;
 

@@ -29,7 +29,7 @@ int outbox_busy(const struct daemon *d);
 /* How long the event loop may wait for input: idle_ms when the outbox has
  * nothing under way, 1 ms while it has, 0 when sent rows only wait for
  * libstrophe's queue to reach the socket. */
-int outbox_loop_timeout(const struct daemon *d, int idle_ms);
+int outbox_loop_timeout(struct daemon *d, int idle_ms);
 
 /* The connection went down: whatever was in flight is sent again later. */
 void outbox_on_disconnected(struct daemon *d);

@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 import traceback
@@ -78,10 +79,10 @@ class Process:
     """A child process stopped by PID: SIGTERM, then SIGKILL after a grace."""
     proc = None
 
-    def _spawn(self, argv, log_path, env=None):
+    def _spawn(self, argv, log_path, env=None, cwd=None):
         self.log = open(log_path, 'ab')
         self.proc = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL, env=env)
+                                     stdin=subprocess.DEVNULL, env=env, cwd=cwd)
         if self not in _started:
             _started.append(self)
 
@@ -113,6 +114,15 @@ class Process:
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(sig)
 
+    def restart(self):
+        self.stop()
+        return self.start()
+
+    def cleanup(self):
+        """Stops it and removes its temporary directory."""
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
 
 class Prosody(Process):
     def __init__(self, secret='secret'):
@@ -143,19 +153,11 @@ class Prosody(Process):
             raise RuntimeError('prosody did not start:\n' + ''.join(tail(self.log_path)))
         return self
 
-    def restart(self):
-        self.stop()
-        return self.start()
-
     def shell(self, lua, timeout=20):
         """Runs Lua in the running server (mod_admin_shell); returns its output."""
         p = subprocess.run([PROSODYCTL, '--config', self.config, 'shell', '> ' + lua],
                            capture_output=True, text=True, timeout=timeout)
         return p.stdout
-
-    def cleanup(self):
-        self.stop()
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 class Ejabberd(Process):
@@ -163,7 +165,8 @@ class Ejabberd(Process):
     above. erl is run directly: ejabberdctl insists on su to the ejabberd
     user, and its foreground mode would leave beam.smp behind a SIGTERM to
     its shell. No epmd: the node's distribution port is a free loopback port."""
-    ERL_LIBS = '/usr/lib/x86_64-linux-gnu'  # where Debian keeps ejabberd's ebin
+    # where Debian keeps ejabberd's ebin: /usr/lib/<multiarch triplet>
+    ERL_LIBS = os.path.join('/usr/lib', sysconfig.get_config_var('MULTIARCH') or '')
 
     def __init__(self, secret='secret'):
         self.dir = tempfile.mkdtemp(prefix='vigil-ejabberd-')
@@ -203,11 +206,7 @@ class Ejabberd(Process):
                    ERL_LIBS=self.ERL_LIBS, ERL_INETRC=os.path.join(self.dir, 'inetrc'),
                    ERL_CRASH_DUMP=os.path.join(self.logs, 'erl_crash.dump'),
                    ERL_CRASH_DUMP_BYTES='0', HOME=self.dir)
-        self.log = open(os.path.join(self.dir, 'ejabberd.stdout'), 'ab')
-        self.proc = subprocess.Popen(argv, cwd=self.spool, env=env, stdout=self.log,
-                                     stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        if self not in _started:
-            _started.append(self)
+        self._spawn(argv, os.path.join(self.dir, 'ejabberd.stdout'), env=env, cwd=self.spool)
         deadline = time.monotonic() + 30
         while not os.path.exists(ready):
             if not self.running() or time.monotonic() > deadline:
@@ -216,10 +215,6 @@ class Ejabberd(Process):
         if not (wait_port(self.c2s_port) and wait_port(self.component_port)):
             raise RuntimeError('ejabberd does not listen:\n' + ''.join(tail(self.log_path)))
         return self
-
-    def restart(self):
-        self.stop()
-        return self.start()
 
     def shell(self, lua, timeout=20):
         raise NotImplementedError('no Lua in ejabberd: use erl()')
@@ -240,10 +235,6 @@ class Ejabberd(Process):
                            env=dict(os.environ, ERL_INETRC=os.path.join(self.dir, 'inetrc'),
                                     HOME=self.dir))
         return p.stdout + p.stderr
-
-    def cleanup(self):
-        self.stop()
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def erl_string(text):
@@ -326,10 +317,6 @@ class Vigil(Process):
             return self.proc.wait(timeout)
         except subprocess.TimeoutExpired:
             return None
-
-    def cleanup(self):
-        self.stop()
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 # --- clients --------------------------------------------------------------
