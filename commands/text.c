@@ -1,10 +1,123 @@
-/* Text buffers and reply splitting: see text.h. */
+/* Text buffers, shortening and reply splitting: see text.h. */
 #include "commands/text.h"
 
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unigbrk.h>
+#include <unistr.h>
+
+#define ELLIPSIS_BYTES (sizeof TEXT_ELLIPSIS - 1)
+#define REPLACEMENT 0xfffd
+
+/* XML 1.0 §2.2: the characters a document may contain. */
+static int xml_char(ucs4_t c)
+{
+	return c == 0x9 || c == 0xa || c == 0xd || (c >= 0x20 && c <= 0xd7ff) ||
+	       (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
+}
+
+/* One pass over s, character by character: invalid sequences and characters
+ * XML cannot carry become U+FFFD, and `fit` remembers the last cluster
+ * boundary where the ellipsis still fits, to cut there when s is too long. */
+char *text_shorten(char *dst, size_t dstlen, const char *s, size_t max_chars)
+{
+	const uint8_t *p = (const uint8_t *)(s ? s : ""), *end = p + strlen((const char *)p);
+	size_t budget, out = 0, fit = 0, clusters = 0;
+	ucs4_t prev = 0, c;
+	int n, m;
+
+	if (!dstlen)
+		return dst;
+	budget = dstlen - 1;
+	while (p < end) {
+		n = u8_mbtoucr(&c, p, (size_t)(end - p));
+		if (n < 0) { /* -1 invalid: skip a byte; -2 incomplete: the rest */
+			n = n == -2 ? (int)(end - p) : 1;
+			c = REPLACEMENT;
+		} else if (!xml_char(c)) {
+			c = REPLACEMENT;
+		}
+		if (out == 0 || uc_is_grapheme_break(prev, c)) {
+			if (max_chars && clusters == max_chars)
+				goto cut;
+			clusters++;
+			if (out + ELLIPSIS_BYTES <= budget)
+				fit = out;
+		}
+		m = u8_uctomb((uint8_t *)dst + out, c, (ptrdiff_t)(budget - out));
+		if (m < 0) /* -2: no room left for this character */
+			goto cut;
+		out += (size_t)m;
+		prev = c;
+		p += n;
+	}
+	dst[out] = '\0';
+	return dst;
+cut:
+	/* the clusters before `fit` and the ellipsis, within both limits */
+	if (fit + ELLIPSIS_BYTES <= budget) {
+		memcpy(dst + fit, TEXT_ELLIPSIS, ELLIPSIS_BYTES);
+		fit += ELLIPSIS_BYTES;
+	}
+	dst[fit] = '\0';
+	return dst;
+}
+
+char *text_format(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	char *full;
+	int n;
+
+	if (!len)
+		return buf;
+	va_start(ap, fmt);
+	n = vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		buf[0] = '\0';
+		return buf;
+	}
+	if ((size_t)n < len)
+		return buf;
+	/* too long: format it whole, then shorten between clusters */
+	full = malloc((size_t)n + 1);
+	if (full) {
+		va_start(ap, fmt);
+		vsnprintf(full, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+		text_shorten(buf, len, full, 0);
+		free(full);
+		return buf;
+	}
+	/* no memory: at least never end inside a UTF-8 sequence */
+	n = (int)strlen(buf);
+	while (n > 0 && ((unsigned char)buf[n - 1] & 0xc0) == 0x80)
+		n--;
+	if (n > 0 && (unsigned char)buf[n - 1] >= 0xc0)
+		n--;
+	buf[n] = '\0';
+	return buf;
+}
+
+void text_put_shortened(struct text *t, const char *s, size_t max_chars)
+{
+	size_t len = strlen(s ? s : "");
+	/* each cluster kept takes at most its bytes in s, or 3 for U+FFFD */
+	size_t cap = 3 * len + ELLIPSIS_BYTES + 1;
+	char *buf = malloc(cap);
+
+	if (!buf) {
+		t->failed = 1;
+		return;
+	}
+	text_put(t, text_shorten(buf, cap, s, max_chars));
+	free(buf);
+}
 
 static int reserve(struct text *t, size_t more)
 {
@@ -74,6 +187,20 @@ void text_clear(struct text *t)
 	memset(t, 0, sizeof *t);
 }
 
+/* The last grapheme cluster boundary in text[start..end], or start. */
+static size_t cluster_boundary(const char *text, size_t start, size_t end)
+{
+	const uint8_t *p = (const uint8_t *)text + start, *stop = (const uint8_t *)text + end;
+	const uint8_t *limit = (const uint8_t *)text + strlen(text), *next;
+	size_t last = start;
+
+	while (p < stop && (next = u8_grapheme_next(p, limit)) && next <= stop) {
+		last = (size_t)(next - (const uint8_t *)text);
+		p = next;
+	}
+	return last;
+}
+
 void text_split(const char *text, size_t max, void (*send)(void *ctx, const char *part), void *ctx)
 {
 	size_t len = strlen(text), start = 0;
@@ -84,14 +211,14 @@ void text_split(const char *text, size_t max, void (*send)(void *ctx, const char
 	while (start < len) {
 		size_t end = start + max < len ? start + max : len, cut = end;
 		if (end < len) {
-			/* the last newline in range, else the last UTF-8 boundary */
+			/* the last newline in range, else the last cluster boundary */
 			while (cut > start && text[cut - 1] != '\n')
 				cut--;
-			if (cut == start) {
-				cut = end;
-				while (cut > start && ((unsigned char)text[cut] & 0xc0) == 0x80)
+			if (cut == start)
+				cut = cluster_boundary(text, start, end);
+			if (cut == start) /* one cluster longer than max: its code points */
+				for (cut = end; cut > start && ((unsigned char)text[cut] & 0xc0) == 0x80;)
 					cut--;
-			}
 		}
 		part = strndup(text + start, cut - start);
 		if (!part)

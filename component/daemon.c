@@ -19,6 +19,8 @@
 #include "component/muc.h"
 #include "component/outbox.h"
 #include "component/pubsub.h"
+#include "component/send_guard.h"
+#include "component/stanza.h"
 #include "storage/store.h"
 
 #define LOOP_TIMEOUT_MS 100
@@ -84,6 +86,7 @@ int daemon_init(struct daemon *d, struct vigil_config *cfg)
 
 	memset(d, 0, sizeof *d);
 	d->cfg = cfg;
+	d->send_mode = send_guard_mode_from_env();
 	xmpp_initialize();
 	/* libstrophe formats every debug line (each stanza, in and out) before
 	 * the handler can drop it, unless the handler is its own filtering
@@ -185,13 +188,74 @@ void daemon_cleanup(struct daemon *d)
 	memset(d, 0, sizeof *d);
 }
 
+/* What goes out in place of a stanza the guard refused: for an answer to
+ * a request (iq result or error), an internal-server-error, so the
+ * requester is not left waiting; anything else is not sent at all. */
+static xmpp_stanza_t *refused_stand_in(struct daemon *d, xmpp_stanza_t *stanza)
+{
+	const char *type = xmpp_stanza_get_type(stanza);
+	xmpp_stanza_t *iq, *error, *condition, *text, *body;
+
+	if (strcmp(xmpp_stanza_get_name(stanza), "iq") != 0 || !type ||
+	    (strcmp(type, "result") != 0 && strcmp(type, "error") != 0))
+		return NULL;
+	iq = xmpp_iq_new(d->ctx, "error", xmpp_stanza_get_id(stanza));
+	if (!iq)
+		return NULL;
+	xmpp_stanza_set_from(iq, xmpp_stanza_get_from(stanza));
+	xmpp_stanza_set_to(iq, xmpp_stanza_get_to(stanza));
+	error = stanza_add_child(iq, "error", NULL);
+	condition = error ? stanza_add_child(error, "internal-server-error", NS_STANZAS) : NULL;
+	text = condition ? stanza_add_child(error, "text", NS_STANZAS) : NULL;
+	body = text ? xmpp_stanza_new(d->ctx) : NULL;
+	if (!body) {
+		xmpp_stanza_release(iq);
+		return NULL;
+	}
+	xmpp_stanza_set_type(error, "wait");
+	xmpp_stanza_set_text(body, "vigil could not build this answer; the problem is logged.");
+	if (xmpp_stanza_add_child_ex(text, body, 0) != XMPP_EOK)
+		xmpp_stanza_release(body);
+	return iq;
+}
+
+/* Serialises, checks (send_guard.h) and queues one stanza. */
+static int send_checked(struct daemon *d, xmpp_stanza_t *stanza, int stand_in)
+{
+	char *buf = NULL, why[256];
+	size_t len = 0;
+	xmpp_stanza_t *other;
+	int rc = -1;
+
+	if (xmpp_stanza_to_text(stanza, &buf, &len) != XMPP_EOK)
+		return -1;
+	if (send_guard_check(buf, len, d->send_mode, why, sizeof why) < 0) {
+		if (d->send_mode == SEND_GUARD_STRICT) {
+			log_error("refusing to send a stanza that %s: %s", why, buf);
+			abort(); /* tests and fuzzers: the bug is found here */
+		}
+		log_error("not sending a <%s/> to %s that %s (a bug in vigil: please report it)",
+			  xmpp_stanza_get_name(stanza), xmpp_stanza_get_to(stanza), why);
+		other = stand_in ? refused_stand_in(d, stanza) : NULL;
+		if (other) {
+			rc = send_checked(d, other, 0);
+			xmpp_stanza_release(other);
+		}
+		goto out;
+	}
+	xmpp_send_raw(d->conn, buf, len);
+	d->stanzas_queued++; /* the outbox tells from it what has been written */
+	rc = 0;
+out:
+	xmpp_free(d->ctx, buf);
+	return rc;
+}
+
 int daemon_send(struct daemon *d, xmpp_stanza_t *stanza)
 {
 	if (!d->ready || !d->conn)
 		return -1;
-	xmpp_send(d->conn, stanza);
-	d->stanzas_queued++; /* the outbox tells from it what has been written */
-	return 0;
+	return send_checked(d, stanza, 1);
 }
 
 char *daemon_new_id(struct daemon *d)

@@ -36,6 +36,7 @@ struct daemon {
 	struct ratelimit *iq_rate;    /* command and PubSub requests per bare JID */
 
 	unsigned long long stanzas_queued; /* handed to libstrophe by daemon_send */
+	int send_mode;            /* enum send_guard_mode: how daemon_send checks */
 	int ready;                /* handshake done: stanzas may be sent */
 	int reconnect_attempt;    /* failures since the last successful handshake */
 	int ping_outstanding;     /* keepalive pings sent without an answer */
@@ -53,8 +54,10 @@ int daemon_init(struct daemon *d, struct vigil_config *cfg);
 int daemon_run(struct daemon *d);
 void daemon_cleanup(struct daemon *d);
 
-/* Sends a stanza if the stream is up (handshake done). Returns 0 when handed
- * to libstrophe, -1 when not connected (the stanza is not kept). */
+/* Sends a stanza if the stream is up (handshake done), after the checks of
+ * component/send_guard.h: every stanza vigil sends goes through here.
+ * Returns 0 when handed to libstrophe, -1 when not connected or refused
+ * (the stanza is not kept). */
 int daemon_send(struct daemon *d, xmpp_stanza_t *stanza);
 
 /* A fresh random id for an outgoing stanza (caller frees with free()). */

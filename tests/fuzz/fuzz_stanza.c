@@ -3,8 +3,9 @@
  * presences) against a real database in a temporary directory.
  *
  * The daemon is set up as if the handshake were done, without a socket:
- * libstrophe serialises every reply vigil sends and drops it, so reply
- * building is exercised too. State (sessions, dialogues, threats) carries
+ * every reply vigil sends is built, serialised and checked by the send
+ * guard in strict mode (the oracle: well-formed, valid UTF-8, at most
+ * 128 KiB), then dropped. State (sessions, dialogues, threats) carries
  * over between inputs, as it does in the running daemon. */
 #include <stdint.h>
 #include <stdio.h>
@@ -68,6 +69,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		 "access.admins = alice@localhost\n"
 		 "access.assessors = bob@localhost\n"
 		 "pubsub.external_service = pubsub.localhost\n", dir);
+	/* every reply is checked as it leaves: ill-formed XML, invalid UTF-8
+	 * or a stanza over 128 KiB aborts (component/send_guard.h) */
+	setenv("VIGIL_CHECK_SENDS", "1", 1);
 	config_defaults(&cfg);
 	if (config_parse(&cfg, "fuzz.conf", text, err, sizeof err) < 0) {
 		fprintf(stderr, "fuzz_stanza: %s\n", err);

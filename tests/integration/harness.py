@@ -290,8 +290,17 @@ class Vigil(Process):
                     f.write('%s = %s\n' % (key, value))
 
     def start(self, env=None):
+        # every stanza vigil sends is parsed before it leaves (send_guard.h);
+        # a bad one aborts vigil with "refusing to send" in its log
+        env = dict(os.environ if env is None else env)
+        env.setdefault('VIGIL_CHECK_SENDS', '1')
         self._spawn([VIGIL_BIN, '-v', '-c', self.config], self.log_path, env=env)
         return self
+
+    def refused_sends(self, after=0):
+        """Lines where vigil's send guard caught a bad stanza."""
+        return [line[:2000] for line in self.log_text()[after:].splitlines()
+                if 'refusing to send a stanza' in line or 'not sending a <' in line]
 
     def log_text(self):
         try:
@@ -542,8 +551,11 @@ def run(tests, env_factory=Env):
         for number, test in enumerate(tests, 1):
             name = (test.__doc__ or test.__name__).strip().splitlines()[0]
             try:
+                offset = len(env.vigil.log_text())
                 # a test may return its figures, shown after its name
                 figures = asyncio.run(asyncio.wait_for(test(env), 120))
+                refused = env.vigil.refused_sends(offset)
+                assert not refused, 'vigil built a stanza it may not send: %s' % refused[0]
                 print('ok %d - %s%s' % (number, name, ' (%s)' % figures if figures else ''))
             except Skip as why:
                 print('ok %d - %s # SKIP %s' % (number, name, why))
