@@ -10,6 +10,7 @@
 
 #include "commands/commands.h"
 #include "commands/sessions.h"
+#include "commands/text.h"
 #include "component/stanza.h"
 #include "config/config.h"
 #include "storage/store.h"
@@ -74,7 +75,7 @@ void adhoc_fail(struct adhoc_step *s, const char *type, const char *condition,
 	s->error_type = type;
 	s->error_condition = condition;
 	s->error_app = app;
-	snprintf(s->error_text, sizeof s->error_text, "%s", text ? text : "");
+	text_format(s->error_text, sizeof s->error_text, "%s", text ? text : "");
 }
 
 int adhoc_expire(struct commands_ctx *cc)
@@ -157,15 +158,48 @@ static xmpp_stanza_t *command_reply(xmpp_stanza_t *iq, const char *node, const c
 	return reply;
 }
 
-static xmpp_stanza_t *submitted_form(xmpp_stanza_t *command, int *canceled)
+/* The first data form of the request when it is a submission; *forms
+ * counts them all, for the step to refuse a second one. */
+static xmpp_stanza_t *submitted_form(xmpp_stanza_t *command, int *canceled, int *forms)
 {
-	xmpp_stanza_t *x = xmpp_stanza_get_child_by_name_and_ns(command, "x", NS_DATA);
-	const char *type = x ? xmpp_stanza_get_type(x) : NULL;
+	xmpp_stanza_t *x = xmpp_stanza_get_child_by_name_and_ns(command, "x", NS_DATA), *el;
+	const char *type = x ? xmpp_stanza_get_type(x) : NULL, *ns;
 
+	*forms = 0;
+	for (el = xmpp_stanza_get_children(command); el; el = xmpp_stanza_get_next(el))
+		if (xmpp_stanza_is_tag(el) && strcmp(xmpp_stanza_get_name(el), "x") == 0 &&
+		    (ns = xmpp_stanza_get_ns(el)) && strcmp(ns, NS_DATA) == 0)
+			(*forms)++;
 	*canceled = type && strcmp(type, "cancel") == 0;
 	if (!x || !type || strcmp(type, "submit") != 0)
 		return NULL;
 	return x;
+}
+
+/* XEP-0050 §3.4 (Command Actions) and §4.4 (Possible Errors): an action the
+ * session cannot take is bad-action. A new session starts with execute;
+ * prev/next/complete only continue one, and a first stage has no prev.
+ * next on a last stage that offers only complete is not refused: poezio
+ * 0.14 sends exactly that, and the step takes it as complete. */
+static const char *bad_action(enum adhoc_action action, const char *sessionid, int stage)
+{
+	if (!sessionid && action != ADHOC_EXECUTE)
+		return "A command starts with execute: prev, next and complete continue a "
+		       "session (sessionid).";
+	if (action == ADHOC_PREV && stage <= 1)
+		return "This is the command's first stage: there is no previous one.";
+	return NULL;
+}
+
+/* A field other than FORM_TYPE: values that prev leaves behind. */
+static int has_values(const struct form *form)
+{
+	size_t i;
+
+	for (i = 0; i < form->count; i++)
+		if (strcmp(form->fields[i].var, "FORM_TYPE") != 0)
+			return 1;
+	return 0;
 }
 
 /* Loads and checks the session named by the request. Returns NULL and sets
@@ -225,6 +259,7 @@ xmpp_stanza_t *adhoc_handle(struct commands_ctx *cc, xmpp_stanza_t *iq)
 	xmpp_stanza_t *reply = NULL, *x;
 	char new_id[SESSIONID_LEN + 1];
 	char *bare = NULL;
+	const char *refusal;
 	int valid, canceled, have_form = 0;
 	enum role role;
 
@@ -250,11 +285,17 @@ xmpp_stanza_t *adhoc_handle(struct commands_ctx *cc, xmpp_stanza_t *iq)
 		s.stage = session.stage;
 		s.state = session.state;
 		session.state = NULL;
-	} else {
+	}
+	if (valid && (refusal = bad_action(s.action, sessionid, s.stage))) {
+		/* the session, if any, stays as it was: the client may go on */
+		reply = error_reply(iq, "modify", "bad-request", "bad-action", refusal);
+		goto out;
+	}
+	if (!sessionid) {
 		new_session_id(cc, new_id);
 		sessionid = new_id;
 	}
-	x = submitted_form(request, &canceled);
+	x = submitted_form(request, &canceled, &s.forms);
 	if (!valid || canceled) { /* action='cancel' or a cancel form */
 		session_delete(cc, sessionid);
 		reply = command_reply(iq, node, sessionid, "canceled", &s.command);
@@ -283,6 +324,9 @@ xmpp_stanza_t *adhoc_handle(struct commands_ctx *cc, xmpp_stanza_t *iq)
 				    s.error_text[0] ? s.error_text : NULL);
 		goto out;
 	}
+	if (s.action == ADHOC_PREV && have_form && has_values(&form))
+		adhoc_note(&s, "info", "Back to the previous stage: the values sent with prev "
+				       "were not kept.");
 	if (s.status == ADHOC_COMPLETED) {
 		xmpp_stanza_set_attribute(s.command, "status", "completed");
 		session_delete(cc, sessionid);

@@ -33,6 +33,7 @@ struct adhoc_step {
 	const char *who;             /* bare JID */
 	enum adhoc_action action;
 	const struct form *submitted; /* the submitted form, NULL when none */
+	int forms;                   /* data forms in the request (a second one is refused) */
 	int stage;                   /* in: the stage last shown (0 = none); out: now shown */
 	char *state;                 /* in/out: session state (commands/kv.h), owned */
 	xmpp_stanza_t *command;      /* the response <command/> to fill */

@@ -6,6 +6,7 @@
 
 #include "commands/adhoc.h"
 #include "commands/ops.h"
+#include "commands/text.h"
 #include "config/config.h"
 #include "storage/store.h"
 
@@ -59,7 +60,7 @@ int announce_change(struct commands_ctx *cc, enum announce_kind kind, const stru
 	xmpp_free(cc->xmpp, payload);
 	if (rc < 0 || !priority_moved)
 		return rc;
-	snprintf(change_id, sizeof change_id, "%s-r%lld", tid, t->revision);
+	text_format(change_id, sizeof change_id, "%s-r%lld", tid, t->revision);
 	payload = to_text(cc, payload_priority_change(cc->xmpp, t, old_priority, by, t->updated));
 	if (!payload)
 		return STORE_ERROR;

@@ -6,7 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "commands/text.h"
+
 #define MAX_LINE_CHARS 1000
+#define STEP_CHARS 60 /* of a step's text in the evaluation's summary */
 
 void attack_tree_free(struct attack_tree *tree)
 {
@@ -31,11 +34,35 @@ static char *trim(char *s)
 	return s;
 }
 
+/* Each attribute at most once, and not both impossible and possible: which
+ * was meant cannot be guessed. *seen holds the ATTR_* bits met so far. */
+enum { ATTR_COST = 1, ATTR_IMPOSSIBLE = 2, ATTR_POSSIBLE = 4, ATTR_EQUIPMENT = 8 };
+
+static int attribute_once(unsigned *seen, unsigned bit, const char *name,
+			  const struct attack_node *node, char *err, size_t errlen)
+{
+	unsigned opposite = bit == ATTR_IMPOSSIBLE ? ATTR_POSSIBLE :
+			    bit == ATTR_POSSIBLE ? ATTR_IMPOSSIBLE : 0;
+
+	if (*seen & bit) {
+		text_format(err, errlen, "line %d: %s given twice in one [...]", node->line, name);
+		return -1;
+	}
+	if (*seen & opposite) {
+		snprintf(err, errlen, "line %d: impossible and possible contradict each other",
+			 node->line);
+		return -1;
+	}
+	*seen |= bit;
+	return 0;
+}
+
 /* Parses "[cost=N, impossible, ...]" at the end of line into node. */
 static int parse_attributes(char *line, struct attack_node *node, char *err, size_t errlen)
 {
-	char *open, *attr, *next, *end;
+	char *open, *attr, *next, *end, quoted[TEXT_QUOTE_BYTES];
 	size_t len = strlen(line);
+	unsigned seen = 0;
 
 	if (!len || line[len - 1] != ']')
 		return strchr(line, ']') || strchr(line, '[') ?
@@ -54,28 +81,37 @@ static int parse_attributes(char *line, struct attack_node *node, char *err, siz
 			*next++ = '\0';
 		attr = trim(attr);
 		if (strcmp(attr, "impossible") == 0) {
+			if (attribute_once(&seen, ATTR_IMPOSSIBLE, attr, node, err, errlen) < 0)
+				return -1;
 			node->marked_impossible = 1;
 		} else if (strcmp(attr, "possible") == 0) {
+			if (attribute_once(&seen, ATTR_POSSIBLE, attr, node, err, errlen) < 0)
+				return -1;
 			node->marked_impossible = 0;
 		} else if (strcmp(attr, "equipment") == 0) {
+			if (attribute_once(&seen, ATTR_EQUIPMENT, attr, node, err, errlen) < 0)
+				return -1;
 			node->equipment = 1;
 		} else if (strncmp(attr, "cost=", 5) == 0) {
+			if (attribute_once(&seen, ATTR_COST, "cost=", node, err, errlen) < 0)
+				return -1;
 			errno = 0;
 			if (attr[5] < '0' || attr[5] > '9') {
-				snprintf(err, errlen, "line %d: cost must be a non-negative integer, got "
-					 "\"%.40s\"", node->line, attr + 5);
+				text_format(err, errlen, "line %d: cost must be a non-negative integer, "
+					    "got \"%s\"", node->line, text_quote(quoted, sizeof quoted, attr + 5));
 				return -1;
 			}
 			node->cost = strtoull(attr + 5, &end, 10);
 			if (*end || errno || node->cost > ATTACK_TREE_MAX_COST) {
-				snprintf(err, errlen, "line %d: cost \"%.40s\" is not an integer from 0 to "
-					 "10^15", node->line, attr + 5);
+				text_format(err, errlen, "line %d: cost \"%s\" is not an integer from 0 "
+					    "to 10^15", node->line, text_quote(quoted, sizeof quoted, attr + 5));
 				return -1;
 			}
 			node->has_cost = 1;
 		} else {
-			snprintf(err, errlen, "line %d: unknown attribute \"%.40s\" (known: cost=N, "
-				 "impossible, possible, equipment)", node->line, attr);
+			text_format(err, errlen, "line %d: unknown attribute \"%s\" (known: cost=N, "
+				    "impossible, possible, equipment)", node->line,
+				    text_quote(quoted, sizeof quoted, attr));
 			return -1;
 		}
 	}
@@ -264,12 +300,15 @@ static void mark_cheapest(struct attack_tree *tree)
 	}
 }
 
+/* Appends sep and text (shortened to STEP_CHARS) to the summary in buf. */
 static void append(char *buf, size_t len, const char *sep, const char *text)
 {
 	size_t used = strlen(buf);
+	char step[STEP_CHARS * 4 + 4];
 
 	if (used < len)
-		snprintf(buf + used, len - used, "%s%.60s", sep, text);
+		text_format(buf + used, len - used, "%s%s", sep,
+			    text_shorten(step, sizeof step, text, STEP_CHARS));
 }
 
 void attack_tree_evaluate(struct attack_tree *tree, struct attack_eval *ev)
@@ -296,8 +335,8 @@ void attack_tree_evaluate(struct attack_tree *tree, struct attack_eval *ev)
 	if (ev->cost_known)
 		snprintf(ev->summary, sizeof ev->summary, "possible; the cheapest attack costs %llu:", ev->cost);
 	else
-		snprintf(ev->summary, sizeof ev->summary, "possible; cost unknown (%zu step%s without "
-			 "cost=):", ev->unknown_leaves, ev->unknown_leaves == 1 ? "" : "s");
+		text_format(ev->summary, sizeof ev->summary, "possible; cost unknown (%zu step%s without "
+			    "cost=):", ev->unknown_leaves, ev->unknown_leaves == 1 ? "" : "s");
 	for (i = 0; i < tree->count; i++) {
 		const struct attack_node *n = &tree->nodes[i];
 		if (!n->cheapest || has_children(tree, i))

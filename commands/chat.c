@@ -72,6 +72,9 @@ void chat_expire(struct chat_ctx *chat)
 	dialogue_expire(chat, chat->cc->now());
 }
 
+#define CHAT_MAX_PARTS 8
+#define CHAT_MAX_PARTS_TEXT "8"
+
 static void send_part(void *ctx, const char *part)
 {
 	const struct chat_out *out = ctx;
@@ -91,9 +94,14 @@ static void send_part(void *ctx, const char *part)
 	free(quoted);
 }
 
+/* A reply is at most CHAT_MAX_PARTS messages of chat.max_reply bytes and a
+ * note that the rest was left out: a long history is never sent as a flood. */
 void chat_say(const struct chat_out *out, const char *text)
 {
-	text_split(text, (size_t)out->chat->cc->cfg->chat_max_reply, send_part, (void *)out);
+	if (text_split(text, (size_t)out->chat->cc->cfg->chat_max_reply, CHAT_MAX_PARTS, send_part,
+		       (void *)out))
+		out->reply(out->reply_ctx, "(The rest is left out: a reply takes at most "
+					   CHAT_MAX_PARTS_TEXT " messages. The ad-hoc commands show all of it.)");
 }
 
 static void say_text(const struct chat_out *out, struct text *t)
@@ -184,20 +192,24 @@ static void cmd_list(struct chat_ctx *chat, const struct chat_out *out, const ch
 static int read_id(const struct chat_out *out, const char *arg, const char *usage, long long *id,
 		   const char **rest)
 {
-	char word[64];
+	char *word, quoted[TEXT_QUOTE_BYTES], problem[TEXT_QUOTE_BYTES + 64];
 	size_t len = strcspn(arg, " \t\n");
+	int rc = 0;
 
 	if (!len) {
 		say_error(out, "Which threat?", usage);
 		return -1;
 	}
-	snprintf(word, sizeof word, "%.*s", (int)(len < sizeof word ? len : sizeof word - 1), arg);
-	if (threat_id_parse(word, id) < 0) {
-		char problem[128];
-		snprintf(problem, sizeof problem, "\"%.40s\" is not a threat id such as T-7", word);
+	word = strndup(arg, len);
+	if (!word || threat_id_parse(word, id) < 0) {
+		text_format(problem, sizeof problem, "\"%s\" is not a threat id such as T-7",
+			    text_quote(quoted, sizeof quoted, word ? word : ""));
 		say_error(out, problem, usage);
-		return -1;
+		rc = -1;
 	}
+	free(word);
+	if (rc < 0)
+		return -1;
 	if (rest) {
 		*rest = arg + len;
 		while (**rest == ' ' || **rest == '\t' || **rest == '\n')
@@ -286,14 +298,17 @@ static void cmd_assess(struct chat_ctx *chat, const struct chat_out *out, const 
 	/* key=value words first, then the rationale */
 	for (;;) {
 		size_t len = strcspn(rest, " \t\n");
-		char *target = NULL;
+		char *target = NULL, *copy;
 		if (!strncasecmp(rest, "likelihood=", 11))
 			target = likelihood, have_l = 1, rest += 11, len -= 11;
 		else if (!strncasecmp(rest, "damage=", 7))
 			target = damage, have_d = 1, rest += 7, len -= 7;
 		if (!target)
 			break;
-		snprintf(target, 16, "%.*s", (int)(len < 15 ? len : 15), rest);
+		/* longer than any option: kept shortened, so the refusal can quote it */
+		copy = strndup(rest, len);
+		text_shorten(target, 16, copy ? copy : "", 0);
+		free(copy);
 		rest += len;
 		while (*rest == ' ' || *rest == '\t' || *rest == '\n')
 			rest++;
@@ -365,17 +380,20 @@ int chat_dispatch(struct chat_ctx *chat, const struct chat_message *msg, chat_re
 		return 1;
 	}
 	if (index < 0) {
-		char problem[128];
-		snprintf(problem, sizeof problem, "Unknown command \"%.*s\"", (int)(len < 40 ? len : 40), body);
+		char problem[TEXT_QUOTE_BYTES + 32], quoted[TEXT_QUOTE_BYTES];
+		char *word = strndup(body, len);
+		text_format(problem, sizeof problem, "Unknown command \"%s\"",
+			    text_quote(quoted, sizeof quoted, word ? word : ""));
+		free(word);
 		say_error(&out, problem, "!help, !list, !top, !show, !history, !file, !assess");
 		return 1;
 	}
 	if (commands[index].changes && !who) {
 		/* PROTOCOL.md §8: changes only from occupants whose real JID we see */
 		char text[256];
-		snprintf(text, sizeof text, "I cannot see your real JID in this room, so I cannot "
-			 "accept changes from you here. Send the command to me in a direct message: %s",
-			 chat->cc->service_jid);
+		text_format(text, sizeof text, "I cannot see your real JID in this room, so I cannot "
+			    "accept changes from you here. Send the command to me in a direct message: %s",
+			    chat->cc->service_jid);
 		chat_say(&out, text);
 		return 1;
 	}

@@ -15,6 +15,9 @@
 #include "commands/validate.h"
 #include "config/config.h"
 
+/* How much of each answer the summary before "yes" shows (stored whole). */
+#define SUMMARY_CHARS 120
+
 struct dialogue {
 	char *jid;          /* full JID: one person's answers never reach another's */
 	char *who;          /* bare JID, the author */
@@ -91,12 +94,12 @@ static void ask(struct dialogue *d, const struct chat_out *out, const char *prob
 		text_put(&t, "Summary of the new threat:\n");
 		for (i = 0; i < n; i++) {
 			const char *v = threat_get(&d->threat, (enum threat_field)fields[i]->slot);
-			size_t len = strlen(v);
 			if (!*v)
 				continue;
 			/* long answers are shortened here, stored whole */
-			text_add(&t, "%s: %.*s%s\n", fields[i]->label, len > 120 ? 117 : (int)len, v,
-				 len > 120 ? "..." : "");
+			text_add(&t, "%s: ", fields[i]->label);
+			text_put_shortened(&t, v, SUMMARY_CHARS);
+			text_put(&t, "\n");
 		}
 		text_put(&t, "Reply yes to file it, back to change the last answer, or cancel.");
 	}
@@ -141,7 +144,7 @@ static void confirm(struct chat_ctx *chat, struct dialogue *d, const struct chat
 	}
 	if (op_file(chat->cc, d->who, &t, &r) < 0) {
 		char msg[sizeof r.message + 64];
-		snprintf(msg, sizeof msg, "Not filed: %s", r.message);
+		text_format(msg, sizeof msg, "Not filed: %s", r.message);
 		chat_say(out, msg);
 		threat_clear(&t);
 		return;
@@ -199,13 +202,14 @@ void dialogue_answer(struct chat_ctx *chat, const char *jid, const char *body,
 	f = fields[d->step];
 	if (strcasecmp(body, "skip") == 0) {
 		if (f->required) {
-			snprintf(problem, sizeof problem, "%s is required: it cannot be skipped.", f->label);
+			text_format(problem, sizeof problem, "%s is required: it cannot be skipped.", f->label);
 			ask(d, out, problem);
 			return;
 		}
 		answer = "";
-	} else if (f->kind == TEMPLATE_LIST_SINGLE) {
-		/* "High" or "high": options are lower case */
+	} else if (f->kind == TEMPLATE_LIST_SINGLE && strlen(body) < sizeof value) {
+		/* "High" or "high": options are lower case (a longer answer is
+		 * none of them, and is quoted as it came) */
 		size_t i;
 		for (i = 0; body[i] && i < sizeof value - 1; i++)
 			value[i] = (char)(body[i] >= 'A' && body[i] <= 'Z' ? body[i] + 32 : body[i]);

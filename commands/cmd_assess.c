@@ -7,6 +7,7 @@
 #include "commands/commands.h"
 #include "commands/kv.h"
 #include "commands/template.h"
+#include "commands/text.h"
 #include "commands/threat_form.h"
 
 static int show_pick(struct adhoc_step *s, const char *note)
@@ -25,11 +26,11 @@ static int show_pick(struct adhoc_step *s, const char *note)
 
 static int show_assessment(struct adhoc_step *s, const struct threat *t, const char *rationale)
 {
-	char title[300], tid[32];
+	char title[1024], tid[32];
 	xmpp_stanza_t *x, *field;
 
 	threat_id_format(t->id, tid, sizeof tid);
-	snprintf(title, sizeof title, "Assess %s: %.200s", tid, threat_get(t, THREAT_NAME));
+	text_format(title, sizeof title, "Assess %s: %s", tid, threat_get(t, THREAT_NAME));
 	x = cmd_form(s, title, "Priority follows from likelihood and damage (OWASP risk "
 			       "rating): high × high is critical, low × low is a note.");
 	if (!x || threat_form_add_assessment(x, t) < 0)
@@ -46,6 +47,10 @@ static int show_assessment(struct adhoc_step *s, const struct threat *t, const c
 	return 0;
 }
 
+/* The fields of stage 2, and of a one-shot request carrying both stages. */
+static const char *const assessment_vars[] = { "likelihood", "damage", "rationale", NULL };
+static const char *const one_shot_vars[] = { "id", "likelihood", "damage", "rationale", NULL };
+
 static int pick(struct adhoc_step *s)
 {
 	struct threat t;
@@ -54,6 +59,8 @@ static int pick(struct adhoc_step *s)
 	long long id;
 	int rc;
 
+	if (cmd_check_form(s, cmd_id_vars, &r) < 0)
+		return show_pick(s, r.message);
 	if (cmd_read_id(s, &id, msg, sizeof msg) < 0)
 		return show_pick(s, msg);
 	threat_init(&t);
@@ -67,18 +74,21 @@ static int pick(struct adhoc_step *s)
 	return rc;
 }
 
-static int save(struct adhoc_step *s, long long id)
+static int save(struct adhoc_step *s, long long id, const char *const *vars)
 {
 	char *likelihood = form_text(s->submitted, "likelihood", NULL);
 	char *damage = form_text(s->submitted, "damage", NULL);
 	char *rationale = form_text(s->submitted, "rationale", NULL);
 	struct threat t;
-	struct op_result r;
-	int rc = 0;
+	struct op_result r, loaded;
+	int rc = 0, refused;
 
 	threat_init(&t);
-	if (op_assess(s->cc, s->who, id, likelihood ? likelihood : "", damage ? damage : "",
-		      rationale, &t, &r) < 0) {
+	refused = cmd_check_form(s, vars, &r) < 0;
+	if (refused)
+		op_load(s->cc, id, &t, &loaded); /* its name titles the form shown again */
+	if (refused || op_assess(s->cc, s->who, id, likelihood ? likelihood : "",
+				 damage ? damage : "", rationale, &t, &r) < 0) {
 		cmd_report_failure(s, &r);
 		if (!s->error_condition) {
 			/* show the submitted values again with the error */
@@ -101,7 +111,7 @@ static int save(struct adhoc_step *s, long long id)
 int cmd_assess_step(struct adhoc_step *s)
 {
 	char *idtext = kv_get(s->state, "id");
-	char unused[64];
+	char unused[64], idbuf[32];
 	long long id = 0;
 
 	if (idtext)
@@ -114,9 +124,14 @@ int cmd_assess_step(struct adhoc_step *s)
 	if (s->stage <= 1 || !id) {
 		/* a one-shot submission may carry the assessment with the id */
 		if (s->stage == 0 && form_find(s->submitted, "likelihood") &&
-		    cmd_read_id(s, &id, unused, sizeof unused) == 0)
-			return save(s, id);
+		    cmd_read_id(s, &id, unused, sizeof unused) == 0) {
+			/* kept: a refused one-shot continues at stage 2 */
+			snprintf(idbuf, sizeof idbuf, "%lld", id);
+			if (kv_set(&s->state, "id", idbuf) < 0)
+				return -1;
+			return save(s, id, one_shot_vars);
+		}
 		return pick(s);
 	}
-	return save(s, id);
+	return save(s, id, assessment_vars);
 }

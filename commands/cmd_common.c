@@ -5,12 +5,39 @@
 
 #include "commands/commands.h"
 #include "commands/forms.h"
+#include "commands/text.h"
 #include "storage/store.h"
 
 #define FORM_TYPE_THREAT "urn:vigil:threat:0"
 /* Above this many candidates the id becomes a text field: a list-single with
  * thousands of options would make a stanza no client wants to render. */
 #define ID_OPTIONS_MAX 100
+/* An option's label names the threat in at most this many characters, so a
+ * picker of ID_OPTIONS_MAX threats stays far below the stanza limit. */
+#define PICKER_NAME_CHARS 80
+
+const char *const cmd_id_vars[] = { "id", NULL };
+
+int cmd_check_form(const struct adhoc_step *s, const char *const *vars, struct op_result *r)
+{
+	size_t used;
+	int rc = form_check(s->submitted, FORM_TYPE_THREAT, vars, r->message, sizeof r->message);
+
+	if (s->forms > 1) {
+		/* XEP-0050 §3.5 lets a request carry several payloads; two data
+		 * forms would leave which one counts to guesswork */
+		used = strlen(r->message);
+		text_format(r->message + used, sizeof r->message - used,
+			    "%sThe request carries %d data forms: send only this stage's.",
+			    used ? " " : "", s->forms);
+		rc = -1;
+	}
+	if (rc < 0) {
+		r->code = OP_INVALID;
+		r->field = NULL;
+	}
+	return rc;
+}
 
 xmpp_stanza_t *cmd_form(struct adhoc_step *s, const char *title, const char *instructions)
 {
@@ -37,7 +64,7 @@ int cmd_add_id_field(struct adhoc_step *s, xmpp_stanza_t *x, int include_retired
 	struct threat *list = NULL;
 	size_t count = 0, total = 0, i;
 	xmpp_stanza_t *field;
-	char tid[32], label[300];
+	char tid[32], label[1024], name[800];
 	int rc;
 
 	if (include_retired)
@@ -56,8 +83,9 @@ int cmd_add_id_field(struct adhoc_step *s, xmpp_stanza_t *x, int include_retired
 		goto fail;
 	for (i = 0; total <= ID_OPTIONS_MAX && i < count; i++) {
 		threat_id_format(list[i].id, tid, sizeof tid);
-		snprintf(label, sizeof label, "%s [%s] %.200s", tid, list[i].priority ? list[i].priority : "",
-			 threat_get(&list[i], THREAT_NAME));
+		text_format(label, sizeof label, "%s [%s] %s", tid, list[i].priority ? list[i].priority : "",
+			    text_shorten(name, sizeof name, threat_get(&list[i], THREAT_NAME),
+					 PICKER_NAME_CHARS));
 		if (form_field_add_option(field, label, tid) < 0)
 			goto fail;
 	}
@@ -77,7 +105,9 @@ int cmd_read_id(struct adhoc_step *s, long long *id, char *msg, size_t msglen)
 		snprintf(msg, msglen, "id: required — choose a threat.");
 		rc = -1;
 	} else if (threat_id_parse(text, id) < 0) {
-		snprintf(msg, msglen, "id: \"%.40s\" is not a threat id such as T-7.", text);
+		char quoted[TEXT_QUOTE_BYTES];
+		text_format(msg, msglen, "id: \"%s\" is not a threat id such as T-7.",
+			    text_quote(quoted, sizeof quoted, text));
 		rc = -1;
 	}
 	free(text);

@@ -7,6 +7,7 @@
 
 #include "commands/commands.h"
 #include "commands/kv.h"
+#include "commands/text.h"
 #include "commands/threat_form.h"
 
 static int show_pick(struct adhoc_step *s, const char *note)
@@ -34,7 +35,7 @@ static int show_template(struct adhoc_step *s, const struct threat *t)
 	if (kv_set(&s->state, "revision", revision) < 0)
 		return -1;
 	threat_id_format(t->id, tid, sizeof tid);
-	snprintf(title, sizeof title, "Edit %s", tid);
+	text_format(title, sizeof title, "Edit %s", tid);
 	x = cmd_form(s, title, "Change what needs changing and submit. If someone else "
 			       "saves first, your submission is refused and nothing is lost "
 			       "from theirs.");
@@ -57,6 +58,8 @@ static int pick(struct adhoc_step *s)
 	enum role role = role_of(s->cc->cfg, s->who);
 	int rc;
 
+	if (cmd_check_form(s, cmd_id_vars, &r) < 0)
+		return show_pick(s, r.message);
 	if (cmd_read_id(s, &id, msg, sizeof msg) < 0)
 		return show_pick(s, msg);
 	threat_init(&t);
@@ -88,6 +91,7 @@ static int save(struct adhoc_step *s, long long id)
 	struct op_result r;
 	char *shown = kv_get(s->state, "revision");
 	long long revision = 0, base = shown ? atoll(shown) : 0;
+	const char *vars[32];
 	int rc = -1;
 
 	free(shown);
@@ -99,7 +103,9 @@ static int save(struct adhoc_step *s, long long id)
 		rc = show_pick(s, NULL);
 		goto out;
 	}
+	threat_form_vars(THREAT_FORM_EDIT, vars, sizeof vars / sizeof vars[0]);
 	if (threat_form_read(s->submitted, &t, THREAT_FORM_EDIT, &revision, &r) < 0 ||
+	    cmd_check_form(s, vars, &r) < 0 ||
 	    op_edit(s->cc, s->who, &t, revision ? revision : base, &r) < 0) {
 		cmd_report_failure(s, &r);
 		if (s->error_condition) {

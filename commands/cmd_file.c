@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "commands/commands.h"
+#include "commands/text.h"
 #include "commands/threat_form.h"
 
 static int show_form(struct adhoc_step *s, const struct threat *prefill)
@@ -26,6 +27,7 @@ int cmd_file_step(struct adhoc_step *s)
 	struct op_result r;
 	xmpp_stanza_t *x, *field;
 	char tid[32], note[sizeof r.message + 512];
+	const char *vars[32];
 	int rc = -1;
 
 	if (!s->submitted || s->action == ADHOC_PREV) {
@@ -35,15 +37,17 @@ int cmd_file_step(struct adhoc_step *s)
 	}
 	threat_init(&t);
 	memset(&r, 0, sizeof r);
+	threat_form_vars(THREAT_FORM_FILE, vars, sizeof vars / sizeof vars[0]);
+	/* read first: a refused form comes back with the values it carried */
 	if (threat_form_read(s->submitted, &t, THREAT_FORM_FILE, NULL, &r) < 0 ||
-	    op_file(s->cc, s->who, &t, &r) < 0) {
+	    cmd_check_form(s, vars, &r) < 0 || op_file(s->cc, s->who, &t, &r) < 0) {
 		/* nothing stored: the same form again, values kept, and why */
 		cmd_report_failure(s, &r);
 		rc = s->error_condition ? 0 : show_form(s, &t);
 		goto out;
 	}
 	threat_id_format(t.id, tid, sizeof tid);
-	snprintf(note, sizeof note, "%s", r.message);
+	text_format(note, sizeof note, "%s", r.message);
 	threat_form_xep_note(&t, note, sizeof note);
 	adhoc_note(s, "info", note);
 	x = cmd_result(s, "Threat filed");

@@ -7,10 +7,14 @@
 #include "commands/commands.h"
 #include "commands/kv.h"
 #include "commands/priority.h"
+#include "commands/text.h"
 #include "config/config.h"
 #include "storage/store.h"
 
 #define TEXT_FILTER_MAX 200
+/* A row names its threat in at most this many characters: with at most
+ * 100 rows a page (commands.list_page), a page stays under 128 KiB. */
+#define LIST_NAME_CHARS 100
 
 static const char *const statuses[] = { "identified", "analyzed", "addressed", "retired" };
 static const char *const min_priorities[] = { "note", "low", "medium", "high", "critical" };
@@ -57,7 +61,7 @@ static int read_filters(struct adhoc_step *s, char *msg, size_t msglen)
 	char *min = form_text(s->submitted, "min-priority", NULL);
 	char *text = form_text(s->submitted, "text", NULL);
 	unsigned mask = 0;
-	char maskbuf[16];
+	char maskbuf[16], quoted[TEXT_QUOTE_BYTES];
 	size_t i, j;
 	int rc = -1;
 
@@ -65,15 +69,15 @@ static int read_filters(struct adhoc_step *s, char *msg, size_t msglen)
 		for (j = 0; j < 4 && strcmp(status->values[i], statuses[j]) != 0; j++)
 			;
 		if (j == 4) {
-			snprintf(msg, msglen, "status: \"%.40s\" is not one of identified, analyzed, "
-				 "addressed, retired.", status->values[i]);
+			text_format(msg, msglen, "status: \"%s\" is not one of identified, analyzed, "
+				    "addressed, retired.", text_quote(quoted, sizeof quoted, status->values[i]));
 			goto out;
 		}
 		mask |= 1u << j;
 	}
 	if (min && *min && priority_rank_from_name(min) < 1) {
-		snprintf(msg, msglen, "min-priority: \"%.40s\" is not one of note, low, medium, high, "
-			 "critical.", min);
+		text_format(msg, msglen, "min-priority: \"%s\" is not one of note, low, medium, high, "
+			    "critical.", text_quote(quoted, sizeof quoted, min));
 		goto out;
 	}
 	if (text && strlen(text) > TEXT_FILTER_MAX * 4) {
@@ -125,7 +129,7 @@ static int show_page(struct adhoc_step *s, long long page)
 	struct threat *list = NULL;
 	size_t count = 0, total = 0, i, per_page = (size_t)s->cc->cfg->list_page;
 	size_t pages, first;
-	char tid[32], note[128], pagebuf[32];
+	char tid[32], note[128], pagebuf[32], name[LIST_NAME_CHARS * 8];
 	xmpp_stanza_t *x, *reported, *item;
 	int rc = -1;
 
@@ -160,7 +164,8 @@ static int show_page(struct adhoc_step *s, long long page)
 		item = add_element(s, x, "item");
 		threat_id_format(t->id, tid, sizeof tid);
 		if (!item || add_cell(item, "id", tid) < 0 ||
-		    add_cell(item, "name", threat_get(t, THREAT_NAME)) < 0 ||
+		    add_cell(item, "name", text_shorten(name, sizeof name, threat_get(t, THREAT_NAME),
+							LIST_NAME_CHARS)) < 0 ||
 		    add_cell(item, "priority", t->priority) < 0 ||
 		    add_cell(item, "likelihood", threat_get(t, THREAT_LIKELIHOOD)) < 0 ||
 		    add_cell(item, "damage", threat_get(t, THREAT_DAMAGE)) < 0 ||
@@ -194,10 +199,15 @@ out:
 	return rc;
 }
 
+/* The filter stage's fields. The pages are results: a form sent with next
+ * or prev there carries nothing to read and is not looked at. */
+static const char *const filter_vars[] = { "status", "min-priority", "text", NULL };
+
 int cmd_list_step(struct adhoc_step *s)
 {
 	char *pagetext = kv_get(s->state, "page");
 	long long page = pagetext ? strtoll(pagetext, NULL, 10) : 0;
+	struct op_result r;
 	char msg[256];
 
 	free(pagetext);
@@ -210,6 +220,8 @@ int cmd_list_step(struct adhoc_step *s)
 		return show_filters(s, NULL);
 	if (!s->submitted)
 		return cmd_need_form(s);
+	if (cmd_check_form(s, filter_vars, &r) < 0)
+		return show_filters(s, r.message);
 	if (read_filters(s, msg, sizeof msg) < 0)
 		return show_filters(s, msg);
 	return show_page(s, 1);

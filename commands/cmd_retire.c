@@ -24,6 +24,8 @@ static int show_form(struct adhoc_step *s, const char *id, const char *reason)
 	return 0;
 }
 
+static const char *const retire_vars[] = { "id", "reason", NULL };
+
 int cmd_retire_step(struct adhoc_step *s)
 {
 	struct threat t;
@@ -39,7 +41,10 @@ int cmd_retire_step(struct adhoc_step *s)
 	idtext = form_text(s->submitted, "id", NULL);
 	reason = form_text(s->submitted, "reason", NULL);
 	threat_init(&t);
-	if (cmd_read_id(s, &id, msg, sizeof msg) < 0) {
+	if (cmd_check_form(s, retire_vars, &r) < 0) {
+		adhoc_note(s, "error", r.message);
+		rc = show_form(s, idtext, reason);
+	} else if (cmd_read_id(s, &id, msg, sizeof msg) < 0) {
 		adhoc_note(s, "error", msg);
 		rc = show_form(s, idtext, reason);
 	} else if (op_retire(s->cc, s->who, id, reason, &t, &r) < 0) {

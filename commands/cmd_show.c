@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "commands/commands.h"
+#include "commands/kv.h"
+#include "commands/text.h"
 #include "commands/threat_form.h"
 #include "storage/store.h"
 
@@ -34,6 +36,8 @@ static int picked(struct adhoc_step *s, const char *title, struct threat *t)
 			return show_pick(s, title, NULL) < 0 ? -1 : 0;
 		return cmd_need_form(s);
 	}
+	if (cmd_check_form(s, cmd_id_vars, &r) < 0)
+		return show_pick(s, title, r.message) < 0 ? -1 : 0;
 	if (cmd_read_id(s, &id, msg, sizeof msg) < 0)
 		return show_pick(s, title, msg) < 0 ? -1 : 0;
 	if (op_load(s->cc, id, t, &r) < 0)
@@ -44,7 +48,7 @@ static int picked(struct adhoc_step *s, const char *title, struct threat *t)
 int cmd_show_step(struct adhoc_step *s)
 {
 	struct threat t;
-	char title[300], tid[32], note[2048];
+	char title[1024], tid[32], note[2048];
 	xmpp_stanza_t *x;
 	int rc;
 
@@ -53,7 +57,7 @@ int cmd_show_step(struct adhoc_step *s)
 	if (rc <= 0)
 		goto out;
 	threat_id_format(t.id, tid, sizeof tid);
-	snprintf(title, sizeof title, "%s: %.200s", tid, threat_get(&t, THREAT_NAME));
+	text_format(title, sizeof title, "%s: %s", tid, threat_get(&t, THREAT_NAME));
 	x = cmd_result(s, title);
 	rc = -1;
 	if (!x || threat_form_add_fields(x, &t, THREAT_FORM_RESULT) < 0)
@@ -81,38 +85,65 @@ static int add_cell(xmpp_stanza_t *item, const char *var, const char *value)
 	return field && form_field_set_value(field, value ? value : "", 1) == 0 ? 0 : -1;
 }
 
-int cmd_history_step(struct adhoc_step *s)
-{
-	struct threat t;
-	struct threat_revision *revs = NULL;
-	size_t count = 0, i;
-	char title[300], tid[32], num[32];
-	xmpp_stanza_t *x, *reported, *item;
-	int rc;
+/* History comes in pages: at most HISTORY_PAGE_MAX revisions and about
+ * HISTORY_PAGE_BYTES of their text once escaped, so a threat with
+ * thousands of revisions never makes one oversized stanza. */
+#define HISTORY_PAGE_MAX 50
+#define HISTORY_PAGE_BYTES (64 * 1024)
 
-	threat_init(&t);
-	rc = picked(s, "Threat history", &t);
-	if (rc <= 0)
-		goto out;
-	rc = -1;
-	if (store_threat_history(s->cc->store, t.id, &revs, &count) < 0)
-		goto out;
-	threat_id_format(t.id, tid, sizeof tid);
-	snprintf(title, sizeof title, "History of %s: %.200s", tid, threat_get(&t, THREAT_NAME));
+/* What a revision can take in the result: every byte escaped at worst
+ * (&amp; is five), and the field envelopes. */
+static size_t revision_cost(const struct threat_revision *r)
+{
+	return 5 * (strlen(r->at ? r->at : "") + strlen(r->who ? r->who : "") +
+		    strlen(r->changed ? r->changed : "") + strlen(r->note ? r->note : "")) + 256;
+}
+
+/* The end of the page starting at `start`: at least one revision. */
+static size_t page_end(const struct threat_revision *revs, size_t count, size_t start)
+{
+	size_t end = start, bytes = 0;
+
+	while (end < count && end - start < HISTORY_PAGE_MAX &&
+	       (end == start || bytes + revision_cost(&revs[end]) <= HISTORY_PAGE_BYTES))
+		bytes += revision_cost(&revs[end++]);
+	return end;
+}
+
+/* The start of the page that ends just before `start`. */
+static size_t page_before(const struct threat_revision *revs, size_t start)
+{
+	size_t begin = start, bytes = 0;
+
+	while (begin > 0 && start - begin < HISTORY_PAGE_MAX &&
+	       (begin == start || bytes + revision_cost(&revs[begin - 1]) <= HISTORY_PAGE_BYTES))
+		bytes += revision_cost(&revs[--begin]);
+	return begin;
+}
+
+static int show_history_page(struct adhoc_step *s, const struct threat *t,
+			     const struct threat_revision *revs, size_t count, size_t start)
+{
+	size_t end = page_end(revs, count, start), i;
+	char title[1024], tid[32], num[32];
+	xmpp_stanza_t *x, *reported, *item;
+
+	threat_id_format(t->id, tid, sizeof tid);
+	text_format(title, sizeof title, "History of %s: %s", tid, threat_get(t, THREAT_NAME));
 	x = cmd_result(s, title);
 	reported = x ? xmpp_stanza_new(s->cc->xmpp) : NULL;
 	if (!reported)
-		goto out;
+		return -1;
 	xmpp_stanza_set_name(reported, "reported");
 	xmpp_stanza_add_child_ex(x, reported, 0);
 	if (add_column(reported, "revision", "Revision") < 0 || add_column(reported, "when", "When") < 0 ||
 	    add_column(reported, "who", "Who") < 0 || add_column(reported, "changed", "Changed fields") < 0 ||
 	    add_column(reported, "note", "Note") < 0)
-		goto out;
-	for (i = 0; i < count; i++) {
+		return -1;
+	for (i = start; i < end; i++) {
 		item = xmpp_stanza_new(s->cc->xmpp);
 		if (!item)
-			goto out;
+			return -1;
 		xmpp_stanza_set_name(item, "item");
 		xmpp_stanza_add_child_ex(x, item, 0);
 		snprintf(num, sizeof num, "%lld", revs[i].revision);
@@ -121,12 +152,96 @@ int cmd_history_step(struct adhoc_step *s)
 		    add_cell(item, "changed", revs[i].changed && *revs[i].changed ? revs[i].changed :
 					      (i == 0 ? "filed" : "")) < 0 ||
 		    add_cell(item, "note", revs[i].note) < 0)
-			goto out;
+			return -1;
 	}
-	snprintf(title, sizeof title, "%zu revision%s of %s.", count, count == 1 ? "" : "s", tid);
+	if (start == 0 && end == count)
+		text_format(title, sizeof title, "%zu revision%s of %s.", count, count == 1 ? "" : "s", tid);
+	else
+		text_format(title, sizeof title, "revisions %zu–%zu of %zu of %s.", start + 1, end, count,
+			    tid);
 	adhoc_note(s, "info", title);
-	s->status = ADHOC_COMPLETED;
-	rc = 0;
+	snprintf(num, sizeof num, "%lld", t->id);
+	if (kv_set(&s->state, "id", num) < 0)
+		return -1;
+	snprintf(num, sizeof num, "%zu", start);
+	if (kv_set(&s->state, "from", num) < 0)
+		return -1;
+	s->stage = 2;
+	if (end < count) {
+		s->status = ADHOC_EXECUTING;
+		s->offer_next = 1;
+		s->offer_prev = 1; /* to the page before, or back to choosing the threat */
+	} else if (start > 0) {
+		s->status = ADHOC_EXECUTING; /* the last page: one may still go back */
+		s->offer_prev = 1;
+		s->offer_complete = 1;
+	} else {
+		s->status = ADHOC_COMPLETED;
+	}
+	return 0;
+}
+
+/* A later stage: the page after (next) or before (prev) the one shown;
+ * `complete` on the last page ends the command. */
+static int history_turn(struct adhoc_step *s, struct threat *t, struct threat_revision **revs,
+			size_t *count)
+{
+	char *idtext = kv_get(s->state, "id"), *fromtext = kv_get(s->state, "from");
+	long long id = idtext ? strtoll(idtext, NULL, 10) : 0;
+	size_t from = fromtext ? (size_t)strtoull(fromtext, NULL, 10) : 0, start;
+	struct op_result r;
+	int rc = -1;
+
+	free(idtext);
+	free(fromtext);
+	if (op_load(s->cc, id, t, &r) < 0) {
+		rc = show_pick(s, "Threat history", r.message);
+		goto out;
+	}
+	if (store_threat_history(s->cc->store, t->id, revs, count) < 0)
+		goto out;
+	if (from > *count)
+		from = 0; /* the history cannot shrink; a damaged state starts over */
+	if (s->action == ADHOC_COMPLETE && page_end(*revs, *count, from) == *count) {
+		s->status = ADHOC_COMPLETED;
+		rc = adhoc_note(s, "info", "Done.");
+		goto out;
+	}
+	if (s->action == ADHOC_PREV) {
+		if (from == 0) {
+			rc = show_pick(s, "Threat history", NULL);
+			goto out;
+		}
+		start = page_before(*revs, from);
+	} else {
+		start = page_end(*revs, *count, from);
+		if (start >= *count)
+			start = from; /* nothing after the last page: show it again */
+	}
+	rc = show_history_page(s, t, *revs, *count, start);
+out:
+	return rc;
+}
+
+int cmd_history_step(struct adhoc_step *s)
+{
+	struct threat t;
+	struct threat_revision *revs = NULL;
+	size_t count = 0;
+	int rc;
+
+	threat_init(&t);
+	if (s->stage == 2) {
+		rc = history_turn(s, &t, &revs, &count);
+		goto out;
+	}
+	rc = picked(s, "Threat history", &t);
+	if (rc <= 0)
+		goto out;
+	rc = -1;
+	if (store_threat_history(s->cc->store, t.id, &revs, &count) < 0)
+		goto out;
+	rc = show_history_page(s, &t, revs, count, 0);
 out:
 	store_revisions_free(revs, count);
 	threat_clear(&t);

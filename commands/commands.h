@@ -21,6 +21,17 @@ int cmd_retire_step(struct adhoc_step *s);
 int cmd_add_id_field(struct adhoc_step *s, xmpp_stanza_t *x, int include_retired,
 		     const char *value);
 
+/* The fields of a stage that picks a threat. */
+extern const char *const cmd_id_vars[];
+
+/* Checks the submitted form against the fields this stage offered (vars,
+ * NULL-terminated; FORM_TYPE is implied): FORM_TYPE urn:vigil:threat:0, no
+ * field it did not offer, none twice, and no second form in the request.
+ * Returns 0, or -1 with the problems in r (OP_INVALID): the caller shows
+ * its form again with the values kept and r's message as the error note
+ * (PROTOCOL.md §5). */
+int cmd_check_form(const struct adhoc_step *s, const char *const *vars, struct op_result *r);
+
 /* Reads `id` from the submitted form. On failure writes the problem into
  * msg and returns -1. */
 int cmd_read_id(struct adhoc_step *s, long long *id, char *msg, size_t msglen);

@@ -130,7 +130,7 @@ int export_register(const struct vigil_config *cfg, enum export_format format, c
 	if (store_open(&st, cfg->storage_path, STORE_OPEN_READ, err, errlen) < 0)
 		return -1;
 	if (load(st, &doc) < 0) {
-		snprintf(err, errlen, "%s: %s", cfg->storage_path, store_errmsg(st));
+		text_format(err, errlen, "%s: %s", cfg->storage_path, store_errmsg(st));
 		goto out;
 	}
 	gmtime_r(&now, &tm);
@@ -145,17 +145,17 @@ int export_register(const struct vigil_config *cfg, enum export_format format, c
 	}
 	f = !path || strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
 	if (!f) {
-		snprintf(err, errlen, "%s: cannot write", path);
+		text_format(err, errlen, "%s: cannot write", path);
 		goto out;
 	}
 	if (fputs(out, f) == EOF || fflush(f) != 0) {
-		snprintf(err, errlen, "%s: write failed", path ? path : "stdout");
+		text_format(err, errlen, "%s: write failed", path ? path : "stdout");
 		goto out;
 	}
 	rc = 0;
 out:
 	if (f && f != stdout && fclose(f) != 0 && rc == 0) {
-		snprintf(err, errlen, "%s: write failed", path);
+		text_format(err, errlen, "%s: write failed", path);
 		rc = -1;
 	}
 	free(out);

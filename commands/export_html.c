@@ -9,6 +9,7 @@
 #include "commands/export_xml.h"
 #include "commands/ops.h"
 #include "commands/template.h"
+#include "commands/text.h"
 
 #define X (const xmlChar *)
 
@@ -40,7 +41,7 @@ static void summary_row(xmlNodePtr table, const struct threat *t)
 	const char *l = threat_get(t, THREAT_LIKELIHOOD), *d = threat_get(t, THREAT_DAMAGE);
 
 	threat_id_format(t->id, tid, sizeof tid);
-	snprintf(href, sizeof href, "#%s", tid);
+	text_format(href, sizeof href, "#%s", tid);
 	td = xml_child(tr, "td", NULL);
 	a = xml_child(td, "a", tid);
 	xml_attr(a, "href", href);
@@ -66,16 +67,16 @@ static xmlNodePtr summary_table(xmlNodePtr parent)
 static void threat_section(xmlNodePtr body, const struct threat *t)
 {
 	xmlNodePtr section = xml_child(body, "section", NULL), p;
-	char title[300], tid[32], meta[300], heading_text[80];
+	char title[1024], tid[32], meta[1024], heading_text[80];
 	char item = 0;
 	size_t i;
 
 	threat_id_format(t->id, tid, sizeof tid);
-	snprintf(title, sizeof title, "%s: %s", tid, threat_get(t, THREAT_NAME));
+	text_format(title, sizeof title, "%s: %s", tid, threat_get(t, THREAT_NAME));
 	heading(section, "h2", title, tid);
-	snprintf(meta, sizeof meta, "Priority %s · status %s · revision %lld · filed by %s on %.10s · "
-		 "updated %.10s", t->priority, threat_get(t, THREAT_STATUS), t->revision,
-		 t->author ? t->author : "?", t->created ? t->created : "?", t->updated ? t->updated : "?");
+	text_format(meta, sizeof meta, "Priority %s · status %s · revision %lld · filed by %s on %.10s · "
+		    "updated %.10s", t->priority, threat_get(t, THREAT_STATUS), t->revision,
+		    t->author ? t->author : "?", t->created ? t->created : "?", t->updated ? t->updated : "?");
 	p = xml_child(section, "p", meta);
 	xml_attr(p, "class", "meta");
 	for (i = 0; i < template_field_count; i++) {
@@ -85,7 +86,7 @@ static void threat_section(xmlNodePtr body, const struct threat *t)
 			continue; /* the name is the heading */
 		if (f->item != item) {
 			item = f->item;
-			snprintf(heading_text, sizeof heading_text, "%c) %s", item, f->label);
+			text_format(heading_text, sizeof heading_text, "%c) %s", item, f->label);
 			xml_child(section, "h3", heading_text);
 		}
 		value = f->slot == TEMPLATE_NOT_STORED ? t->priority
@@ -115,7 +116,7 @@ char *export_html(const struct export_doc *doc)
 {
 	htmlDocPtr html = htmlNewDocNoDtD(NULL, NULL);
 	xmlNodePtr root, head, body, meta, nav, ol, li, a, table;
-	char buf[512], tid[32], href[40];
+	char buf[1024], tid[32], href[40];
 	char *out;
 	size_t i;
 
@@ -132,8 +133,8 @@ char *export_html(const struct export_doc *doc)
 	xml_child(head, "style", style);
 	body = xml_child(root, "body", NULL);
 	xml_child(body, "h1", "Threats to XMPP Technologies");
-	snprintf(buf, sizeof buf, "The Security SIG's register (XEP-0139), exported %s: %zu open "
-		 "threats, %zu retired. Room: %s.", doc->generated, doc->nopen, doc->nretired, doc->room);
+	text_format(buf, sizeof buf, "The Security SIG's register (XEP-0139), exported %s: %zu open "
+		    "threats, %zu retired. Room: %s.", doc->generated, doc->nopen, doc->nretired, doc->room);
 	xml_paragraphs(body, buf, XML_HTML);
 
 	nav = xml_child(body, "nav", NULL);
@@ -143,8 +144,8 @@ char *export_html(const struct export_doc *doc)
 	xml_attr(a, "href", "#summary");
 	for (i = 0; i < doc->nopen; i++) {
 		threat_id_format(doc->open[i].id, tid, sizeof tid);
-		snprintf(href, sizeof href, "#%s", tid);
-		snprintf(buf, sizeof buf, "%s: %.200s", tid, threat_get(&doc->open[i], THREAT_NAME));
+		text_format(href, sizeof href, "#%s", tid);
+		text_format(buf, sizeof buf, "%s: %s", tid, threat_get(&doc->open[i], THREAT_NAME));
 		li = xml_child(ol, "li", NULL);
 		a = xml_child(li, "a", buf);
 		xml_attr(a, "href", href);

@@ -8,6 +8,7 @@
 #include "commands/export_xml.h"
 #include "commands/ops.h"
 #include "commands/template.h"
+#include "commands/text.h"
 
 #define X (const xmlChar *)
 
@@ -55,7 +56,7 @@ static void add_header(xmlNodePtr xep, const struct export_doc *doc)
 	snprintf(abstract, sizeof abstract, "%.10s", doc->generated);
 	xml_child(revision, "date", abstract);
 	xml_child(revision, "initials", "vigil");
-	snprintf(abstract, sizeof abstract, "Exported from the register at %s.", doc->generated);
+	text_format(abstract, sizeof abstract, "Exported from the register at %s.", doc->generated);
 	remark = xml_child(revision, "remark", NULL);
 	xml_child(remark, "p", abstract);
 	for (i = doc->ndays; i-- > 0;) {
@@ -101,8 +102,8 @@ static void add_introduction(xmlNodePtr xep, const struct export_doc *doc)
 			  "on both is \"unassessed\". Threats are listed by priority, highest first, "
 			  "then by id.", XML_XEP);
 	add_priority_table(s);
-	snprintf(buf, sizeof buf, "The register holds %zu open and %zu retired threats (exported "
-		 "%s; the SIG room is %s).", doc->nopen, doc->nretired, doc->generated, doc->room);
+	text_format(buf, sizeof buf, "The register holds %zu open and %zu retired threats (exported "
+		    "%s; the SIG room is %s).", doc->nopen, doc->nretired, doc->generated, doc->room);
 	xml_paragraphs(s, buf, XML_XEP);
 	if (!doc->nopen)
 		return;
@@ -127,18 +128,18 @@ static void add_introduction(xmlNodePtr xep, const struct export_doc *doc)
 static void add_threat(xmlNodePtr xep, const struct threat *t)
 {
 	xmlNodePtr s = xml_child(xep, "section1", NULL), sub = NULL;
-	char topic[300], tid[32], title[64];
+	char topic[1024], tid[32], title[64];
 	char item = 0;
 	size_t i;
 
 	threat_id_format(t->id, tid, sizeof tid);
-	snprintf(topic, sizeof topic, "%s: %.200s (priority %s)", tid, threat_get(t, THREAT_NAME),
-		 t->priority);
+	text_format(topic, sizeof topic, "%s: %s (priority %s)", tid, threat_get(t, THREAT_NAME),
+		    t->priority);
 	xml_attr(s, "topic", topic);
 	xml_attr(s, "anchor", tid);
-	snprintf(topic, sizeof topic, "Status %s, revision %lld, filed by %s on %.10s, updated %.10s.",
-		 threat_get(t, THREAT_STATUS), t->revision, t->author ? t->author : "?",
-		 t->created ? t->created : "?", t->updated ? t->updated : "?");
+	text_format(topic, sizeof topic, "Status %s, revision %lld, filed by %s on %.10s, updated %.10s.",
+		    threat_get(t, THREAT_STATUS), t->revision, t->author ? t->author : "?",
+		    t->created ? t->created : "?", t->updated ? t->updated : "?");
 	xml_paragraphs(s, topic, XML_XEP);
 	for (i = 0; i < template_field_count; i++) {
 		const struct template_field *f = &template_fields[i];
@@ -149,9 +150,9 @@ static void add_threat(xmlNodePtr xep, const struct threat *t)
 			/* definition and attack tree share item c) */
 			item = f->item;
 			sub = xml_child(s, "section2", NULL);
-			snprintf(title, sizeof title, "%c) %s", item, f->label);
+			text_format(title, sizeof title, "%c) %s", item, f->label);
 			xml_attr(sub, "topic", title);
-			snprintf(title, sizeof title, "%s-%s", tid, f->var);
+			text_format(title, sizeof title, "%s-%s", tid, f->var);
 			xml_attr(sub, "anchor", title);
 		}
 		value = f->slot == TEMPLATE_NOT_STORED ? t->priority
@@ -173,7 +174,7 @@ static void add_threat(xmlNodePtr xep, const struct threat *t)
 static void add_retired(xmlNodePtr xep, const struct export_doc *doc)
 {
 	xmlNodePtr s, ul;
-	char line[300], tid[32];
+	char line[1024], tid[32];
 	size_t i;
 
 	if (!doc->nretired)
@@ -184,8 +185,8 @@ static void add_retired(xmlNodePtr xep, const struct export_doc *doc)
 	ul = xml_child(s, "ul", NULL);
 	for (i = 0; i < doc->nretired; i++) {
 		threat_id_format(doc->retired[i].id, tid, sizeof tid);
-		snprintf(line, sizeof line, "%s: %.200s (retired %.10s)", tid,
-			 threat_get(&doc->retired[i], THREAT_NAME), doc->retired[i].updated);
+		text_format(line, sizeof line, "%s: %s (retired %.10s)", tid,
+			    threat_get(&doc->retired[i], THREAT_NAME), doc->retired[i].updated);
 		xml_child(ul, "li", line);
 	}
 }

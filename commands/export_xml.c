@@ -9,6 +9,7 @@
 #include <libxml/HTMLtree.h>
 
 #include "commands/attack_tree.h"
+#include "commands/text.h"
 #include "commands/xep_catalogue.h"
 
 #define X (const xmlChar *)
@@ -61,7 +62,7 @@ static void add_link(xmlNodePtr parent, int number, const char *text, size_t len
 		return;
 	}
 	snprintf(url, sizeof url, "https://xmpp.org/extensions/xep-%04d.html", number);
-	snprintf(label, sizeof label, "XEP-%04d: %s", number, e->title);
+	text_format(label, sizeof label, "XEP-%04d: %s", number, e->title);
 	if (flavour == XML_XEP) {
 		link = xml_child(parent, "link", label);
 		xml_attr(link, "url", url);

@@ -1,9 +1,11 @@
 /* XEP-0004 data forms: see forms.h. */
 #include "commands/forms.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "commands/text.h"
 #include "component/stanza.h"
 
 /* More than the template ever needs, small enough to bound the work an
@@ -124,6 +126,116 @@ int form_parse(xmpp_stanza_t *x, struct form *out)
 fail:
 	form_clear(out);
 	return -1;
+}
+
+/* --- checking a submission --------------------------------------------- */
+
+/* A refusal names at most this many fields, each shortened to this many
+ * characters: a submission may carry 64 fields with names of any length. */
+#define CHECK_NAMED 3
+#define CHECK_NAME_CHARS 20
+
+enum problem { NOT_OFFERED, REPEATED };
+
+/* Appends s to msg whole or not at all, so msg never ends inside a character. */
+static void append(char *msg, size_t len, const char *s)
+{
+	size_t used = strlen(msg), n = strlen(s);
+
+	if (used + n < len)
+		memcpy(msg + used, s, n + 1);
+}
+
+static int offered(const char *const *vars, const char *var)
+{
+	if (strcmp(var, "FORM_TYPE") == 0)
+		return 1;
+	for (; *vars; vars++)
+		if (strcmp(*vars, var) == 0)
+			return 1;
+	return 0;
+}
+
+/* How many fields before the i-th have its var. */
+static size_t earlier(const struct form *form, size_t i)
+{
+	size_t j, n = 0;
+
+	for (j = 0; j < i; j++)
+		n += strcmp(form->fields[j].var, form->fields[i].var) == 0;
+	return n;
+}
+
+/* Each var with the problem is counted once: at its first occurrence when
+ * not offered, at its second when repeated. */
+static int has_problem(const struct form *form, size_t i, const char *const *vars, enum problem p)
+{
+	if (p == NOT_OFFERED)
+		return !offered(vars, form->fields[i].var) && earlier(form, i) == 0;
+	return offered(vars, form->fields[i].var) && earlier(form, i) == 1;
+}
+
+/* Appends " <what>a, b, c and N more." for the fields with problem p. */
+static size_t name_fields(char *msg, size_t len, const char *what, const struct form *form,
+			  const char *const *vars, enum problem p)
+{
+	char name[CHECK_NAME_CHARS * 4 + 4], more[48];
+	size_t i, count = 0;
+
+	for (i = 0; i < form->count; i++) {
+		if (!has_problem(form, i, vars, p))
+			continue;
+		if (count == 0) {
+			append(msg, len, *msg ? " " : "");
+			append(msg, len, what);
+		}
+		if (count < CHECK_NAMED) {
+			append(msg, len, count ? ", " : "");
+			append(msg, len, text_shorten(name, sizeof name, form->fields[i].var,
+						      CHECK_NAME_CHARS));
+		}
+		count++;
+	}
+	if (count > CHECK_NAMED) {
+		snprintf(more, sizeof more, " and %zu more", count - CHECK_NAMED);
+		append(msg, len, more);
+	}
+	if (count)
+		append(msg, len, ".");
+	return count;
+}
+
+static void check_form_type(const struct form *form, const char *form_type, char *msg, size_t len)
+{
+	const struct form_field *f = form_find(form, "FORM_TYPE");
+	char quoted[CHECK_NAME_CHARS * 8 + 4];
+
+	if (!f)
+		text_format(msg, len, "FORM_TYPE: missing; this form is %s.", form_type);
+	else if (f->nvalues == 0)
+		text_format(msg, len, "FORM_TYPE: empty; this form is %s.", form_type);
+	else if (f->nvalues > 1)
+		text_format(msg, len, "FORM_TYPE: %zu values; this form is %s alone.", f->nvalues,
+			    form_type);
+	else if (strcmp(f->values[0], form_type) != 0)
+		text_format(msg, len, "FORM_TYPE: \"%s\" is not %s.",
+			    text_shorten(quoted, sizeof quoted, f->values[0], CHECK_NAME_CHARS * 2),
+			    form_type);
+}
+
+int form_check(const struct form *form, const char *form_type, const char *const *vars,
+	       char *msg, size_t len)
+{
+	size_t problems;
+
+	if (!len)
+		return -1;
+	msg[0] = '\0';
+	check_form_type(form, form_type, msg, len);
+	problems = msg[0] != '\0';
+	problems += name_fields(msg, len, "Not fields of this form: ", form, vars, NOT_OFFERED);
+	problems += name_fields(msg, len, "Given more than once: ", form, vars, REPEATED);
+	return problems ? -1 : 0;
 }
 
 const struct form_field *form_find(const struct form *form, const char *var)

@@ -26,6 +26,14 @@ struct form {
 int form_parse(xmpp_stanza_t *x, struct form *out);
 void form_clear(struct form *form);
 
+/* Checks a submission against the form it answers: FORM_TYPE (XEP-0068)
+ * given with form_type as its one value, every other field one of vars
+ * (NULL-terminated: the fields the form offered) and no field given twice.
+ * Returns 0, or -1 with every problem in msg, naming at most a few fields,
+ * each shortened (text_shorten()). */
+int form_check(const struct form *form, const char *form_type, const char *const *vars,
+	       char *msg, size_t len);
+
 /* The field named var, or NULL when absent. */
 const struct form_field *form_find(const struct form *form, const char *var);
 

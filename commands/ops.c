@@ -12,6 +12,7 @@
 #include "commands/announce.h"
 #include "commands/priority.h"
 #include "commands/template.h"
+#include "commands/text.h"
 #include "commands/validate.h"
 #include "storage/store.h"
 
@@ -55,7 +56,7 @@ static int fail(struct op_result *r, enum op_code code, const char *field, const
 	r->code = code;
 	r->field = field;
 	va_start(ap, fmt);
-	vsnprintf(r->message, sizeof r->message, fmt, ap);
+	text_vformat(r->message, sizeof r->message, fmt, ap);
 	va_end(ap);
 	return code;
 }
@@ -170,8 +171,8 @@ int op_file(struct commands_ctx *cc, const char *who, struct threat *t, struct o
 		return storage_failed(cc, r, rc, 0);
 	}
 	threat_id_format(t->id, tid, sizeof tid);
-	snprintf(r->message, sizeof r->message, "Filed %s \"%s\": priority %s.", tid,
-		 threat_get(t, THREAT_NAME), t->priority);
+	text_format(r->message, sizeof r->message, "Filed %s \"%s\": priority %s.", tid,
+		    threat_get(t, THREAT_NAME), t->priority);
 	return 0;
 }
 
@@ -203,7 +204,7 @@ int op_edit(struct commands_ctx *cc, const char *who, struct threat *t,
 	t->author = current.author ? strdup(current.author) : NULL;
 	if ((current.author && !t->author) || set_priority(t) < 0)
 		goto nomem;
-	snprintf(r->old_priority, sizeof r->old_priority, "%s", current.priority ? current.priority : "");
+	text_format(r->old_priority, sizeof r->old_priority, "%s", current.priority ? current.priority : "");
 	if ((rc = check_threat(t, r)) < 0)
 		goto out;
 	rc = commit_update(cc, t, expected_revision, who, NULL, ANNOUNCE_EDITED, r->old_priority,
@@ -213,11 +214,11 @@ int op_edit(struct commands_ctx *cc, const char *who, struct threat *t,
 		goto out;
 	}
 	if (changed)
-		snprintf(r->message, sizeof r->message, "Saved %s as revision %lld: priority %s.", tid,
-			 t->revision, t->priority);
+		text_format(r->message, sizeof r->message, "Saved %s as revision %lld: priority %s.", tid,
+			    t->revision, t->priority);
 	else
-		snprintf(r->message, sizeof r->message, "Nothing changed: %s stays at revision %lld.",
-			 tid, t->revision);
+		text_format(r->message, sizeof r->message, "Nothing changed: %s stays at revision %lld.",
+			    tid, t->revision);
 	rc = 0;
 	goto out;
 nomem:
@@ -243,7 +244,7 @@ int op_assess(struct commands_ctx *cc, const char *who, long long id, const char
 		return rc;
 	if (strcmp(threat_get(out, THREAT_STATUS), "retired") == 0)
 		return fail(r, OP_INVALID, "id", "%s is retired: it is not assessed any more.", tid);
-	snprintf(r->old_priority, sizeof r->old_priority, "%s", out->priority ? out->priority : "");
+	text_format(r->old_priority, sizeof r->old_priority, "%s", out->priority ? out->priority : "");
 	if (threat_set(out, THREAT_LIKELIHOOD, likelihood) < 0 ||
 	    threat_set(out, THREAT_DAMAGE, damage) < 0 || set_priority(out) < 0 ||
 	    (strcmp(threat_get(out, THREAT_STATUS), "identified") == 0 &&
@@ -255,11 +256,11 @@ int op_assess(struct commands_ctx *cc, const char *who, long long id, const char
 			   ANNOUNCE_PRIORITY, r->old_priority, NULL);
 	if (rc < 0)
 		return storage_failed(cc, r, rc, id);
-	snprintf(r->message, sizeof r->message,
-		 "%s \"%s\": priority %s → %s (likelihood %s, damage %s).", tid,
-		 threat_get(out, THREAT_NAME), r->old_priority, out->priority,
-		 *threat_get(out, THREAT_LIKELIHOOD) ? threat_get(out, THREAT_LIKELIHOOD) : "not assessed",
-		 *threat_get(out, THREAT_DAMAGE) ? threat_get(out, THREAT_DAMAGE) : "not assessed");
+	text_format(r->message, sizeof r->message,
+		    "%s \"%s\": priority %s → %s (likelihood %s, damage %s).", tid,
+		    threat_get(out, THREAT_NAME), r->old_priority, out->priority,
+		    *threat_get(out, THREAT_LIKELIHOOD) ? threat_get(out, THREAT_LIKELIHOOD) : "not assessed",
+		    *threat_get(out, THREAT_DAMAGE) ? threat_get(out, THREAT_DAMAGE) : "not assessed");
 	return 0;
 }
 
@@ -281,12 +282,12 @@ int op_retire(struct commands_ctx *cc, const char *who, long long id, const char
 		return rc;
 	if (strcmp(threat_get(out, THREAT_STATUS), "retired") == 0)
 		return fail(r, OP_INVALID, "id", "%s is already retired.", tid);
-	snprintf(r->old_priority, sizeof r->old_priority, "%s", out->priority ? out->priority : "");
+	text_format(r->old_priority, sizeof r->old_priority, "%s", out->priority ? out->priority : "");
 	if (threat_set(out, THREAT_STATUS, "retired") < 0)
 		return fail(r, OP_NOMEM, NULL, "Out of memory.");
 	rc = commit_update(cc, out, out->revision, who, reason, ANNOUNCE_RETIRED, r->old_priority, NULL);
 	if (rc < 0)
 		return storage_failed(cc, r, rc, id);
-	snprintf(r->message, sizeof r->message, "Retired %s \"%s\".", tid, threat_get(out, THREAT_NAME));
+	text_format(r->message, sizeof r->message, "Retired %s \"%s\".", tid, threat_get(out, THREAT_NAME));
 	return 0;
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "commands/ops.h"
+#include "commands/text.h"
 #include "component/stanza.h"
 
 /* Payload element names per template field, in template order. */
@@ -89,20 +90,20 @@ void payload_room_text(enum announce_kind kind, const struct threat *t, const ch
 	threat_id_format(t->id, tid, sizeof tid);
 	switch (kind) {
 	case ANNOUNCE_FILED:
-		snprintf(buf, len, "%s \"%.200s\" filed by %s: priority %s", tid,
+		text_format(buf, len, "%s \"%s\" filed by %s: priority %s", tid,
 			 threat_get(t, THREAT_NAME), by, t->priority);
 		break;
 	case ANNOUNCE_PRIORITY:
-		snprintf(buf, len, "%s \"%.200s\": priority %s → %s (likelihood %s, damage %s), "
+		text_format(buf, len, "%s \"%s\": priority %s → %s (likelihood %s, damage %s), "
 			 "assessed by %s", tid, threat_get(t, THREAT_NAME),
 			 old_priority && *old_priority ? old_priority : "unassessed", t->priority,
 			 *likelihood ? likelihood : "not assessed", *damage ? damage : "not assessed", by);
 		break;
 	case ANNOUNCE_RETIRED:
-		snprintf(buf, len, "%s \"%.200s\" retired by %s", tid, threat_get(t, THREAT_NAME), by);
+		text_format(buf, len, "%s \"%s\" retired by %s", tid, threat_get(t, THREAT_NAME), by);
 		break;
 	case ANNOUNCE_EDITED:
-		snprintf(buf, len, "%s \"%.200s\" edited by %s (revision %lld)", tid,
+		text_format(buf, len, "%s \"%s\" edited by %s (revision %lld)", tid,
 			 threat_get(t, THREAT_NAME), by, t->revision);
 		break;
 	}

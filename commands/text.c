@@ -67,32 +67,34 @@ cut:
 	return dst;
 }
 
-char *text_format(char *buf, size_t len, const char *fmt, ...)
+char *text_quote(char *dst, size_t dstlen, const char *s)
 {
-	va_list ap;
+	return text_shorten(dst, dstlen, s, TEXT_QUOTE_CHARS);
+}
+
+char *text_vformat(char *buf, size_t len, const char *fmt, va_list ap)
+{
+	va_list again;
 	char *full;
 	int n;
 
 	if (!len)
 		return buf;
-	va_start(ap, fmt);
+	va_copy(again, ap);
 	n = vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
 	if (n < 0) {
 		buf[0] = '\0';
-		return buf;
+		goto out;
 	}
 	if ((size_t)n < len)
-		return buf;
+		goto out;
 	/* too long: format it whole, then shorten between clusters */
 	full = malloc((size_t)n + 1);
 	if (full) {
-		va_start(ap, fmt);
-		vsnprintf(full, (size_t)n + 1, fmt, ap);
-		va_end(ap);
+		vsnprintf(full, (size_t)n + 1, fmt, again);
 		text_shorten(buf, len, full, 0);
 		free(full);
-		return buf;
+		goto out;
 	}
 	/* no memory: at least never end inside a UTF-8 sequence */
 	n = (int)strlen(buf);
@@ -101,6 +103,18 @@ char *text_format(char *buf, size_t len, const char *fmt, ...)
 	if (n > 0 && (unsigned char)buf[n - 1] >= 0xc0)
 		n--;
 	buf[n] = '\0';
+out:
+	va_end(again);
+	return buf;
+}
+
+char *text_format(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	text_vformat(buf, len, fmt, ap);
+	va_end(ap);
 	return buf;
 }
 
@@ -201,15 +215,18 @@ static size_t cluster_boundary(const char *text, size_t start, size_t end)
 	return last;
 }
 
-void text_split(const char *text, size_t max, void (*send)(void *ctx, const char *part), void *ctx)
+int text_split(const char *text, size_t max, size_t max_parts,
+	       void (*send)(void *ctx, const char *part), void *ctx)
 {
-	size_t len = strlen(text), start = 0;
+	size_t len = strlen(text), start = 0, parts = 0;
 	char *part;
 
 	if (max < 8)
 		max = 8;
 	while (start < len) {
 		size_t end = start + max < len ? start + max : len, cut = end;
+		if (parts++ == max_parts)
+			return 1;
 		if (end < len) {
 			/* the last newline in range, else the last cluster boundary */
 			while (cut > start && text[cut - 1] != '\n')
@@ -222,7 +239,7 @@ void text_split(const char *text, size_t max, void (*send)(void *ctx, const char
 		}
 		part = strndup(text + start, cut - start);
 		if (!part)
-			return;
+			return 1;
 		/* a part ending in a newline does not need it */
 		if (cut - start > 1 && part[cut - start - 1] == '\n')
 			part[cut - start - 1] = '\0';
@@ -230,4 +247,5 @@ void text_split(const char *text, size_t max, void (*send)(void *ctx, const char
 		free(part);
 		start = cut;
 	}
+	return 0;
 }

@@ -8,6 +8,7 @@
 #ifndef VIGIL_TEXT_H
 #define VIGIL_TEXT_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 struct text {
@@ -26,9 +27,19 @@ struct text {
  * to put in a stanza. Returns dst. */
 char *text_shorten(char *dst, size_t dstlen, const char *s, size_t max_chars);
 
+/* How much of a person's text an error message quotes. */
+#define TEXT_QUOTE_CHARS 40
+#define TEXT_QUOTE_BYTES 256
+
+/* text_shorten() to TEXT_QUOTE_CHARS: for quoting what someone sent. */
+char *text_quote(char *dst, size_t dstlen, const char *s);
+
 /* snprintf() that never cuts inside a character: when the result does not
  * fit in len bytes it is shortened with text_shorten(). Returns buf. */
 char *text_format(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* text_format() with a va_list. */
+char *text_vformat(char *buf, size_t len, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
 
 /* Appends s to t, shortened to max_chars clusters (text_shorten()). */
 void text_put_shortened(struct text *t, const char *s, size_t max_chars);
@@ -39,8 +50,10 @@ void text_put(struct text *t, const char *s);
 char *text_take(struct text *t);
 void text_clear(struct text *t);
 
-/* Calls send(ctx, part) for parts of at most max bytes, cut at line
- * boundaries where possible and otherwise between grapheme clusters. */
-void text_split(const char *text, size_t max, void (*send)(void *ctx, const char *part), void *ctx);
+/* Calls send(ctx, part) for at most max_parts parts of at most max bytes,
+ * cut at line boundaries where possible and otherwise between grapheme
+ * clusters. Returns 1 when text was left over after max_parts, else 0. */
+int text_split(const char *text, size_t max, size_t max_parts,
+	       void (*send)(void *ctx, const char *part), void *ctx);
 
 #endif

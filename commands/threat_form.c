@@ -9,6 +9,7 @@
 #include "commands/attack_tree.h"
 #include "commands/ops.h"
 #include "commands/template.h"
+#include "commands/text.h"
 #include "commands/xep_catalogue.h"
 
 static const char *const kind_names[] = {
@@ -113,6 +114,17 @@ int threat_form_add_fields(xmpp_stanza_t *x, const struct threat *t, enum threat
 	return 0;
 }
 
+void threat_form_vars(enum threat_form_kind kind, const char **vars, size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < template_field_count && n + 1 < max; i++)
+		if (template_fields[i].forms & form_bit(kind))
+			vars[n++] = template_fields[i].var;
+	if (max)
+		vars[n] = NULL;
+}
+
 int threat_form_add_assessment(xmpp_stanza_t *x, const struct threat *t)
 {
 	if (add_field(x, template_by_slot(THREAT_LIKELIHOOD), t, THREAT_FORM_EDIT) < 0 ||
@@ -151,8 +163,9 @@ static int read_revision(const struct form *f, long long *revision, struct op_re
 	if (!text || !*text || *end || errno || *revision < 1) {
 		r->code = OP_INVALID;
 		r->field = "revision";
-		snprintf(r->message, sizeof r->message, "revision: \"%.20s\" is not a revision number",
-			 text ? text : "");
+		char quoted[TEXT_QUOTE_BYTES];
+		text_format(r->message, sizeof r->message, "revision: \"%s\" is not a revision number",
+			    text_quote(quoted, sizeof quoted, text ? text : ""));
 		free(text);
 		return -1;
 	}
@@ -209,7 +222,7 @@ void threat_form_xep_note(const struct threat *t, char *buf, size_t len)
 	}
 	if (xep_refs_describe(all, refs, sizeof refs) > 0) {
 		used = strlen(buf);
-		snprintf(buf + used, len - used, "%sReferences: %s.", used ? " " : "", refs);
+		text_format(buf + used, len - used, "%sReferences: %s.", used ? " " : "", refs);
 	}
 	free(all);
 }

@@ -23,6 +23,11 @@ int threat_form_add_fields(xmpp_stanza_t *x, const struct threat *t, enum threat
 /* Adds just likelihood and damage (the assess form), prefilled from t. */
 int threat_form_add_assessment(xmpp_stanza_t *x, const struct threat *t);
 
+/* Fills vars (room for max entries) with the vars of the form kind offers,
+ * in the form's order, NULL-terminated: what a submission of it may carry
+ * (form_check()). max > template_field_count keeps them all. */
+void threat_form_vars(enum threat_form_kind kind, const char **vars, size_t max);
+
 /* Reads the template fields of a submission into t (fields the form kind
  * does not carry are left alone). CR LF becomes LF. For the edit form,
  * *revision receives the hidden revision (0 when absent). Returns 0, or -1

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "commands/attack_tree.h"
+#include "commands/text.h"
 
 size_t utf8_length(const char *s)
 {
@@ -66,15 +67,15 @@ int validate_text(const char *var, const char *value, size_t max_chars, char *ms
 		else
 			step = utf8_decode(p, &cp);
 		if (!step) {
-			snprintf(msg, msglen, "%s: invalid UTF-8 at byte %zu", var,
-				 (size_t)(p - (const unsigned char *)value) + 1);
+			text_format(msg, msglen, "%s: invalid UTF-8 at byte %zu", var,
+				    (size_t)(p - (const unsigned char *)value) + 1);
 			return -1;
 		}
 		chars++;
 		if ((cp < 0x20 && cp != '\n' && cp != '\t') || cp == 0x7f ||
 		    (cp >= 0x80 && cp < 0xa0)) {
-			snprintf(msg, msglen, "%s: control character U+%04lX at character %zu "
-				 "(only line breaks and tabs are allowed)", var, cp, chars);
+			text_format(msg, msglen, "%s: control character U+%04lX at character %zu "
+				    "(only line breaks and tabs are allowed)", var, cp, chars);
 			return -1;
 		}
 		p += step;
@@ -82,7 +83,7 @@ int validate_text(const char *var, const char *value, size_t max_chars, char *ms
 	if (max_chars && chars > max_chars) {
 		group_thousands(chars, got, sizeof got);
 		group_thousands(max_chars, limit, sizeof limit);
-		snprintf(msg, msglen, "%s: %s characters, the limit is %s", var, got, limit);
+		text_format(msg, msglen, "%s: %s characters, the limit is %s", var, got, limit);
 		return -1;
 	}
 	return 0;
@@ -103,7 +104,7 @@ int validate_field(const struct template_field *f, const char *value, char *msg,
 
 	if (blank(value)) {
 		if (f->required) {
-			snprintf(msg, msglen, "%s: required — %s", f->var, f->desc);
+			text_format(msg, msglen, "%s: required — %s", f->var, f->desc);
 			return -1;
 		}
 		return 0;
@@ -112,23 +113,25 @@ int validate_field(const struct template_field *f, const char *value, char *msg,
 		for (o = f->options; o && o->value; o++) {
 			if (strcmp(o->value, value) == 0)
 				return 0;
-			snprintf(options + strlen(options), sizeof options - strlen(options), "%s%s",
-				 o == f->options ? "" : ", ", o->value);
+			text_format(options + strlen(options), sizeof options - strlen(options), "%s%s",
+				    o == f->options ? "" : ", ", o->value);
 		}
-		snprintf(msg, msglen, "%s: \"%.60s\" is not one of %s", f->var, value, options);
+		char quoted[TEXT_QUOTE_BYTES];
+		text_format(msg, msglen, "%s: \"%s\" is not one of %s", f->var,
+			    text_quote(quoted, sizeof quoted, value), options);
 		return -1;
 	}
 	if (validate_text(f->var, value, f->max_chars, msg, msglen) < 0)
 		return -1;
 	if (f->kind == TEMPLATE_TEXT_SINGLE && strchr(value, '\n')) {
-		snprintf(msg, msglen, "%s: must be a single line", f->var);
+		text_format(msg, msglen, "%s: must be a single line", f->var);
 		return -1;
 	}
 	if (f->slot == THREAT_ATTACK_TREE) {
 		struct attack_tree tree;
 		char why[256];
 		if (attack_tree_parse(value, &tree, why, sizeof why) < 0) {
-			snprintf(msg, msglen, "%s: %s", f->var, why);
+			text_format(msg, msglen, "%s: %s", f->var, why);
 			return -1;
 		}
 		attack_tree_free(&tree);
@@ -172,9 +175,9 @@ int validate_threat(const struct threat *t, const struct template_field **bad, c
 	 * over 128 KiB); the whole threat is held to THREAT_MAX_BYTES. */
 	if (total > THREAT_MAX_BYTES) {
 		*bad = largest;
-		snprintf(msg, msglen, "%s: the threat as a whole is too large once encoded "
-			 "(%zu KiB of at most %d KiB); shorten this or another long field",
-			 largest->var, (total + 1023) / 1024, THREAT_MAX_BYTES / 1024);
+		text_format(msg, msglen, "%s: the threat as a whole is too large once encoded "
+			    "(%zu KiB of at most %d KiB); shorten this or another long field",
+			    largest->var, (total + 1023) / 1024, THREAT_MAX_BYTES / 1024);
 		return -1;
 	}
 	return 0;

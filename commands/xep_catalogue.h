@@ -23,7 +23,8 @@ const struct xep_entry *xep_lookup(int number);
 size_t xep_refs_scan(const char *text, void (*found)(int number, void *userdata), void *userdata);
 
 /* Appends "XEP-0045 (Multi-User Chat); XEP-9999 (unknown XEP)" for the
- * references in text to buf (NUL-terminated, size len). Returns the count. */
+ * references in text to buf (NUL-terminated, size len), and flags "XEP-"
+ * with more than 4 digits as no XEP number. Returns the count of both. */
 size_t xep_refs_describe(const char *text, char *buf, size_t len);
 
 #endif

@@ -19,6 +19,9 @@ static const char *const service_features[] = {
 	"http://jabber.org/protocol/pubsub#subscribe",
 	"http://jabber.org/protocol/pubsub#retrieve-items",
 	"http://jabber.org/protocol/pubsub#retrieve-subscriptions",
+	/* XEP-0060 §6.5.4, XEP-0059 §5: items and a node's disco#items page */
+	"http://jabber.org/protocol/pubsub#rsm",
+	"http://jabber.org/protocol/rsm",
 	NS_PING,
 	NS_VERSION,
 	NS_VIGIL,

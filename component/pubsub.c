@@ -1,7 +1,9 @@
 /* vigil's PubSub service: see pubsub.h. Error conditions follow XEP-0060
  * §6-§8: unknown node item-not-found; a subscription for another JID
- * bad-request + invalid-jid; publishing and owner operations forbidden;
- * what is not implemented feature-not-implemented + unsupported. */
+ * bad-request + invalid-jid; one beyond pubsub.max_subscriptions_per_jid
+ * policy-violation + too-many-subscriptions; publishing and owner
+ * operations forbidden; what is not implemented feature-not-implemented +
+ * unsupported. Item retrieval is in pubsub_items.c. */
 #include "component/pubsub.h"
 
 #include <stdio.h>
@@ -11,12 +13,14 @@
 #include "commands/announce.h"
 #include "commands/payload.h"
 #include "component/daemon.h"
+#include "component/listing.h"
 #include "component/log.h"
+#include "component/pubsub_internal.h"
 #include "component/stanza.h"
+#include "config/config.h"
 #include "storage/store.h"
 
 #define FANOUT_BATCH 200           /* notifications per event-loop turn */
-#define ITEMS_REPLY_BYTES (96 * 1024) /* keep replies under 128 KiB */
 
 struct pubsub_fanout {
 	xmpp_stanza_t *message;    /* the notification; `to` set per subscriber */
@@ -41,12 +45,19 @@ int pubsub_node_exists(const char *node)
 	return 0;
 }
 
-static void send_and_release(struct daemon *d, xmpp_stanza_t *stanza)
+void pubsub_send(struct daemon *d, xmpp_stanza_t *stanza)
 {
 	if (stanza) {
 		daemon_send(d, stanza);
 		xmpp_stanza_release(stanza);
 	}
+}
+
+void pubsub_error_text(struct daemon *d, xmpp_stanza_t *iq, const char *type, const char *cond,
+		       const char *pubsub_cond, const char *text)
+{
+	pubsub_send(d, stanza_error_reply(iq, type, cond, pubsub_cond ? NS_PUBSUB_ERRORS : NULL,
+					  pubsub_cond, text));
 }
 
 static void send_error(struct daemon *d, xmpp_stanza_t *iq, const char *type, const char *cond,
@@ -62,10 +73,10 @@ static void send_error(struct daemon *d, xmpp_stanza_t *iq, const char *type, co
 		if (child)
 			xmpp_stanza_set_attribute(child, "feature", feature);
 	}
-	send_and_release(d, reply);
+	pubsub_send(d, reply);
 }
 
-static xmpp_stanza_t *reply_with_pubsub(xmpp_stanza_t *iq, xmpp_stanza_t **pubsub)
+xmpp_stanza_t *pubsub_reply(xmpp_stanza_t *iq, xmpp_stanza_t **pubsub)
 {
 	xmpp_stanza_t *reply = stanza_reply(iq);
 
@@ -87,18 +98,31 @@ static xmpp_stanza_t *first_element(xmpp_stanza_t *stanza)
 	return NULL;
 }
 
-static void add_subscription(xmpp_stanza_t *parent, const char *node, const char *jid,
-			     const char *subid, const char *state)
+/* <subscription node jid subid subscription/>, in no tree yet. */
+static xmpp_stanza_t *new_subscription(struct daemon *d, const char *node, const char *jid,
+				       const char *subid, const char *state)
 {
-	xmpp_stanza_t *el = stanza_add_child(parent, "subscription", NULL);
+	xmpp_stanza_t *el = xmpp_stanza_new(d->ctx);
 
 	if (!el)
-		return;
+		return NULL;
+	xmpp_stanza_set_name(el, "subscription");
 	xmpp_stanza_set_attribute(el, "node", node);
 	xmpp_stanza_set_attribute(el, "jid", jid);
 	if (subid)
 		xmpp_stanza_set_attribute(el, "subid", subid);
 	xmpp_stanza_set_attribute(el, "subscription", state);
+	return el;
+}
+
+/* Puts child (in no tree yet) into parent, or releases it. */
+static xmpp_stanza_t *adopt(xmpp_stanza_t *parent, xmpp_stanza_t *child)
+{
+	if (child && xmpp_stanza_add_child_ex(parent, child, 0) != XMPP_EOK) {
+		xmpp_stanza_release(child);
+		return NULL;
+	}
+	return child;
 }
 
 /* XEP-0060 §6.1: the JID must be the requester's, bare or full. */
@@ -117,7 +141,9 @@ static void subscribe(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *reques
 	const char *node = xmpp_stanza_get_attribute(request, "node");
 	const char *jid = xmpp_stanza_get_attribute(request, "jid");
 	xmpp_stanza_t *reply, *pubsub;
-	char subid[17], *stored = NULL;
+	char subid[17], text[200], *stored = NULL, *bare = NULL;
+	long long held;
+	int cap = d->cfg->max_subscriptions_per_jid;
 
 	if (!node) {
 		send_error(d, iq, "modify", "bad-request", "nodeid-required", NULL);
@@ -131,18 +157,42 @@ static void subscribe(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *reques
 		send_error(d, iq, "modify", "bad-request", "invalid-jid", NULL);
 		return;
 	}
-	xmpp_rand_nonce(d->rand, subid, sizeof subid);
-	if (store_subscription_add(d->store, node, jid, subid, &stored) < 0) {
-		log_error("subscribing %s to %s: %s", jid, node, store_errmsg(d->store));
-		send_error(d, iq, "wait", "internal-server-error", NULL, NULL);
-		return;
+	/* one account (its bare JID and every full JID, all nodes together)
+	 * holds at most cap; subscribing again to what it holds stays an answer */
+	if ((held = store_subscription_exists(d->store, node, jid)) < 0)
+		goto fail;
+	if (!held) {
+		bare = xmpp_jid_bare(d->ctx, jid);
+		if (!bare || (held = store_subscription_count(d->store, bare)) < 0)
+			goto fail;
+		if (held >= cap) {
+			/* XEP-0060 §6.1.3.9 */
+			snprintf(text, sizeof text, "Too many subscriptions: one account may hold %d, "
+				 "its bare and full JIDs on every node together; unsubscribe one first.",
+				 cap);
+			pubsub_error_text(d, iq, "wait", "policy-violation", "too-many-subscriptions", text);
+			log_info("%s: a subscription to %s refused, %lld held", jid, node, held);
+			goto out;
+		}
 	}
+	xmpp_rand_nonce(d->rand, subid, sizeof subid);
+	if (store_subscription_add(d->store, node, jid, subid, &stored) < 0)
+		goto fail;
 	log_info("%s subscribed to %s", jid, node);
-	reply = reply_with_pubsub(iq, &pubsub);
-	if (reply)
-		add_subscription(pubsub, node, jid, stored, "subscribed");
-	send_and_release(d, reply);
+	reply = pubsub_reply(iq, &pubsub);
+	if (reply && !adopt(pubsub, new_subscription(d, node, jid, stored, "subscribed"))) {
+		xmpp_stanza_release(reply);
+		reply = stanza_error_reply(iq, "wait", "internal-server-error", NULL, NULL, NULL);
+	}
+	pubsub_send(d, reply);
+	goto out;
+fail:
+	log_error("subscribing %s to %s: %s", jid, node, store_errmsg(d->store));
+	send_error(d, iq, "wait", "internal-server-error", NULL, NULL);
+out:
 	free(stored);
+	if (bare)
+		xmpp_free(d->ctx, bare);
 }
 
 static void unsubscribe(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *request)
@@ -173,108 +223,82 @@ static void unsubscribe(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *requ
 		return;
 	}
 	log_info("%s unsubscribed from %s", jid, node);
-	send_and_release(d, stanza_reply(iq));
+	pubsub_send(d, stanza_reply(iq));
 }
 
+/* The requester's subscriptions (XEP-0060 §5.6): the cap's worth at most
+ * from the database, even one an older vigil filled with more, and no more
+ * than fit LIST_REPLY_BYTES (full JIDs of 3 KB, their resources escaped,
+ * make ten rows 80 KB); a list cut there ends with an RSM <set/> counting
+ * what is held. */
 static void list_subscriptions(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *request)
 {
 	const char *node = xmpp_stanza_get_attribute(request, "node");
 	char *bare = xmpp_jid_bare(d->ctx, xmpp_stanza_get_from(iq));
 	struct subscription *subs = NULL;
-	xmpp_stanza_t *reply = NULL, *pubsub, *list;
+	struct listing l = { 0 };
+	xmpp_stanza_t *reply = NULL, *pubsub, *list, *el;
 	size_t count = 0, i;
+	int rc = LISTING_ADDED;
 
 	if (node && !pubsub_node_exists(node)) {
 		send_error(d, iq, "cancel", "item-not-found", NULL, NULL);
 		goto out;
 	}
-	if (!bare || store_subscription_list(d->store, node, bare, &subs, &count) < 0) {
-		send_error(d, iq, "wait", "internal-server-error", NULL, NULL);
-		goto out;
-	}
-	reply = reply_with_pubsub(iq, &pubsub);
+	if (!bare || store_subscription_list(d->store, node, bare,
+					     (size_t)d->cfg->max_subscriptions_per_jid, &subs, &count) < 0)
+		goto fail;
+	reply = pubsub_reply(iq, &pubsub);
 	list = reply ? stanza_add_child(pubsub, "subscriptions", NULL) : NULL;
-	if (list && node)
+	if (!list)
+		goto fail;
+	if (node)
 		xmpp_stanza_set_attribute(list, "node", node);
-	for (i = 0; list && i < count; i++)
-		add_subscription(list, subs[i].node, subs[i].jid, subs[i].subid, "subscribed");
-	send_and_release(d, reply);
+	if (listing_start(&l, reply, list) < 0)
+		goto fail;
+	for (i = 0; i < count && rc != LISTING_FULL; i++) {
+		el = new_subscription(d, subs[i].node, subs[i].jid, subs[i].subid, "subscribed");
+		if (!el || (rc = listing_add(&l, el, NULL)) < 0)
+			goto fail;
+	}
+	if (l.added < count) {
+		log_warn("the subscriptions of %s fill a reply: %zu of %zu listed", bare, l.added, count);
+		if (listing_add_rsm(&l, pubsub, 0, (long long)count) < 0)
+			goto fail;
+	}
+	pubsub_send(d, reply);
+	goto out;
+fail:
+	if (reply)
+		xmpp_stanza_release(reply);
+	send_error(d, iq, "wait", "internal-server-error", NULL, NULL);
 out:
+	listing_clear(&l);
 	store_subscriptions_free(subs, count);
 	if (bare)
 		xmpp_free(d->ctx, bare);
 }
 
-/* <item id='...'>payload</item>, the payload parsed back by libstrophe. */
-static xmpp_stanza_t *add_item(struct daemon *d, xmpp_stanza_t *parent, const char *id,
-			       const char *payload)
+/* <item id='...'>payload</item> in no tree yet, the payload parsed back by
+ * libstrophe. */
+xmpp_stanza_t *pubsub_new_item(struct daemon *d, const char *id, const char *payload)
 {
-	xmpp_stanza_t *item = stanza_add_child(parent, "item", NULL);
-	xmpp_stanza_t *content = payload ? xmpp_stanza_new_from_string(d->ctx, payload) : NULL;
+	xmpp_stanza_t *item = xmpp_stanza_new(d->ctx);
+	xmpp_stanza_t *content = NULL;
 
-	if (!item) {
-		if (content)
-			xmpp_stanza_release(content);
-		return NULL;
-	}
-	xmpp_stanza_set_id(item, id);
-	if (content && xmpp_stanza_add_child_ex(item, content, 0) != XMPP_EOK)
-		xmpp_stanza_release(content);
-	return item;
-}
-
-static void retrieve_items(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *request)
-{
-	const char *node = xmpp_stanza_get_attribute(request, "node");
-	const char *max_attr = xmpp_stanza_get_attribute(request, "max_items");
-	xmpp_stanza_t *wanted = xmpp_stanza_get_child_by_name(request, "item");
-	struct pubsub_item *items = NULL;
-	xmpp_stanza_t *reply = NULL, *pubsub, *list, *el;
-	size_t count = 0, i, bytes = 0, max = max_attr ? strtoul(max_attr, NULL, 10) : 0;
-
-	if (!node) {
-		send_error(d, iq, "modify", "bad-request", "nodeid-required", NULL);
-		return;
-	}
-	if (!pubsub_node_exists(node)) {
-		send_error(d, iq, "cancel", "item-not-found", NULL, NULL);
-		return;
-	}
-	reply = reply_with_pubsub(iq, &pubsub);
-	list = reply ? stanza_add_child(pubsub, "items", NULL) : NULL;
-	if (!list)
+	if (!item || xmpp_stanza_set_name(item, "item") != XMPP_EOK ||
+	    xmpp_stanza_set_id(item, id) != XMPP_EOK)
 		goto fail;
-	xmpp_stanza_set_attribute(list, "node", node);
-	if (wanted) {
-		/* specific items (XEP-0060 §6.5.8) */
-		for (el = wanted; el; el = xmpp_stanza_get_next(el)) {
-			const char *id = xmpp_stanza_is_tag(el) ? xmpp_stanza_get_id(el) : NULL;
-			if (!id || strcmp(xmpp_stanza_get_name(el), "item") != 0)
-				continue;
-			if (store_item_list(d->store, node, id, 1, &items, &count) < 0)
-				goto fail;
-			if (count)
-				add_item(d, list, items[0].item_id, items[0].payload);
-			store_items_free(items, count);
-			items = NULL;
-			count = 0;
-		}
-	} else {
-		if (store_item_list(d->store, node, NULL, max, &items, &count) < 0)
-			goto fail;
-		for (i = 0; i < count && bytes < ITEMS_REPLY_BYTES; i++) {
-			bytes += strlen(items[i].payload) + 64;
-			add_item(d, list, items[i].item_id, items[i].payload);
-		}
-	}
-	send_and_release(d, reply);
-	store_items_free(items, count);
-	return;
+	content = payload ? xmpp_stanza_new_from_string(d->ctx, payload) : NULL;
+	if (content && xmpp_stanza_add_child_ex(item, content, 0) != XMPP_EOK)
+		goto fail;
+	return item;
 fail:
-	store_items_free(items, count);
-	if (reply)
-		xmpp_stanza_release(reply);
-	send_error(d, iq, "wait", "internal-server-error", NULL, NULL);
+	if (content)
+		xmpp_stanza_release(content);
+	if (item)
+		xmpp_stanza_release(item);
+	return NULL;
 }
 
 int pubsub_handle(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *pubsub)
@@ -292,7 +316,7 @@ int pubsub_handle(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *pubsub)
 	else if (!set && strcmp(what, "subscriptions") == 0)
 		list_subscriptions(d, iq, request);
 	else if (!set && strcmp(what, "items") == 0)
-		retrieve_items(d, iq, request);
+		pubsub_retrieve_items(d, iq, pubsub, request);
 	else if (node && !pubsub_node_exists(node) && strcmp(what, "create") != 0)
 		send_error(d, iq, "cancel", "item-not-found", NULL, NULL);
 	else if (set && (strcmp(what, "publish") == 0 || strcmp(what, "retract") == 0))
@@ -383,35 +407,7 @@ int pubsub_disco_info(struct daemon *d, xmpp_stanza_t *iq, const char *node)
 		add_meta_field(x, "pubsub#publish_model", "publishers");
 		add_meta_field(x, "pubsub#owner", d->cfg->component_jid);
 	}
-	send_and_release(d, reply);
-	return 0;
-}
-
-int pubsub_disco_items(struct daemon *d, xmpp_stanza_t *iq, const char *node)
-{
-	struct pubsub_item *items = NULL;
-	xmpp_stanza_t *reply, *query, *item;
-	size_t count = 0, i;
-
-	if (!pubsub_node_exists(node))
-		return -1;
-	if (store_item_list(d->store, node, NULL, 1000, &items, &count) < 0) {
-		send_error(d, iq, "wait", "internal-server-error", NULL, NULL);
-		return 0;
-	}
-	reply = stanza_reply(iq);
-	query = reply ? stanza_add_child(reply, "query", "http://jabber.org/protocol/disco#items") : NULL;
-	if (query)
-		xmpp_stanza_set_attribute(query, "node", node);
-	for (i = 0; query && i < count; i++) {
-		item = stanza_add_child(query, "item", NULL);
-		if (!item)
-			break;
-		xmpp_stanza_set_attribute(item, "jid", d->cfg->component_jid);
-		xmpp_stanza_set_attribute(item, "name", items[i].item_id);
-	}
-	send_and_release(d, reply);
-	store_items_free(items, count);
+	pubsub_send(d, reply);
 	return 0;
 }
 
@@ -448,7 +444,11 @@ int pubsub_publish(struct daemon *d, const char *node, const char *item_id, cons
 	if (!f)
 		return -1;
 	d->fanout = f;
-	if (store_subscription_list(d->store, node, NULL, &f->subs, &f->count) < 0)
+	/* the cap per account holds here too when an older vigil (or a larger
+	 * cap, since lowered) left more: a change reaches at most that many JIDs
+	 * of one account */
+	if (store_subscription_list(d->store, node, NULL, (size_t)d->cfg->max_subscriptions_per_jid,
+				    &f->subs, &f->count) < 0)
 		goto fail;
 	if (!f->count) {
 		pubsub_fanout_reset(d); /* kept for retrieval; nobody to tell */
@@ -463,7 +463,7 @@ int pubsub_publish(struct daemon *d, const char *node, const char *item_id, cons
 	if (!items)
 		goto fail;
 	xmpp_stanza_set_attribute(items, "node", node);
-	if (!add_item(d, items, item_id, payload))
+	if (!adopt(items, pubsub_new_item(d, item_id, payload)))
 		goto fail;
 	log_debug("publishing %s on %s to %zu subscriber%s", item_id, node, f->count,
 		  f->count == 1 ? "" : "s");

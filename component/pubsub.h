@@ -1,7 +1,9 @@
 /* vigil's own PubSub service (XEP-0060) on the component JID: nodes
  * `threats` and `priority`, subscriptions and items kept in the database,
  * notifications fanned out in batches from the event loop. Only vigil
- * publishes. */
+ * publishes. One account holds at most pubsub.max_subscriptions_per_jid
+ * subscriptions, and every reply that lists things stays under 128 KiB
+ * (listing.h), paged with XEP-0059 RSM where the list is of items. */
 #ifndef VIGIL_PUBSUB_H
 #define VIGIL_PUBSUB_H
 

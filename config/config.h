@@ -48,6 +48,9 @@ struct vigil_config {
 	/* [pubsub] */
 	char *pubsub_external_service;    /* pubsub.external_service, NULL = off */
 	char *pubsub_access_model;        /* pubsub.access_model, default "open" */
+	int max_subscriptions_per_jid;    /* pubsub.max_subscriptions_per_jid: subscriptions
+					     of one bare JID and its full JIDs, every
+					     node together, default 10 */
 
 	/* [log] */
 	int log_level;              /* log.level: error|warn|info|debug -> LOG_ERR.. (see log.h) */

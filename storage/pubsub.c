@@ -1,4 +1,5 @@
 /* The announcement outbox, PubSub subscriptions and published items. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -191,14 +192,52 @@ void store_subscriptions_free(struct subscription *subs, size_t count)
 	free(subs);
 }
 
-int store_subscription_list(struct store *st, const char *node, const char *jid_bare,
-			    struct subscription **out, size_t *count)
+int store_subscription_exists(struct store *st, const char *node, const char *jid)
 {
-	/* a JID matches when it is the bare JID or starts with "bare/" */
+	sqlite3_stmt *stmt = store_prepare(st, "SELECT 1 FROM subscriptions WHERE node = ? AND jid = ?");
+	int rc;
+
+	if (!stmt)
+		return STORE_ERROR;
+	store_bind_text(stmt, 1, node);
+	store_bind_text(stmt, 2, jid);
+	rc = sqlite3_step(stmt);
+	store_finish(st, stmt);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : store_fail(st, rc, "looking up a subscription");
+}
+
+long long store_subscription_count(struct store *st, const char *jid_bare)
+{
 	sqlite3_stmt *stmt = store_prepare(st,
-		"SELECT node, jid, subid FROM subscriptions WHERE (?1 IS NULL OR node = ?1) "
-		"AND (?2 IS NULL OR jid = ?2 OR substr(jid, 1, length(?2) + 1) = ?2 || '/') "
-		"ORDER BY node, jid");
+		"SELECT count(*) FROM subscriptions "
+		"WHERE jid = ?1 OR substr(jid, 1, length(?1) + 1) = ?1 || '/'");
+	long long n;
+	int rc;
+
+	if (!stmt)
+		return STORE_ERROR;
+	store_bind_text(stmt, 1, jid_bare);
+	rc = sqlite3_step(stmt);
+	n = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : -1;
+	store_finish(st, stmt);
+	return rc == SQLITE_ROW ? n : store_fail(st, rc, "counting subscriptions");
+}
+
+int store_subscription_list(struct store *st, const char *node, const char *jid_bare,
+			    size_t per_account, struct subscription **out, size_t *count)
+{
+	/* a JID matches when it is the bare JID or starts with "bare/"; rows are
+	 * numbered per bare JID in the order they were made, so that a database
+	 * holding more than the cap per account (an older vigil, a cap lowered
+	 * since) still answers with the cap's worth */
+	sqlite3_stmt *stmt = store_prepare(st,
+		"SELECT node, jid, subid FROM (SELECT node, jid, subid, row_number() OVER ("
+		"PARTITION BY CASE WHEN instr(jid, '/') > 0 THEN substr(jid, 1, instr(jid, '/') - 1) "
+		"ELSE jid END ORDER BY rowid) AS n FROM subscriptions WHERE (?1 IS NULL OR node = ?1) "
+		"AND (?2 IS NULL OR jid = ?2 OR substr(jid, 1, length(?2) + 1) = ?2 || '/')) "
+		"WHERE ?3 <= 0 OR n <= ?3 ORDER BY node, jid");
 	struct subscription *subs = NULL, *grown;
 	size_t n = 0, cap = 0;
 	int rc;
@@ -209,6 +248,7 @@ int store_subscription_list(struct store *st, const char *node, const char *jid_
 		return STORE_ERROR;
 	store_bind_text(stmt, 1, node);
 	store_bind_text(stmt, 2, jid_bare);
+	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)per_account);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		if (n == cap) {
 			cap = cap ? cap * 2 : 16;
@@ -272,23 +312,14 @@ void store_items_free(struct pubsub_item *items, size_t count)
 	free(items);
 }
 
-int store_item_list(struct store *st, const char *node, const char *item_id, size_t max,
-		    struct pubsub_item **out, size_t *count)
+/* Reads the rows (item_id, payload, published, seq) of a bound statement. */
+static int read_items(struct store *st, sqlite3_stmt *stmt, struct pubsub_item **out,
+		      size_t *count)
 {
-	sqlite3_stmt *stmt = store_prepare(st,
-		"SELECT item_id, payload, published FROM pubsub_items WHERE node = ?1 "
-		"AND (?2 IS NULL OR item_id = ?2) ORDER BY seq DESC LIMIT ?3");
 	struct pubsub_item *items = NULL, *grown;
 	size_t n = 0, cap = 0;
 	int rc;
 
-	*out = NULL;
-	*count = 0;
-	if (!stmt)
-		return STORE_ERROR;
-	store_bind_text(stmt, 1, node);
-	store_bind_text(stmt, 2, item_id);
-	sqlite3_bind_int64(stmt, 3, max ? (sqlite3_int64)max : -1);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		if (n == cap) {
 			cap = cap ? cap * 2 : 16;
@@ -299,6 +330,7 @@ int store_item_list(struct store *st, const char *node, const char *item_id, siz
 		}
 		memset(&items[n], 0, sizeof items[n]);
 		n++;
+		items[n - 1].seq = sqlite3_column_int64(stmt, 3);
 		if (store_column_text(stmt, 0, &items[n - 1].item_id) < 0 ||
 		    store_column_text(stmt, 1, &items[n - 1].payload) < 0 ||
 		    store_column_text(stmt, 2, &items[n - 1].published) < 0)
@@ -316,4 +348,85 @@ nomem:
 	store_finish(st, stmt);
 	store_items_free(items, n);
 	return STORE_ERROR;
+}
+
+int store_item_list(struct store *st, const char *node, const char *item_id, size_t max,
+		    struct pubsub_item **out, size_t *count)
+{
+	sqlite3_stmt *stmt = store_prepare(st,
+		"SELECT item_id, payload, published, seq FROM pubsub_items WHERE node = ?1 "
+		"AND (?2 IS NULL OR item_id = ?2) ORDER BY seq DESC LIMIT ?3");
+
+	*out = NULL;
+	*count = 0;
+	if (!stmt)
+		return STORE_ERROR;
+	store_bind_text(stmt, 1, node);
+	store_bind_text(stmt, 2, item_id);
+	sqlite3_bind_int64(stmt, 3, max ? (sqlite3_int64)max : -1);
+	return read_items(st, stmt, out, count);
+}
+
+/* The seq of the page's cursor: after_id's, or one past every item's when
+ * after_id is NULL; STORE_NOTFOUND when node has no such item. */
+static long long cursor_seq(struct store *st, const char *node, const char *after_id)
+{
+	sqlite3_stmt *stmt;
+	long long seq;
+	int rc;
+
+	if (!after_id)
+		return INT64_MAX;
+	stmt = store_prepare(st, "SELECT seq FROM pubsub_items WHERE node = ? AND item_id = ?");
+	if (!stmt)
+		return STORE_ERROR;
+	store_bind_text(stmt, 1, node);
+	store_bind_text(stmt, 2, after_id);
+	rc = sqlite3_step(stmt);
+	seq = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+	store_finish(st, stmt);
+	if (rc == SQLITE_ROW)
+		return seq;
+	return rc == SQLITE_DONE ? STORE_NOTFOUND : store_fail(st, rc, "looking up an item");
+}
+
+int store_item_page(struct store *st, const char *node, const char *after_id, size_t max,
+		    int with_payload, struct pubsub_item **out, size_t *count)
+{
+	long long before = cursor_seq(st, node, after_id);
+	sqlite3_stmt *stmt;
+
+	*out = NULL;
+	*count = 0;
+	if (before < 0)
+		return (int)before;
+	stmt = store_prepare(st,
+		"SELECT item_id, CASE WHEN ?4 THEN payload END, published, seq FROM pubsub_items "
+		"WHERE node = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT ?3");
+	if (!stmt)
+		return STORE_ERROR;
+	store_bind_text(stmt, 1, node);
+	sqlite3_bind_int64(stmt, 2, before);
+	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)max);
+	sqlite3_bind_int(stmt, 4, with_payload);
+	return read_items(st, stmt, out, count);
+}
+
+long long store_item_count(struct store *st, const char *node, const char *after_id)
+{
+	long long before = cursor_seq(st, node, after_id), n;
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (before < 0)
+		return before;
+	stmt = store_prepare(st, "SELECT count(*) FROM pubsub_items WHERE node = ? AND seq < ?");
+	if (!stmt)
+		return STORE_ERROR;
+	store_bind_text(stmt, 1, node);
+	sqlite3_bind_int64(stmt, 2, before);
+	rc = sqlite3_step(stmt);
+	n = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : -1;
+	store_finish(st, stmt);
+	return rc == SQLITE_ROW ? n : store_fail(st, rc, "counting items");
 }

@@ -145,9 +145,14 @@ struct subscription {
 int store_subscription_add(struct store *st, const char *node, const char *jid,
 			   const char *subid, char **subid_out);
 int store_subscription_remove(struct store *st, const char *node, const char *jid); /* NOTFOUND */
-/* node NULL = every node; jid_bare NULL = every JID, else JIDs whose bare part matches. */
+/* node NULL = every node; jid_bare NULL = every JID, else JIDs whose bare part
+ * matches; per_account > 0: at most that many rows of one bare JID (its oldest). */
 int store_subscription_list(struct store *st, const char *node, const char *jid_bare,
-			    struct subscription **out, size_t *count);
+			    size_t per_account, struct subscription **out, size_t *count);
+/* 1 when jid is subscribed to node, 0 when not, or negative. */
+int store_subscription_exists(struct store *st, const char *node, const char *jid);
+/* Subscriptions of jid_bare and its full JIDs, every node together, or negative. */
+long long store_subscription_count(struct store *st, const char *jid_bare);
 void store_subscriptions_free(struct subscription *subs, size_t count);
 
 /* Published items (the last one per item id, so retrieval works after a restart). */
@@ -155,11 +160,20 @@ struct pubsub_item {
 	char *item_id;
 	char *payload;
 	char *published;
+	long long seq;      /* order of publication within the node */
 };
 int store_item_put(struct store *st, const char *node, const char *item_id, const char *payload);
 /* The newest `max` items (0 = all) or, with item_id set, that one item. */
 int store_item_list(struct store *st, const char *node, const char *item_id, size_t max,
 		    struct pubsub_item **out, size_t *count);
+/* A page of node's items, newest first: at most max of those published before
+ * after_id (NULL: from the newest), payloads left NULL unless with_payload.
+ * STORE_NOTFOUND when node has no item after_id. */
+int store_item_page(struct store *st, const char *node, const char *after_id, size_t max,
+		    int with_payload, struct pubsub_item **out, size_t *count);
+/* How many items node has, or how many were published before after_id;
+ * negative on error (STORE_NOTFOUND as above). */
+long long store_item_count(struct store *st, const char *node, const char *after_id);
 void store_items_free(struct pubsub_item *items, size_t count);
 
 #endif

@@ -39,7 +39,8 @@ from slixmpp.xmlstream.handler import Callback  # noqa: E402
 from slixmpp.xmlstream.matcher import MatchXPath  # noqa: E402
 
 import harness  # noqa: E402
-from harness import COMPONENT, NS_COMMANDS, NS_DATA, Prosody, Vigil, command_of  # noqa: E402
+from harness import (COMPONENT, NS_COMMANDS, NS_DATA, NS_THREAT, Prosody, Vigil,  # noqa: E402
+                     command_of)
 from sample_threats import THREATS  # noqa: E402
 
 BENCH_BIN = os.environ.get('VIGIL_BENCH_BIN') or os.path.join(harness.SRCDIR, 'tests', 'bench')
@@ -208,7 +209,8 @@ def command(node, fields=None):
     cmd = ET.Element('{%s}command' % NS_COMMANDS, node=node, action='execute')
     if fields is not None:
         x = ET.SubElement(cmd, '{%s}x' % NS_DATA, type='submit')
-        for var, value in fields.items():
+        # the hidden FORM_TYPE, echoed as clients do (vigil refuses a form without it)
+        for var, value in dict({'FORM_TYPE': NS_THREAT}, **fields).items():
             field = ET.SubElement(x, '{%s}field' % NS_DATA, var=var)
             for line in (value if isinstance(value, list) else [value]):
                 ET.SubElement(field, '{%s}value' % NS_DATA).text = line
@@ -339,11 +341,14 @@ async def fanout_run(prosody):
         sid = cmd.get('sessionid')
         stage = ET.Element('{%s}command' % NS_COMMANDS, node='assess', action='next', sessionid=sid)
         x = ET.SubElement(stage, '{%s}x' % NS_DATA, type='submit')
-        ET.SubElement(ET.SubElement(x, '{%s}field' % NS_DATA, var='id'), '{%s}value' % NS_DATA).text = tid
+        for var, value in (('FORM_TYPE', NS_THREAT), ('id', tid)):
+            ET.SubElement(ET.SubElement(x, '{%s}field' % NS_DATA, var=var),
+                          '{%s}value' % NS_DATA).text = value
         await bob.iq(stage, COMPONENT)
         final = ET.Element('{%s}command' % NS_COMMANDS, node='assess', action='complete', sessionid=sid)
         x = ET.SubElement(final, '{%s}x' % NS_DATA, type='submit')
-        for var, value in (('likelihood', 'high'), ('damage', 'high'), ('rationale', 'bench')):
+        for var, value in (('FORM_TYPE', NS_THREAT), ('likelihood', 'high'), ('damage', 'high'),
+                           ('rationale', 'bench')):
             ET.SubElement(ET.SubElement(x, '{%s}field' % NS_DATA, var=var),
                           '{%s}value' % NS_DATA).text = value
         since = time.monotonic()

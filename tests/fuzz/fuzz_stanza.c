@@ -15,9 +15,11 @@
 
 #include <strophe.h>
 
+#include "commands/text.h"
 #include "component/daemon.h"
 #include "component/log.h"
 #include "component/muc.h"
+#include "component/outbox.h"
 #include "component/router.h"
 #include "config/config.h"
 
@@ -53,6 +55,57 @@ static void cleanup(void)
 		remove_dir();
 }
 
+static void dispatch_text(const char *text)
+{
+	xmpp_stanza_t *stanza = xmpp_stanza_new_from_string(d.ctx, text);
+	int turns;
+
+	if (!stanza)
+		abort();
+	router_dispatch(&d, stanza);
+	xmpp_stanza_release(stanza);
+	/* what the event loop does between inputs: send the announcements a
+	 * change recorded, then the answer held for them (component/outbox.c) */
+	for (turns = 0; turns < 8 && outbox_busy(&d); turns++)
+		outbox_pump(&d);
+}
+
+/* Every input starts from vigil in the room (announcements are sent) with
+ * a register holding one threat near the size limit (T-1: 77 KB of text
+ * once encoded), so that replies that repeat or list it can outgrow a
+ * stanza. Inputs then join, leave and file as they like. */
+static void start_register(void)
+{
+	static const char head[] =
+		"<iq xmlns='jabber:component:accept' type='set' id='big' from='alice@localhost/pc' "
+		"to='threats.localhost'><command xmlns='http://jabber.org/protocol/commands' "
+		"node='file'><x xmlns='jabber:x:data' type='submit'><field var='FORM_TYPE'>"
+		"<value>urn:vigil:threat:0</value></field><field var='name'><value>Large</value>"
+		"</field><field var='abstract'><value>";
+	static const char middle[] = "</value></field><field var='definition'><value>";
+	static const char tail[] = "</value></field></x></command></iq>";
+	struct text t = { 0 };
+	char *text;
+	int i;
+
+	dispatch_text("<presence xmlns='jabber:component:accept' from='sig@conference.localhost/vigil' "
+		      "to='threats.localhost'><x xmlns='http://jabber.org/protocol/muc#user'>"
+		      "<item affiliation='owner' role='moderator' jid='threats.localhost'/>"
+		      "<status code='110'/></x></presence>");
+	text_put(&t, head);
+	for (i = 0; i < 2000; i++)
+		text_put(&t, "a");
+	text_put(&t, middle);
+	for (i = 0; i < 15000; i++)
+		text_put(&t, "&amp;"); /* one character, five bytes in XML */
+	text_put(&t, tail);
+	text = text_take(&t);
+	if (!text)
+		abort();
+	dispatch_text(text);
+	free(text);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	char text[1024], err[512];
@@ -84,7 +137,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (!d.conn)
 		abort();
 	d.ready = 1;
-	muc_on_connected(&d); /* "joining": a self-presence in the input joins */
+	muc_on_connected(&d);
+	start_register();
 	atexit(cleanup);
 	return 0;
 }
@@ -93,6 +147,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	xmpp_stanza_t *stanza;
 	char *text;
+	int turns;
 
 	if (size > MAX_INPUT)
 		return 0;
@@ -108,5 +163,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	router_dispatch(&d, stanza);
 	xmpp_stanza_release(stanza);
+	for (turns = 0; turns < 8 && outbox_busy(&d); turns++)
+		outbox_pump(&d); /* as in dispatch_text() */
 	return 0;
 }

@@ -369,8 +369,13 @@ class Client(slixmpp.ClientXMPP):
             return e.iq
 
     async def command(self, node, action='execute', sessionid=None, fields=None,
-                      form_type='submit', timeout=10):
-        """One XEP-0050 request; fields is a dict var -> str or list."""
+                      form_type='submit', timeout=10, echo=NS_THREAT, extra=()):
+        """One XEP-0050 request; fields is a dict var -> str or list, or a
+        list of (var, value) pairs (a var may then repeat). As the clients
+        people use do (Gajim, Profanity, poezio, Converse: each submits the
+        hidden fields of the form it was shown), the form starts with the
+        hidden FORM_TYPE `echo` unless fields has one; echo=None leaves it
+        out. extra: elements added to the command after the form."""
         cmd = ET.Element('{%s}command' % NS_COMMANDS, node=node)
         if action:
             cmd.set('action', action)
@@ -378,11 +383,16 @@ class Client(slixmpp.ClientXMPP):
             cmd.set('sessionid', sessionid)
         if fields is not None:
             x = ET.SubElement(cmd, '{%s}x' % NS_DATA, type=form_type)
-            for var, value in fields.items():
+            pairs = list(fields.items() if isinstance(fields, dict) else fields)
+            if echo is not None and 'FORM_TYPE' not in [var for var, _ in pairs]:
+                pairs.insert(0, ('FORM_TYPE', echo))
+            for var, value in pairs:
                 field = ET.SubElement(x, '{%s}field' % NS_DATA, var=var)
                 values = value if isinstance(value, list) else str(value).split('\n')
                 for v in values:
                     ET.SubElement(field, '{%s}value' % NS_DATA).text = v
+        for element in extra:
+            cmd.append(element)
         return await self.iq(cmd, itype='set', timeout=timeout)
 
     async def join(self, room=ROOM, nick=None, timeout=10):

@@ -1,8 +1,10 @@
 """The register over XEP-0050 ad-hoc commands (issue 4)."""
 import asyncio
 
-from harness import (command_of, connect, error_of, form_items, form_values, notes,
-                     run)
+from slixmpp.xmlstream import ET
+
+from harness import (NS_DATA, NS_THREAT, command_of, connect, error_of, form_items, form_values,
+                     notes, run)
 
 NASTY = "Dialback <spoofing> & ]]> 'quotes' \"double\" \U0001F512 '; DROP TABLE threats; -- %_"
 TREE = ("Read another user's messages\n"
@@ -361,7 +363,7 @@ async def test_stale_without_revision(env):
                                          fields=theirs))
         assert b.get('status') == 'completed', b
         mine = dict(form_values(a), abstract='alice overwrites')
-        del mine['FORM_TYPE'], mine['revision']  # as a client that drops hidden fields
+        del mine['revision']  # as a client that drops the hidden revision (not FORM_TYPE)
         a = command_of(await alice.command('edit', action='complete', sessionid=a.get('sessionid'),
                                            fields=mine))
         assert a.get('status') == 'executing', 'a stale edit must not complete'
@@ -405,8 +407,250 @@ async def test_list_status_filter(env):
         await alice.stop()
 
 
+# --- strict forms and actions (issue 14) ------------------------------------
+
+ALL_STATUSES = ['identified', 'analyzed', 'addressed', 'retired']
+
+
+def error_text(cmd):
+    return ' '.join(t for k, t in notes(cmd) if k == 'error')
+
+
+async def threat_count(client):
+    """How many threats the register holds, retired ones included."""
+    cmd = command_of(await client.command('list', fields={'status': ALL_STATUSES}))
+    note = notes(cmd)[0][1]
+    await client.command('list', action='cancel', sessionid=cmd.get('sessionid'))
+    return 0 if note == 'No threat matches.' else int(note.split(' of ')[1])
+
+
+async def refused_filing(client, fields, want, **kwargs):
+    """A `file` submission answered `executing` with the form again, the
+    values kept and an error note containing want. Returns (command, note)."""
+    start = command_of(await client.command('file'))
+    reply = await client.command('file', action='complete', sessionid=start.get('sessionid'),
+                                 fields=fields, **kwargs)
+    cmd = command_of(reply)
+    assert cmd is not None and cmd.get('status') == 'executing', (fields, reply)
+    text = error_text(cmd)
+    assert want in text, (want, notes(cmd))
+    values = form_values(cmd)
+    assert values['FORM_TYPE'] == NS_THREAT, 'the same form again: %s' % values
+    assert values['name'] == 'kept name' and values['abstract'] == 'kept abstract', values
+    return cmd, text
+
+
+KEPT = {'name': 'kept name', 'abstract': 'kept abstract'}
+
+
+def data_form(pairs, form_type='submit'):
+    x = ET.Element('{%s}x' % NS_DATA, type=form_type)
+    for var, value in pairs:
+        ET.SubElement(ET.SubElement(x, '{%s}field' % NS_DATA, var=var),
+                      '{%s}value' % NS_DATA).text = value
+    return x
+
+
+async def test_form_type(env):
+    """a submission without FORM_TYPE, or with another form's, is refused with a note; nothing is stored"""
+    alice = await connect(env.prosody, 'alice')
+    try:
+        before = await threat_count(alice)
+        await refused_filing(alice, KEPT, 'FORM_TYPE: missing', echo=None)
+        for foreign in ('jabber:iq:register', 'urn:vigil:threat:1', ''):
+            await refused_filing(alice, KEPT, 'FORM_TYPE: "%s" is not urn:vigil:threat:0.' % foreign,
+                                 echo=foreign)
+        await refused_filing(alice, [('FORM_TYPE', [NS_THREAT, 'urn:other'])] + list(KEPT.items()),
+                             'FORM_TYPE: 2 values')
+        # a one-shot request on a first stage is held to it too (show's id)
+        cmd = command_of(await alice.command('show', fields={'id': 'T-1'}, echo=None))
+        assert cmd.get('status') == 'executing', 'refused, not shown'
+        assert 'FORM_TYPE: missing' in error_text(cmd), notes(cmd)
+        assert await threat_count(alice) == before, 'nothing was stored'
+    finally:
+        await alice.stop()
+
+
+async def test_unknown_fields(env):
+    """fields the stage did not offer are refused with a note naming a few of them, shortened"""
+    alice = await connect(env.prosody, 'alice')
+    bob = await connect(env.prosody, 'bob')
+    try:
+        before = await threat_count(alice)
+        _, text = await refused_filing(alice, dict(KEPT, colour='red'), 'colour')
+        assert 'Not fields of this form' in text, text
+        # status and revision are edit's fields, priority is computed: not the file form's
+        _, text = await refused_filing(alice, dict(KEPT, status='retired', priority='high'), 'status')
+        assert 'priority' in text, text
+        many = dict(KEPT)
+        many['y' * 300] = 'long'
+        many.update({'extra-%02d' % i: 'x' for i in range(40)})
+        _, text = await refused_filing(alice, many, 'and 38 more')
+        assert 'yyyy' in text and 'y' * 40 not in text and len(text) < 400, text
+        # assess: stage 2's fields are not stage 1's
+        sid = command_of(await bob.command('assess')).get('sessionid')
+        cmd = command_of(await bob.command('assess', action='next', sessionid=sid,
+                                           fields={'id': 'T-1', 'likelihood': 'low'}))
+        assert cmd.get('status') == 'executing' and 'likelihood' in error_text(cmd), notes(cmd)
+        assert 'likelihood' not in form_values(cmd), 'still the first stage'
+        cmd = command_of(await bob.command('assess', action='next', sessionid=sid,
+                                           fields={'id': 'T-1'}))
+        cmd = command_of(await bob.command('assess', action='complete', sessionid=sid,
+                                           fields={'likelihood': 'low', 'damage': 'low', 'id': 'T-1'}))
+        assert cmd.get('status') == 'executing' and 'form: id' in error_text(cmd), notes(cmd)
+        assert form_values(cmd)['likelihood'] == 'low', 'the values are kept'
+        await bob.command('assess', action='cancel', sessionid=sid)
+        assert await threat_count(alice) == before, 'nothing was stored'
+    finally:
+        await alice.stop()
+        await bob.stop()
+
+
+async def test_duplicate_fields(env):
+    """a field given twice is refused with a note naming it, FORM_TYPE included"""
+    alice = await connect(env.prosody, 'alice')
+    try:
+        before = await threat_count(alice)
+        _, text = await refused_filing(
+            alice, [('name', 'kept name'), ('abstract', 'kept abstract'), ('name', 'other name')],
+            'name')
+        assert 'more than once' in text, text
+        _, text = await refused_filing(alice, [('FORM_TYPE', NS_THREAT), ('FORM_TYPE', NS_THREAT)] +
+                                       list(KEPT.items()), 'FORM_TYPE')
+        assert 'more than once' in text, text
+        assert await threat_count(alice) == before, 'nothing was stored'
+    finally:
+        await alice.stop()
+
+
+async def test_second_form(env):
+    """a second data form in the command is refused with a note"""
+    alice = await connect(env.prosody, 'alice')
+    try:
+        before = await threat_count(alice)
+        second = data_form([('FORM_TYPE', NS_THREAT), ('name', 'the other one')])
+        _, text = await refused_filing(alice, KEPT, '2 data forms', extra=[second])
+        assert await threat_count(alice) == before, 'nothing was stored'
+    finally:
+        await alice.stop()
+
+
+async def test_bad_actions(env):
+    """prev on a first stage and prev/next/complete without a session: bad-request + bad-action"""
+    alice = await connect(env.prosody, 'alice')
+    bob = await connect(env.prosody, 'bob')
+    try:
+        before = await threat_count(alice)
+        for action in ('prev', 'next', 'complete'):
+            reply = await alice.command('file', action=action, fields=KEPT)
+            assert error_of(reply) == ('bad-request', 'bad-action'), (action, reply)
+            reply = await alice.command('list', action=action)
+            assert error_of(reply) == ('bad-request', 'bad-action'), (action, reply)
+        assert await threat_count(alice) == before, 'nothing was stored'
+        # prev on the first stage: refused, and the session (with the values
+        # still in the client) goes on
+        sid = command_of(await alice.command('file')).get('sessionid')
+        reply = await alice.command('file', action='prev', sessionid=sid, fields=KEPT)
+        assert error_of(reply) == ('bad-request', 'bad-action'), reply
+        cmd = command_of(await alice.command('file', action='complete', sessionid=sid, fields=KEPT))
+        assert cmd.get('status') == 'completed', 'the session survived a bad action'
+        sid = command_of(await bob.command('assess')).get('sessionid')
+        reply = await bob.command('assess', action='prev', sessionid=sid)
+        assert error_of(reply) == ('bad-request', 'bad-action'), reply
+        cmd = command_of(await bob.command('assess', action='next', sessionid=sid,
+                                           fields={'id': 'T-1'}))
+        assert 'likelihood' in form_values(cmd), 'on to the second stage'
+        # prev from the second stage with values: back to the first, and told
+        # that those values were not kept
+        cmd = command_of(await bob.command('assess', action='prev', sessionid=sid,
+                                           fields={'likelihood': 'low', 'damage': 'low'}))
+        assert cmd.get('status') == 'executing' and 'id' in form_values(cmd), form_values(cmd)
+        assert any(k == 'info' and 'not kept' in t for k, t in notes(cmd)), notes(cmd)
+        await bob.command('assess', action='cancel', sessionid=sid)
+    finally:
+        await alice.stop()
+        await bob.stop()
+
+
+async def test_next_as_complete(env):
+    """poezio 0.14 sends `next` on a last stage offering only `complete`: taken as complete"""
+    alice = await connect(env.prosody, 'alice')
+    try:
+        cmd = command_of(await alice.command('file'))
+        actions = cmd.find('{http://jabber.org/protocol/commands}actions')
+        assert [a.tag.split('}')[1] for a in actions] == ['complete'], 'only complete is offered'
+        reply = await alice.command('file', action='next', sessionid=cmd.get('sessionid'),
+                                    fields={'name': 'filed by poezio', 'abstract': 'next, not complete'})
+        cmd = command_of(reply)
+        assert cmd.get('status') == 'completed', reply
+        shown = form_values(command_of(await alice.command('show', fields={'id': form_values(cmd)['id']})))
+        assert shown['name'] == 'filed by poezio', shown
+    finally:
+        await alice.stop()
+
+
+async def test_tree_and_xep_numbers(env):
+    """an attack-tree attribute given twice or contradicted is refused by line; XEP-12345 is flagged"""
+    alice = await connect(env.prosody, 'alice')
+    try:
+        for tree, want in (('Goal\n  A [cost=1, cost=2]', 'attack-tree: line 2: cost= given twice'),
+                           ('Goal\n  A\n  B [impossible, possible]',
+                            'attack-tree: line 3: impossible and possible contradict each other')):
+            await refused_filing(alice, dict(KEPT, **{'attack-tree': tree}), want)
+        cmd = command_of(await alice.command('file', fields=dict(KEPT, gap='See XEP-12345 and XEP-0045.')))
+        assert cmd.get('status') == 'completed', notes(cmd)
+        text = ' '.join(t for _, t in notes(cmd))
+        assert 'XEP-12345 (not a XEP number' in text and 'XEP-0045 (Multi-User Chat' in text, text
+    finally:
+        await alice.stop()
+
+
+async def test_clients_echo_every_field(env):
+    """a client that submits back every field of each stage, hidden ones included, is accepted"""
+    alice = await connect(env.prosody, 'alice')
+
+    async def step(node, sid=None, action='execute', change=None, echo_of=None):
+        fields = None
+        if echo_of is not None:
+            fields = dict(form_values(echo_of), **(change or {}))
+        cmd = command_of(await alice.command(node, action=action, sessionid=sid, fields=fields,
+                                             echo=None))
+        assert cmd is not None and not error_text(cmd), (node, notes(cmd))
+        return cmd
+
+    try:
+        cmd = await step('file')
+        cmd = await step('file', cmd.get('sessionid'), 'complete', KEPT, cmd)
+        assert cmd.get('status') == 'completed'
+        tid = form_values(cmd)['id']
+        for node, change in (('edit', {'gap': 'echoed'}),
+                             ('assess', {'likelihood': 'high', 'damage': 'low', 'rationale': 'r'})):
+            cmd = await step(node)
+            sid = cmd.get('sessionid')
+            cmd = await step(node, sid, 'next', {'id': tid}, cmd)
+            assert cmd.get('status') == 'executing'
+            cmd = await step(node, sid, 'complete', change, cmd)
+            assert cmd.get('status') == 'completed', (node, notes(cmd))
+        for node in ('show', 'history'):
+            cmd = await step(node)
+            cmd = await step(node, cmd.get('sessionid'), 'complete', {'id': tid}, cmd)
+            assert cmd.get('status') == 'completed', (node, notes(cmd))
+        cmd = await step('list')
+        cmd = await step('list', cmd.get('sessionid'), 'next', {'text': 'kept'}, cmd)
+        assert form_items(cmd), 'the filters were read'
+        cmd = await step('retire')
+        cmd = await step('retire', cmd.get('sessionid'), 'complete', {'id': tid, 'reason': 'echo'}, cmd)
+        assert cmd.get('status') == 'completed', notes(cmd)
+        assert form_values(command_of(await alice.command('show', fields={'id': tid})))['status'] == 'retired'
+    finally:
+        await alice.stop()
+
+
 if __name__ == '__main__':
     run([test_file_full_template, test_show_byte_for_byte, test_assess, test_edit_and_stale,
          test_history, test_roles, test_invalid_submissions, test_session_errors, test_prev,
          test_list_paging, test_retire, test_restart, test_session_expiry,
-         test_stale_without_revision, test_session_bound_to_full_jid, test_list_status_filter])
+         test_stale_without_revision, test_session_bound_to_full_jid, test_list_status_filter,
+         test_form_type, test_unknown_fields, test_duplicate_fields, test_second_form,
+         test_bad_actions, test_next_as_complete, test_tree_and_xep_numbers,
+         test_clients_echo_every_field])

@@ -412,7 +412,8 @@ async def test_announced_across_server_restart(env):
             cmd = ET.SubElement(late.xml, '{%s}command' % NS_COMMANDS, node='file',
                                 action='execute')
             x = ET.SubElement(cmd, '{jabber:x:data}x', type='submit')
-            for var, value in (('name', 'received while stopped'), ('abstract', 'a')):
+            for var, value in (('FORM_TYPE', NS_THREAT), ('name', 'received while stopped'),
+                               ('abstract', 'a')):
                 field = ET.SubElement(x, '{jabber:x:data}field', var=var)
                 ET.SubElement(field, '{jabber:x:data}value').text = value
             late.send(callback=lambda iq: None, timeout_callback=lambda iq: None)

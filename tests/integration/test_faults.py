@@ -17,8 +17,8 @@ import sys
 import tempfile
 import time
 
-from harness import (COMPONENT, NS_COMMANDS, NS_DATA, Skip, command_of, connect, error_of,
-                     form_items, form_values, notes, run)
+from harness import (COMPONENT, NS_COMMANDS, NS_DATA, NS_THREAT, Skip, command_of, connect,
+                     error_of, form_items, form_values, notes, run)
 from slixmpp.exceptions import IqError
 from slixmpp.xmlstream import ET
 
@@ -47,7 +47,7 @@ async def concurrent_file(client, fields, timeout):
     every iq with id '0', so concurrent requests of one client would clash."""
     cmd = ET.Element('{%s}command' % NS_COMMANDS, node='file', action='execute')
     x = ET.SubElement(cmd, '{%s}x' % NS_DATA, type='submit')
-    for var, value in fields.items():
+    for var, value in dict({'FORM_TYPE': NS_THREAT}, **fields).items():  # echoed as clients do
         field = ET.SubElement(x, '{%s}field' % NS_DATA, var=var)
         ET.SubElement(field, '{%s}value' % NS_DATA).text = value
     iq = client.make_iq(id=client.new_id(), ito=COMPONENT, itype='set')

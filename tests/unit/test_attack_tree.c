@@ -181,11 +181,41 @@ static void test_malformed(void)
 	}
 }
 
+/* An attribute given twice, or contradicting another, is refused: which of
+ * two costs or of impossible/possible was meant cannot be guessed. */
+static void test_attribute_conflicts(void)
+{
+	struct attack_tree tree;
+	char err[256];
+
+	expect_error("Goal\n  A [cost=1, cost=2]\n", "line 2: cost= given twice",
+		     "two costs on one step");
+	expect_error("Goal\n  A [cost=1,cost=1]\n", "line 2: cost= given twice",
+		     "the same cost twice is still twice");
+	expect_error("Goal\n  A\n  B [impossible, possible]\n",
+		     "line 3: impossible and possible contradict each other",
+		     "impossible and possible together");
+	expect_error("Goal [possible, equipment, impossible]\n",
+		     "line 1: impossible and possible contradict each other",
+		     "in either order, with others between");
+	expect_error("Goal\n  A [impossible, impossible]\n", "line 2: impossible given twice",
+		     "impossible twice");
+	expect_error("Goal\n  A [equipment, cost=3, equipment]\n", "line 2: equipment given twice",
+		     "equipment twice");
+	expect_error("Goal\n  A [possible, possible]\n", "line 2: possible given twice",
+		     "possible twice");
+	ok(attack_tree_parse("Goal\n  A [cost=1, possible, equipment]\n  B [impossible, cost=0]\n",
+			     &tree, err, sizeof err) == 0 && tree.count == 3,
+	   "each attribute once is fine");
+	attack_tree_free(&tree);
+}
+
 int main(void)
 {
 	test_example();
 	test_and_or();
 	test_unknown_costs();
 	test_malformed();
+	test_attribute_conflicts();
 	return done_testing();
 }

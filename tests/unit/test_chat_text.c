@@ -31,10 +31,10 @@ static void test_split(void)
 	struct parts p = { { 0 }, 0 };
 	int i, within = 1;
 
-	text_split("short", 100, collect, &p);
+	text_split("short", 100, 8, collect, &p);
 	ok(p.n == 1 && strcmp(p.all[0], "short") == 0, "a short text is one part");
 	free_parts(&p);
-	text_split("line one\nline two\nline three\n", 18, collect, &p);
+	text_split("line one\nline two\nline three\n", 18, 8, collect, &p);
 	is_int(p.n, 2, "split at line boundaries below the limit");
 	is_str(p.all[0], "line one\nline two", "the first part ends at a line break");
 	is_str(p.all[1], "line three", "the rest follows");
@@ -45,10 +45,13 @@ static void test_split(void)
 		for (i = 0; i < 50; i++)
 			memcpy(s + 4 * i, "\xf0\x9f\x94\x92", 4);
 		s[200] = '\0';
-		text_split(s, 30, collect, &p);
+		text_split(s, 30, 64, collect, &p);
 		for (i = 0; i < p.n; i++)
 			within = within && strlen(p.all[i]) <= 30 && strlen(p.all[i]) % 4 == 0;
 		ok(p.n == 8 && within, "a line longer than the limit is cut on UTF-8 boundaries (%d parts)", p.n);
+		free_parts(&p);
+		is_int(text_split(s, 30, 3, collect, &p), 1, "at most max_parts parts: the rest is reported left");
+		is_int(p.n, 3, "three parts were sent");
 		free_parts(&p);
 		free(s);
 	}

@@ -31,6 +31,7 @@ static void test_defaults(void)
 	is_int(cfg.log_level, 2, "log.level defaults to info");
 	is_str(cfg.pubsub_access_model, "open", "pubsub.access_model defaults to open");
 	ok(cfg.pubsub_external_service == NULL, "no external pubsub by default");
+	is_int(cfg.max_subscriptions_per_jid, 10, "pubsub.max_subscriptions_per_jid defaults to 10");
 	is_int(cfg.admins.count, 0, "no admins by default");
 	config_free(&cfg);
 }
@@ -94,7 +95,29 @@ static void test_errors(void)
 	expect_error(REQUIRED "just words\n", "t.conf:4: expected \"key = value\"", "a line without =");
 	expect_error(REQUIRED "[room\n", "t.conf:4: malformed section header", "a broken section header");
 	expect_error(REQUIRED "room.nick = \"open\n", "unterminated", "an unterminated quote");
-	expect_error(REQUIRED "commands.list_page = 0\n", "an integer 1-200", "list_page has limits");
+	expect_error(REQUIRED "commands.list_page = 0\n", "an integer 1-100", "list_page has limits");
+	expect_error(REQUIRED "pubsub.max_subscriptions_per_jid = 0\n",
+		     "t.conf:4: pubsub.max_subscriptions_per_jid: expected an integer 1-100",
+		     "max_subscriptions_per_jid is at least 1");
+	expect_error(REQUIRED "[pubsub]\nmax_subscriptions_per_jid = 101\n", "t.conf:5: ",
+		     "and at most 100");
+	expect_error(REQUIRED "pubsub.max_subscriptions_per_jid = ten\n", "expected an integer 1-100",
+		     "and a number");
+}
+
+static void test_subscription_cap(void)
+{
+	struct vigil_config cfg;
+	char err[512];
+
+	is_int(parse(&cfg, REQUIRED "[pubsub]\nmax_subscriptions_per_jid = 100\n", err, sizeof err), 0,
+	       "pubsub.max_subscriptions_per_jid in its section");
+	is_int(cfg.max_subscriptions_per_jid, 100, "read");
+	config_free(&cfg);
+	is_int(parse(&cfg, REQUIRED "pubsub.max_subscriptions_per_jid = 1\n", err, sizeof err), 0,
+	       "as a dotted key");
+	is_int(cfg.max_subscriptions_per_jid, 1, "1 is allowed");
+	config_free(&cfg);
 }
 
 static void test_secret_from_environment(void)
@@ -132,6 +155,7 @@ static void test_example_and_files(void)
 	if (err[0])
 		diag("%s", err);
 	is_str(cfg.component_jid, "threats.localhost", "and uses the PROTOCOL.md defaults");
+	is_int(cfg.max_subscriptions_per_jid, 10, "and the default subscription cap");
 	config_free(&cfg);
 }
 
@@ -141,6 +165,7 @@ int main(void)
 	test_defaults();
 	test_styles();
 	test_errors();
+	test_subscription_cap();
 	test_secret_from_environment();
 	test_example_and_files();
 	return done_testing();

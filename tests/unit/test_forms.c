@@ -1,4 +1,5 @@
 /* Data forms (commands/forms.c) and the session-state codec (commands/kv.c). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strophe.h>
@@ -154,6 +155,135 @@ static void test_threat_forms(xmpp_ctx_t *ctx)
 	threat_clear(&t);
 }
 
+#define FT "<field var='FORM_TYPE'><value>urn:vigil:threat:0</value></field>"
+#define NAME "<field var='name'><value>n</value></field>"
+
+/* form_check on <x>fields</x> against vars; the problems in msg. */
+static int check(xmpp_ctx_t *ctx, const char *fields, const char *const *vars, char *msg,
+		 size_t len)
+{
+	size_t xmllen = strlen(fields) + 64;
+	char *xml = malloc(xmllen);
+	xmpp_stanza_t *x;
+	struct form f;
+	int rc = -2;
+
+	msg[0] = '\0';
+	snprintf(xml, xmllen, "<x xmlns='jabber:x:data' type='submit'>%s</x>", fields);
+	x = parse(ctx, xml);
+	if (x && form_parse(x, &f) == 0) {
+		rc = form_check(&f, "urn:vigil:threat:0", vars, msg, len);
+		form_clear(&f);
+	}
+	if (x)
+		xmpp_stanza_release(x);
+	free(xml);
+	return rc;
+}
+
+static char *repeated(const char *piece, size_t n, const char *before, const char *after)
+{
+	size_t len = strlen(before) + strlen(piece) * n + strlen(after) + 1, i;
+	char *out = malloc(len);
+
+	strcpy(out, before);
+	for (i = 0; i < n; i++)
+		strcat(out, piece);
+	return strcat(out, after);
+}
+
+static void test_check(xmpp_ctx_t *ctx)
+{
+	static const char *const vars[] = { "name", "abstract", NULL };
+	static const char *const none[] = { NULL };
+	char msg[1024], *fields;
+	size_t i;
+
+	is_int(check(ctx, FT NAME "<field var='abstract'/>", vars, msg, sizeof msg), 0,
+	       "offered fields with FORM_TYPE pass");
+	is_int(check(ctx, FT, vars, msg, sizeof msg), 0, "fields may be left out");
+	is_int(check(ctx, FT, none, msg, sizeof msg), 0, "a stage without fields takes FORM_TYPE alone");
+	is_int(check(ctx, NAME, vars, msg, sizeof msg), -1, "no FORM_TYPE: refused");
+	is_str(msg, "FORM_TYPE: missing; this form is urn:vigil:threat:0.", "and said so");
+	check(ctx, "<field var='FORM_TYPE'><value>jabber:iq:register</value></field>" NAME, vars,
+	      msg, sizeof msg);
+	is_str(msg, "FORM_TYPE: \"jabber:iq:register\" is not urn:vigil:threat:0.",
+	       "a foreign FORM_TYPE is named");
+	is_int(check(ctx, "<field var='FORM_TYPE'/>", vars, msg, sizeof msg), -1,
+	       "an empty FORM_TYPE is refused");
+	is_int(check(ctx, "<field var='FORM_TYPE'><value>urn:vigil:threat:0</value>"
+		     "<value>urn:other</value></field>", vars, msg, sizeof msg), -1,
+	       "a FORM_TYPE with a second value is refused");
+	ok(strstr(msg, "FORM_TYPE:") != NULL, "naming FORM_TYPE: %s", msg);
+	is_int(check(ctx, FT NAME "<field var='colour'/>", vars, msg, sizeof msg), -1,
+	       "a field the form does not have is refused");
+	is_str(msg, "Not fields of this form: colour.", "and named");
+	check(ctx, FT "<field var='colour'/><field var='colour'/>", vars, msg, sizeof msg);
+	is_str(msg, "Not fields of this form: colour.", "an unknown field given twice is named once");
+	is_int(check(ctx, FT NAME "<field var='abstract'/>" NAME, vars, msg, sizeof msg), -1,
+	       "a field given twice is refused");
+	is_str(msg, "Given more than once: name.", "and named");
+	check(ctx, FT FT NAME, vars, msg, sizeof msg);
+	is_str(msg, "Given more than once: FORM_TYPE.", "so is a second FORM_TYPE");
+	check(ctx, NAME NAME "<field var='x'/>", vars, msg, sizeof msg);
+	is_str(msg, "FORM_TYPE: missing; this form is urn:vigil:threat:0. Not fields of this form: x. "
+	       "Given more than once: name.", "every problem at once");
+
+	fields = repeated("<field var='extra'/>", 1, FT, "");
+	for (i = 0; i < 40; i++) {
+		char one[64];
+		snprintf(one, sizeof one, "<field var='extra-%02zu'/>", i);
+		fields = realloc(fields, strlen(fields) + strlen(one) + 1);
+		strcat(fields, one);
+	}
+	is_int(check(ctx, fields, vars, msg, sizeof msg), -1, "41 unknown fields");
+	is_str(msg, "Not fields of this form: extra, extra-00, extra-01 and 38 more.",
+	       "a few are named, the rest counted");
+	free(fields);
+	fields = repeated("y", 300, FT "<field var='", "'/>");
+	check(ctx, fields, vars, msg, sizeof msg);
+	ok(strstr(msg, "yyyyyyyyyy") && !strstr(msg, "yyyyyyyyyyyyyyyyyyyyyyyyy") &&
+	   strstr(msg, "\xe2\x80\xa6"), "a long name is shortened: %s", msg);
+	free(fields);
+	fields = repeated("e\xcc\x81", 100, FT "<field var='", "'/>"); /* e + combining acute */
+	check(ctx, fields, vars, msg, sizeof msg);
+	ok(strstr(msg, "e\xcc\x81\xe2\x80\xa6") && strlen(msg) < 120,
+	   "and cut between characters, never inside one: %s", msg);
+	free(fields);
+}
+
+static void test_threat_form_vars(xmpp_ctx_t *ctx)
+{
+	static const enum threat_form_kind kinds[] = { THREAT_FORM_FILE, THREAT_FORM_EDIT };
+	const char *vars[32];
+	size_t k, i, n;
+
+	for (k = 0; k < 2; k++) {
+		xmpp_stanza_t *command = xmpp_stanza_new(ctx), *x, *field;
+		int same = 1;
+
+		xmpp_stanza_set_name(command, "command");
+		x = form_add(command, "form", "T", NULL);
+		threat_form_add_fields(x, NULL, kinds[k]);
+		threat_form_vars(kinds[k], vars, sizeof vars / sizeof vars[0]);
+		for (n = 0; vars[n]; n++)
+			;
+		/* the vars a form is checked against are exactly those it offers */
+		for (i = 0, field = xmpp_stanza_get_children(x); field; field = xmpp_stanza_get_next(field)) {
+			if (strcmp(xmpp_stanza_get_name(field), "field") != 0)
+				continue; /* the title */
+			same = same && i < n && strcmp(vars[i], xmpp_stanza_get_attribute(field, "var")) == 0;
+			i++;
+		}
+		ok(same && i == n, "the %s form's vars are those checked (%zu)", k ? "edit" : "file", n);
+		xmpp_stanza_release(command);
+	}
+	threat_form_vars(THREAT_FORM_EDIT, vars, sizeof vars / sizeof vars[0]);
+	for (n = 0, i = 0; vars[i]; i++)
+		n += strcmp(vars[i], "revision") == 0 || strcmp(vars[i], "status") == 0;
+	is_int(n, 2, "edit's hidden revision and its status are the edit form's fields");
+}
+
 int main(void)
 {
 	xmpp_ctx_t *ctx;
@@ -163,6 +293,8 @@ int main(void)
 	test_parse(ctx);
 	test_build(ctx);
 	test_threat_forms(ctx);
+	test_check(ctx);
+	test_threat_form_vars(ctx);
 	test_kv();
 	xmpp_ctx_free(ctx);
 	xmpp_shutdown();

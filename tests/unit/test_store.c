@@ -249,6 +249,96 @@ static void test_items(void)
 	store_close(st);
 }
 
+/* Pages of items by cursor, and their counts. */
+static void test_item_pages(void)
+{
+	struct pubsub_item *items;
+	struct store *st;
+	size_t n;
+	char path[512], err[512], id[16];
+	int i;
+
+	path_of(path, sizeof path, "pages.db");
+	is_int(store_open(&st, path, STORE_OPEN_WRITE, err, sizeof err), 0, "a register for pages");
+	for (i = 1; i <= 5; i++) {
+		snprintf(id, sizeof id, "T-%d", i);
+		store_item_put(st, "threats", id, "<t/>");
+	}
+	store_item_put(st, "priority", "T-1-r2", "<p/>");
+	is_int(store_item_count(st, "threats", NULL), 5, "a node's items are counted");
+	is_int(store_item_count(st, "threats", "T-4"), 3, "and those after an item (older)");
+	is_int(store_item_count(st, "threats", "T-1"), 0, "none after the oldest");
+	is_int(store_item_count(st, "threats", "T-9"), STORE_NOTFOUND, "an unknown cursor is not found");
+	is_int(store_item_count(st, "priority", "T-4"), STORE_NOTFOUND, "nor one of another node");
+	is_int(store_item_page(st, "threats", NULL, 2, 1, &items, &n), 0, "the first page");
+	ok(n == 2 && strcmp(items[0].item_id, "T-5") == 0 && strcmp(items[1].item_id, "T-4") == 0 &&
+	   items[0].payload && strcmp(items[0].payload, "<t/>") == 0, "newest first, with payloads");
+	store_items_free(items, n);
+	is_int(store_item_page(st, "threats", "T-4", 10, 0, &items, &n), 0, "the page after T-4");
+	ok(n == 3 && strcmp(items[0].item_id, "T-3") == 0 && strcmp(items[2].item_id, "T-1") == 0 &&
+	   items[0].payload == NULL, "the older ones, without payloads when not asked");
+	store_items_free(items, n);
+	is_int(store_item_page(st, "threats", "T-1", 10, 1, &items, &n), 0, "after the last");
+	is_int(n, 0, "an empty page");
+	store_items_free(items, n);
+	is_int(store_item_page(st, "threats", "T-0", 10, 1, &items, &n), STORE_NOTFOUND,
+	       "a page after an unknown item is not found");
+	store_item_put(st, "threats", "T-2", "<t2/>");
+	is_int(store_item_page(st, "threats", NULL, 1, 1, &items, &n), 0, "a re-published item");
+	ok(n == 1 && strcmp(items[0].item_id, "T-2") == 0, "comes first");
+	store_items_free(items, n);
+	is_int(store_item_count(st, "threats", "T-2"), 4, "and every other is after it");
+	store_close(st);
+}
+
+/* Subscriptions counted per account (bare JID and its resources, every node
+ * together) and listed at most per_account of one account. */
+static void test_subscriptions(void)
+{
+	struct subscription *subs;
+	struct store *st;
+	size_t n;
+	char path[512], err[512], jid[64];
+	int i;
+
+	path_of(path, sizeof path, "subs.db");
+	is_int(store_open(&st, path, STORE_OPEN_WRITE, err, sizeof err), 0, "a register for subscriptions");
+	is_int(store_subscription_count(st, "carol@localhost"), 0, "nobody holds any at first");
+	store_subscription_add(st, "threats", "carol@localhost", "s0", NULL);
+	store_subscription_add(st, "priority", "carol@localhost", "s1", NULL);
+	for (i = 1; i <= 4; i++) {
+		snprintf(jid, sizeof jid, "carol@localhost/r%d", i);
+		store_subscription_add(st, "threats", jid, "s", NULL);
+	}
+	store_subscription_add(st, "threats", "carol@localhost/r1", "again", NULL);
+	store_subscription_add(st, "threats", "carol@localhost.evil/x", "s", NULL);
+	store_subscription_add(st, "threats", "carolyn@localhost/r1", "s", NULL);
+	store_subscription_add(st, "threats", "dave@localhost/carol@localhost", "s", NULL);
+	is_int(store_subscription_count(st, "carol@localhost"), 6,
+	       "bare and full JIDs on both nodes count; look-alikes and repeats do not");
+	is_int(store_subscription_count(st, "carolyn@localhost"), 1, "another account counts its own");
+	is_int(store_subscription_exists(st, "threats", "carol@localhost/r2"), 1, "a subscription exists");
+	is_int(store_subscription_exists(st, "priority", "carol@localhost/r2"), 0, "not on another node");
+	is_int(store_subscription_list(st, NULL, "carol@localhost", 0, &subs, &n), 0, "list them all");
+	is_int(n, 6, "six");
+	store_subscriptions_free(subs, n);
+	is_int(store_subscription_list(st, NULL, "carol@localhost", 4, &subs, &n), 0, "list with a cap");
+	is_int(n, 4, "four, the cap");
+	ok(n == 4 && strcmp(subs[0].node, "priority") == 0 && strcmp(subs[1].jid, "carol@localhost") == 0 &&
+	   strcmp(subs[3].jid, "carol@localhost/r2") == 0, "the oldest four, sorted by node and JID");
+	store_subscriptions_free(subs, n);
+	is_int(store_subscription_list(st, "threats", NULL, 2, &subs, &n), 0,
+	       "a node's subscribers, two per account");
+	is_int(n, 5, "carol's first two and one each of three other accounts");
+	store_subscriptions_free(subs, n);
+	is_int(store_subscription_list(st, "threats", NULL, 0, &subs, &n), 0, "without a cap");
+	is_int(n, 8, "all of them");
+	store_subscriptions_free(subs, n);
+	is_int(store_subscription_remove(st, "threats", "carol@localhost/r3"), 0, "unsubscribe");
+	is_int(store_subscription_count(st, "carol@localhost"), 5, "one fewer held");
+	store_close(st);
+}
+
 static void test_files(void)
 {
 	char path[512], err[512];
@@ -309,6 +399,8 @@ int main(void)
 	store_close(st);
 	test_files();
 	test_items();
+	test_item_pages();
+	test_subscriptions();
 	{
 		char cmd[600];
 		snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

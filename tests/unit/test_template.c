@@ -187,6 +187,14 @@ static void test_xeps(void)
 	xep_refs_describe("XEP-0045 and XEP-9999", buf, sizeof buf);
 	is_str(buf, "XEP-0045 (Multi-User Chat, Draft); XEP-9999 (unknown XEP)",
 	       "described with titles and non-final status, unknown flagged");
+	buf[0] = '\0';
+	is_int(xep_refs_describe("XEP-12345, XEP-0045, xep-12345 again, XEP-1234567890123 and XEP-12345x",
+				 buf, sizeof buf), 3, "over-long numbers are counted as references to flag");
+	is_str(buf, "XEP-12345 (not a XEP number: more than 4 digits); XEP-0045 (Multi-User Chat, Draft); "
+	       "XEP-12345678\xe2\x80\xa6 (not a XEP number: more than 4 digits)",
+	       "XEP-12345 is flagged once, not ignored; a long one is shortened");
+	r.count = 0;
+	is_int(xep_refs_scan("XEP-12345", collect, &r), 0, "but it is no reference to look up");
 }
 
 int main(void)

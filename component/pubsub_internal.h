@@ -1,0 +1,29 @@
+/* Shared by component/pubsub.c and component/pubsub_items.c only. */
+#ifndef VIGIL_PUBSUB_INTERNAL_H
+#define VIGIL_PUBSUB_INTERNAL_H
+
+#include <strophe.h>
+
+struct daemon;
+
+/* Sends stanza (NULL: nothing) and releases it. */
+void pubsub_send(struct daemon *d, xmpp_stanza_t *stanza);
+
+/* An error reply (XEP-0060 §7-§8 conditions) with a pubsub#errors condition
+ * and a text when not NULL; the text says what to do when the condition
+ * alone would not. */
+void pubsub_error_text(struct daemon *d, xmpp_stanza_t *iq, const char *type, const char *cond,
+		       const char *pubsub_cond, const char *text);
+
+/* A result to iq holding <pubsub/> (*pubsub), or NULL. */
+xmpp_stanza_t *pubsub_reply(xmpp_stanza_t *iq, xmpp_stanza_t **pubsub);
+
+/* <item id='...'>payload</item> in no tree yet, the payload parsed back by
+ * libstrophe; NULL on failure. */
+xmpp_stanza_t *pubsub_new_item(struct daemon *d, const char *id, const char *payload);
+
+/* <items/> of a get (request, inside pubsub). */
+void pubsub_retrieve_items(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *pubsub,
+			   xmpp_stanza_t *request);
+
+#endif
