@@ -371,11 +371,12 @@ class Client(slixmpp.ClientXMPP):
     async def command(self, node, action='execute', sessionid=None, fields=None,
                       form_type='submit', timeout=10, echo=NS_THREAT, extra=()):
         """One XEP-0050 request; fields is a dict var -> str or list, or a
-        list of (var, value) pairs (a var may then repeat). As the clients
-        people use do (Gajim, Profanity, poezio, Converse: each submits the
-        hidden fields of the form it was shown), the form starts with the
-        hidden FORM_TYPE `echo` unless fields has one; echo=None leaves it
-        out. extra: elements added to the command after the form."""
+        list of (var, value) pairs (a var may then repeat). A hidden field
+        "is returned with the form" (XEP-0004 §3.3), and clients do return
+        it (Profanity's form_create_submission(), test_profanity.py), so
+        the form starts with the hidden FORM_TYPE `echo` unless fields has
+        one; echo=None leaves it out, as a client that drops it would.
+        extra: elements added to the command after the form."""
         cmd = ET.Element('{%s}command' % NS_COMMANDS, node=node)
         if action:
             cmd.set('action', action)
