@@ -6,6 +6,7 @@
 #include "commands/commands.h"
 #include "commands/forms.h"
 #include "commands/text.h"
+#include "commands/validate.h"
 #include "storage/store.h"
 
 #define FORM_TYPE_THREAT "urn:vigil:threat:0"
@@ -128,4 +129,16 @@ void cmd_report_failure(struct adhoc_step *s, const struct op_result *r)
 		return;
 	}
 	adhoc_note(s, "error", r->message);
+}
+
+int cmd_fit_for_reply(struct adhoc_step *s, struct threat *t)
+{
+	char changed[256], note[512];
+	int n = validate_fit_threat(t, changed, sizeof changed);
+
+	if (n <= 0)
+		return n;
+	text_format(note, sizeof note, "The form shows %s shortened (marked …): the whole "
+		    "threat does not fit in one reply. Nothing was stored.", changed);
+	return adhoc_note(s, "error", note);
 }

@@ -118,7 +118,7 @@ static int save(struct adhoc_step *s, long long id)
 		} else {
 			/* the form again, still based on the revision the person saw */
 			t.revision = revision ? revision : base;
-			rc = show_template(s, &t);
+			rc = cmd_fit_for_reply(s, &t) < 0 ? -1 : show_template(s, &t);
 		}
 		goto out;
 	}

@@ -43,7 +43,7 @@ int cmd_file_step(struct adhoc_step *s)
 	    cmd_check_form(s, vars, &r) < 0 || op_file(s->cc, s->who, &t, &r) < 0) {
 		/* nothing stored: the same form again, values kept, and why */
 		cmd_report_failure(s, &r);
-		rc = s->error_condition ? 0 : show_form(s, &t);
+		rc = s->error_condition ? 0 : cmd_fit_for_reply(s, &t) < 0 ? -1 : show_form(s, &t);
 		goto out;
 	}
 	threat_id_format(t.id, tid, sizeof tid);

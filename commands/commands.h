@@ -50,4 +50,8 @@ int cmd_need_form(struct adhoc_step *s);
  * everything else -> an error note (the caller re-shows its form). */
 void cmd_report_failure(struct adhoc_step *s, const struct op_result *r);
 
+/* Before a refused threat is shown again: shortens what would not fit in a
+ * reply (validate_fit_threat) and says so in a note. -1 when out of memory. */
+int cmd_fit_for_reply(struct adhoc_step *s, struct threat *t);
+
 #endif

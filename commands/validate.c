@@ -2,6 +2,7 @@
 #include "commands/validate.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "commands/attack_tree.h"
@@ -146,6 +147,76 @@ static size_t xml_size(const char *s)
 
 	for (; s && *s; s++)
 		n += *s == '&' ? 5 : *s == '<' || *s == '>' ? 4 : *s == '"' || *s == '\'' ? 6 : 1;
+	return n;
+}
+
+/* The most characters of value whose encoding takes at most budget bytes
+ * (a binary search over text_shorten()); NULL when out of memory. */
+static char *shorten_to_bytes(const char *value, size_t budget)
+{
+	size_t lo = 0, hi = utf8_length(value), len = strlen(value) + 4;
+	char *buf = malloc(len), *best = strdup("");
+
+	if (!buf || !best) {
+		free(buf);
+		free(best);
+		return NULL;
+	}
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo + 1) / 2;
+		text_shorten(buf, len, value, mid);
+		if (xml_size(buf) <= budget) {
+			char *keep = strdup(buf);
+			if (!keep)
+				break;
+			free(best);
+			best = keep;
+			lo = mid;
+		} else {
+			hi = mid - 1;
+		}
+	}
+	free(buf);
+	if (strcmp(best, TEXT_ELLIPSIS) == 0)
+		best[0] = '\0'; /* nothing of it kept: empty, not a lone ellipsis */
+	return best;
+}
+
+int validate_fit_threat(struct threat *t, char *changed, size_t changedlen)
+{
+	size_t i, total = 0, used = 0;
+	int n = 0;
+
+	changed[0] = '\0';
+	/* choices (likelihood, damage, status) are a few bytes: always kept */
+	for (i = 0; i < template_field_count; i++)
+		if (template_fields[i].slot != TEMPLATE_NOT_STORED &&
+		    template_fields[i].kind == TEMPLATE_LIST_SINGLE)
+			total += xml_size(t->field[template_fields[i].slot]);
+	for (i = 0; i < template_field_count; i++) {
+		const struct template_field *f = &template_fields[i];
+		const char *value;
+		char *fitted;
+		size_t size;
+		if (f->slot == TEMPLATE_NOT_STORED || f->kind == TEMPLATE_LIST_SINGLE)
+			continue;
+		value = t->field[f->slot] ? t->field[f->slot] : "";
+		size = xml_size(value);
+		if (total + size <= THREAT_MAX_BYTES) {
+			total += size;
+			continue;
+		}
+		fitted = shorten_to_bytes(value, THREAT_MAX_BYTES - total);
+		if (!fitted || threat_set(t, (enum threat_field)f->slot, fitted) < 0) {
+			free(fitted);
+			return -1;
+		}
+		total += xml_size(fitted);
+		free(fitted);
+		used = strlen(changed);
+		text_format(changed + used, changedlen - used, "%s%s", n ? ", " : "", f->var);
+		n++;
+	}
 	return n;
 }
 

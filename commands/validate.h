@@ -25,6 +25,14 @@ int validate_field(const struct template_field *f, const char *value, char *msg,
 int validate_threat(const struct threat *t, const struct template_field **bad, char *msg,
 		    size_t msglen);
 
+/* A refused submission can be larger than a reply may carry (a client may
+ * send up to the server's 256 KiB): keeps t's choices, and its texts whole
+ * in template order while the whole stays within THREAT_MAX_BYTES; shortens
+ * the first text that does not fit, and empties any after it, by characters. Writes
+ * the vars it changed ("definition, gap") to changed. Returns how many
+ * fields it changed, or -1 when out of memory. */
+int validate_fit_threat(struct threat *t, char *changed, size_t changedlen);
+
 /* Number of code points in valid UTF-8. */
 size_t utf8_length(const char *s);
 

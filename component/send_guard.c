@@ -35,6 +35,8 @@ static int well_formed(const char *buf, size_t len, char *why, size_t whylen)
 {
 	xmlDocPtr doc;
 	const xmlError *err;
+	const char *message;
+	size_t n;
 
 	if (len > INT32_MAX)
 		return -1;
@@ -45,8 +47,12 @@ static int well_formed(const char *buf, size_t len, char *why, size_t whylen)
 		return 0;
 	}
 	err = xmlGetLastError();
-	snprintf(why, whylen, "is not well-formed XML (line %d: %s)", err ? err->line : 0,
-		 err && err->message ? err->message : "?");
+	message = err && err->message ? err->message : "?";
+	n = strlen(message);
+	while (n && (message[n - 1] == '\n' || message[n - 1] == ' '))
+		n--; /* libxml2's messages end with a newline */
+	snprintf(why, whylen, "is not well-formed XML (line %d: %.*s)", err ? err->line : 0, (int)n,
+		 message);
 	xmlResetLastError();
 	return -1;
 }

@@ -127,7 +127,13 @@ async def test_threat_too_large(env):
         assert cmd.get('status') == 'executing', 'refused, not filed'
         text = ' '.join(t for k, t in notes(cmd) if k == 'error')
         assert 'too large' in text and 'KiB' in text, notes(cmd)
-        assert form_values(cmd)['definition'] == lock * 16000, 'the values are kept'
+        # the form comes back under 128 KiB: whole in template order while it fits,
+        # then shortened by characters, and the note says which
+        assert len(str(reply).encode('utf-8')) < 128 * 1024
+        values = form_values(cmd)
+        assert values['definition'] == lock * 16000, 'what fits is kept whole'
+        assert values['attack-tree'].endswith('\u2026') and values['gap'] == '', values['gap'][:20]
+        assert 'attack-tree, gap shortened' in text, text
         # the largest threat that is accepted: each reply carrying it stays below 128 KiB
         big = {'name': 'Big', 'abstract': 'x', 'definition': lock * 8000,
                'existing-approaches': '&' * 8000, 'gap': '<' * 4000}

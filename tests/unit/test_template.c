@@ -138,6 +138,24 @@ static void test_threat_size(struct threat *t)
 	   strstr(msg, "too large"), "the whole threat is held below a stanza's size: %s", msg);
 	fill(t, THREAT_GAP, "&", 6000);                          /* 94,000 in all */
 	is_int(validate_threat(t, &bad, msg, sizeof msg), 0, "just under the limit is fine");
+	{
+		/* too large to show again: the definition stays whole, the gap is cut
+		 * between characters to what fits, what follows it is emptied */
+		char changed[256];
+		const char *gap;
+		fill(t, THREAT_GAP, "&", 8000);
+		fill(t, THREAT_RECOMMENDED, "\xc3\xa9", 100);
+		is_int(validate_fit_threat(t, changed, sizeof changed), 2, "two fields are shortened");
+		is_str(changed, "gap, recommended-approach", "and named");
+		gap = threat_get(t, THREAT_GAP);
+		ok(utf8_length(threat_get(t, THREAT_DEFINITION)) == 16000, "the definition is whole");
+		ok(strlen(gap) > 3 && strcmp(gap + strlen(gap) - 3, "\xe2\x80\xa6") == 0 &&
+		   strspn(gap, "&") == strlen(gap) - 3, "the gap ends with an ellipsis");
+		is_str(threat_get(t, THREAT_RECOMMENDED), "", "what follows is emptied");
+		is_int(validate_threat(t, &bad, msg, sizeof msg), 0, "and the whole now fits: %s", msg);
+		is_int(validate_fit_threat(t, changed, sizeof changed), 0, "a threat that fits is unchanged");
+		threat_set(t, THREAT_RECOMMENDED, NULL);
+	}
 	threat_set(t, THREAT_DEFINITION, NULL);
 	threat_set(t, THREAT_GAP, NULL);
 }

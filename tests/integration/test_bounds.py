@@ -1,0 +1,137 @@
+"""Replies that list things are bounded by construction (issue 14): a threat's
+history comes in pages, a chat reply in at most eight messages and a note, a
+list page of the longest names stays small. Each test prints its largest
+reply (the README's Security table)."""
+import sys
+
+from harness import (COMPONENT, Env, command_of, connect, form_items, form_values, notes, run,
+                     wait_until)
+
+LIMIT = 128 * 1024
+LOCK = '\U0001F512'
+
+
+def size_of(stanza):
+    return len(str(stanza).encode('utf-8'))
+
+
+def figure(name, value):
+    print('# figure: %s = %s' % (name, value))
+    sys.stdout.flush()
+
+
+async def long_history(alice, bob, revisions):
+    """A threat whose every revision carries a 2,000-character rationale of
+    4-byte characters (8 KB each): its whole history is megabytes."""
+    reply = await alice.command('file', fields={'name': 'Much discussed', 'abstract': 'a'})
+    tid = form_values(command_of(reply))['id']
+    levels = ('high', 'low')
+    for i in range(revisions - 1):
+        first = await bob.command('assess', fields={'id': tid})
+        reply = await bob.command('assess', action='complete',
+                                  sessionid=command_of(first).get('sessionid'),
+                                  fields={'likelihood': levels[i % 2], 'damage': 'medium',
+                                          'rationale': LOCK * 2000})
+        assert command_of(reply).get('status') == 'completed', notes(command_of(reply))
+    return tid
+
+
+async def test_history_pages(env):
+    """a history of 120 revisions of 8 KB comes in pages under 128 KiB; next and prev walk it"""
+    alice = await connect(env.prosody, 'alice')
+    bob = await connect(env.prosody, 'bob')
+    try:
+        tid = await long_history(alice, bob, 120)
+        reply = await alice.command('history', fields={'id': tid})
+        cmd = command_of(reply)
+        seen, largest, pages = [], 0, 0
+        while True:
+            largest = max(largest, size_of(reply))
+            pages += 1
+            rows = form_items(cmd)
+            assert rows, reply
+            seen += [int(r['revision']) for r in rows]
+            assert any('revisions %d–%d of 120' % (int(rows[0]['revision']),
+                                                   int(rows[-1]['revision'])) in text
+                       for _, text in notes(cmd)), notes(cmd)
+            if cmd.get('status') == 'completed' or cmd.find(
+                    '{http://jabber.org/protocol/commands}actions/'
+                    '{http://jabber.org/protocol/commands}next') is None:
+                break
+            reply = await alice.command('history', action='next', sessionid=cmd.get('sessionid'))
+            cmd = command_of(reply)
+        assert seen == list(range(1, 121)), seen
+        assert largest < LIMIT and pages > 1, (largest, pages)
+        # back one page from the last: the revisions just before it
+        last_first = int(form_items(cmd)[0]['revision'])
+        reply = await alice.command('history', action='prev', sessionid=cmd.get('sessionid'))
+        rows = form_items(command_of(reply))
+        assert int(rows[-1]['revision']) == last_first - 1, rows[-1]
+        reply = await alice.command('history', action='cancel',
+                                    sessionid=command_of(reply).get('sessionid'))
+        figure('largest history page (bytes)', largest)
+        figure('history pages for 120 revisions of 8 KB', pages)
+        # a short history stays one completed answer
+        short = form_values(command_of(await alice.command(
+            'file', fields={'name': 'Quiet', 'abstract': 'a'})))['id']
+        reply = await alice.command('history', fields={'id': short})
+        assert command_of(reply).get('status') == 'completed', reply
+        return '%d pages, the largest %d bytes' % (pages, largest)
+    finally:
+        await alice.stop()
+        await bob.stop()
+
+
+async def test_chat_history_capped(env):
+    """!history of the same threat: at most 8 messages under 128 KiB and a note saying the rest is left out"""
+    alice = await connect(env.prosody, 'alice')
+    try:
+        start = len(alice.messages)
+        alice.send_message(mto=COMPONENT, mbody='history T-1', mtype='chat')
+
+        def answers():
+            return [m for m in alice.messages[start:]
+                    if m['type'] == 'chat' and m['from'].bare == COMPONENT]
+        await wait_until(lambda: any('The rest is left out' in m['body'] for m in answers()),
+                         what='the note that closes a capped reply')
+        got = answers()
+        assert len(got) == 9, len(got)
+        largest = max(size_of(m) for m in got)
+        assert largest < LIMIT, largest
+        figure('largest chat message (bytes)', largest)
+        return '%d messages, the largest %d bytes' % (len(got), largest)
+    finally:
+        await alice.stop()
+
+
+async def test_list_page_of_long_names(env):
+    """a list page of 100 threats with 200-character names that all need escaping stays under 128 KiB"""
+    env.vigil.stop()
+    env.vigil.settings['commands.list_page'] = 100
+    env.vigil.write_config()
+    env.start_vigil()
+    alice = await connect(env.prosody, 'alice')
+    try:
+        for i in range(100):
+            reply = await alice.command('file', fields={'name': '&' * 196 + '%04d' % i,
+                                                        'abstract': 'a'})
+            assert command_of(reply).get('status') == 'completed'
+        reply = await alice.command('list', fields={})
+        rows = form_items(command_of(reply))
+        size = size_of(reply)
+        assert len(rows) == 100 and size < LIMIT, (len(rows), size)
+        assert all(r['name'] == '&' * 99 + '\u2026' for r in rows if r['name'].startswith('&')), \
+            rows[0]
+        figure('list page of 100 escaped 200-character names (bytes)', size)
+        return '%d bytes' % size
+    finally:
+        await alice.stop()
+        env.vigil.stop()
+        env.vigil.settings['commands.list_page'] = None
+        env.vigil.write_config()
+        env.start_vigil()
+
+
+if __name__ == '__main__':
+    run([test_history_pages, test_chat_history_capped, test_list_page_of_long_names],
+        env_factory=lambda: Env({'chat.rate_per_minute': 6000}))
