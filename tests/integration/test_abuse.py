@@ -129,7 +129,8 @@ async def test_threat_too_large(env):
         assert 'too large' in text and 'KiB' in text, notes(cmd)
         # the form comes back under 128 KiB: whole in template order while it fits,
         # then shortened by characters, and the note says which
-        assert len(str(reply).encode('utf-8')) < 128 * 1024
+        assert size_of(reply) < 128 * 1024
+        figure('refused oversized filing, the form shown again (bytes)', size_of(reply))
         values = form_values(cmd)
         assert values['definition'] == lock * 16000, 'what fits is kept whole'
         assert values['attack-tree'].endswith('\u2026') and values['gap'] == '', values['gap'][:20]
@@ -145,8 +146,9 @@ async def test_threat_too_large(env):
             first = command_of(await alice.command(node))
             reply = await alice.command(node, action='next', sessionid=first.get('sessionid'),
                                         fields={'id': tid})
-            size = len(str(reply).encode('utf-8'))
+            size = size_of(reply)
             assert size < 128 * 1024, (node, size)
+            figure('%s of the largest threat (bytes)' % node, size)
             assert form_values(command_of(reply))['definition'] == lock * 8000
     finally:
         await alice.stop()
