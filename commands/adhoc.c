@@ -22,6 +22,7 @@ static const struct adhoc_command command_table[] = {
 	{ "edit", "Edit a threat", ROLE_MEMBER, cmd_edit_step },
 	{ "assess", "Assess a threat", ROLE_ASSESSOR, cmd_assess_step },
 	{ "list", "List threats", ROLE_MEMBER, cmd_list_step },
+	{ "search", "Search threats", ROLE_MEMBER, cmd_search_step },
 	{ "show", "Show a threat", ROLE_MEMBER, cmd_show_step },
 	{ "history", "Threat history", ROLE_MEMBER, cmd_history_step },
 	{ "retire", "Retire a threat", ROLE_ADMIN, cmd_retire_step },
@@ -140,22 +141,68 @@ static void add_actions(struct adhoc_step *s)
 		stanza_add_child(actions, "complete", NULL);
 }
 
+/* The reply, and in *command_out a <command/> the step fills, not yet in
+ * the reply: finish_command() puts its children in the schema's order. */
 static xmpp_stanza_t *command_reply(xmpp_stanza_t *iq, const char *node, const char *sessionid,
 				    const char *status, xmpp_stanza_t **command_out)
 {
 	xmpp_stanza_t *reply = stanza_reply(iq);
-	xmpp_stanza_t *command = reply ? stanza_add_child(reply, "command", NS_COMMANDS) : NULL;
+	xmpp_stanza_t *command = reply ? xmpp_stanza_new(xmpp_stanza_get_context(iq)) : NULL;
 
 	if (!command) {
 		if (reply)
 			xmpp_stanza_release(reply);
 		return NULL;
 	}
+	xmpp_stanza_set_name(command, "command");
+	xmpp_stanza_set_ns(command, NS_COMMANDS);
 	xmpp_stanza_set_attribute(command, "node", node);
 	xmpp_stanza_set_attribute(command, "sessionid", sessionid);
 	xmpp_stanza_set_attribute(command, "status", status);
 	*command_out = command;
 	return reply;
+}
+
+static int child_rank(xmpp_stanza_t *child)
+{
+	const char *name = xmpp_stanza_is_tag(child) ? xmpp_stanza_get_name(child) : "";
+
+	return strcmp(name, "actions") == 0 ? 0 : strcmp(name, "note") == 0 ? 1 : 2;
+}
+
+/* Puts command into reply with its children in XEP-0050's order: actions,
+ * notes, then the data form (steps add notes and forms as they go, and the
+ * actions last). Releases command. Returns reply, or NULL (both released). */
+static xmpp_stanza_t *finish_command(xmpp_stanza_t *reply, xmpp_stanza_t *command)
+{
+	xmpp_stanza_t *ordered = xmpp_stanza_new(xmpp_stanza_get_context(reply)), *child, *copy;
+	static const char *const attrs[] = { "node", "sessionid", "status" };
+	int rank, ok = ordered != NULL;
+	size_t i;
+
+	if (ok) {
+		xmpp_stanza_set_name(ordered, "command");
+		xmpp_stanza_set_ns(ordered, NS_COMMANDS);
+		for (i = 0; i < sizeof attrs / sizeof attrs[0]; i++)
+			xmpp_stanza_set_attribute(ordered, attrs[i], xmpp_stanza_get_attribute(command, attrs[i]));
+	}
+	for (rank = 0; ok && rank < 3; rank++)
+		for (child = xmpp_stanza_get_children(command); ok && child;
+		     child = xmpp_stanza_get_next(child)) {
+			if (child_rank(child) != rank)
+				continue;
+			copy = xmpp_stanza_copy(child);
+			ok = copy && xmpp_stanza_add_child_ex(ordered, copy, 0) == XMPP_EOK;
+			if (!ok && copy)
+				xmpp_stanza_release(copy);
+		}
+	xmpp_stanza_release(command);
+	if (ok && xmpp_stanza_add_child_ex(reply, ordered, 0) == XMPP_EOK)
+		return reply;
+	if (ordered)
+		xmpp_stanza_release(ordered);
+	xmpp_stanza_release(reply);
+	return NULL;
 }
 
 /* The first data form of the request when it is a submission; *forms
@@ -299,6 +346,9 @@ xmpp_stanza_t *adhoc_handle(struct commands_ctx *cc, xmpp_stanza_t *iq)
 	if (!valid || canceled) { /* action='cancel' or a cancel form */
 		session_delete(cc, sessionid);
 		reply = command_reply(iq, node, sessionid, "canceled", &s.command);
+		if (reply)
+			reply = finish_command(reply, s.command);
+		s.command = NULL;
 		goto out;
 	}
 	if (x) {
@@ -320,6 +370,8 @@ xmpp_stanza_t *adhoc_handle(struct commands_ctx *cc, xmpp_stanza_t *iq)
 		adhoc_fail(&s, "wait", "internal-server-error", NULL, "Internal error.");
 	if (s.error_condition) {
 		xmpp_stanza_release(reply);
+		xmpp_stanza_release(s.command);
+		s.command = NULL;
 		reply = error_reply(iq, s.error_type, s.error_condition, s.error_app,
 				    s.error_text[0] ? s.error_text : NULL);
 		goto out;
@@ -347,6 +399,12 @@ xmpp_stanza_t *adhoc_handle(struct commands_ctx *cc, xmpp_stanza_t *iq)
 					    "Could not keep the session: out of memory.");
 		}
 	}
+	if (s.command && strcmp(xmpp_stanza_get_name(reply), "iq") == 0 &&
+	    strcmp(xmpp_stanza_get_type(reply), "error") != 0)
+		reply = finish_command(reply, s.command);
+	else if (s.command)
+		xmpp_stanza_release(s.command);
+	s.command = NULL;
 out:
 	if (have_form)
 		form_clear(&form);

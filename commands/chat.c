@@ -314,7 +314,7 @@ static void cmd_assess(struct chat_ctx *chat, const struct chat_out *out, const 
 			rest++;
 	}
 	if (!have_l || !have_d) {
-		say_error(out, "Give both likelihood= and damage= (high, medium or low)", usage);
+		say_error(out, "Give both likelihood= and damage= (high, medium, low or unassessed)", usage);
 		return;
 	}
 	threat_init(&t);

@@ -87,7 +87,7 @@ static void ask(struct dialogue *d, const struct chat_out *out, const char *prob
 	if (d->step < n) {
 		const struct template_field *f = fields[d->step];
 		text_add(&t, "(%zu/%zu) %s — %s\nReply with %s, or: %sback, cancel.", d->step + 1, n,
-			 f->label, f->desc, f->kind == TEMPLATE_LIST_SINGLE ? "high, medium or low" :
+			 f->label, f->desc, f->kind == TEMPLATE_LIST_SINGLE ? "high, medium, low or unassessed" :
 			 f->slot == THREAT_ATTACK_TREE ? "the tree, one step a line" : "the text",
 			 f->required ? "" : "skip, ");
 	} else {

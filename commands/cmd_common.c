@@ -75,10 +75,10 @@ int cmd_add_id_field(struct adhoc_step *s, xmpp_stanza_t *x, int include_retired
 		return -1;
 	field = form_add_field(x, "id", total <= ID_OPTIONS_MAX ? "list-single" : "text-single",
 			       "Threat");
-	if (!field || form_field_set_required(field) < 0 ||
-	    form_field_set_desc(field, total <= ID_OPTIONS_MAX ?
+	if (!field || form_field_set_desc(field, total <= ID_OPTIONS_MAX ?
 				"Required. The threat, highest priority first." :
-				"Required. The threat's id, e.g. T-7 (use the list command to find it).") < 0)
+				"Required. The threat's id, e.g. T-7 (use the list command to find it).") < 0 ||
+	    form_field_set_required(field) < 0)
 		goto fail;
 	if (value && form_field_add_value(field, value) < 0)
 		goto fail;

@@ -1,5 +1,8 @@
-/* `list`: optional filters, then pages of a multi-item result, highest
- * priority first; `next`/`prev` move between pages (PROTOCOL.md §5). */
+/* `list` and `search`: pages of a multi-item result, highest priority first;
+ * `next`/`prev` move between pages (PROTOCOL.md §5). `list` answers its
+ * first page at once (open threats), because Converse.js draws a table only
+ * in a command's first response; a filter form submitted with the first
+ * request is still read. `search` asks for the filters first. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,10 +11,12 @@
 #include "commands/kv.h"
 #include "commands/priority.h"
 #include "commands/text.h"
+#include "commands/validate.h"
 #include "config/config.h"
 #include "storage/store.h"
 
 #define TEXT_FILTER_MAX 200
+#define MIN_PRIORITY_ANY "any"
 /* A row names its threat in at most this many characters: with at most
  * 100 rows a page (commands.list_page), a page stays under 128 KiB. */
 #define LIST_NAME_CHARS 100
@@ -28,16 +33,22 @@ static int show_filters(struct adhoc_step *s, const char *note)
 
 	if (!x)
 		return -1;
+	/* XEP-0004's order: desc, values, then options */
 	field = form_add_field(x, "status", "list-multi", "Status");
 	if (!field || form_field_set_desc(field, "Which statuses to include (default: all but retired).") < 0)
 		return -1;
-	for (i = 0; i < 4; i++)
-		if (form_field_add_option(field, statuses[i], statuses[i]) < 0 ||
-		    (i < 3 && form_field_add_value(field, statuses[i]) < 0))
+	for (i = 0; i < 3; i++)
+		if (form_field_add_value(field, statuses[i]) < 0)
 			return -1;
+	for (i = 0; i < 4; i++)
+		if (form_field_add_option(field, statuses[i], statuses[i]) < 0)
+			return -1;
+	/* "any" has a value of its own: a browser submits the selected option,
+	 * and Profanity crashes on an empty one */
 	field = form_add_field(x, "min-priority", "list-single", "Minimum priority");
 	if (!field || form_field_set_desc(field, "Only threats at this priority or above.") < 0 ||
-	    form_field_add_option(field, "any", "") < 0)
+	    form_field_add_value(field, MIN_PRIORITY_ANY) < 0 ||
+	    form_field_add_option(field, "any", MIN_PRIORITY_ANY) < 0)
 		return -1;
 	for (i = 0; i < 5; i++)
 		if (form_field_add_option(field, min_priorities[i], min_priorities[i]) < 0)
@@ -75,15 +86,15 @@ static int read_filters(struct adhoc_step *s, char *msg, size_t msglen)
 		}
 		mask |= 1u << j;
 	}
+	if (min && strcmp(min, MIN_PRIORITY_ANY) == 0)
+		*min = '\0'; /* no minimum, as an empty value always meant */
 	if (min && *min && priority_rank_from_name(min) < 1) {
-		text_format(msg, msglen, "min-priority: \"%s\" is not one of note, low, medium, high, "
-			    "critical.", text_quote(quoted, sizeof quoted, min));
+		text_format(msg, msglen, "min-priority: \"%s\" is not one of any, note, low, medium, "
+			    "high, critical.", text_quote(quoted, sizeof quoted, min));
 		goto out;
 	}
-	if (text && strlen(text) > TEXT_FILTER_MAX * 4) {
-		snprintf(msg, msglen, "text: longer than %d characters.", TEXT_FILTER_MAX);
+	if (text && validate_text("text", text, TEXT_FILTER_MAX, msg, msglen) < 0)
 		goto out;
-	}
 	snprintf(maskbuf, sizeof maskbuf, "%u", mask);
 	if (kv_set(&s->state, "status", maskbuf) < 0 ||
 	    kv_set(&s->state, "min", min && *min ? min : NULL) < 0 ||
@@ -124,12 +135,14 @@ static const char *const columns[][2] = {
 static int show_page(struct adhoc_step *s, long long page)
 {
 	char *mask = kv_get(s->state, "status"), *min = kv_get(s->state, "min");
-	char *text = kv_get(s->state, "text");
+	char *text = kv_get(s->state, "text"), *searched;
 	struct threat_filter filter = { 0 };
 	struct threat *list = NULL;
 	size_t count = 0, total = 0, i, per_page = (size_t)s->cc->cfg->list_page;
 	size_t pages, first;
 	char tid[32], note[128], pagebuf[32], name[LIST_NAME_CHARS * 8];
+	const struct template_field *likelihood = template_by_slot(THREAT_LIKELIHOOD);
+	const struct template_field *damage = template_by_slot(THREAT_DAMAGE);
 	xmpp_stanza_t *x, *reported, *item;
 	int rc = -1;
 
@@ -167,8 +180,9 @@ static int show_page(struct adhoc_step *s, long long page)
 		    add_cell(item, "name", text_shorten(name, sizeof name, threat_get(t, THREAT_NAME),
 							LIST_NAME_CHARS)) < 0 ||
 		    add_cell(item, "priority", t->priority) < 0 ||
-		    add_cell(item, "likelihood", threat_get(t, THREAT_LIKELIHOOD)) < 0 ||
-		    add_cell(item, "damage", threat_get(t, THREAT_DAMAGE)) < 0 ||
+		    add_cell(item, "likelihood", template_shown_value(likelihood,
+								     threat_get(t, THREAT_LIKELIHOOD))) < 0 ||
+		    add_cell(item, "damage", template_shown_value(damage, threat_get(t, THREAT_DAMAGE))) < 0 ||
 		    add_cell(item, "status", threat_get(t, THREAT_STATUS)) < 0 ||
 		    add_cell(item, "updated", t->updated) < 0)
 			goto out;
@@ -183,13 +197,20 @@ static int show_page(struct adhoc_step *s, long long page)
 	if (kv_set(&s->state, "page", pagebuf) < 0)
 		goto out;
 	s->stage = 2;
+	searched = kv_get(s->state, "search");
 	if ((size_t)page < pages) {
 		s->status = ADHOC_EXECUTING;
 		s->offer_next = 1;
-		s->offer_prev = page > 1;
+		s->offer_prev = page > 1 || searched;
+	} else if (page > 1) {
+		/* the last page can still go back (XEP-0050: prev with complete) */
+		s->status = ADHOC_EXECUTING;
+		s->offer_prev = 1;
+		s->offer_complete = 1;
 	} else {
 		s->status = ADHOC_COMPLETED;
 	}
+	free(searched);
 	rc = 0;
 out:
 	store_threats_free(list, count);
@@ -203,26 +224,58 @@ out:
  * or prev there carries nothing to read and is not looked at. */
 static const char *const filter_vars[] = { "status", "min-priority", "text", NULL };
 
-int cmd_list_step(struct adhoc_step *s)
+/* A page was shown: the one after or before it, back to the filters of a
+ * search, or the end on `complete`. */
+static int turn_page(struct adhoc_step *s)
 {
-	char *pagetext = kv_get(s->state, "page");
-	long long page = pagetext ? strtoll(pagetext, NULL, 10) : 0;
+	char *pagetext = kv_get(s->state, "page"), *searched = kv_get(s->state, "search");
+	long long page = pagetext ? strtoll(pagetext, NULL, 10) : 1;
+	int rc;
+
+	if (s->action == ADHOC_COMPLETE) {
+		s->status = ADHOC_COMPLETED;
+		rc = adhoc_note(s, "info", "Done.");
+	} else if (s->action == ADHOC_PREV) {
+		rc = page > 1 ? show_page(s, page - 1) : searched ? show_filters(s, NULL) : show_page(s, 1);
+	} else {
+		rc = show_page(s, page + 1);
+	}
+	free(pagetext);
+	free(searched);
+	return rc;
+}
+
+/* The filters submitted: read them and show the first page. */
+static int filtered(struct adhoc_step *s)
+{
 	struct op_result r;
 	char msg[256];
 
-	free(pagetext);
-	if (s->stage == 2) {
-		if (s->action == ADHOC_PREV)
-			return page <= 1 ? show_filters(s, NULL) : show_page(s, page - 1);
-		return show_page(s, page + 1);
-	}
-	if (s->action == ADHOC_PREV || (!s->submitted && s->stage == 0))
-		return show_filters(s, NULL);
-	if (!s->submitted)
-		return cmd_need_form(s);
 	if (cmd_check_form(s, filter_vars, &r) < 0)
 		return show_filters(s, r.message);
 	if (read_filters(s, msg, sizeof msg) < 0)
 		return show_filters(s, msg);
 	return show_page(s, 1);
+}
+
+int cmd_list_step(struct adhoc_step *s)
+{
+	if (s->stage == 2)
+		return turn_page(s);
+	if (s->stage == 1) /* the filters, shown again after a bad one */
+		return s->submitted ? filtered(s) : s->action == ADHOC_PREV ? show_filters(s, NULL) :
+									   cmd_need_form(s);
+	/* PROTOCOL.md §5 extended: the first page of open threats at once, unless
+	 * the request already carries the filter form */
+	return s->submitted ? filtered(s) : show_page(s, 1);
+}
+
+int cmd_search_step(struct adhoc_step *s)
+{
+	if (s->stage == 0) {
+		if (kv_set(&s->state, "search", "1") < 0)
+			return -1;
+		return s->submitted ? filtered(s) : show_filters(s, NULL);
+	}
+	return cmd_list_step(s);
 }

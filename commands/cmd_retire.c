@@ -14,8 +14,8 @@ static int show_form(struct adhoc_step *s, const char *id, const char *reason)
 	if (!x || cmd_add_id_field(s, x, 0, id) < 0)
 		return -1;
 	field = form_add_field(x, "reason", "text-multi", "Reason");
-	if (!field || form_field_set_required(field) < 0 ||
-	    form_field_set_desc(field, "Required. Why the threat is retired; up to 2,000 characters.") < 0 ||
+	if (!field || form_field_set_desc(field, "Required. Why the threat is retired; up to 2,000 characters.") < 0 ||
+	    form_field_set_required(field) < 0 ||
 	    form_field_set_value(field, reason, 1) < 0)
 		return -1;
 	s->stage = 1;

@@ -85,18 +85,56 @@ static int add_cell(xmpp_stanza_t *item, const char *var, const char *value)
 	return field && form_field_set_value(field, value ? value : "", 1) == 0 ? 0 : -1;
 }
 
-/* History comes in pages: at most HISTORY_PAGE_MAX revisions and about
- * HISTORY_PAGE_BYTES of their text once escaped, so a threat with
- * thousands of revisions never makes one oversized stanza. */
+/* History comes in pages: at most HISTORY_PAGE_MAX revisions and
+ * HISTORY_PAGE_BYTES of result once escaped, so a threat with thousands of
+ * revisions never makes one oversized stanza. */
 #define HISTORY_PAGE_MAX 50
-#define HISTORY_PAGE_BYTES (64 * 1024)
+#define HISTORY_PAGE_BYTES (96 * 1024)
 
-/* What a revision can take in the result: every byte escaped at worst
- * (&amp; is five), and the field envelopes. */
+/* What a revision can take in the result: twice (a table row and a line of
+ * the text), every byte escaped at worst (&amp; is five), and envelopes. */
 static size_t revision_cost(const struct threat_revision *r)
 {
-	return 5 * (strlen(r->at ? r->at : "") + strlen(r->who ? r->who : "") +
-		    strlen(r->changed ? r->changed : "") + strlen(r->note ? r->note : "")) + 256;
+	return 2 * 5 * (strlen(r->at ? r->at : "") + strlen(r->who ? r->who : "") +
+			strlen(r->changed ? r->changed : "") + strlen(r->note ? r->note : "")) + 512;
+}
+
+/* The page as lines of text too: Converse.js draws the table of a result
+ * only in a command's first response, and history comes after the pick. */
+static int add_history_text(xmpp_stanza_t *x, const struct threat_revision *revs, size_t start,
+			    size_t end)
+{
+	xmpp_stanza_t *field = form_add_field(x, "log", "text-multi", "History");
+	struct text t = { 0 };
+	char *all;
+	size_t i;
+	int rc;
+
+	if (!field)
+		return -1;
+	for (i = start; i < end; i++) {
+		const struct threat_revision *r = &revs[i];
+		const char *changed = r->changed ? r->changed : "", *c;
+		text_add(&t, "r%lld %s %s: ", r->revision, r->at ? r->at : "", r->who ? r->who : "");
+		if (r->revision == 1)
+			text_put(&t, "filed");
+		else if (!*changed)
+			text_put(&t, "no field changed");
+		for (c = changed; r->revision != 1 && *c; c++) /* "likelihood damage" */
+			text_put(&t, *c == ' ' ? ", " : (char[]){ *c, '\0' });
+		if (r->note && *r->note) {
+			text_put(&t, " — ");
+			text_put(&t, r->note);
+		}
+		text_put(&t, i + 1 < end ? "\n" : "");
+	}
+	all = text_take(&t);
+	if (!all)
+		return -1;
+	/* a note may hold line breaks: they become lines of the field */
+	rc = form_field_set_value(field, all, 1);
+	free(all);
+	return rc;
 }
 
 /* The end of the page starting at `start`: at least one revision. */
@@ -131,7 +169,8 @@ static int show_history_page(struct adhoc_step *s, const struct threat *t,
 	threat_id_format(t->id, tid, sizeof tid);
 	text_format(title, sizeof title, "History of %s: %s", tid, threat_get(t, THREAT_NAME));
 	x = cmd_result(s, title);
-	reported = x ? xmpp_stanza_new(s->cc->xmpp) : NULL;
+	/* XEP-0004: fields come before <reported/> and the items */
+	reported = x && add_history_text(x, revs, start, end) == 0 ? xmpp_stanza_new(s->cc->xmpp) : NULL;
 	if (!reported)
 		return -1;
 	xmpp_stanza_set_name(reported, "reported");

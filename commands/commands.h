@@ -10,6 +10,7 @@ int cmd_file_step(struct adhoc_step *s);
 int cmd_edit_step(struct adhoc_step *s);
 int cmd_assess_step(struct adhoc_step *s);
 int cmd_list_step(struct adhoc_step *s);
+int cmd_search_step(struct adhoc_step *s);
 int cmd_show_step(struct adhoc_step *s);
 int cmd_history_step(struct adhoc_step *s);
 int cmd_retire_step(struct adhoc_step *s);

@@ -284,9 +284,10 @@ xmpp_stanza_t *form_add(xmpp_stanza_t *parent, const char *type, const char *tit
 	if (!x)
 		return NULL;
 	xmpp_stanza_set_type(x, type);
-	if (title && !stanza_add_text_child(x, "title", title))
-		return NULL;
+	/* XEP-0004's schema: instructions*, title?, field*, reported?, item* */
 	if (instructions && !stanza_add_text_child(x, "instructions", instructions))
+		return NULL;
+	if (title && !stanza_add_text_child(x, "title", title))
 		return NULL;
 	return x;
 }

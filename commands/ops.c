@@ -95,10 +95,31 @@ static int set_priority(struct threat *t)
 	return 0;
 }
 
-static int check_threat(const struct threat *t, struct op_result *r)
+/* "unassessed" from a form or a chat command is stored as empty. */
+static int store_unassessed(struct threat *t)
+{
+	size_t i;
+
+	for (i = 0; i < template_field_count; i++) {
+		const struct template_field *f = &template_fields[i];
+		const char *value;
+		if (f->slot == TEMPLATE_NOT_STORED)
+			continue;
+		value = threat_get(t, (enum threat_field)f->slot);
+		if (template_stored_value(f, value) != value &&
+		    threat_set(t, (enum threat_field)f->slot, "") < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int check_threat(struct threat *t, struct op_result *r)
 {
 	const struct template_field *bad = NULL;
 	char msg[sizeof r->message];
+
+	if (store_unassessed(t) < 0 || set_priority(t) < 0)
+		return fail(r, OP_NOMEM, NULL, "Out of memory.");
 
 	if (validate_threat(t, &bad, msg, sizeof msg) < 0)
 		return fail(r, OP_INVALID, bad ? bad->var : NULL, "%s", msg);

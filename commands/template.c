@@ -3,7 +3,10 @@
 
 #include <string.h>
 
+/* "Not assessed" first: clients that start a drop-down on its first option
+ * (poezio 0.14, browsers) then submit it when the member leaves it alone. */
 static const struct template_option levels[] = {
+	{ TEMPLATE_UNASSESSED, "Not assessed" },
 	{ "high", "High" },
 	{ "medium", "Medium" },
 	{ "low", "Low" },
@@ -38,10 +41,10 @@ const struct template_field template_fields[] = {
 	  "are needed; [cost=N, impossible, equipment] after a step. At most 500 steps, 16 deep.",
 	  TEMPLATE_TEXT_MULTI, 0, 16000, NULL, FILE_EDIT_RESULT },
 	{ "likelihood", THREAT_LIKELIHOOD, "Likelihood", 'd',
-	  "How likely the attack is: high, medium or low; empty when not assessed yet.",
+	  "How likely the attack is: high, medium or low; unassessed until someone assesses it.",
 	  TEMPLATE_LIST_SINGLE, 0, 0, levels, FILE_EDIT_RESULT },
 	{ "damage", THREAT_DAMAGE, "Damage", 'e',
-	  "How much harm it does: high, medium or low; empty when not assessed yet.",
+	  "How much harm it does: high, medium or low; unassessed until someone assesses it.",
 	  TEMPLATE_LIST_SINGLE, 0, 0, levels, FILE_EDIT_RESULT },
 	{ "priority", TEMPLATE_NOT_STORED, "Priority", 'f',
 	  "Computed from likelihood and damage: critical, high, medium, low, note or unassessed.",
@@ -96,4 +99,20 @@ const char *template_option_label(const struct template_field *f, const char *va
 		if (strcmp(o->value, value) == 0)
 			return o->label;
 	return value;
+}
+
+/* Fields whose options start with "unassessed": likelihood and damage. */
+static int offers_unassessed(const struct template_field *f)
+{
+	return f->options && f->options[0].value && strcmp(f->options[0].value, TEMPLATE_UNASSESSED) == 0;
+}
+
+const char *template_shown_value(const struct template_field *f, const char *stored)
+{
+	return offers_unassessed(f) && (!stored || !*stored) ? TEMPLATE_UNASSESSED : stored;
+}
+
+const char *template_stored_value(const struct template_field *f, const char *value)
+{
+	return offers_unassessed(f) && value && strcmp(value, TEMPLATE_UNASSESSED) == 0 ? "" : value;
 }

@@ -9,6 +9,9 @@
 #include "storage/threat.h"
 
 #define TEMPLATE_FORM_TYPE "urn:vigil:threat:0"
+/* How forms and chat commands say "not assessed" (PROTOCOL.md §3); the
+ * register stores it as empty, which is read the same. */
+#define TEMPLATE_UNASSESSED "unassessed"
 #define TEMPLATE_NOT_STORED (-1)
 
 enum template_kind { TEMPLATE_TEXT_SINGLE, TEMPLATE_TEXT_MULTI, TEMPLATE_LIST_SINGLE };
@@ -44,6 +47,13 @@ const struct template_field *template_find(const char *var);
 
 /* The field stored in this slot. */
 const struct template_field *template_by_slot(enum threat_field slot);
+
+/* A stored value as a form shows it: empty likelihood or damage is
+ * "unassessed", every option having a value (browsers always submit one). */
+const char *template_shown_value(const struct template_field *f, const char *stored);
+
+/* A submitted value as the register stores it: "unassessed" is empty. */
+const char *template_stored_value(const struct template_field *f, const char *value);
 
 /* The label of an option value, or the value itself. */
 const char *template_option_label(const struct template_field *f, const char *value);

@@ -55,23 +55,29 @@ static int add_field(xmpp_stanza_t *x, const struct template_field *f, const str
 
 	if (kind == THREAT_FORM_EDIT && strcmp(f->var, "revision") == 0)
 		type = "hidden"; /* the edit's base revision: a stale one is refused */
+	if (kind == THREAT_FORM_RESULT && f->kind == TEMPLATE_LIST_SINGLE)
+		type = "text-single"; /* a value to read: a list-single without options
+					 is drawn as an empty drop-down (Converse.js) */
 	field = form_add_field(x, f->var, type, f->label);
 	if (!field)
 		return -1;
+	/* XEP-0004's schema: desc?, required?, value*, option* in that order */
 	if (kind != THREAT_FORM_RESULT) {
 		if (strcmp(type, "hidden") != 0 && form_field_set_desc(field, f->desc) < 0)
 			return -1;
 		if (f->required && form_field_set_required(field) < 0)
 			return -1;
-		/* No "not assessed" option with an empty value: XEP-0004 allows
-		 * one, but Profanity (0.13.1 to at least 0.18) crashes on it.
-		 * An optional list-single left without a value is empty. */
-		for (o = f->options; o && o->value; o++)
-			if (form_field_add_option(field, o->label, o->value) < 0)
-				return -1;
 	}
-	return form_field_set_value(field, field_value(f, t, buf, sizeof buf),
-				    f->kind == TEMPLATE_TEXT_MULTI);
+	if (form_field_set_value(field, template_shown_value(f, field_value(f, t, buf, sizeof buf)),
+				 f->kind == TEMPLATE_TEXT_MULTI) < 0)
+		return -1;
+	/* Every option has a value ("unassessed" for not assessed): Profanity
+	 * (0.13.1 to at least 0.18) crashes on an empty one, and a browser
+	 * drop-down always submits its selection. */
+	for (o = f->options; kind != THREAT_FORM_RESULT && o && o->value; o++)
+		if (form_field_add_option(field, o->label, o->value) < 0)
+			return -1;
+	return 0;
 }
 
 static int add_text(xmpp_stanza_t *x, const char *var, const char *label, const char *value)

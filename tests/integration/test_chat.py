@@ -122,7 +122,7 @@ async def test_bad_input(env):
         r = await ask(carol, COMPONENT, 'file only a name')
         assert 'usage: !file NAME | ABSTRACT' in r[0], r
         r = await ask(bob, COMPONENT, 'assess T-1 likelihood=severe damage=high')
-        assert '"severe" is not one of high, medium, low' in r[0], r
+        assert '"severe" is not one of unassessed, high, medium, low' in r[0], r
         r = await ask(carol, COMPONENT, 'list 999')
         assert r[0] == 'There are only 1 page.', r
     finally:
@@ -150,7 +150,7 @@ async def test_guided_filing(env):
         assert 'attack-tree: line 2: indent with spaces' in r[0] and '(4/10)' in r[0], r
         r = await ask(dave, COMPONENT, 'Goal\n  Step [cost=5]')
         r = await ask(dave, COMPONENT, 'Severe')                   # likelihood: refused
-        assert 'is not one of high, medium, low' in r[0], r
+        assert 'is not one of unassessed, high, medium, low' in r[0], r
         r = await ask(dave, COMPONENT, 'High')
         r = await ask(dave, COMPONENT, 'low')                      # damage
         for _ in range(4):

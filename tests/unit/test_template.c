@@ -94,7 +94,7 @@ static void test_validation(void)
 	expect_field("abstract", s, "abstract: 2,104 characters, the limit is 2,000", "thousands are grouped");
 	free(s);
 	expect_field("name", "two\nlines", "single line", "a text-single field has one line");
-	expect_field("likelihood", "severe", "\"severe\" is not one of high, medium, low", "options are listed");
+	expect_field("likelihood", "severe", "\"severe\" is not one of unassessed, high, medium, low", "options are listed");
 	expect_field("likelihood", "", NULL, "likelihood may stay empty");
 	expect_field("status", "retired", NULL, "a known status");
 	expect_field("gap", "bell \a here", "gap: control character U+0007 at character 6", "control characters");
