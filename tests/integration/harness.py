@@ -20,9 +20,14 @@ import traceback
 
 import slixmpp
 from slixmpp.exceptions import IqError
-from slixmpp.xmlstream import ET
+from slixmpp.xmlstream import ET, tostring
 from slixmpp.xmlstream.handler import Callback
 from slixmpp.xmlstream.matcher import MatchXPath
+
+try:  # Debian's python3-lxml: libxml2's XML Schema validator
+    from lxml import etree as lxml_etree
+except ImportError:  # Schemas.load() says what to install
+    lxml_etree = None
 
 SRCDIR = os.environ.get('VIGIL_SRCDIR') or os.path.abspath(
     os.path.join(os.path.dirname(__file__), '..', '..'))
@@ -328,6 +333,165 @@ class Vigil(Process):
             return None
 
 
+# --- what vigil sends, against XEP-0004's and XEP-0050's schemas ----------
+
+VIGIL_NICK = 'vigil'  # vigil's nick in ROOM (Vigil's room.nick)
+
+
+class Schemas:
+    """The XML schemas of XEP-0004 and XEP-0050 (tests/data/*.xsd, taken from
+    the XEPs' text), compiled once per test file by libxml2 (lxml), and what
+    every test client found with them: each stanza a Client receives from
+    vigil (from the component's domain, or from vigil's nick in the room) has
+    each <command xmlns='http://jabber.org/protocol/commands'/> (any element
+    of that namespace not inside another) validated against XEP-0050's
+    schema, and each <x xmlns='jabber:x:data'/> anywhere in it (in commands,
+    disco#info extensions, messages) against XEP-0004's. run() fails the test
+    during which an invalid one arrived, and prints the counts."""
+    NS = {NS_DATA: 'XEP-0004', NS_COMMANDS: 'XEP-0050'}
+    FILES = {'XEP-0004': 'xep-0004.xsd', 'XEP-0050': 'xep-0050.xsd'}
+
+    def __init__(self):
+        self.schemas = None
+        self.stanzas = 0  # stanzas from vigil that carried something checked
+        self.counts = {'XEP-0004': 0, 'XEP-0050': 0}
+        self.violations = []  # one line each: where, what, libxml2's message
+        self.test = 'set-up'  # the test running, named in a violation
+
+    def load(self):
+        """Compiles the schemas (once), then proves they refuse what they must."""
+        if self.schemas is not None:
+            return self
+        if lxml_etree is None:
+            raise RuntimeError('python3-lxml is missing (tests/install-deps installs it): '
+                               'every stanza from vigil is validated with it')
+        data = os.path.join(SRCDIR, 'tests', 'data')
+        self.schemas = {xep: lxml_etree.XMLSchema(lxml_etree.parse(os.path.join(data, name)))
+                        for xep, name in self.FILES.items()}
+        self.self_test()
+        return self
+
+    def self_test(self):
+        """A valid form and command pass; <value> after <option> (XEP-0004:
+        desc?, required?, value*, option*) and an unknown status fail."""
+        x, c = '<x xmlns="%s" type="form">%%s</x>' % NS_DATA, \
+            '<command xmlns="%s" node="n" %%s</command>' % NS_COMMANDS
+        field = '<field var="f" type="list-single">%s</field>'
+        opt = '<option label="One"><value>1</value></option>'
+        cases = [
+            ('XEP-0004', x % (field % ('<value>1</value>' + opt)), None),
+            ('XEP-0004', x % (field % (opt + '<value>1</value>')),
+             "Element '{jabber:x:data}value': This element is not expected. "
+             "Expected is ( {jabber:x:data}option )."),
+            ('XEP-0050', c % ('status="executing"><actions execute="next"><next/></actions>'
+                              + x % (field % '<value>1</value>')), None),
+            ('XEP-0050', c % 'status="done">', "'done' is not an element of the set"),
+            ('XEP-0050', c % ('status="executing">' + x % (field % (opt + '<value>1</value>'))),
+             "Element '{jabber:x:data}value': This element is not expected."),
+        ]
+        for xep, text, expected in cases:
+            errors = self.errors(xep, lxml_etree.fromstring(text))
+            if (expected is None) != (not errors) or \
+                    (expected and not any(expected in e for e in errors)):
+                raise AssertionError('the %s schema check is broken: %s gave %r, expected %r'
+                                     % (xep, text, errors, expected or 'valid'))
+
+    def errors(self, xep, element, forms=True):
+        """libxml2's messages for an lxml element, each with a readable path;
+        forms=False leaves out those about a data form (checked on its own)."""
+        schema = self.schemas[xep]
+        if schema.validate(element):
+            return []
+        prefixes = {p: uri for el in element.iter() for p, uri in el.nsmap.items() if p}
+        out = []
+        for e in schema.error_log:
+            try:
+                where = element.getroottree().xpath(e.path, namespaces=prefixes) if e.path else []
+            except lxml_etree.XPathError:
+                where = []
+            if not forms and where and isinstance(where[0], lxml_etree._Element) and any(
+                    str(a.tag).startswith('{%s}' % NS_DATA)
+                    for a in [where[0]] + list(where[0].iterancestors())):
+                continue  # in a data form: reported with the form, against XEP-0004
+            out.append('%s: %s' % (self.path(where[0]) if where else e.path, e.message))
+        return out
+
+    @staticmethod
+    def path(el):
+        """x/field[@var='likelihood']/value[2]: where in the element."""
+        steps = []
+        while el is not None:
+            name = lxml_etree.QName(el).localname
+            parent = el.getparent()
+            if el.get('var') is not None:
+                name += "[@var='%s']" % el.get('var')
+            elif el.get('node') is not None:
+                name += "[@node='%s']" % el.get('node')
+            elif parent is not None and len(parent.findall(el.tag)) > 1:
+                name += '[%d]' % (parent.findall(el.tag).index(el) + 1)
+            steps.append(name)
+            el = parent
+        return '/'.join(reversed(steps))
+
+    @staticmethod
+    def from_vigil(sender):
+        bare, _, resource = (sender or '').partition('/')
+        domain = bare.rpartition('@')[2]
+        return domain == COMPONENT or (bare == ROOM and resource == VIGIL_NICK)
+
+    def check_stanza(self, stanza):
+        """Client's incoming filter: validates what vigil sent; passes the
+        stanza on unchanged."""
+        try:
+            xml = stanza.xml
+            if self.schemas is not None and self.from_vigil(xml.get('from')):
+                found = []
+                self._find(xml, found, None)
+                if found:
+                    self.stanzas += 1
+                    for xep, element in found:
+                        self._check(xep, element, xml)
+        except Exception as e:  # a harness bug must fail the test, not vanish
+            self.violations.append('[%s] the schema check itself failed: %r' % (self.test, e))
+        return stanza
+
+    def _find(self, el, found, inside):
+        ns = el.tag[1:].partition('}')[0] if el.tag.startswith('{') else ''
+        xep = self.NS.get(ns)
+        if xep and xep != inside:  # the outermost of its namespace
+            found.append((xep, el))
+        for child in el:
+            self._find(child, found, xep or inside)
+
+    def _check(self, xep, element, stanza):
+        self.counts[xep] += 1
+        text = tostring(element)  # with xmlns= declarations, as vigil sent it
+        parsed = lxml_etree.fromstring(text.encode())
+        errors = self.errors(xep, parsed, forms=(xep == 'XEP-0004'))
+        if errors:
+            cmd = stanza.find('.//{%s}command' % NS_COMMANDS)
+            form = element if element.tag == '{%s}x' % NS_DATA else \
+                element.find('{%s}x' % NS_DATA)
+            title = form.findtext('{%s}title' % NS_DATA) if form is not None else None
+            context = ', '.join(part for part in (
+                '%s from %s' % (stanza.tag.partition('}')[2], stanza.get('from')),
+                cmd is not None and 'command node=%s status=%s' % (cmd.get('node'),
+                                                                    cmd.get('status')),
+                title and 'form %r' % title) if part)
+            self.violations.append('[%s] %s invalid against %s\'s schema (%s): %s\n    %s' % (
+                self.test, element.tag.partition('}')[2], xep, context, '; '.join(errors),
+                text if len(text) < 1500 else text[:1500] + '...'))
+
+    def figure(self):
+        return ('figure: stanzas from vigil checked = %d, data forms validated against '
+                'XEP-0004 = %d, commands against XEP-0050 = %d, invalid = %d' % (
+                    self.stanzas, self.counts['XEP-0004'], self.counts['XEP-0050'],
+                    len(self.violations)))
+
+
+SCHEMAS = Schemas()
+
+
 # --- clients --------------------------------------------------------------
 
 class Client(slixmpp.ClientXMPP):
@@ -337,6 +501,8 @@ class Client(slixmpp.ClientXMPP):
                        'xep_0092', 'xep_0199'):
             self.register_plugin(plugin)
         self['feature_mechanisms'].unencrypted_plain = True
+        # what vigil sends, against XEP-0004's and XEP-0050's schemas (run() fails on any)
+        self.add_filter('in', SCHEMAS.check_stanza)
         self.messages = []
         self.presences = []
         # every message as it arrives (plugins such as xep_0060 would otherwise
@@ -551,6 +717,7 @@ def run(tests, env_factory=Env):
     env = None
     failed = 0
     try:
+        SCHEMAS.load()
         env = env_factory()
     except Exception:
         print('not ok 1 - set-up')
@@ -558,15 +725,21 @@ def run(tests, env_factory=Env):
             print('# ' + line)
         print('1..1')
         sys.exit(1)
+    reported = 0  # SCHEMAS.violations already failed a test
     try:
         for number, test in enumerate(tests, 1):
             name = (test.__doc__ or test.__name__).strip().splitlines()[0]
             try:
                 offset = len(env.vigil.log_text())
+                SCHEMAS.test = name
                 # a test may return its figures, shown after its name
                 figures = asyncio.run(asyncio.wait_for(test(env), 120))
                 refused = env.vigil.refused_sends(offset)
                 assert not refused, 'vigil built a stanza it may not send: %s' % refused[0]
+                # every invalid form or command since the last test's check
+                invalid, reported = SCHEMAS.violations[reported:], len(SCHEMAS.violations)
+                assert not invalid, 'vigil sent %d stanza(s) invalid against XEP-0004/0050:\n%s' % (
+                    len(invalid), '\n'.join(invalid))
                 print('ok %d - %s%s' % (number, name, ' (%s)' % figures if figures else ''))
             except Skip as why:
                 print('ok %d - %s # SKIP %s' % (number, name, why))
@@ -575,6 +748,10 @@ def run(tests, env_factory=Env):
                 print('not ok %d - %s' % (number, name))
                 for line in traceback.format_exc().splitlines():
                     print('# ' + line)
+                # invalid stanzas of a test that failed for another reason
+                for line in '\n'.join(SCHEMAS.violations[reported:]).splitlines():
+                    print('# ' + line)
+                reported = len(SCHEMAS.violations)
                 for line in env.logs():
                     print('# ' + line.rstrip('\n'))
                 if not env.vigil.running():  # the next test needs a running vigil
@@ -583,6 +760,13 @@ def run(tests, env_factory=Env):
                     except Exception as e:
                         print('# could not restart vigil: %s' % e)
             sys.stdout.flush()
+        late = SCHEMAS.violations[reported:]  # after the last test, or in a skipped one
+        if late:
+            failed += 1
+            for line in ('invalid against XEP-0004/0050, not yet reported:\n'
+                         + '\n'.join(late)).splitlines():
+                print('# ' + line)
+        print('# ' + SCHEMAS.figure())
         print('1..%d' % len(tests))
     finally:
         env.cleanup()
