@@ -142,11 +142,12 @@ async def list_all(client):
     rows = form_items(cmd)
     sid = cmd.get('sessionid')
     for _ in range(200):
-        if cmd.get('status') != 'executing':
+        if cmd.find('{%s}actions/{%s}next' % (NS_COMMANDS, NS_COMMANDS)) is None:
             break
         cmd = command_of(await client.command('list', action='next', sessionid=sid))
         rows += form_items(cmd)
-    assert cmd.get('status') == 'completed', 'list never reached its last page'
+    assert cmd.find('{%s}actions/{%s}next' % (NS_COMMANDS, NS_COMMANDS)) is None, \
+        'list never reached its last page'
     return rows
 
 
