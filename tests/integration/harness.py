@@ -134,6 +134,9 @@ class Prosody(Process):
         self.dir = tempfile.mkdtemp(prefix='vigil-prosody-')
         self.c2s_port = free_port()
         self.component_port = free_port()
+        # its WebSocket endpoint (mod_websocket), for test_converse.py
+        self.http_port = free_port()
+        self.websocket_url = 'ws://127.0.0.1:%d/xmpp-websocket' % self.http_port
         self.secret = secret
         self.config = os.path.join(self.dir, 'prosody.cfg.lua')
         self.log_path = os.path.join(self.dir, 'prosody.log')
@@ -142,7 +145,8 @@ class Prosody(Process):
         with open(os.path.join(SRCDIR, 'tests', 'integration', 'prosody.cfg.lua.in')) as f:
             text = f.read()
         for key, value in (('DIR', self.dir), ('C2S_PORT', self.c2s_port),
-                           ('COMPONENT_PORT', self.component_port), ('SECRET', secret)):
+                           ('COMPONENT_PORT', self.component_port), ('SECRET', secret),
+                           ('HTTP_PORT', self.http_port)):
             text = text.replace('@%s@' % key, str(value))
         with open(self.config, 'w') as f:
             f.write(text)
@@ -177,6 +181,9 @@ class Ejabberd(Process):
         self.dir = tempfile.mkdtemp(prefix='vigil-ejabberd-')
         self.c2s_port, self.component_port = free_port(), free_port()
         self.dist_port = free_port()
+        # its WebSocket endpoint (ejabberd_http_ws), for test_converse.py
+        self.http_port = free_port()
+        self.websocket_url = 'ws://127.0.0.1:%d/xmpp-websocket' % self.http_port
         self.secret = secret
         self.node = 'vigil%d_%d@localhost' % (os.getpid(), self.c2s_port)
         self.cookie = os.urandom(12).hex()
@@ -189,7 +196,9 @@ class Ejabberd(Process):
         with open(os.path.join(SRCDIR, 'tests', 'integration', 'ejabberd.yml.in')) as f:
             text = f.read()
         for key, value in (('C2S_PORT', self.c2s_port), ('COMPONENT_PORT', self.component_port),
-                           ('SECRET', secret)):
+                           ('SECRET', secret), ('HTTP_PORT', self.http_port)):
+            if key.endswith('_PORT'):  # "@HTTP_PORT@": quoted to parse as YAML unfilled
+                text = text.replace('"@%s@"' % key, str(value))
             text = text.replace('@%s@' % key, str(value))
         with open(self.config, 'w') as f:
             f.write(text)
