@@ -67,9 +67,20 @@ TREE = ["Read another user's messages",
 RATIONALE = 'Assessed by bob in his browser.'
 
 
+def node_major():
+    try:
+        out = subprocess.run([NODE, '--version'], capture_output=True, text=True, timeout=30).stdout
+        return int(out.strip().lstrip('v').split('.')[0])
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return 0
+
+
 def installed():
     if not NODE or not NPM:
         raise Skip('node and npm are not installed (apt-get install nodejs npm)')
+    if node_major() < 20:
+        raise Skip('node %s is too old: playwright-core needs 20 or newer' % (
+            subprocess.run([NODE, '--version'], capture_output=True, text=True).stdout.strip()))
     if not os.access(CHROMIUM, os.X_OK):
         raise Skip('chromium is not installed (apt-get install chromium)')
 
@@ -163,7 +174,11 @@ class ConverseEnv(Env):
         self.results = {}  # UNTOUCHED / ASSESSED -> (its filing's result as drawn, vigil's answer)
         self.shots = KEEP  # where screenshots go (a failure makes one if unset)
         self.versions = None
-        super().__init__()
+        try:
+            super().__init__()
+        except Exception:
+            shutil.rmtree(self.dir, ignore_errors=True)
+            raise
 
     def package(self):
         """The web/ package with its node_modules (see the docstring)."""
