@@ -307,7 +307,7 @@ xmpp_stanza_t *adhoc_handle(struct commands_ctx *cc, xmpp_stanza_t *iq)
 	char new_id[SESSIONID_LEN + 1];
 	char *bare = NULL;
 	const char *refusal;
-	int valid, canceled, have_form = 0;
+	int valid, canceled, have_form = 0, refused = 0;
 	enum role role;
 
 	memset(&s, 0, sizeof s);
@@ -393,17 +393,18 @@ xmpp_stanza_t *adhoc_handle(struct commands_ctx *cc, xmpp_stanza_t *iq)
 		if (full) {
 			xmpp_stanza_release(reply);
 			reply = error_reply(iq, "wait", "resource-constraint", NULL, full);
+			refused = 1;
 		} else if (session_put(cc, &keep) < 0) {
 			xmpp_stanza_release(reply);
 			reply = error_reply(iq, "wait", "internal-server-error", NULL,
 					    "Could not keep the session: out of memory.");
+			refused = 1;
 		}
 	}
-	if (s.command && strcmp(xmpp_stanza_get_name(reply), "iq") == 0 &&
-	    strcmp(xmpp_stanza_get_type(reply), "error") != 0)
-		reply = finish_command(reply, s.command);
-	else if (s.command)
+	if (refused)
 		xmpp_stanza_release(s.command);
+	else
+		reply = finish_command(reply, s.command);
 	s.command = NULL;
 out:
 	if (have_form)

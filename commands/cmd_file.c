@@ -53,6 +53,11 @@ int cmd_file_step(struct adhoc_step *s)
 	x = cmd_result(s, "Threat filed");
 	if (!x)
 		goto out;
+	/* the name first: Converse.js 14 draws a result into the inputs of the
+	 * form it answers, in order, and an input typed into keeps its text */
+	field = form_add_field(x, "name", "text-single", "Name");
+	if (!field || form_field_add_value(field, threat_get(&t, THREAT_NAME)) < 0)
+		goto out;
 	field = form_add_field(x, "id", "text-single", "Threat");
 	if (!field || form_field_add_value(field, tid) < 0)
 		goto out;

@@ -268,8 +268,7 @@ int cmd_list_step(struct adhoc_step *s)
 	if (s->stage == 2)
 		return turn_page(s);
 	if (s->stage == 1) /* the filters, shown again after a bad one */
-		return s->submitted ? filtered(s) : s->action == ADHOC_PREV ? show_filters(s, NULL) :
-									   cmd_need_form(s);
+		return s->submitted ? filtered(s) : cmd_need_form(s);
 	/* PROTOCOL.md §5 extended: the first page of open threats at once, unless
 	 * the request already carries the filter form */
 	return s->submitted ? filtered(s) : show_page(s, 1);

@@ -91,31 +91,42 @@ static int add_cell(xmpp_stanza_t *item, const char *var, const char *value)
 #define HISTORY_PAGE_MAX 50
 #define HISTORY_PAGE_BYTES (96 * 1024)
 
-/* What a revision can take in the result: twice (a table row and a line of
- * the text), every byte escaped at worst (&amp; is five), and envelopes. */
-static size_t revision_cost(const struct threat_revision *r)
+/* The most a text takes in a result: every byte escaped at worst (&amp; is
+ * five), and a line break starts a new <value/> (fifteen more). */
+static size_t text_cost(const char *s)
 {
-	return 2 * 5 * (strlen(r->at ? r->at : "") + strlen(r->who ? r->who : "") +
-			strlen(r->changed ? r->changed : "") + strlen(r->note ? r->note : "")) + 512;
+	size_t n = 0;
+
+	for (; s && *s; s++)
+		n += *s == '\n' ? 20 : 5;
+	return n;
 }
 
-/* The page as lines of text too: Converse.js draws the table of a result
- * only in a command's first response, and history comes after the pick. */
-static int add_history_text(xmpp_stanza_t *x, const struct threat_revision *revs, size_t start,
-			    size_t end)
+/* What a revision can take in the result: twice (a table row and a line of
+ * the text), and the envelopes. */
+static size_t revision_cost(const struct threat_revision *r)
 {
-	xmpp_stanza_t *field = form_add_field(x, "log", "text-multi", "History");
+	return 2 * (text_cost(r->at) + text_cost(r->who) + text_cost(r->changed) +
+		    text_cost(r->note)) + 512;
+}
+
+/* The page as lines of text too, in the note that closes it: Converse.js 14
+ * draws a result's table only in a command's first response (history's is
+ * the pick), reads nothing else of a result that has one, and accepts one
+ * form only; it shows the note. */
+static int add_history_text(struct adhoc_step *s, const char *summary,
+			    const struct threat_revision *revs, size_t start, size_t end)
+{
 	struct text t = { 0 };
 	char *all;
 	size_t i;
 	int rc;
 
-	if (!field)
-		return -1;
+	text_put(&t, summary);
 	for (i = start; i < end; i++) {
 		const struct threat_revision *r = &revs[i];
 		const char *changed = r->changed ? r->changed : "", *c;
-		text_add(&t, "r%lld %s %s: ", r->revision, r->at ? r->at : "", r->who ? r->who : "");
+		text_add(&t, "\nr%lld %s %s: ", r->revision, r->at ? r->at : "", r->who ? r->who : "");
 		if (r->revision == 1)
 			text_put(&t, "filed");
 		else if (!*changed)
@@ -126,13 +137,11 @@ static int add_history_text(xmpp_stanza_t *x, const struct threat_revision *revs
 			text_put(&t, " — ");
 			text_put(&t, r->note);
 		}
-		text_put(&t, i + 1 < end ? "\n" : "");
 	}
 	all = text_take(&t);
 	if (!all)
 		return -1;
-	/* a note may hold line breaks: they become lines of the field */
-	rc = form_field_set_value(field, all, 1);
+	rc = adhoc_note(s, "info", all);
 	free(all);
 	return rc;
 }
@@ -148,29 +157,28 @@ static size_t page_end(const struct threat_revision *revs, size_t count, size_t 
 	return end;
 }
 
-/* The start of the page that ends just before `start`. */
-static size_t page_before(const struct threat_revision *revs, size_t start)
+/* Where page `page` (0 for the first) starts: pages are always cut forward
+ * from the first revision, so next and prev meet the same pages. */
+static size_t page_start(const struct threat_revision *revs, size_t count, size_t page)
 {
-	size_t begin = start, bytes = 0;
+	size_t start = 0;
 
-	while (begin > 0 && start - begin < HISTORY_PAGE_MAX &&
-	       (begin == start || bytes + revision_cost(&revs[begin - 1]) <= HISTORY_PAGE_BYTES))
-		bytes += revision_cost(&revs[--begin]);
-	return begin;
+	while (page-- > 0 && start < count)
+		start = page_end(revs, count, start);
+	return start;
 }
 
 static int show_history_page(struct adhoc_step *s, const struct threat *t,
-			     const struct threat_revision *revs, size_t count, size_t start)
+			     const struct threat_revision *revs, size_t count, size_t page)
 {
-	size_t end = page_end(revs, count, start), i;
+	size_t start = page_start(revs, count, page), end = page_end(revs, count, start), i;
 	char title[1024], tid[32], num[32];
 	xmpp_stanza_t *x, *reported, *item;
 
 	threat_id_format(t->id, tid, sizeof tid);
 	text_format(title, sizeof title, "History of %s: %s", tid, threat_get(t, THREAT_NAME));
 	x = cmd_result(s, title);
-	/* XEP-0004: fields come before <reported/> and the items */
-	reported = x && add_history_text(x, revs, start, end) == 0 ? xmpp_stanza_new(s->cc->xmpp) : NULL;
+	reported = x ? xmpp_stanza_new(s->cc->xmpp) : NULL;
 	if (!reported)
 		return -1;
 	xmpp_stanza_set_name(reported, "reported");
@@ -198,12 +206,13 @@ static int show_history_page(struct adhoc_step *s, const struct threat *t,
 	else
 		text_format(title, sizeof title, "revisions %zu–%zu of %zu of %s.", start + 1, end, count,
 			    tid);
-	adhoc_note(s, "info", title);
+	if (add_history_text(s, title, revs, start, end) < 0)
+		return -1;
 	snprintf(num, sizeof num, "%lld", t->id);
 	if (kv_set(&s->state, "id", num) < 0)
 		return -1;
-	snprintf(num, sizeof num, "%zu", start);
-	if (kv_set(&s->state, "from", num) < 0)
+	snprintf(num, sizeof num, "%zu", page);
+	if (kv_set(&s->state, "page", num) < 0 || kv_set(&s->state, "last", end < count ? NULL : "1") < 0)
 		return -1;
 	s->stage = 2;
 	if (end < count) {
@@ -220,45 +229,42 @@ static int show_history_page(struct adhoc_step *s, const struct threat *t,
 	return 0;
 }
 
-/* A later stage: the page after (next) or before (prev) the one shown;
- * `complete` on the last page ends the command. */
+/* A later stage: the page after (next) or before (prev) the one shown, back
+ * to choosing the threat from the first; `complete`, or `next` on the last
+ * page (poezio 0.14 sends next for whatever ends a command), ends it. */
 static int history_turn(struct adhoc_step *s, struct threat *t, struct threat_revision **revs,
 			size_t *count)
 {
-	char *idtext = kv_get(s->state, "id"), *fromtext = kv_get(s->state, "from");
+	char *idtext = kv_get(s->state, "id"), *pagetext = kv_get(s->state, "page");
+	char *last = kv_get(s->state, "last");
 	long long id = idtext ? strtoll(idtext, NULL, 10) : 0;
-	size_t from = fromtext ? (size_t)strtoull(fromtext, NULL, 10) : 0, start;
+	size_t page = pagetext ? (size_t)strtoull(pagetext, NULL, 10) : 0;
 	struct op_result r;
 	int rc = -1;
 
-	free(idtext);
-	free(fromtext);
+	if (s->action == ADHOC_COMPLETE || (s->action == ADHOC_NEXT && last)) {
+		s->status = ADHOC_COMPLETED;
+		rc = adhoc_note(s, "info", "Done.");
+		goto out;
+	}
+	if (s->action == ADHOC_PREV && page == 0) {
+		rc = show_pick(s, "Threat history", NULL);
+		goto out;
+	}
 	if (op_load(s->cc, id, t, &r) < 0) {
 		rc = show_pick(s, "Threat history", r.message);
 		goto out;
 	}
 	if (store_threat_history(s->cc->store, t->id, revs, count) < 0)
 		goto out;
-	if (from > *count)
-		from = 0; /* the history cannot shrink; a damaged state starts over */
-	if (s->action == ADHOC_COMPLETE && page_end(*revs, *count, from) == *count) {
-		s->status = ADHOC_COMPLETED;
-		rc = adhoc_note(s, "info", "Done.");
-		goto out;
-	}
-	if (s->action == ADHOC_PREV) {
-		if (from == 0) {
-			rc = show_pick(s, "Threat history", NULL);
-			goto out;
-		}
-		start = page_before(*revs, from);
-	} else {
-		start = page_end(*revs, *count, from);
-		if (start >= *count)
-			start = from; /* nothing after the last page: show it again */
-	}
-	rc = show_history_page(s, t, *revs, *count, start);
+	page = s->action == ADHOC_PREV ? page - 1 : page + 1;
+	if (page_start(*revs, *count, page) >= *count && page > 0)
+		page--; /* nothing after the last page: show it again */
+	rc = show_history_page(s, t, *revs, *count, page);
 out:
+	free(idtext);
+	free(pagetext);
+	free(last);
 	return rc;
 }
 

@@ -20,42 +20,73 @@ static int xml_char(ucs4_t c)
 	       (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
 }
 
-/* One pass over s, character by character: invalid sequences and characters
- * XML cannot carry become U+FFFD, and `fit` remembers the last cluster
- * boundary where the ellipsis still fits, to cut there when s is too long. */
-char *text_shorten(char *dst, size_t dstlen, const char *s, size_t max_chars)
+/* Writes the code points of s[0..end) to dst + *out, invalid sequences
+ * and characters XML cannot carry as U+FFFD. -1 when budget runs out. */
+static int put_cluster(char *dst, size_t *out, size_t budget, const uint8_t *s, const uint8_t *end)
 {
-	const uint8_t *p = (const uint8_t *)(s ? s : ""), *end = p + strlen((const char *)p);
-	size_t budget, out = 0, fit = 0, clusters = 0;
-	ucs4_t prev = 0, c;
+	ucs4_t c;
 	int n, m;
 
-	if (!dstlen)
-		return dst;
-	budget = dstlen - 1;
-	while (p < end) {
-		n = u8_mbtoucr(&c, p, (size_t)(end - p));
+	for (; s < end; s += n) {
+		n = u8_mbtoucr(&c, s, (size_t)(end - s));
 		if (n < 0) { /* -1 invalid: skip a byte; -2 incomplete: the rest */
-			n = n == -2 ? (int)(end - p) : 1;
+			n = n == -2 ? (int)(end - s) : 1;
 			c = REPLACEMENT;
 		} else if (!xml_char(c)) {
 			c = REPLACEMENT;
 		}
-		if (out == 0 || uc_is_grapheme_break(prev, c)) {
-			if (max_chars && clusters == max_chars)
-				goto cut;
-			clusters++;
-			if (out + ELLIPSIS_BYTES <= budget)
-				fit = out;
-		}
-		m = u8_uctomb((uint8_t *)dst + out, c, (ptrdiff_t)(budget - out));
+		m = u8_uctomb((uint8_t *)dst + *out, c, (ptrdiff_t)(budget - *out));
 		if (m < 0) /* -2: no room left for this character */
+			return -1;
+		*out += (size_t)m;
+	}
+	return 0;
+}
+
+/* The start of the cluster after the one at p. u8_grapheme_breaks() has
+ * the whole of UAX #29 (flags, emoji ZWJ sequences); u8_grapheme_next()
+ * looks at pairs only, and serves when there is no memory for the breaks. */
+static const uint8_t *next_cluster(const uint8_t *start, const char *breaks, const uint8_t *p,
+				   const uint8_t *end)
+{
+	const uint8_t *next;
+
+	if (!breaks) {
+		next = u8_grapheme_next(p, end);
+		return next && next <= end ? next : end;
+	}
+	for (next = p + 1; next < end && !breaks[next - start]; next++)
+		;
+	return next;
+}
+
+/* Cluster by cluster: `fit` remembers the last cluster boundary where the
+ * ellipsis still fits, to cut there when s is too long. */
+char *text_shorten(char *dst, size_t dstlen, const char *s, size_t max_chars)
+{
+	const uint8_t *start = (const uint8_t *)(s ? s : ""), *p = start, *next;
+	size_t len = strlen((const char *)start), budget, out = 0, fit = 0, clusters = 0;
+	const uint8_t *end = start + len;
+	char *breaks;
+
+	if (!dstlen)
+		return dst;
+	budget = dstlen - 1;
+	breaks = len ? malloc(len) : NULL;
+	if (breaks)
+		u8_grapheme_breaks(start, len, breaks);
+	for (; p < end; p = next) {
+		next = next_cluster(start, breaks, p, end);
+		if (max_chars && clusters == max_chars)
 			goto cut;
-		out += (size_t)m;
-		prev = c;
-		p += n;
+		clusters++;
+		if (out + ELLIPSIS_BYTES <= budget)
+			fit = out;
+		if (put_cluster(dst, &out, budget, p, next) < 0)
+			goto cut;
 	}
 	dst[out] = '\0';
+	free(breaks);
 	return dst;
 cut:
 	/* the clusters before `fit` and the ellipsis, within both limits */
@@ -64,6 +95,7 @@ cut:
 		fit += ELLIPSIS_BYTES;
 	}
 	dst[fit] = '\0';
+	free(breaks);
 	return dst;
 }
 
@@ -86,8 +118,15 @@ char *text_vformat(char *buf, size_t len, const char *fmt, va_list ap)
 		buf[0] = '\0';
 		goto out;
 	}
-	if ((size_t)n < len)
+	if ((size_t)n < len) {
+		/* it fits; text from elsewhere (a path in sqlite's message) may
+		 * still be invalid UTF-8: made valid like shortened text */
+		if (u8_check((const uint8_t *)buf, (size_t)n) && (full = strdup(buf))) {
+			text_shorten(buf, len, full, 0);
+			free(full);
+		}
 		goto out;
+	}
 	/* too long: format it whole, then shorten between clusters */
 	full = malloc((size_t)n + 1);
 	if (full) {
@@ -201,18 +240,29 @@ void text_clear(struct text *t)
 	memset(t, 0, sizeof *t);
 }
 
-/* The last grapheme cluster boundary in text[start..end], or start. */
+/* The last grapheme cluster boundary in text[start..end], or start. The
+ * breaks are those of text from start on, with one character past end so
+ * that a cluster running over end is seen whole. */
 static size_t cluster_boundary(const char *text, size_t start, size_t end)
 {
-	const uint8_t *p = (const uint8_t *)text + start, *stop = (const uint8_t *)text + end;
-	const uint8_t *limit = (const uint8_t *)text + strlen(text), *next;
-	size_t last = start;
+	const uint8_t *s = (const uint8_t *)text + start;
+	size_t len = strlen(text + start), span = end - start, last;
+	char *breaks;
 
-	while (p < stop && (next = u8_grapheme_next(p, limit)) && next <= stop) {
-		last = (size_t)(next - (const uint8_t *)text);
-		p = next;
-	}
-	return last;
+	while (span < len && ((unsigned char)text[start + span] & 0xc0) == 0x80)
+		span++; /* the rest of the character at end */
+	if (span < len)
+		span++;
+	for (; span < len && ((unsigned char)text[start + span] & 0xc0) == 0x80;)
+		span++;
+	breaks = malloc(span ? span : 1);
+	if (!breaks)
+		return start;
+	u8_grapheme_breaks(s, span, breaks);
+	for (last = end - start; last > 0 && !breaks[last]; last--)
+		;
+	free(breaks);
+	return start + last;
 }
 
 int text_split(const char *text, size_t max, size_t max_parts,

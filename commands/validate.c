@@ -140,19 +140,22 @@ int validate_field(const struct template_field *f, const char *value, char *msg,
 	return 0;
 }
 
-/* Bytes of s once UTF-8 encoded and escaped in XML text or attributes. */
-static size_t xml_size(const char *s)
+/* Bytes of s once UTF-8 encoded and escaped in XML text or attributes. In
+ * a text-multi field each line is a <value/> of its own (XEP-0004), so a
+ * line break costs "</value><value>". */
+static size_t xml_size(const char *s, int multi_line)
 {
 	size_t n = 0;
 
 	for (; s && *s; s++)
-		n += *s == '&' ? 5 : *s == '<' || *s == '>' ? 4 : *s == '"' || *s == '\'' ? 6 : 1;
+		n += *s == '&' ? 5 : *s == '<' || *s == '>' ? 4 : *s == '"' || *s == '\'' ? 6 :
+		     *s == '\n' && multi_line ? 15 : 1;
 	return n;
 }
 
 /* The most characters of value whose encoding takes at most budget bytes
  * (a binary search over text_shorten()); NULL when out of memory. */
-static char *shorten_to_bytes(const char *value, size_t budget)
+static char *shorten_to_bytes(const char *value, size_t budget, int multi_line)
 {
 	size_t lo = 0, hi = utf8_length(value), len = strlen(value) + 4;
 	char *buf = malloc(len), *best = strdup("");
@@ -165,7 +168,7 @@ static char *shorten_to_bytes(const char *value, size_t budget)
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo + 1) / 2;
 		text_shorten(buf, len, value, mid);
-		if (xml_size(buf) <= budget) {
+		if (xml_size(buf, multi_line) <= budget) {
 			char *keep = strdup(buf);
 			if (!keep)
 				break;
@@ -192,7 +195,7 @@ int validate_fit_threat(struct threat *t, char *changed, size_t changedlen)
 	for (i = 0; i < template_field_count; i++)
 		if (template_fields[i].slot != TEMPLATE_NOT_STORED &&
 		    template_fields[i].kind == TEMPLATE_LIST_SINGLE)
-			total += xml_size(t->field[template_fields[i].slot]);
+			total += xml_size(t->field[template_fields[i].slot], 0);
 	for (i = 0; i < template_field_count; i++) {
 		const struct template_field *f = &template_fields[i];
 		const char *value;
@@ -201,17 +204,17 @@ int validate_fit_threat(struct threat *t, char *changed, size_t changedlen)
 		if (f->slot == TEMPLATE_NOT_STORED || f->kind == TEMPLATE_LIST_SINGLE)
 			continue;
 		value = t->field[f->slot] ? t->field[f->slot] : "";
-		size = xml_size(value);
+		size = xml_size(value, f->kind == TEMPLATE_TEXT_MULTI);
 		if (total + size <= THREAT_MAX_BYTES) {
 			total += size;
 			continue;
 		}
-		fitted = shorten_to_bytes(value, THREAT_MAX_BYTES - total);
+		fitted = shorten_to_bytes(value, THREAT_MAX_BYTES - total, f->kind == TEMPLATE_TEXT_MULTI);
 		if (!fitted || threat_set(t, (enum threat_field)f->slot, fitted) < 0) {
 			free(fitted);
 			return -1;
 		}
-		total += xml_size(fitted);
+		total += xml_size(fitted, f->kind == TEMPLATE_TEXT_MULTI);
 		free(fitted);
 		used = strlen(changed);
 		text_format(changed + used, changedlen - used, "%s%s", n ? ", " : "", f->var);
@@ -236,7 +239,7 @@ int validate_threat(const struct threat *t, const struct template_field **bad, c
 			*bad = f;
 			return -1;
 		}
-		size = xml_size(t->field[f->slot]);
+		size = xml_size(t->field[f->slot], f->kind == TEMPLATE_TEXT_MULTI);
 		total += size;
 		if (size > most)
 			most = size, largest = f;

@@ -202,8 +202,10 @@ static xmpp_stanza_t *refused_stand_in(struct daemon *d, xmpp_stanza_t *stanza)
 	iq = xmpp_iq_new(d->ctx, "error", xmpp_stanza_get_id(stanza));
 	if (!iq)
 		return NULL;
-	xmpp_stanza_set_from(iq, xmpp_stanza_get_from(stanza));
-	xmpp_stanza_set_to(iq, xmpp_stanza_get_to(stanza));
+	if (xmpp_stanza_get_from(stanza)) /* libstrophe 0.12 cannot set NULL */
+		xmpp_stanza_set_from(iq, xmpp_stanza_get_from(stanza));
+	if (xmpp_stanza_get_to(stanza))
+		xmpp_stanza_set_to(iq, xmpp_stanza_get_to(stanza));
 	error = stanza_add_child(iq, "error", NULL);
 	condition = error ? stanza_add_child(error, "internal-server-error", NS_STANZAS) : NULL;
 	text = condition ? stanza_add_child(error, "text", NS_STANZAS) : NULL;
@@ -235,7 +237,8 @@ static int send_checked(struct daemon *d, xmpp_stanza_t *stanza, int stand_in)
 			abort(); /* tests and fuzzers: the bug is found here */
 		}
 		log_error("not sending a <%s/> to %s that %s (a bug in vigil: please report it)",
-			  xmpp_stanza_get_name(stanza), xmpp_stanza_get_to(stanza), why);
+			  xmpp_stanza_get_name(stanza),
+			  xmpp_stanza_get_to(stanza) ? xmpp_stanza_get_to(stanza) : "?", why);
 		other = stand_in ? refused_stand_in(d, stanza) : NULL;
 		if (other) {
 			rc = send_checked(d, other, 0);

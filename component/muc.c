@@ -19,7 +19,7 @@
 #define NS_PING "urn:xmpp:ping"
 #define NS_DELAY "urn:xmpp:delay"
 #define NS_DELAY_LEGACY "jabber:x:delay"
-#define MAX_NICK 256
+#define MAX_NICK 1024 /* a resourcepart is at most 1023 bytes (RFC 7622 §3.4): never cut */
 #define MAX_NICK_ATTEMPTS 20
 
 enum room_state { ROOM_OUT, ROOM_JOINING, ROOM_IN };

@@ -634,10 +634,9 @@ def form_values(element):
 
 
 def form_items(element):
-    """Rows of a multi-item result form: a list of {var: text}."""
-    x = element.find('{%s}x' % NS_DATA)
+    """Rows of the multi-item result forms under element: a list of {var: text}."""
     rows = []
-    for item in x.findall('{%s}item' % NS_DATA) if x is not None else []:
+    for item in element.findall('{%s}x/{%s}item' % (NS_DATA, NS_DATA)):
         rows.append({f.get('var'): '\n'.join(v.text or '' for v in f.findall('{%s}value' % NS_DATA))
                      for f in item.findall('{%s}field' % NS_DATA)})
     return rows

@@ -132,6 +132,52 @@ async def test_list_page_of_long_names(env):
         env.start_vigil()
 
 
+async def test_line_breaks_count(env):
+    """every line of a text-multi field is a <value/>: texts made of line breaks are held to the same 128 KiB"""
+    alice = await connect(env.prosody, 'alice')
+    bob = await connect(env.prosody, 'bob')
+    try:
+        # 8,000 line breaks, 120 KB as the lines of a form (a field may have at
+        # most 4,096 lines: forms.c's MAX_VALUES)
+        fields = {'name': 'Lines', 'abstract': 'a', 'definition': 'x' + '\n' * 4000,
+                  'gap': 'x' + '\n' * 4000}
+        reply = await alice.command('file', fields=fields)
+        cmd = command_of(reply)
+        assert cmd.get('status') == 'executing' and size_of(reply) < LIMIT, size_of(reply)
+        assert 'too large' in ' '.join(t for _, t in notes(cmd)), notes(cmd)
+        # as many as fit are filed, and every form showing them stays small
+        reply = await alice.command('file', fields={'name': 'Lines', 'abstract': 'a',
+                                                    'definition': 'x' + '\n' * 4000})
+        tid = form_values(command_of(reply))['id']
+        largest = 0
+        for node in ('show', 'edit'):
+            reply = await alice.command(node, fields={'id': tid})
+            largest = max(largest, size_of(reply))
+        # rationales of "&" and line breaks: the history's pages still fit
+        for i in range(10):
+            first = await bob.command('assess', fields={'id': tid})
+            reply = await bob.command('assess', action='complete',
+                                      sessionid=command_of(first).get('sessionid'),
+                                      fields={'likelihood': ('high', 'low')[i % 2],
+                                              'damage': 'low', 'rationale': '&\n' * 1000})
+            assert command_of(reply).get('status') == 'completed', notes(command_of(reply))
+        reply = await alice.command('history', fields={'id': tid})
+        while True:
+            largest = max(largest, size_of(reply))
+            cmd = command_of(reply)
+            if cmd.find('{http://jabber.org/protocol/commands}actions/'
+                        '{http://jabber.org/protocol/commands}next') is None:
+                break
+            reply = await alice.command('history', action='next', sessionid=cmd.get('sessionid'))
+        assert largest < LIMIT, largest
+        figure('largest reply with line-break texts (bytes)', largest)
+        return '%d bytes' % largest
+    finally:
+        await alice.stop()
+        await bob.stop()
+
+
 if __name__ == '__main__':
-    run([test_history_pages, test_chat_history_capped, test_list_page_of_long_names],
+    run([test_history_pages, test_chat_history_capped, test_list_page_of_long_names,
+         test_line_breaks_count],
         env_factory=lambda: Env({'chat.rate_per_minute': 6000}))

@@ -168,7 +168,7 @@ async def test_list_at_once_and_search(env):
 
 
 async def test_history_as_text(env):
-    """history carries its revisions as lines of text as well as a table"""
+    """history carries its revisions as lines of text (in its note) as well as a table"""
     alice = await connect(env.prosody, 'alice')
     bob = await connect(env.prosody, 'bob')
     try:
@@ -178,7 +178,9 @@ async def test_history_as_text(env):
         await bob.command('assess', action='complete', sessionid=first.get('sessionid'),
                           fields={'likelihood': 'low', 'damage': 'low', 'rationale': 'why\nnot'})
         cmd = command_of(await alice.command('history', fields={'id': tid}))
-        lines = form_values(cmd)['log'].split('\n')
+        (text,) = [t for kind, t in notes(cmd) if kind == 'info']
+        lines = text.split('\n')
+        assert lines.pop(0) == '2 revisions of %s.' % tid, lines
         assert lines[0].startswith('r1 ') and lines[0].endswith('alice@localhost: filed'), lines
         assert lines[1].startswith('r2 ') and 'bob@localhost: likelihood, damage' in lines[1] \
             and lines[1].endswith('— why'), lines

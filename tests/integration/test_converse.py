@@ -573,9 +573,11 @@ async def test_history(env):
     assert field(pick, 'id'), 'no id field in history\'s first form: %s' % describe(pick)
     await env.driver.call('fill', name='alice', node='history', values={'id': tid})
     xml, result = await act(env, 'alice', 'history', button(pick, 'Complete', 'Next', 'Execute'))
-    # whatever Converse draws it in — a text area, fixed text or a table
+    # whatever Converse draws it in — a text area, fixed text, a table or the
+    # note (vigil's history comes as a table and as lines of text in its note)
     texts = [f['value'] for f in result.get('fields') or [] if f['type'] != 'hidden']
     texts += result.get('fixed') or []
+    texts.append(result.get('panel_note') or '')
     table = result.get('table')
     if table:
         texts += [' '.join(row.values()) for row in table['rows']]

@@ -114,6 +114,12 @@ static void test_examples(void)
 	is_str(text_shorten(out, 2, "", 3), "", "empty stays empty");
 	is_str(text_shorten(out, sizeof out, "e\xcc\x81" "e\xcc\x81" "e\xcc\x81", 2),
 	       "e\xcc\x81\xe2\x80\xa6", "a combining sequence counts as one character");
+	/* 🇫🇷🇩🇪x and 👩‍👩‍👧x: a flag (two regional indicators) and a ZWJ family are one character each */
+	is_str(text_shorten(out, sizeof out, "\xf0\x9f\x87\xab\xf0\x9f\x87\xb7\xf0\x9f\x87\xa9\xf0\x9f\x87\xaa" "x", 2),
+	       "\xf0\x9f\x87\xab\xf0\x9f\x87\xb7\xe2\x80\xa6", "a flag is never split");
+	is_str(text_shorten(out, sizeof out, "\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7" "xy", 2),
+	       "\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7\xe2\x80\xa6",
+	       "a ZWJ sequence is never split");
 }
 
 static void test_format(void)
