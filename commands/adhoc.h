@@ -20,6 +20,7 @@ struct commands_ctx {
 	const struct vigil_config *cfg;
 	const char *service_jid;     /* the component JID */
 	long long (*now)(void);      /* unix seconds; tests may replace it */
+	double (*monotonic)(void);   /* seconds, for rate limits; the fuzzers replace it */
 	struct spare_session *spare; /* sessions the database refused (sessions.c) */
 };
 

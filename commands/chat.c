@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "commands/adhoc.h"
 #include "commands/chat_internal.h"
@@ -121,12 +120,6 @@ static void say_error(const struct chat_out *out, const char *problem, const cha
 	say_text(out, &t);
 }
 
-static double monotonic(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* --- the commands ------------------------------------------------------------ */
 
@@ -352,7 +345,7 @@ int chat_dispatch(struct chat_ctx *chat, const struct chat_message *msg, chat_re
 	if (!*body || (msg->origin == CHAT_ROOM && !bang))
 		return 0; /* ordinary conversation */
 	if (!bang && msg->origin != CHAT_ROOM && dialogue_active(chat, msg->from)) {
-		switch (ratelimit_check(chat->answer_rate, msg->from, monotonic())) {
+		switch (ratelimit_check(chat->answer_rate, msg->from, chat->cc->monotonic())) {
 		case RATE_OK: dialogue_answer(chat, msg->from, body, &out); break;
 		case RATE_NOTICE: chat_say(&out, "Slow down, please: I will read your answers again in a moment."); break;
 		case RATE_DROP: break;
@@ -366,7 +359,7 @@ int chat_dispatch(struct chat_ctx *chat, const struct chat_message *msg, chat_re
 	while (*arg == ' ' || *arg == '\t' || *arg == '\n')
 		arg++;
 	index = find_command(body, len);
-	switch (ratelimit_check(chat->rate, who ? who : msg->from, monotonic())) {
+	switch (ratelimit_check(chat->rate, who ? who : msg->from, chat->cc->monotonic())) {
 	case RATE_OK:
 		break;
 	case RATE_NOTICE: {

@@ -54,6 +54,14 @@ static long long wall_clock(void)
 	return (long long)time(NULL);
 }
 
+static double monotonic_clock(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 /* Ad-hoc sessions left unfinished expire (commands.session_timeout). */
 static int sweep_sessions(xmpp_ctx_t *ctx, void *userdata)
 {
@@ -117,6 +125,7 @@ int daemon_init(struct daemon *d, struct vigil_config *cfg)
 	d->commands.cfg = cfg;
 	d->commands.service_jid = cfg->component_jid;
 	d->commands.now = wall_clock;
+	d->commands.monotonic = monotonic_clock;
 	xmpp_global_timed_handler_add(d->ctx, sweep_sessions, SESSION_SWEEP_MS, d);
 	d->chat = chat_new(&d->commands);
 	/* a minute's worth may come at once (a client opening a few forms) */

@@ -4,7 +4,6 @@
 #include "component/router.h"
 
 #include <string.h>
-#include <time.h>
 
 #include "commands/adhoc.h"
 #include "commands/chat.h"
@@ -78,14 +77,6 @@ static void reply_error(struct daemon *d, xmpp_stanza_t *request, const char *ty
 	send_error_text(d, request, type, condition, NULL);
 }
 
-static double monotonic_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* The register's own requests (commands, PubSub) are for allowed domains
  * only, and each bare JID is held to access.rate_per_minute of them; disco,
  * ping and version stay open so anyone can see what vigil is. 0: go on. */
@@ -103,7 +94,7 @@ static int admit(struct daemon *d, xmpp_stanza_t *iq, const char *ns)
 		log_info("refused %s from %s: domain not in access.allow_domains", ns, from);
 		send_error_text(d, iq, "auth", "forbidden", "Your domain may not use this service.");
 		rc = -1;
-	} else if (ratelimit_check(d->iq_rate, bare, monotonic_now()) != RATE_OK) {
+	} else if (ratelimit_check(d->iq_rate, bare, d->commands.monotonic()) != RATE_OK) {
 		log_info("refused %s from %s: over access.rate_per_minute", ns, from);
 		send_error_text(d, iq, "wait", "policy-violation",
 				"Too many requests: at most access.rate_per_minute a minute. "
