@@ -80,40 +80,44 @@ static void dispatch_text(const char *text)
 		outbox_pump(&d);
 }
 
-/* Every input starts from vigil in the room (announcements are sent) with
- * a register holding one threat near the size limit (T-1: 77 KB of text
- * once encoded), so that replies that repeat or list it can outgrow a
- * stanza. Inputs then join, leave and file as they like. */
-static void start_register(void)
+/* Files a threat from alice whose definition is `chars` characters of
+ * "&" (five bytes each in XML). */
+static void file_large(int chars)
 {
 	static const char head[] =
 		"<iq xmlns='jabber:component:accept' type='set' id='big' from='alice@localhost/pc' "
 		"to='threats.localhost'><command xmlns='http://jabber.org/protocol/commands' "
 		"node='file'><x xmlns='jabber:x:data' type='submit'><field var='FORM_TYPE'>"
 		"<value>urn:vigil:threat:0</value></field><field var='name'><value>Large</value>"
-		"</field><field var='abstract'><value>";
-	static const char middle[] = "</value></field><field var='definition'><value>";
+		"</field><field var='abstract'><value>a</value></field><field var='definition'><value>";
 	static const char tail[] = "</value></field></x></command></iq>";
 	struct text t = { 0 };
 	char *text;
 	int i;
 
-	dispatch_text("<presence xmlns='jabber:component:accept' from='sig@conference.localhost/vigil' "
-		      "to='threats.localhost'><x xmlns='http://jabber.org/protocol/muc#user'>"
-		      "<item affiliation='owner' role='moderator' jid='threats.localhost'/>"
-		      "<status code='110'/></x></presence>");
 	text_put(&t, head);
-	for (i = 0; i < 2000; i++)
-		text_put(&t, "a");
-	text_put(&t, middle);
-	for (i = 0; i < 15000; i++)
-		text_put(&t, "&amp;"); /* one character, five bytes in XML */
+	for (i = 0; i < chars; i++)
+		text_put(&t, "&amp;");
 	text_put(&t, tail);
 	text = text_take(&t);
 	if (!text)
 		abort();
 	dispatch_text(text);
 	free(text);
+}
+
+/* Every input starts from vigil in the room (announcements are sent) with
+ * a register holding two threats near the size limit (T-1: 75 KB of text
+ * once encoded, T-2: 60 KB), so that replies that list or repeat them can
+ * outgrow a stanza. Inputs then join, leave and file as they like. */
+static void start_register(void)
+{
+	dispatch_text("<presence xmlns='jabber:component:accept' from='sig@conference.localhost/vigil' "
+		      "to='threats.localhost'><x xmlns='http://jabber.org/protocol/muc#user'>"
+		      "<item affiliation='owner' role='moderator' jid='threats.localhost'/>"
+		      "<status code='110'/></x></presence>");
+	file_large(15000);
+	file_large(12000);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
