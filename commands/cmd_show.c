@@ -131,8 +131,12 @@ static int add_history_text(struct adhoc_step *s, const char *summary,
 			text_put(&t, "filed");
 		else if (!*changed)
 			text_put(&t, "no field changed");
-		for (c = changed; r->revision != 1 && *c; c++) /* "likelihood damage" */
-			text_put(&t, *c == ' ' ? ", " : (char[]){ *c, '\0' });
+		for (c = changed; r->revision != 1 && *c; c++) { /* "likelihood damage" */
+			if (*c == ' ')
+				text_put(&t, ", ");
+			else
+				text_add(&t, "%c", *c);
+		}
 		if (r->note && *r->note) {
 			text_put(&t, " — ");
 			text_put(&t, r->note);
