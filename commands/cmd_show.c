@@ -91,14 +91,15 @@ static int add_cell(xmpp_stanza_t *item, const char *var, const char *value)
 #define HISTORY_PAGE_MAX 50
 #define HISTORY_PAGE_BYTES (96 * 1024)
 
-/* The most a text takes in a result: every byte escaped at worst (&amp; is
- * five), and a line break starts a new <value/> (fifteen more). */
+/* What a text takes in a result: its bytes, with the escapes (&amp; is
+ * five), a line break starting a new <value/> (fifteen more). */
 static size_t text_cost(const char *s)
 {
 	size_t n = 0;
 
 	for (; s && *s; s++)
-		n += *s == '\n' ? 20 : 5;
+		n += *s == '&' ? 5 : *s == '<' || *s == '>' ? 4 : *s == '"' || *s == '\'' ? 6 :
+		     *s == '\n' ? 16 : 1;
 	return n;
 }
 
