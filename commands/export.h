@@ -42,6 +42,11 @@ int export_register(const struct vigil_config *cfg, enum export_format format, c
 		    char *err, size_t errlen);
 
 /* Each writer returns the document as a NUL-terminated buffer (free()). */
+/* The day (YYYY-MM-DD) of an XEP-0082 timestamp into out, or "?" when
+ * timestamp does not start with one. Returns out. */
+#define EXPORT_DAY_SIZE 11
+const char *export_day(char out[EXPORT_DAY_SIZE], const char *timestamp);
+
 char *export_xep(const struct export_doc *doc);
 char *export_html(const struct export_doc *doc);
 char *export_markdown(const struct export_doc *doc);

@@ -68,15 +68,17 @@ static void threat_section(xmlNodePtr body, const struct threat *t)
 {
 	xmlNodePtr section = xml_child(body, "section", NULL), p;
 	char title[1024], tid[32], meta[1024], heading_text[80];
+	char created[EXPORT_DAY_SIZE], updated[EXPORT_DAY_SIZE];
 	char item = 0;
 	size_t i;
 
 	threat_id_format(t->id, tid, sizeof tid);
 	text_format(title, sizeof title, "%s: %s", tid, threat_get(t, THREAT_NAME));
 	heading(section, "h2", title, tid);
-	text_format(meta, sizeof meta, "Priority %s · status %s · revision %lld · filed by %s on %.10s · "
-		    "updated %.10s", t->priority, threat_get(t, THREAT_STATUS), t->revision,
-		    t->author ? t->author : "?", t->created ? t->created : "?", t->updated ? t->updated : "?");
+	text_format(meta, sizeof meta, "Priority %s · status %s · revision %lld · filed by %s on %s · "
+		    "updated %s", t->priority, threat_get(t, THREAT_STATUS), t->revision,
+		    t->author ? t->author : "?", export_day(created, t->created),
+		    export_day(updated, t->updated));
 	p = xml_child(section, "p", meta);
 	xml_attr(p, "class", "meta");
 	for (i = 0; i < template_field_count; i++) {

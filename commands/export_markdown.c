@@ -32,7 +32,9 @@ static void put_escaped(struct text *out, const char *s, size_t len, int line_st
 				d++;
 			if (d < len && (s[d] == '.' || s[d] == ')')) {
 				/* "1984. " would become a numbered list */
-				text_add(out, "%.*s\\%c", (int)(d - i), s + i, s[d]);
+				for (; i < d; i++)
+					text_add(out, "%c", s[i]); /* ASCII digits */
+				text_add(out, "\\%c", s[d]);
 				i = d + 1;
 			}
 		}
@@ -143,7 +145,7 @@ static void table(struct text *out, const struct threat *list, size_t count)
 
 static void threat(struct text *out, const struct threat *t)
 {
-	char tid[32], item = 0;
+	char tid[32], item = 0, created[EXPORT_DAY_SIZE], updated[EXPORT_DAY_SIZE];
 	size_t i;
 
 	threat_id_format(t->id, tid, sizeof tid);
@@ -152,8 +154,8 @@ static void threat(struct text *out, const struct threat *t)
 	text_add(out, " {#%s}\n\n*Priority %s · status %s · revision %lld · filed by ", tid, t->priority,
 		 threat_get(t, THREAT_STATUS), t->revision);
 	escaped(out, t->author ? t->author : "?");
-	text_add(out, " on %.10s · updated %.10s*\n\n", t->created ? t->created : "?",
-		 t->updated ? t->updated : "?");
+	text_add(out, " on %s · updated %s*\n\n", export_day(created, t->created),
+		 export_day(updated, t->updated));
 	for (i = 0; i < template_field_count; i++) {
 		const struct template_field *f = &template_fields[i];
 		const char *value;

@@ -23,7 +23,7 @@ static const char *const process =
 static void add_header(xmlNodePtr xep, const struct export_doc *doc)
 {
 	xmlNodePtr header = xml_child(xep, "header", NULL), legal, author, revision, remark;
-	char abstract[512], version[32];
+	char abstract[512], version[32], day[EXPORT_DAY_SIZE];
 	size_t i;
 
 	xml_child(header, "title", "Threats to XMPP Technologies");
@@ -53,8 +53,7 @@ static void add_header(xmlNodePtr xep, const struct export_doc *doc)
 	revision = xml_child(header, "revision", NULL);
 	snprintf(version, sizeof version, "0.%zu", doc->ndays + 1);
 	xml_child(revision, "version", version);
-	snprintf(abstract, sizeof abstract, "%.10s", doc->generated);
-	xml_child(revision, "date", abstract);
+	xml_child(revision, "date", export_day(day, doc->generated));
 	xml_child(revision, "initials", "vigil");
 	text_format(abstract, sizeof abstract, "Exported from the register at %s.", doc->generated);
 	remark = xml_child(revision, "remark", NULL);
@@ -128,7 +127,7 @@ static void add_introduction(xmlNodePtr xep, const struct export_doc *doc)
 static void add_threat(xmlNodePtr xep, const struct threat *t)
 {
 	xmlNodePtr s = xml_child(xep, "section1", NULL), sub = NULL;
-	char topic[1024], tid[32], title[64];
+	char topic[1024], tid[32], title[64], created[EXPORT_DAY_SIZE], updated[EXPORT_DAY_SIZE];
 	char item = 0;
 	size_t i;
 
@@ -137,9 +136,9 @@ static void add_threat(xmlNodePtr xep, const struct threat *t)
 		    t->priority);
 	xml_attr(s, "topic", topic);
 	xml_attr(s, "anchor", tid);
-	text_format(topic, sizeof topic, "Status %s, revision %lld, filed by %s on %.10s, updated %.10s.",
+	text_format(topic, sizeof topic, "Status %s, revision %lld, filed by %s on %s, updated %s.",
 		    threat_get(t, THREAT_STATUS), t->revision, t->author ? t->author : "?",
-		    t->created ? t->created : "?", t->updated ? t->updated : "?");
+		    export_day(created, t->created), export_day(updated, t->updated));
 	xml_paragraphs(s, topic, XML_XEP);
 	for (i = 0; i < template_field_count; i++) {
 		const struct template_field *f = &template_fields[i];
@@ -174,7 +173,7 @@ static void add_threat(xmlNodePtr xep, const struct threat *t)
 static void add_retired(xmlNodePtr xep, const struct export_doc *doc)
 {
 	xmlNodePtr s, ul;
-	char line[1024], tid[32];
+	char line[1024], tid[32], day[EXPORT_DAY_SIZE];
 	size_t i;
 
 	if (!doc->nretired)
@@ -185,8 +184,8 @@ static void add_retired(xmlNodePtr xep, const struct export_doc *doc)
 	ul = xml_child(s, "ul", NULL);
 	for (i = 0; i < doc->nretired; i++) {
 		threat_id_format(doc->retired[i].id, tid, sizeof tid);
-		text_format(line, sizeof line, "%s: %s (retired %.10s)", tid,
-			    threat_get(&doc->retired[i], THREAT_NAME), doc->retired[i].updated);
+		text_format(line, sizeof line, "%s: %s (retired %s)", tid,
+			    threat_get(&doc->retired[i], THREAT_NAME), export_day(day, doc->retired[i].updated));
 		xml_child(ul, "li", line);
 	}
 }

@@ -8,6 +8,8 @@
 #include <libxml/parser.h>
 #include <unistr.h>
 
+#include "commands/text.h"
+
 enum send_guard_mode send_guard_mode_from_env(void)
 {
 	const char *v = getenv("VIGIL_CHECK_SENDS");
@@ -48,11 +50,11 @@ static int well_formed(const char *buf, size_t len, char *why, size_t whylen)
 	}
 	err = xmlGetLastError();
 	message = err && err->message ? err->message : "?";
-	n = strlen(message);
-	while (n && (message[n - 1] == '\n' || message[n - 1] == ' '))
+	text_format(why, whylen, "is not well-formed XML (line %d: %s", err ? err->line : 0, message);
+	n = strlen(why);
+	while (n && (why[n - 1] == '\n' || why[n - 1] == ' '))
 		n--; /* libxml2's messages end with a newline */
-	snprintf(why, whylen, "is not well-formed XML (line %d: %.*s)", err ? err->line : 0, (int)n,
-		 message);
+	text_format(why + n, whylen - n, ")");
 	xmlResetLastError();
 	return -1;
 }

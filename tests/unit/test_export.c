@@ -305,11 +305,22 @@ static void test_errors(void)
 	config_free(&cfg);
 }
 
+static void test_day(void)
+{
+	char day[EXPORT_DAY_SIZE];
+
+	is_str(export_day(day, "2026-11-24T10:00:00Z"), "2026-11-24", "the day of a timestamp");
+	is_str(export_day(day, "2026-11-2\xc3\xa9"), "?", "text that is not a date is \"?\"");
+	is_str(export_day(day, "2026"), "?", "a short one too");
+	is_str(export_day(day, NULL), "?", "and none");
+}
+
 int main(void)
 {
 	struct store *st = NULL;
 	char db[256], empty[256], err[512];
 
+	test_day();
 	if (!mkdtemp(dir))
 		return 1;
 	snprintf(db, sizeof db, "%s/vigil.db", dir);
