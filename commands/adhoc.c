@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "commands/commands.h"
+#include "commands/kv.h"
 #include "commands/sessions.h"
 #include "commands/text.h"
 #include "component/stanza.h"
@@ -226,8 +227,8 @@ static xmpp_stanza_t *submitted_form(xmpp_stanza_t *command, int *canceled, int 
 /* XEP-0050 §3.4 (Command Actions) and §4.4 (Possible Errors): an action the
  * session cannot take is bad-action. A new session starts with execute;
  * prev/next/complete only continue one, and a first stage has no prev.
- * next on a last stage that offers only complete is not refused: poezio
- * 0.14 sends exactly that, and the step takes it as complete. */
+ * next on a stage that did not offer it is not refused: poezio 0.14 sends
+ * next for whatever ends a command, and adhoc_handle reads it as complete. */
 static const char *bad_action(enum adhoc_action action, const char *sessionid, int stage)
 {
 	if (!sessionid && action != ADHOC_EXECUTE)
@@ -236,6 +237,19 @@ static const char *bad_action(enum adhoc_action action, const char *sessionid, i
 	if (action == ADHOC_PREV && stage <= 1)
 		return "This is the command's first stage: there is no previous one.";
 	return NULL;
+}
+
+/* The session state's note that the stage shown offered next (the steps'
+ * own keys never start with "_"). */
+#define OFFERED_NEXT "_next"
+
+static int stage_offered_next(const char *state)
+{
+	char *value = kv_get(state, OFFERED_NEXT);
+	int offered = value != NULL;
+
+	free(value);
+	return offered;
 }
 
 /* A field other than FORM_TYPE: values that prev leaves behind. */
@@ -332,6 +346,8 @@ xmpp_stanza_t *adhoc_handle(struct commands_ctx *cc, xmpp_stanza_t *iq)
 		s.stage = session.stage;
 		s.state = session.state;
 		session.state = NULL;
+		if (s.action == ADHOC_NEXT && !stage_offered_next(s.state))
+			s.action = ADHOC_COMPLETE; /* poezio: see bad_action() */
 	}
 	if (valid && (refusal = bad_action(s.action, sessionid, s.stage))) {
 		/* the session, if any, stays as it was: the client may go on */
@@ -383,18 +399,21 @@ xmpp_stanza_t *adhoc_handle(struct commands_ctx *cc, xmpp_stanza_t *iq)
 		xmpp_stanza_set_attribute(s.command, "status", "completed");
 		session_delete(cc, sessionid);
 	} else {
+		const char *full = sessionid == new_id ? session_cap_reached(cc, bare) : NULL;
 		struct stored_session keep = {
 			.id = (char *)sessionid, .jid = (char *)from, .node = (char *)node,
-			.stage = s.stage, .state = s.state,
-			.expires = cc->now() + cc->cfg->session_timeout,
+			.stage = s.stage, .expires = cc->now() + cc->cfg->session_timeout,
 		};
-		const char *full = sessionid == new_id ? session_cap_reached(cc, bare) : NULL;
+		int noted;
+
 		add_actions(&s);
+		noted = kv_set(&s.state, OFFERED_NEXT, s.offer_next ? "1" : NULL);
+		keep.state = s.state;
 		if (full) {
 			xmpp_stanza_release(reply);
 			reply = error_reply(iq, "wait", "resource-constraint", NULL, full);
 			refused = 1;
-		} else if (session_put(cc, &keep) < 0) {
+		} else if (noted < 0 || session_put(cc, &keep) < 0) {
 			xmpp_stanza_release(reply);
 			reply = error_reply(iq, "wait", "internal-server-error", NULL,
 					    "Could not keep the session: out of memory.");

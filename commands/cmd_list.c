@@ -194,8 +194,7 @@ static int show_page(struct adhoc_step *s, long long page)
 		snprintf(note, sizeof note, "No threat matches.");
 	adhoc_note(s, "info", note);
 	snprintf(pagebuf, sizeof pagebuf, "%lld", page);
-	if (kv_set(&s->state, "page", pagebuf) < 0 ||
-	    kv_set(&s->state, "last", (size_t)page >= pages ? "1" : NULL) < 0)
+	if (kv_set(&s->state, "page", pagebuf) < 0)
 		goto out;
 	s->stage = 2;
 	searched = kv_get(s->state, "search");
@@ -230,13 +229,10 @@ static const char *const filter_vars[] = { "status", "min-priority", "text", NUL
 static int turn_page(struct adhoc_step *s)
 {
 	char *pagetext = kv_get(s->state, "page"), *searched = kv_get(s->state, "search");
-	char *last = kv_get(s->state, "last");
 	long long page = pagetext ? strtoll(pagetext, NULL, 10) : 1;
 	int rc;
 
-	/* `next` on the last page, which offers only prev and complete, is
-	 * complete: poezio 0.14 sends next for whatever ends a command */
-	if (s->action == ADHOC_COMPLETE || (s->action == ADHOC_NEXT && last)) {
+	if (s->action == ADHOC_COMPLETE) {
 		s->status = ADHOC_COMPLETED;
 		rc = adhoc_note(s, "info", "Done.");
 	} else if (s->action == ADHOC_PREV) {
@@ -246,7 +242,6 @@ static int turn_page(struct adhoc_step *s)
 	}
 	free(pagetext);
 	free(searched);
-	free(last);
 	return rc;
 }
 

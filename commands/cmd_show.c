@@ -217,7 +217,7 @@ static int show_history_page(struct adhoc_step *s, const struct threat *t,
 	if (kv_set(&s->state, "id", num) < 0)
 		return -1;
 	snprintf(num, sizeof num, "%zu", page);
-	if (kv_set(&s->state, "page", num) < 0 || kv_set(&s->state, "last", end < count ? NULL : "1") < 0)
+	if (kv_set(&s->state, "page", num) < 0)
 		return -1;
 	s->stage = 2;
 	if (end < count) {
@@ -235,19 +235,17 @@ static int show_history_page(struct adhoc_step *s, const struct threat *t,
 }
 
 /* A later stage: the page after (next) or before (prev) the one shown, back
- * to choosing the threat from the first; `complete`, or `next` on the last
- * page (poezio 0.14 sends next for whatever ends a command), ends it. */
+ * to choosing the threat from the first; `complete` ends it. */
 static int history_turn(struct adhoc_step *s, struct threat *t, struct threat_revision **revs,
 			size_t *count)
 {
 	char *idtext = kv_get(s->state, "id"), *pagetext = kv_get(s->state, "page");
-	char *last = kv_get(s->state, "last");
 	long long id = idtext ? strtoll(idtext, NULL, 10) : 0;
 	size_t page = pagetext ? (size_t)strtoull(pagetext, NULL, 10) : 0;
 	struct op_result r;
 	int rc = -1;
 
-	if (s->action == ADHOC_COMPLETE || (s->action == ADHOC_NEXT && last)) {
+	if (s->action == ADHOC_COMPLETE) {
 		s->status = ADHOC_COMPLETED;
 		rc = adhoc_note(s, "info", "Done.");
 		goto out;
@@ -269,7 +267,6 @@ static int history_turn(struct adhoc_step *s, struct threat *t, struct threat_re
 out:
 	free(idtext);
 	free(pagetext);
-	free(last);
 	return rc;
 }
 
