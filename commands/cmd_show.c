@@ -7,6 +7,7 @@
 #include "commands/kv.h"
 #include "commands/text.h"
 #include "commands/threat_form.h"
+#include "commands/validate.h"
 #include "storage/store.h"
 
 static int show_pick(struct adhoc_step *s, const char *title, const char *note)
@@ -91,24 +92,12 @@ static int add_cell(xmpp_stanza_t *item, const char *var, const char *value)
 #define HISTORY_PAGE_MAX 50
 #define HISTORY_PAGE_BYTES (96 * 1024)
 
-/* What a text takes in a result: its bytes, with the escapes (&amp; is
- * five), a line break starting a new <value/> (fifteen more). */
-static size_t text_cost(const char *s)
-{
-	size_t n = 0;
-
-	for (; s && *s; s++)
-		n += *s == '&' ? 5 : *s == '<' || *s == '>' ? 4 : *s == '"' || *s == '\'' ? 6 :
-		     *s == '\n' ? 16 : 1;
-	return n;
-}
-
-/* What a revision can take in the result: twice (a table row and a line of
- * the text), and the envelopes. */
+/* What a revision can take in the result: twice (a table row of text-multi
+ * cells and a line of the note), and the envelopes. */
 static size_t revision_cost(const struct threat_revision *r)
 {
-	return 2 * (text_cost(r->at) + text_cost(r->who) + text_cost(r->changed) +
-		    text_cost(r->note)) + 512;
+	return 2 * (xml_size(r->at, 1) + xml_size(r->who, 1) + xml_size(r->changed, 1) +
+		    xml_size(r->note, 1)) + 512;
 }
 
 /* The page as lines of text too, in the note that closes it: Converse.js 14

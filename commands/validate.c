@@ -140,10 +140,7 @@ int validate_field(const struct template_field *f, const char *value, char *msg,
 	return 0;
 }
 
-/* Bytes of s once UTF-8 encoded and escaped in XML text or attributes. In
- * a text-multi field each line is a <value/> of its own (XEP-0004), so a
- * line break costs "</value><value>". */
-static size_t xml_size(const char *s, int multi_line)
+size_t xml_size(const char *s, int multi_line)
 {
 	size_t n = 0;
 

@@ -33,6 +33,11 @@ int validate_threat(const struct threat *t, const struct template_field **bad, c
  * fields it changed, or -1 when out of memory. */
 int validate_fit_threat(struct threat *t, char *changed, size_t changedlen);
 
+/* Bytes of s once UTF-8 encoded and escaped in XML text or attributes. In
+ * a text-multi field each line is a <value/> of its own (XEP-0004), so a
+ * line break costs "</value><value>" (multi_line). */
+size_t xml_size(const char *s, int multi_line);
+
 /* Number of code points in valid UTF-8. */
 size_t utf8_length(const char *s);
 
