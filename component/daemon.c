@@ -11,16 +11,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "commands/chat.h"
-#include "commands/ratelimit.h"
-#include "commands/sessions.h"
+#include "commands/chat/chat.h"
+#include "commands/chat/ratelimit.h"
+#include "commands/adhoc/sessions.h"
 #include "component/connection.h"
 #include "component/log.h"
 #include "component/muc.h"
 #include "component/outbox.h"
 #include "component/pubsub.h"
-#include "component/send_guard.h"
-#include "component/stanza.h"
+#include "component/xmpp/send_guard.h"
+#include "component/xmpp/stanza.h"
 #include "storage/store.h"
 
 #define LOOP_TIMEOUT_MS 100

@@ -6,7 +6,7 @@
 #include <signal.h>
 #include <strophe.h>
 
-#include "commands/adhoc.h"
+#include "commands/adhoc/adhoc.h"
 #include "config/config.h"
 
 struct store;
@@ -55,7 +55,7 @@ int daemon_run(struct daemon *d);
 void daemon_cleanup(struct daemon *d);
 
 /* Sends a stanza if the stream is up (handshake done), after the checks of
- * component/send_guard.h: every stanza vigil sends goes through here.
+ * component/xmpp/send_guard.h: every stanza vigil sends goes through here.
  * Returns 0 when handed to libstrophe, -1 when not connected or refused
  * (the stanza is not kept). */
 int daemon_send(struct daemon *d, xmpp_stanza_t *stanza);

@@ -3,10 +3,10 @@
 
 #include <string.h>
 
-#include "commands/adhoc.h"
+#include "commands/adhoc/adhoc.h"
 #include "component/daemon.h"
 #include "component/pubsub.h"
-#include "component/stanza.h"
+#include "component/xmpp/stanza.h"
 #include "config.h"
 
 /* The features of the component JID, PROTOCOL.md §2. */

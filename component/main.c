@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "commands/export.h"
+#include "commands/export/export.h"
 #include "component/daemon.h"
 #include "component/log.h"
 #include "config.h"

@@ -6,11 +6,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "commands/chat.h"
+#include "commands/chat/chat.h"
 #include "component/daemon.h"
 #include "component/log.h"
 #include "component/outbox.h"
-#include "component/stanza.h"
+#include "component/xmpp/stanza.h"
 
 #define NS_MUC "http://jabber.org/protocol/muc"
 #define NS_MUC_USER "http://jabber.org/protocol/muc#user"

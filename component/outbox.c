@@ -15,12 +15,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "commands/announce.h"
+#include "commands/register/announce.h"
 #include "component/daemon.h"
 #include "component/log.h"
 #include "component/muc.h"
 #include "component/pubsub.h"
-#include "component/stanza.h"
+#include "component/xmpp/stanza.h"
 #include "config/config.h"
 #include "storage/store.h"
 

@@ -10,13 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "commands/announce.h"
-#include "commands/payload.h"
+#include "commands/register/announce.h"
+#include "component/xmpp/payload.h"
 #include "component/daemon.h"
-#include "component/listing.h"
+#include "component/xmpp/listing.h"
 #include "component/log.h"
 #include "component/pubsub_internal.h"
-#include "component/stanza.h"
+#include "component/xmpp/stanza.h"
 #include "config/config.h"
 #include "storage/store.h"
 

@@ -9,11 +9,11 @@
 #include <string.h>
 
 #include "component/daemon.h"
-#include "component/listing.h"
+#include "component/xmpp/listing.h"
 #include "component/log.h"
 #include "component/pubsub.h"
 #include "component/pubsub_internal.h"
-#include "component/stanza.h"
+#include "component/xmpp/stanza.h"
 #include "config/config.h"
 #include "storage/store.h"
 

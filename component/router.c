@@ -5,16 +5,16 @@
 
 #include <string.h>
 
-#include "commands/adhoc.h"
-#include "commands/chat.h"
-#include "commands/ratelimit.h"
+#include "commands/adhoc/adhoc.h"
+#include "commands/chat/chat.h"
+#include "commands/chat/ratelimit.h"
 #include "component/daemon.h"
 #include "component/disco.h"
 #include "component/log.h"
 #include "component/muc.h"
 #include "component/outbox.h"
 #include "component/pubsub.h"
-#include "component/stanza.h"
+#include "component/xmpp/stanza.h"
 
 typedef int (*iq_handler_fn)(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *payload);
 

@@ -1,0 +1,285 @@
+/* `show` and `history`: pick a threat, then one result. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands/adhoc/commands.h"
+#include "commands/adhoc/kv.h"
+#include "commands/register/text.h"
+#include "commands/adhoc/threat_form.h"
+#include "commands/register/validate.h"
+#include "storage/store.h"
+
+static int show_pick(struct adhoc_step *s, const char *title, const char *note)
+{
+	xmpp_stanza_t *x = cmd_form(s, title, "Choose the threat.");
+
+	if (!x || cmd_add_id_field(s, x, 1, NULL) < 0)
+		return -1;
+	if (note)
+		adhoc_note(s, "error", note);
+	s->stage = 1;
+	s->status = ADHOC_EXECUTING;
+	s->offer_complete = 1;
+	return 0;
+}
+
+/* Common start: returns 1 when a threat id was submitted and loaded into t,
+ * 0 when the step has been answered (form shown or error), -1 on failure. */
+static int picked(struct adhoc_step *s, const char *title, struct threat *t)
+{
+	struct op_result r;
+	char msg[256];
+	long long id;
+
+	if (!s->submitted || s->action == ADHOC_PREV) {
+		if (s->stage == 0 || s->action == ADHOC_PREV)
+			return show_pick(s, title, NULL) < 0 ? -1 : 0;
+		return cmd_need_form(s);
+	}
+	if (cmd_check_form(s, cmd_id_vars, &r) < 0)
+		return show_pick(s, title, r.message) < 0 ? -1 : 0;
+	if (cmd_read_id(s, &id, msg, sizeof msg) < 0)
+		return show_pick(s, title, msg) < 0 ? -1 : 0;
+	if (op_load(s->cc, id, t, &r) < 0)
+		return show_pick(s, title, r.message) < 0 ? -1 : 0;
+	return 1;
+}
+
+int cmd_show_step(struct adhoc_step *s)
+{
+	struct threat t;
+	char title[1024], tid[32], note[2048];
+	xmpp_stanza_t *x;
+	int rc;
+
+	threat_init(&t);
+	rc = picked(s, "Show a threat", &t);
+	if (rc <= 0)
+		goto out;
+	threat_id_format(t.id, tid, sizeof tid);
+	text_format(title, sizeof title, "%s: %s", tid, threat_get(&t, THREAT_NAME));
+	x = cmd_result(s, title);
+	rc = -1;
+	if (!x || threat_form_add_fields(x, &t, THREAT_FORM_RESULT) < 0)
+		goto out;
+	note[0] = '\0';
+	threat_form_xep_note(&t, note, sizeof note);
+	if (note[0])
+		adhoc_note(s, "info", note);
+	s->status = ADHOC_COMPLETED;
+	rc = 0;
+out:
+	threat_clear(&t);
+	return rc;
+}
+
+static int add_column(xmpp_stanza_t *reported, const char *var, const char *label)
+{
+	return form_add_field(reported, var, "text-single", label) ? 0 : -1;
+}
+
+static int add_cell(xmpp_stanza_t *item, const char *var, const char *value)
+{
+	xmpp_stanza_t *field = form_add_field(item, var, NULL, NULL);
+
+	return field && form_field_set_value(field, value ? value : "", 1) == 0 ? 0 : -1;
+}
+
+/* History comes in pages: at most HISTORY_PAGE_MAX revisions and
+ * HISTORY_PAGE_BYTES of result once escaped, so a threat with thousands of
+ * revisions never makes one oversized stanza. */
+#define HISTORY_PAGE_MAX 50
+#define HISTORY_PAGE_BYTES (96 * 1024)
+
+/* What a revision can take in the result: twice (a table row of text-multi
+ * cells and a line of the note), and the envelopes. */
+static size_t revision_cost(const struct threat_revision *r)
+{
+	return 2 * (xml_size(r->at, 1) + xml_size(r->who, 1) + xml_size(r->changed, 1) +
+		    xml_size(r->note, 1)) + 512;
+}
+
+/* The page as lines of text too, in the note that closes it: Converse.js 14
+ * draws a result's table only in a command's first response (history's is
+ * the pick), reads nothing else of a result that has one, and accepts one
+ * form only; it shows the note. */
+static int add_history_text(struct adhoc_step *s, const char *summary,
+			    const struct threat_revision *revs, size_t start, size_t end)
+{
+	struct text t = { 0 };
+	char *all;
+	size_t i;
+	int rc;
+
+	text_put(&t, summary);
+	for (i = start; i < end; i++) {
+		const struct threat_revision *r = &revs[i];
+		const char *changed = r->changed ? r->changed : "", *c;
+		text_add(&t, "\nr%lld %s %s: ", r->revision, r->at ? r->at : "", r->who ? r->who : "");
+		if (r->revision == 1)
+			text_put(&t, "filed");
+		else if (!*changed)
+			text_put(&t, "no field changed");
+		for (c = changed; r->revision != 1 && *c; c++) { /* "likelihood damage" */
+			if (*c == ' ')
+				text_put(&t, ", ");
+			else
+				text_add(&t, "%c", *c);
+		}
+		if (r->note && *r->note) {
+			text_put(&t, " — ");
+			text_put(&t, r->note);
+		}
+	}
+	all = text_take(&t);
+	if (!all)
+		return -1;
+	rc = adhoc_note(s, "info", all);
+	free(all);
+	return rc;
+}
+
+/* The end of the page starting at `start`: at least one revision. */
+static size_t page_end(const struct threat_revision *revs, size_t count, size_t start)
+{
+	size_t end = start, bytes = 0;
+
+	while (end < count && end - start < HISTORY_PAGE_MAX &&
+	       (end == start || bytes + revision_cost(&revs[end]) <= HISTORY_PAGE_BYTES))
+		bytes += revision_cost(&revs[end++]);
+	return end;
+}
+
+/* Where page `page` (0 for the first) starts: pages are always cut forward
+ * from the first revision, so next and prev meet the same pages. */
+static size_t page_start(const struct threat_revision *revs, size_t count, size_t page)
+{
+	size_t start = 0;
+
+	while (page-- > 0 && start < count)
+		start = page_end(revs, count, start);
+	return start;
+}
+
+static int show_history_page(struct adhoc_step *s, const struct threat *t,
+			     const struct threat_revision *revs, size_t count, size_t page)
+{
+	size_t start = page_start(revs, count, page), end = page_end(revs, count, start), i;
+	char title[1024], tid[32], num[32];
+	xmpp_stanza_t *x, *reported, *item;
+
+	threat_id_format(t->id, tid, sizeof tid);
+	text_format(title, sizeof title, "History of %s: %s", tid, threat_get(t, THREAT_NAME));
+	x = cmd_result(s, title);
+	reported = x ? xmpp_stanza_new(s->cc->xmpp) : NULL;
+	if (!reported)
+		return -1;
+	xmpp_stanza_set_name(reported, "reported");
+	xmpp_stanza_add_child_ex(x, reported, 0);
+	if (add_column(reported, "revision", "Revision") < 0 || add_column(reported, "when", "When") < 0 ||
+	    add_column(reported, "who", "Who") < 0 || add_column(reported, "changed", "Changed fields") < 0 ||
+	    add_column(reported, "note", "Note") < 0)
+		return -1;
+	for (i = start; i < end; i++) {
+		item = xmpp_stanza_new(s->cc->xmpp);
+		if (!item)
+			return -1;
+		xmpp_stanza_set_name(item, "item");
+		xmpp_stanza_add_child_ex(x, item, 0);
+		snprintf(num, sizeof num, "%lld", revs[i].revision);
+		if (add_cell(item, "revision", num) < 0 || add_cell(item, "when", revs[i].at) < 0 ||
+		    add_cell(item, "who", revs[i].who) < 0 ||
+		    add_cell(item, "changed", revs[i].changed && *revs[i].changed ? revs[i].changed :
+					      (i == 0 ? "filed" : "")) < 0 ||
+		    add_cell(item, "note", revs[i].note) < 0)
+			return -1;
+	}
+	if (start == 0 && end == count)
+		text_format(title, sizeof title, "%zu revision%s of %s.", count, count == 1 ? "" : "s", tid);
+	else
+		text_format(title, sizeof title, "revisions %zu–%zu of %zu of %s.", start + 1, end, count,
+			    tid);
+	if (add_history_text(s, title, revs, start, end) < 0)
+		return -1;
+	snprintf(num, sizeof num, "%lld", t->id);
+	if (kv_set(&s->state, "id", num) < 0)
+		return -1;
+	snprintf(num, sizeof num, "%zu", page);
+	if (kv_set(&s->state, "page", num) < 0)
+		return -1;
+	s->stage = 2;
+	if (end < count) {
+		s->status = ADHOC_EXECUTING;
+		s->offer_next = 1;
+		s->offer_prev = 1; /* to the page before, or back to choosing the threat */
+	} else if (start > 0) {
+		s->status = ADHOC_EXECUTING; /* the last page: one may still go back */
+		s->offer_prev = 1;
+		s->offer_complete = 1;
+	} else {
+		s->status = ADHOC_COMPLETED;
+	}
+	return 0;
+}
+
+/* A later stage: the page after (next) or before (prev) the one shown, back
+ * to choosing the threat from the first; `complete` ends it. */
+static int history_turn(struct adhoc_step *s, struct threat *t, struct threat_revision **revs,
+			size_t *count)
+{
+	char *idtext = kv_get(s->state, "id"), *pagetext = kv_get(s->state, "page");
+	long long id = idtext ? strtoll(idtext, NULL, 10) : 0;
+	size_t page = pagetext ? (size_t)strtoull(pagetext, NULL, 10) : 0;
+	struct op_result r;
+	int rc = -1;
+
+	if (s->action == ADHOC_COMPLETE) {
+		s->status = ADHOC_COMPLETED;
+		rc = adhoc_note(s, "info", "Done.");
+		goto out;
+	}
+	if (s->action == ADHOC_PREV && page == 0) {
+		rc = show_pick(s, "Threat history", NULL);
+		goto out;
+	}
+	if (op_load(s->cc, id, t, &r) < 0) {
+		rc = show_pick(s, "Threat history", r.message);
+		goto out;
+	}
+	if (store_threat_history(s->cc->store, t->id, revs, count) < 0)
+		goto out;
+	page = s->action == ADHOC_PREV ? page - 1 : page + 1;
+	if (page_start(*revs, *count, page) >= *count && page > 0)
+		page--; /* nothing after the last page: show it again */
+	rc = show_history_page(s, t, *revs, *count, page);
+out:
+	free(idtext);
+	free(pagetext);
+	return rc;
+}
+
+int cmd_history_step(struct adhoc_step *s)
+{
+	struct threat t;
+	struct threat_revision *revs = NULL;
+	size_t count = 0;
+	int rc;
+
+	threat_init(&t);
+	if (s->stage == 2) {
+		rc = history_turn(s, &t, &revs, &count);
+		goto out;
+	}
+	rc = picked(s, "Threat history", &t);
+	if (rc <= 0)
+		goto out;
+	rc = -1;
+	if (store_threat_history(s->cc->store, t.id, &revs, &count) < 0)
+		goto out;
+	rc = show_history_page(s, &t, revs, count, 0);
+out:
+	store_revisions_free(revs, count);
+	threat_clear(&t);
+	return rc;
+}

@@ -1,0 +1,35 @@
+/* Shared by commands/chat/chat.c and commands/chat_dialogue.c. */
+#ifndef VIGIL_CHAT_INTERNAL_H
+#define VIGIL_CHAT_INTERNAL_H
+
+#include "commands/chat/chat.h"
+#include "storage/threat.h"
+
+struct dialogue;
+struct ratelimit;
+
+struct chat_ctx {
+	struct commands_ctx *cc;
+	struct ratelimit *rate;        /* commands */
+	struct ratelimit *answer_rate; /* answers in a guided filing: cheaper, so looser */
+	struct dialogue *dialogues;
+};
+
+/* A reply, split below chat.max_reply characters. */
+struct chat_out {
+	struct chat_ctx *chat;
+	chat_reply_fn reply;
+	void *reply_ctx;
+};
+void chat_say(const struct chat_out *out, const char *text);
+
+/* Guided filing (commands/chat/dialogue.c), keyed by full JID. */
+int dialogue_active(struct chat_ctx *chat, const char *jid);
+void dialogue_start(struct chat_ctx *chat, const char *jid, const char *who,
+		    const struct chat_out *out);
+void dialogue_answer(struct chat_ctx *chat, const char *jid, const char *body,
+		     const struct chat_out *out);
+void dialogue_expire(struct chat_ctx *chat, long long now);
+void dialogue_free_all(struct chat_ctx *chat);
+
+#endif

@@ -1,0 +1,255 @@
+/* Validation: see validate.h. */
+#include "commands/register/validate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands/register/attack_tree.h"
+#include "commands/register/text.h"
+
+size_t utf8_length(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/* Decodes one UTF-8 sequence at s; returns its length or 0 when invalid
+ * (overlong forms, surrogates and values above U+10FFFF are invalid). */
+static size_t utf8_decode(const unsigned char *s, unsigned long *cp)
+{
+	size_t len, i;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, *cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, *cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, *cp = s[0] & 0x07;
+	else
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		*cp = (*cp << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && *cp < 0x800) || (len == 4 && *cp < 0x10000) || *cp > 0x10ffff ||
+	    (*cp >= 0xd800 && *cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+static void group_thousands(size_t n, char *buf, size_t len)
+{
+	if (n >= 1000)
+		snprintf(buf, len, "%zu,%03zu", n / 1000, n % 1000);
+	else
+		snprintf(buf, len, "%zu", n);
+}
+
+int validate_text(const char *var, const char *value, size_t max_chars, char *msg, size_t msglen)
+{
+	const unsigned char *p = (const unsigned char *)(value ? value : "");
+	size_t chars = 0, step;
+	unsigned long cp;
+	char got[32], limit[32];
+
+	while (*p) {
+		if (*p < 0x80) /* most text: no need to decode */
+			cp = *p, step = 1;
+		else
+			step = utf8_decode(p, &cp);
+		if (!step) {
+			text_format(msg, msglen, "%s: invalid UTF-8 at byte %zu", var,
+				    (size_t)(p - (const unsigned char *)value) + 1);
+			return -1;
+		}
+		chars++;
+		if ((cp < 0x20 && cp != '\n' && cp != '\t') || cp == 0x7f ||
+		    (cp >= 0x80 && cp < 0xa0)) {
+			text_format(msg, msglen, "%s: control character U+%04lX at character %zu "
+				    "(only line breaks and tabs are allowed)", var, cp, chars);
+			return -1;
+		}
+		p += step;
+	}
+	if (max_chars && chars > max_chars) {
+		group_thousands(chars, got, sizeof got);
+		group_thousands(max_chars, limit, sizeof limit);
+		text_format(msg, msglen, "%s: %s characters, the limit is %s", var, got, limit);
+		return -1;
+	}
+	return 0;
+}
+
+static int blank(const char *s)
+{
+	for (; s && *s; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\n')
+			return 0;
+	return 1;
+}
+
+int validate_field(const struct template_field *f, const char *value, char *msg, size_t msglen)
+{
+	const struct template_option *o;
+	char options[128] = "";
+
+	if (blank(value)) {
+		if (f->required) {
+			text_format(msg, msglen, "%s: required — %s", f->var, f->desc);
+			return -1;
+		}
+		return 0;
+	}
+	if (f->kind == TEMPLATE_LIST_SINGLE) {
+		for (o = f->options; o && o->value; o++) {
+			if (strcmp(o->value, value) == 0)
+				return 0;
+			text_format(options + strlen(options), sizeof options - strlen(options), "%s%s",
+				    o == f->options ? "" : ", ", o->value);
+		}
+		char quoted[TEXT_QUOTE_BYTES];
+		text_format(msg, msglen, "%s: \"%s\" is not one of %s", f->var,
+			    text_quote(quoted, sizeof quoted, value), options);
+		return -1;
+	}
+	if (validate_text(f->var, value, f->max_chars, msg, msglen) < 0)
+		return -1;
+	if (f->kind == TEMPLATE_TEXT_SINGLE && strchr(value, '\n')) {
+		text_format(msg, msglen, "%s: must be a single line", f->var);
+		return -1;
+	}
+	if (f->slot == THREAT_ATTACK_TREE) {
+		struct attack_tree tree;
+		char why[256];
+		if (attack_tree_parse(value, &tree, why, sizeof why) < 0) {
+			text_format(msg, msglen, "%s: %s", f->var, why);
+			return -1;
+		}
+		attack_tree_free(&tree);
+	}
+	return 0;
+}
+
+size_t xml_size(const char *s, int multi_line)
+{
+	size_t n = 0;
+
+	for (; s && *s; s++)
+		n += *s == '&' ? 5 : *s == '<' || *s == '>' ? 4 : *s == '"' || *s == '\'' ? 6 :
+		     *s == '\n' && multi_line ? 15 : 1;
+	return n;
+}
+
+/* The most characters of value whose encoding takes at most budget bytes
+ * (a binary search over text_shorten()); NULL when out of memory. */
+static char *shorten_to_bytes(const char *value, size_t budget, int multi_line)
+{
+	size_t lo = 0, hi = utf8_length(value), len = strlen(value) + 4;
+	char *buf = malloc(len), *best = strdup("");
+
+	if (!buf || !best) {
+		free(buf);
+		free(best);
+		return NULL;
+	}
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo + 1) / 2;
+		text_shorten(buf, len, value, mid);
+		if (xml_size(buf, multi_line) <= budget) {
+			char *keep = strdup(buf);
+			if (!keep)
+				break;
+			free(best);
+			best = keep;
+			lo = mid;
+		} else {
+			hi = mid - 1;
+		}
+	}
+	free(buf);
+	if (strcmp(best, TEXT_ELLIPSIS) == 0)
+		best[0] = '\0'; /* nothing of it kept: empty, not a lone ellipsis */
+	return best;
+}
+
+int validate_fit_threat(struct threat *t, char *changed, size_t changedlen)
+{
+	size_t i, total = 0, used = 0;
+	int n = 0;
+
+	changed[0] = '\0';
+	/* choices (likelihood, damage, status) are a few bytes: always kept */
+	for (i = 0; i < template_field_count; i++)
+		if (template_fields[i].slot != TEMPLATE_NOT_STORED &&
+		    template_fields[i].kind == TEMPLATE_LIST_SINGLE)
+			total += xml_size(t->field[template_fields[i].slot], 0);
+	for (i = 0; i < template_field_count; i++) {
+		const struct template_field *f = &template_fields[i];
+		const char *value;
+		char *fitted;
+		size_t size;
+		if (f->slot == TEMPLATE_NOT_STORED || f->kind == TEMPLATE_LIST_SINGLE)
+			continue;
+		value = t->field[f->slot] ? t->field[f->slot] : "";
+		size = xml_size(value, f->kind == TEMPLATE_TEXT_MULTI);
+		if (total + size <= THREAT_MAX_BYTES) {
+			total += size;
+			continue;
+		}
+		fitted = shorten_to_bytes(value, THREAT_MAX_BYTES - total, f->kind == TEMPLATE_TEXT_MULTI);
+		if (!fitted || threat_set(t, (enum threat_field)f->slot, fitted) < 0) {
+			free(fitted);
+			return -1;
+		}
+		total += xml_size(fitted, f->kind == TEMPLATE_TEXT_MULTI);
+		free(fitted);
+		used = strlen(changed);
+		text_format(changed + used, changedlen - used, "%s%s", n ? ", " : "", f->var);
+		n++;
+	}
+	return n;
+}
+
+int validate_threat(const struct threat *t, const struct template_field **bad, char *msg,
+		    size_t msglen)
+{
+	const struct template_field *largest = NULL;
+	size_t i, total = 0, most = 0;
+
+	*bad = NULL;
+	for (i = 0; i < template_field_count; i++) {
+		const struct template_field *f = &template_fields[i];
+		size_t size;
+		if (f->slot == TEMPLATE_NOT_STORED)
+			continue;
+		if (validate_field(f, t->field[f->slot], msg, msglen) < 0) {
+			*bad = f;
+			return -1;
+		}
+		size = xml_size(t->field[f->slot], f->kind == TEMPLATE_TEXT_MULTI);
+		total += size;
+		if (size > most)
+			most = size, largest = f;
+	}
+	/* Each field within its limit can still add up, in 4-byte characters or
+	 * escaped markup, to more than a stanza may carry (PROTOCOL.md §3: none
+	 * over 128 KiB); the whole threat is held to THREAT_MAX_BYTES. */
+	if (total > THREAT_MAX_BYTES) {
+		*bad = largest;
+		text_format(msg, msglen, "%s: the threat as a whole is too large once encoded "
+			    "(%zu KiB of at most %d KiB); shorten this or another long field",
+			    largest->var, (total + 1023) / 1024, THREAT_MAX_BYTES / 1024);
+		return -1;
+	}
+	return 0;
+}

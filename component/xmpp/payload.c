@@ -1,0 +1,110 @@
+/* PubSub payloads and room announcements: see payload.h. */
+#include "component/xmpp/payload.h"
+
+#include <stdio.h>
+
+#include "commands/register/ops.h"
+#include "commands/register/text.h"
+#include "component/xmpp/stanza.h"
+
+/* Payload element names per template field, in template order. */
+static const char *const element_names[THREAT_FIELD_COUNT] = {
+	[THREAT_NAME] = "name",
+	[THREAT_ABSTRACT] = "abstract",
+	[THREAT_DEFINITION] = "definition",
+	[THREAT_ATTACK_TREE] = "attack-tree",
+	[THREAT_EXISTING] = "existing-approaches",
+	[THREAT_GAP] = "gap",
+	[THREAT_POTENTIAL] = "potential-approaches",
+	[THREAT_RECOMMENDED] = "recommended-approach",
+};
+
+static void set_attr(xmpp_stanza_t *el, const char *name, const char *value)
+{
+	if (value && *value)
+		xmpp_stanza_set_attribute(el, name, value);
+}
+
+xmpp_stanza_t *payload_threat(xmpp_ctx_t *ctx, const struct threat *t)
+{
+	xmpp_stanza_t *el = xmpp_stanza_new(ctx);
+	char tid[32], rev[32];
+	int f;
+
+	if (!el)
+		return NULL;
+	threat_id_format(t->id, tid, sizeof tid);
+	snprintf(rev, sizeof rev, "%lld", t->revision);
+	xmpp_stanza_set_name(el, "threat");
+	xmpp_stanza_set_ns(el, NS_VIGIL_THREAT);
+	xmpp_stanza_set_attribute(el, "id", tid);
+	xmpp_stanza_set_attribute(el, "revision", rev);
+	set_attr(el, "status", threat_get(t, THREAT_STATUS));
+	set_attr(el, "likelihood", threat_get(t, THREAT_LIKELIHOOD));
+	set_attr(el, "damage", threat_get(t, THREAT_DAMAGE));
+	set_attr(el, "priority", t->priority);
+	set_attr(el, "author", t->author);
+	set_attr(el, "created", t->created);
+	set_attr(el, "updated", t->updated);
+	for (f = 0; f < THREAT_FIELD_COUNT; f++) {
+		if (!element_names[f] || !*threat_get(t, (enum threat_field)f))
+			continue;
+		if (!stanza_add_text_child(el, element_names[f], threat_get(t, (enum threat_field)f))) {
+			xmpp_stanza_release(el);
+			return NULL;
+		}
+	}
+	return el;
+}
+
+xmpp_stanza_t *payload_priority_change(xmpp_ctx_t *ctx, const struct threat *t,
+				       const char *from, const char *by, const char *at)
+{
+	xmpp_stanza_t *el = xmpp_stanza_new(ctx);
+	char tid[32];
+
+	if (!el)
+		return NULL;
+	threat_id_format(t->id, tid, sizeof tid);
+	xmpp_stanza_set_name(el, "priority-change");
+	xmpp_stanza_set_ns(el, NS_VIGIL_THREAT);
+	xmpp_stanza_set_attribute(el, "threat", tid);
+	xmpp_stanza_set_attribute(el, "from", from && *from ? from : "unassessed");
+	xmpp_stanza_set_attribute(el, "to", t->priority ? t->priority : "unassessed");
+	set_attr(el, "by", by);
+	set_attr(el, "at", at);
+	if (!stanza_add_text_child(el, "name", threat_get(t, THREAT_NAME))) {
+		xmpp_stanza_release(el);
+		return NULL;
+	}
+	return el;
+}
+
+void payload_room_text(enum announce_kind kind, const struct threat *t, const char *old_priority,
+		       const char *by, char *buf, size_t len)
+{
+	const char *likelihood = threat_get(t, THREAT_LIKELIHOOD);
+	const char *damage = threat_get(t, THREAT_DAMAGE);
+	char tid[32];
+
+	threat_id_format(t->id, tid, sizeof tid);
+	switch (kind) {
+	case ANNOUNCE_FILED:
+		text_format(buf, len, "%s \"%s\" filed by %s: priority %s", tid,
+			 threat_get(t, THREAT_NAME), by, t->priority);
+		break;
+	case ANNOUNCE_PRIORITY:
+		text_format(buf, len, "%s \"%s\": priority %s → %s (likelihood %s, damage %s), "
+			 "assessed by %s", tid, threat_get(t, THREAT_NAME),
+			 old_priority && *old_priority ? old_priority : "unassessed", t->priority,
+			 *likelihood ? likelihood : "not assessed", *damage ? damage : "not assessed", by);
+		break;
+	case ANNOUNCE_RETIRED:
+		text_format(buf, len, "%s \"%s\" retired by %s", tid, threat_get(t, THREAT_NAME), by);
+		break;
+	case ANNOUNCE_EDITED:
+		text_format(buf, len, "%s \"%s\" edited by %s (revision %lld)", tid,
+			 threat_get(t, THREAT_NAME), by, t->revision);
+		break;
+	}
+}
