@@ -1,0 +1,22 @@
+/* The node table: see nodes.h. */
+#include "component/xmpp/nodes.h"
+
+#include <string.h>
+
+const struct pubsub_node pubsub_nodes[] = {
+	{ NODE_THREATS, "Threats",
+	  "The current state of every threat in the register (item id = threat id)" },
+	{ NODE_PRIORITY, "Priority changes", "One item per change of a threat's priority" },
+};
+
+const size_t pubsub_node_count = sizeof pubsub_nodes / sizeof pubsub_nodes[0];
+
+const struct pubsub_node *pubsub_node_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && i < pubsub_node_count; i++)
+		if (strcmp(pubsub_nodes[i].name, name) == 0)
+			return &pubsub_nodes[i];
+	return NULL;
+}
