@@ -57,7 +57,7 @@ static const struct key keys[] = {
 	  "a file path", 0 },
 	{ "commands.session_timeout", KEY_INT, OFF(session_timeout), "600", 10, 86400, NULL,
 	  "seconds, 10-86400", 0 },
-	/* at most 100 rows, so a page stays under 128 KiB (commands/cmd_list.c) */
+	/* at most 100 rows, so a page stays under 128 KiB (commands/adhoc/cmd_list.c) */
 	{ "commands.list_page", KEY_INT, OFF(list_page), "50", 1, 100, NULL,
 	  "an integer 1-100", 0 },
 	{ "commands.max_sessions_per_jid", KEY_INT, OFF(max_sessions_per_jid), "10", 1, 1000, NULL,

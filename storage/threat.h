@@ -1,5 +1,5 @@
 /* The stored shape of a threat: plain strings, no XMPP, no SQL. The template
- * (commands/template.c) maps form vars onto these fields. */
+ * (commands/register/template.c) maps form vars onto these fields. */
 #ifndef VIGIL_STORAGE_THREAT_H
 #define VIGIL_STORAGE_THREAT_H
 

@@ -13,8 +13,8 @@
 
 #include <strophe.h>
 
-#include "commands/payload.h"
-#include "commands/priority.h"
+#include "component/xmpp/payload.h"
+#include "commands/register/priority.h"
 #include "storage/store.h"
 
 static const char *const levels[] = { "low", "medium", "high" };

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "commands/attack_tree.h"
+#include "commands/register/attack_tree.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -15,7 +15,7 @@
 
 #include <strophe.h>
 
-#include "commands/text.h"
+#include "commands/register/text.h"
 #include "component/daemon.h"
 #include "component/log.h"
 #include "component/muc.h"
@@ -137,7 +137,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		 "access.assessors = bob@localhost\n"
 		 "pubsub.external_service = pubsub.localhost\n", dir);
 	/* every reply is checked as it leaves: ill-formed XML, invalid UTF-8
-	 * or a stanza over 128 KiB aborts (component/send_guard.h) */
+	 * or a stanza over 128 KiB aborts (component/xmpp/send_guard.h) */
 	setenv("VIGIL_CHECK_SENDS", "1", 1);
 	config_defaults(&cfg);
 	if (config_parse(&cfg, "fuzz.conf", text, err, sizeof err) < 0) {

@@ -1,9 +1,9 @@
-/* Attack trees (commands/attack_tree.c): notation, limits, evaluation. */
+/* Attack trees (commands/register/attack_tree.c): notation, limits, evaluation. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "commands/attack_tree.h"
+#include "commands/register/attack_tree.h"
 #include "tests/unit/tap.h"
 
 static const char *const example =

@@ -13,8 +13,8 @@
 #include <libxml/valid.h>
 #include <libxml/xpath.h>
 
-#include "commands/export.h"
-#include "commands/priority.h"
+#include "commands/export/export.h"
+#include "commands/register/priority.h"
 #include "config/config.h"
 #include "storage/store.h"
 #include "tests/unit/tap.h"

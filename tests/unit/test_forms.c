@@ -1,12 +1,12 @@
-/* Data forms (commands/forms.c) and the session-state codec (commands/kv.c). */
+/* Data forms (component/xmpp/forms.c) and the session-state codec (commands/adhoc/kv.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strophe.h>
 
-#include "commands/forms.h"
-#include "commands/kv.h"
-#include "commands/threat_form.h"
+#include "component/xmpp/forms.h"
+#include "commands/adhoc/kv.h"
+#include "commands/adhoc/threat_form.h"
 #include "tests/unit/tap.h"
 
 static xmpp_stanza_t *parse(xmpp_ctx_t *ctx, const char *xml)
@@ -104,7 +104,7 @@ static void test_kv(void)
 }
 
 /* Options whose value is empty in the threat forms of x: XEP-0004 allows
- * them, but Profanity crashes on one (commands/threat_form.c). */
+ * them, but Profanity crashes on one (commands/adhoc/threat_form.c). */
 static int empty_options(xmpp_stanza_t *x, int *options)
 {
 	xmpp_stanza_t *field, *option, *value;

@@ -1,10 +1,10 @@
-/* Listing replies within a byte budget, counts and RSM (component/listing.c). */
+/* Listing replies within a byte budget, counts and RSM (component/xmpp/listing.c). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strophe.h>
 
-#include "component/listing.h"
+#include "component/xmpp/listing.h"
 #include "tests/unit/tap.h"
 
 static xmpp_ctx_t *ctx;

@@ -1,5 +1,5 @@
 /* Priority (PROTOCOL.md §4): all ten outcomes and the names. */
-#include "commands/priority.h"
+#include "commands/register/priority.h"
 #include "tests/unit/tap.h"
 
 int main(void)

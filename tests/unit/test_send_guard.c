@@ -1,9 +1,9 @@
-/* The send chokepoint's checks (component/send_guard.c): size, UTF-8, the
+/* The send chokepoint's checks (component/xmpp/send_guard.c): size, UTF-8, the
  * characters XML allows, and in strict mode well-formedness. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "component/send_guard.h"
+#include "component/xmpp/send_guard.h"
 #include "tests/unit/tap.h"
 
 static int check(const char *s, enum send_guard_mode mode, char *why, size_t whylen)

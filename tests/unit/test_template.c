@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "commands/template.h"
-#include "commands/validate.h"
-#include "commands/xep_catalogue.h"
+#include "commands/register/template.h"
+#include "commands/register/validate.h"
+#include "commands/register/xep_catalogue.h"
 #include "tests/unit/tap.h"
 
 static void test_table(void)
