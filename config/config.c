@@ -10,7 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
+#include <unicase.h>
+#include <uninorm.h>
 
 #define MAX_LINE 4096
 #define MAX_JID 3071
@@ -156,6 +157,27 @@ static int plausible_bare_jid(const char *s, int need_node)
 	return plausible_domain(at + 1);
 }
 
+/* A JID as the servers compare them: case-folded and in Unicode normal form
+ * KC (what nodeprep and nameprep do to the parts that matter here), so that
+ * the `from` of a stanza, which the server has prepared, matches with a
+ * plain strcmp. Invalid UTF-8 is kept as written (and matches nothing). */
+static char *normalized_jid(const char *text, size_t len)
+{
+	size_t outlen = 0;
+	uint8_t *folded = u8_casefold((const uint8_t *)text, len, NULL, UNINORM_NFKC, NULL, &outlen);
+	char *out;
+
+	if (!folded)
+		return errno == EILSEQ ? strndup(text, len) : NULL;
+	out = malloc(outlen + 1);
+	if (out) {
+		memcpy(out, folded, outlen);
+		out[outlen] = '\0';
+	}
+	free(folded);
+	return out;
+}
+
 static int parse_list(const char *value, struct config_list *out, int domains_only)
 {
 	const char *p = value;
@@ -175,7 +197,7 @@ static int parse_list(const char *value, struct config_list *out, int domains_on
 		end = p;
 		while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
 			end--;
-		item = strndup(start, (size_t)(end - start));
+		item = normalized_jid(start, (size_t)(end - start));
 		if (!item)
 			return -1;
 		if (domains_only ? !plausible_domain(item) : !plausible_bare_jid(item, 0)) {
@@ -449,7 +471,7 @@ int config_list_has(const struct config_list *list, const char *jid)
 	size_t i;
 
 	for (i = 0; jid && i < list->count; i++)
-		if (strcasecmp(list->items[i], jid) == 0)
+		if (strcmp(list->items[i], jid) == 0)
 			return 1;
 	return 0;
 }

@@ -75,7 +75,9 @@ int config_load(struct vigil_config *cfg, const char *path, char *err, size_t er
 int config_parse(struct vigil_config *cfg, const char *name, const char *text,
 		 char *err, size_t errlen);
 
-/* True when bare JID `jid` appears in `list` (case-insensitive). */
+/* True when bare JID `jid` (as the server gives it: prepared, so lower case
+ * and NFKC) appears in `list`, whose items were normalised that way when
+ * the configuration was read. */
 int config_list_has(const struct config_list *list, const char *jid);
 
 void config_free(struct vigil_config *cfg);

@@ -51,9 +51,35 @@ static void test_styles(void)
 	is_int(cfg.component_port, 5348, "port read");
 	is_str(cfg.room_nick, " bot", "a quoted nick keeps its leading blank");
 	is_int(cfg.admins.count, 2, "a dotted key works after a section header");
-	ok(config_list_has(&cfg.admins, "alice@example.org"), "list lookups ignore case");
+	ok(config_list_has(&cfg.admins, "alice@example.org"), "configured JIDs are normalised");
 	ok(!config_list_has(&cfg.admins, "carol@example.org"), "and find only members");
 	is_int(cfg.log_level, 3, "log.level debug");
+	config_free(&cfg);
+}
+
+/* Configured JIDs are compared as the server prepares a `from`: case-folded
+ * (Unicode, not ASCII only) and NFKC; 1-, 2-, 3- and 4-byte characters. */
+static void test_jid_normalisation(void)
+{
+	struct vigil_config cfg;
+	char err[512];
+
+	is_int(parse(&cfg,
+		     "component.jid = threats.example.org\ncomponent.secret = s\n"
+		     "room.jid = sig@muc.example.org\n"
+		     "access.admins = ÉLODIE@Example.ORG, \xef\xbd\x81lice@example.org\n"
+		     "access.assessors = STRASSE@example.org, \xce\xa3\xce\xb9\xcf\x83@example.org, "
+		     "\xf0\x90\x90\x80x@example.org\n", err, sizeof err), 0,
+	       "access lists with non-ASCII JIDs parse");
+	ok(config_list_has(&cfg.admins, "élodie@example.org"), "É (2 bytes) folds to é");
+	ok(config_list_has(&cfg.admins, "alice@example.org"),
+	   "a fullwidth ａ (3 bytes) is an a after NFKC");
+	ok(config_list_has(&cfg.assessors, "strasse@example.org"), "ASCII upper case folds");
+	ok(config_list_has(&cfg.assessors, "σισ@example.org"), "Greek capitals fold");
+	ok(config_list_has(&cfg.assessors, "\xf0\x90\x90\xa8x@example.org"),
+	   "a Deseret capital (4 bytes) folds to its small letter");
+	ok(!config_list_has(&cfg.admins, "ÉLODIE@Example.ORG"),
+	   "a JID the server did not prepare is not matched by case-blind luck");
 	config_free(&cfg);
 }
 
@@ -165,6 +191,7 @@ int main(void)
 	test_defaults();
 	test_styles();
 	test_errors();
+	test_jid_normalisation();
 	test_subscription_cap();
 	test_secret_from_environment();
 	test_example_and_files();
