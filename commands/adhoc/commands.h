@@ -3,7 +3,7 @@
 #ifndef VIGIL_COMMANDS_H
 #define VIGIL_COMMANDS_H
 
-#include "commands/adhoc/adhoc.h"
+#include "commands/adhoc/step.h"
 #include "commands/register/ops.h"
 
 int cmd_file_step(struct adhoc_step *s);

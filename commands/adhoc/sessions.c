@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "commands/adhoc/adhoc.h"
+#include "commands/register/context.h"
 
 struct spare_session {
 	struct stored_session s;

@@ -1,4 +1,4 @@
-/* Shared by commands/chat/chat.c and commands/chat_dialogue.c. */
+/* Shared by commands/chat/chat.c, dialogue.c and say.c. */
 #ifndef VIGIL_CHAT_INTERNAL_H
 #define VIGIL_CHAT_INTERNAL_H
 
@@ -21,6 +21,7 @@ struct chat_out {
 	chat_reply_fn reply;
 	void *reply_ctx;
 };
+/* Says text where the message came from (commands/chat/say.c). */
 void chat_say(const struct chat_out *out, const char *text);
 
 /* Guided filing (commands/chat/dialogue.c), keyed by full JID. */

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "commands/adhoc/adhoc.h"
+#include "commands/register/context.h"
 #include "commands/chat/chat_internal.h"
 #include "commands/register/ops.h"
 #include "commands/register/template.h"

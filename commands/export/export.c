@@ -1,7 +1,6 @@
 /* Loading the register for a document and writing the result: see export.h. */
 #include "commands/export/export.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,23 +33,6 @@ struct day_builder {
 	size_t items;
 	int failed;
 };
-
-const char *export_day(char out[EXPORT_DAY_SIZE], const char *timestamp)
-{
-	static const char shape[] = "dddd-dd-dd";
-	size_t i;
-
-	for (i = 0; timestamp && i < EXPORT_DAY_SIZE - 1; i++)
-		if (shape[i] == 'd' ? !isdigit((unsigned char)timestamp[i]) : timestamp[i] != '-')
-			break;
-	if (i < EXPORT_DAY_SIZE - 1) {
-		strcpy(out, "?");
-		return out;
-	}
-	memcpy(out, timestamp, EXPORT_DAY_SIZE - 1); /* ten ASCII characters */
-	out[EXPORT_DAY_SIZE - 1] = '\0';
-	return out;
-}
 
 static void close_day(struct day_builder *b)
 {

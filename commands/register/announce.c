@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "commands/adhoc/adhoc.h"
+#include "commands/register/context.h"
 #include "commands/register/ops.h"
 #include "commands/register/text.h"
 #include "config/config.h"

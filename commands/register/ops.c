@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "commands/adhoc/adhoc.h"
+#include "commands/register/context.h"
 #include "commands/register/announce.h"
 #include "commands/register/priority.h"
 #include "commands/register/template.h"

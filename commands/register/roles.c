@@ -1,7 +1,7 @@
 /* Who may do what (PROTOCOL.md §9), from the access.* settings. */
 #include <string.h>
 
-#include "commands/adhoc/adhoc.h"
+#include "commands/register/context.h"
 #include "config/config.h"
 
 enum role role_of(const struct vigil_config *cfg, const char *bare_jid)

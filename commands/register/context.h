@@ -1,0 +1,30 @@
+/* What every command layer (ad-hoc, chat, the operations) needs from the
+ * daemon, and who may do what (PROTOCOL.md §9). Lives with the register so
+ * that the operations and the chat layer need not include commands/adhoc/. */
+#ifndef VIGIL_COMMANDS_CONTEXT_H
+#define VIGIL_COMMANDS_CONTEXT_H
+
+#include <strophe.h>
+
+struct store;
+struct vigil_config;
+struct spare_session;
+
+/* What the commands layer needs from the daemon. */
+struct commands_ctx {
+	xmpp_ctx_t *xmpp;
+	xmpp_rand_t *rand;
+	struct store *store;
+	const struct vigil_config *cfg;
+	const char *service_jid;     /* the component JID */
+	long long (*now)(void);      /* unix seconds; tests may replace it */
+	double (*monotonic)(void);   /* seconds, for rate limits; the fuzzers replace it */
+	struct spare_session *spare; /* sessions the database refused (commands/adhoc/sessions.c) */
+};
+
+enum role { ROLE_NONE, ROLE_MEMBER, ROLE_ASSESSOR, ROLE_ADMIN };
+
+/* The requester's role from access.* (ROLE_NONE: outside allow_domains). */
+enum role role_of(const struct vigil_config *cfg, const char *bare_jid);
+
+#endif
