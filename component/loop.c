@@ -12,6 +12,7 @@ struct timer {
 	long long due;      /* loop clock, ms */
 	loop_timer_fn fn;
 	void *arg;
+	unsigned long long armed; /* when it was armed, in arming order */
 };
 
 struct loop {
@@ -19,6 +20,7 @@ struct loop {
 	void *clock_ctx;
 	struct timer *timers;
 	size_t count, cap;
+	unsigned long long arming; /* counts loop_timer_set calls */
 };
 
 static long long monotonic_ms(void *unused)
@@ -93,6 +95,7 @@ int loop_timer_set(struct loop *loop, const char *name, long long ms, loop_timer
 	t->due = loop_now(loop) + (ms > 0 ? ms : 0);
 	t->fn = fn;
 	t->arg = arg;
+	t->armed = ++loop->arming;
 	return 0;
 }
 
@@ -121,20 +124,30 @@ int loop_timer_armed(const struct loop *loop, const char *name)
 int loop_run_due(struct loop *loop)
 {
 	long long now = loop_now(loop);
+	unsigned long long before = loop->arming;
 	int ran = 0;
-	size_t i;
 
-	/* a callback may arm or cancel timers (and grow the array): take each
-	 * due one out of its slot before calling it, and look again by index */
-	for (i = 0; i < loop->count; i++) {
-		struct timer t = loop->timers[i];
-		if (!t.name || t.due > now)
-			continue;
-		loop->timers[i].name = NULL;
+	/* earliest first; a callback may arm or cancel timers (and grow the
+	 * array), so each is taken out of its slot before it is called and the
+	 * next is looked for afresh; one armed during this call waits for the
+	 * next call, so a timer re-armed at 0 ms cannot spin here */
+	for (;;) {
+		struct timer *next = NULL, t;
+		size_t i;
+
+		for (i = 0; i < loop->count; i++) {
+			struct timer *c = &loop->timers[i];
+			if (c->name && c->due <= now && c->armed <= before &&
+			    (!next || c->due < next->due))
+				next = c;
+		}
+		if (!next)
+			return ran;
+		t = *next;
+		next->name = NULL;
 		t.fn(t.arg);
 		ran++;
 	}
-	return ran;
 }
 
 long long loop_next_ms(const struct loop *loop, long long idle_ms)
