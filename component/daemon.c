@@ -14,6 +14,7 @@
 #include "commands/chat/chat.h"
 #include "commands/chat/ratelimit.h"
 #include "commands/adhoc/sessions.h"
+#include "commands/register/template.h"
 #include "component/connection.h"
 #include "component/log.h"
 #include "component/muc.h"
@@ -108,7 +109,8 @@ int daemon_init(struct daemon *d, struct vigil_config *cfg)
 	d->rand = xmpp_rand_new(d->ctx);
 	if (!d->rand || muc_init(d) < 0)
 		goto fail;
-	rc = store_open(&d->store, cfg->storage_path, STORE_OPEN_WRITE_OR_READ, err, sizeof err);
+	rc = store_open(&d->store, cfg->storage_path, STORE_OPEN_WRITE_OR_READ, template_schema(), err,
+			sizeof err);
 	if (rc == 0 && store_is_readonly(d->store)) {
 		/* serve reads; changes are refused with a note until it is writable */
 		log_warn("%s: the database cannot be written: serving reads only until it can",

@@ -41,6 +41,21 @@ static int check_integrity(struct store *st)
 /* A WAL database on a read-only file system cannot be opened even for
  * reading (sqlite needs its -shm file); opened as immutable it can, and
  * nobody can be writing it there. */
+/* Every column the template names exists: preparing the read of a threat
+ * fails on one the migrations never added. */
+static int check_columns(struct store *st)
+{
+	sqlite3_stmt *stmt = store_prepare(st, st->threat_sql.select_by_id);
+
+	if (!stmt) {
+		snprintf(st->errmsg, sizeof st->errmsg, "the register does not match the template "
+			 "(%s): a field without its migration?", sqlite3_errmsg(st->db));
+		return STORE_ERROR;
+	}
+	store_finish(st, stmt);
+	return 0;
+}
+
 static int on_readonly_fs(const char *path)
 {
 	struct statvfs vfs;
@@ -95,7 +110,8 @@ static int open_handle(struct store *st, int flags)
 	return 0;
 }
 
-int store_open(struct store **out, const char *path, int mode, char *err, size_t errlen)
+int store_open(struct store **out, const char *path, int mode, const struct threat_schema *schema,
+	       char *err, size_t errlen)
 {
 	struct store *st = calloc(1, sizeof *st);
 	int readonly = mode == STORE_OPEN_READ;
@@ -107,6 +123,10 @@ int store_open(struct store **out, const char *path, int mode, char *err, size_t
 		snprintf(err, errlen, "%s: out of memory", path);
 		free(st);
 		return STORE_ERROR;
+	}
+	if (threat_sql_build(&st->threat_sql, schema, st->errmsg, sizeof st->errmsg) < 0) {
+		rc = STORE_ERROR;
+		goto fail;
 	}
 	st->readonly = readonly;
 	if (readonly && stat(path, &sb) < 0) {
@@ -126,7 +146,7 @@ int store_open(struct store **out, const char *path, int mode, char *err, size_t
 	if (rc == STORE_READONLY && mode == STORE_OPEN_WRITE_OR_READ) {
 		/* reads go on; store_begin tries to write again */
 		store_close(st);
-		rc = store_open(&st, path, STORE_OPEN_READ, err, errlen);
+		rc = store_open(&st, path, STORE_OPEN_READ, schema, err, errlen);
 		if (rc < 0)
 			return rc;
 		st->wants_writes = 1;
@@ -140,6 +160,8 @@ int store_open(struct store **out, const char *path, int mode, char *err, size_t
 		rc = STORE_CORRUPT;
 		goto fail;
 	}
+	if ((rc = check_columns(st)) < 0)
+		goto fail;
 	*out = st;
 	return 0;
 fail:
@@ -189,6 +211,7 @@ void store_close(struct store *st)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	if (st->db)
 		sqlite3_close(st->db);
+	threat_sql_free(&st->threat_sql);
 	free(st->path);
 	free(st);
 }

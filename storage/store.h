@@ -26,8 +26,12 @@ enum { STORE_OPEN_WRITE, STORE_OPEN_READ, STORE_OPEN_WRITE_OR_READ };
 
 /* Opens the database at path: WAL mode, foreign keys on, busy timeout. A file
  * that is not a vigil/sqlite database gives STORE_CORRUPT and a clear
- * message in err. */
-int store_open(struct store **out, const char *path, int mode, char *err, size_t errlen);
+ * message in err. schema names the columns of the threat's text fields
+ * (the template's: template_schema() in commands/register/template.h);
+ * storage copies it. A column the database lacks (a field added without
+ * its migration) is refused here, with its name in err. */
+int store_open(struct store **out, const char *path, int mode, const struct threat_schema *schema,
+	       char *err, size_t errlen);
 
 /* True while the database is open for reading only. */
 int store_is_readonly(const struct store *st);

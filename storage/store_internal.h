@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include "storage/store.h"
+#include "storage/threat_sql.h"
 
 /* Statements are prepared once and kept: parsing SQL was over a third of the
  * cost of a filing. Enough slots for every fixed statement vigil has. */
@@ -24,6 +25,7 @@ struct store {
 	int readonly;
 	int wants_writes;     /* opened read-only as a fallback: writable again when it can be */
 	int tx_depth;         /* nesting of store_begin */
+	struct threat_sql threat_sql; /* the threat tables' statements, from the template's columns */
 	char errmsg[512];
 };
 

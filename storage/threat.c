@@ -13,7 +13,7 @@ void threat_clear(struct threat *t)
 {
 	int i;
 
-	for (i = 0; i < THREAT_FIELD_COUNT; i++)
+	for (i = 0; i < THREAT_FIELDS_MAX; i++)
 		free(t->field[i]);
 	free(t->priority);
 	free(t->author);
@@ -39,7 +39,7 @@ int threat_copy(struct threat *dst, const struct threat *src)
 	dst->id = src->id;
 	dst->revision = src->revision;
 	dst->priority_rank = src->priority_rank;
-	for (i = 0; i < THREAT_FIELD_COUNT; i++)
+	for (i = 0; i < THREAT_FIELDS_MAX; i++)
 		if (dup_or_null(&dst->field[i], src->field[i]) < 0)
 			goto fail;
 	if (dup_or_null(&dst->priority, src->priority) < 0 ||
@@ -53,20 +53,20 @@ fail:
 	return -1;
 }
 
-int threat_set(struct threat *t, enum threat_field f, const char *value)
+int threat_set(struct threat *t, int slot, const char *value)
 {
 	char *copy = NULL;
 
 	if (value && *value && !(copy = strdup(value)))
 		return -1;
-	free(t->field[f]);
-	t->field[f] = copy;
+	free(t->field[slot]);
+	t->field[slot] = copy;
 	return 0;
 }
 
-const char *threat_get(const struct threat *t, enum threat_field f)
+const char *threat_get(const struct threat *t, int slot)
 {
-	return t->field[f] ? t->field[f] : "";
+	return t->field[slot] ? t->field[slot] : "";
 }
 
 void threat_revision_clear(struct threat_revision *r)

@@ -1,30 +1,36 @@
 /* The stored shape of a threat: plain strings, no XMPP, no SQL. The template
- * (commands/register/template.c) maps form vars onto these fields. */
+ * (commands/register/template.c) maps form vars onto its slots. */
 #ifndef VIGIL_STORAGE_THREAT_H
 #define VIGIL_STORAGE_THREAT_H
 
 #include <stddef.h>
 
-/* Template fields held as text. Order is the template's order (XEP-0139 a)..j)). */
-enum threat_field {
-	THREAT_NAME,
-	THREAT_ABSTRACT,
-	THREAT_DEFINITION,
-	THREAT_ATTACK_TREE,
-	THREAT_LIKELIHOOD,       /* "high" | "medium" | "low" | "" */
-	THREAT_DAMAGE,           /* same */
-	THREAT_EXISTING,         /* existing-approaches */
-	THREAT_GAP,
-	THREAT_POTENTIAL,        /* potential-approaches */
-	THREAT_RECOMMENDED,      /* recommended-approach */
-	THREAT_STATUS,           /* identified | analyzed | addressed | retired */
-	THREAT_FIELD_COUNT
+/* The template's text fields are slots 0..n-1 of struct threat. Which slot
+ * holds what, and the column it is stored in, is the template's to say
+ * (commands/register/template.h: enum threat_field and the table); storage
+ * gets the column list at run time (struct threat_schema, storage/store.h)
+ * and knows no field by name. */
+#define THREAT_FIELDS_MAX 16
+
+/* Where one slot is stored: the same column of `threats` and of
+ * `threat_revisions`. */
+struct threat_column {
+	const char *column;  /* SQL column name: a constant of the template ([a-z_]), never user text */
+	const char *var;     /* its name in a revision's `changed` list (the PROTOCOL.md var) */
+	int not_null;        /* NOT NULL in the schema: an empty value is stored as "" */
+};
+
+/* The stored text fields, by slot: columns[i] holds t->field[i]. Given to
+ * store_open by whoever owns the template; storage copies it. */
+struct threat_schema {
+	size_t count;        /* at most THREAT_FIELDS_MAX */
+	struct threat_column columns[THREAT_FIELDS_MAX];
 };
 
 struct threat {
 	long long id;                      /* n of "T-n"; 0 until stored */
 	long long revision;                /* 1 on filing, +1 on every change */
-	char *field[THREAT_FIELD_COUNT];   /* owned, UTF-8; NULL means empty */
+	char *field[THREAT_FIELDS_MAX];    /* by slot; owned, UTF-8; NULL means empty */
 	char *priority;                    /* owned; computed by commands/priority */
 	int priority_rank;                 /* 0 unassessed, 1 note .. 5 critical */
 	char *author;                      /* owned; bare JID of the filer */
@@ -45,10 +51,10 @@ struct threat_revision {
 void threat_init(struct threat *t);          /* zero everything */
 void threat_clear(struct threat *t);         /* free owned strings, zero */
 int threat_copy(struct threat *dst, const struct threat *src); /* deep copy; 0 or -1 */
-/* Replaces t->field[f] by a copy of value (NULL or "" -> NULL). 0 or -1. */
-int threat_set(struct threat *t, enum threat_field f, const char *value);
-/* Field text or "" when empty. */
-const char *threat_get(const struct threat *t, enum threat_field f);
+/* Replaces t->field[slot] by a copy of value (NULL or "" -> NULL). 0 or -1. */
+int threat_set(struct threat *t, int slot, const char *value);
+/* The text in slot, or "" when empty. */
+const char *threat_get(const struct threat *t, int slot);
 void threat_revision_clear(struct threat_revision *r);
 
 #endif

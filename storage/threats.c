@@ -6,41 +6,32 @@
 
 #include "storage/store_internal.h"
 
-/* The stored state, in this order, in both tables. */
-#define STATE_COLUMNS \
-	"name, abstract, definition, attack_tree, likelihood, damage, existing_approaches, " \
-	"gap, potential_approaches, recommended_approach, status, priority, priority_rank, author"
-#define STATE_COUNT 14
-#define STATE_PARAMS "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+/* The state columns (storage/threat_sql.h): the template's text fields by
+ * slot, then priority, priority_rank and author. */
+#define PRIORITY_COLUMN(sql) ((int)(sql)->schema.count)
 
-/* Names of the fields in a revision's `changed` list: the PROTOCOL.md vars. */
-static const char *const field_vars[THREAT_FIELD_COUNT] = {
-	"name", "abstract", "definition", "attack-tree", "likelihood", "damage",
-	"existing-approaches", "gap", "potential-approaches", "recommended-approach", "status",
-};
-
-static int bind_state(sqlite3_stmt *stmt, int first, const struct threat *t)
+static int bind_state(struct store *st, sqlite3_stmt *stmt, int first, const struct threat *t)
 {
-	int i, rc = SQLITE_OK;
+	const struct threat_schema *schema = &st->threat_sql.schema;
+	int i, n = PRIORITY_COLUMN(&st->threat_sql), rc = SQLITE_OK;
 
-	for (i = 0; i < THREAT_FIELD_COUNT && rc == SQLITE_OK; i++)
+	for (i = 0; i < n && rc == SQLITE_OK; i++)
 		rc = store_bind_text(stmt, first + i,
-				     (i == THREAT_NAME || i == THREAT_ABSTRACT || i == THREAT_STATUS) ?
-				     threat_get(t, (enum threat_field)i) : t->field[i]);
+				     schema->columns[i].not_null ? threat_get(t, i) : t->field[i]);
 	if (rc == SQLITE_OK)
-		rc = store_bind_text(stmt, first + 11, t->priority ? t->priority : "unassessed");
+		rc = store_bind_text(stmt, first + n, t->priority ? t->priority : "unassessed");
 	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int(stmt, first + 12, t->priority_rank);
+		rc = sqlite3_bind_int(stmt, first + n + 1, t->priority_rank);
 	if (rc == SQLITE_OK)
-		rc = store_bind_text(stmt, first + 13, t->author ? t->author : "");
+		rc = store_bind_text(stmt, first + n + 2, t->author ? t->author : "");
 	return rc;
 }
 
-static int read_state(sqlite3_stmt *stmt, int first, struct threat *t)
+static int read_state(struct store *st, sqlite3_stmt *stmt, int first, struct threat *t)
 {
-	int i;
+	int i, n = PRIORITY_COLUMN(&st->threat_sql);
 
-	for (i = 0; i < THREAT_FIELD_COUNT; i++) {
+	for (i = 0; i < n; i++) {
 		free(t->field[i]);
 		if (store_column_text(stmt, first + i, &t->field[i]) < 0)
 			return -1;
@@ -51,34 +42,38 @@ static int read_state(sqlite3_stmt *stmt, int first, struct threat *t)
 	}
 	free(t->priority);
 	free(t->author);
-	if (store_column_text(stmt, first + 11, &t->priority) < 0)
+	if (store_column_text(stmt, first + n, &t->priority) < 0)
 		return -1;
-	t->priority_rank = sqlite3_column_int(stmt, first + 12);
-	return store_column_text(stmt, first + 13, &t->author);
+	t->priority_rank = sqlite3_column_int(stmt, first + n + 1);
+	return store_column_text(stmt, first + n + 2, &t->author);
 }
 
 /* Space-separated vars of the fields that differ between a and b. */
-static char *changed_fields(const struct threat *a, const struct threat *b)
+static char *changed_fields(struct store *st, const struct threat *a, const struct threat *b)
 {
-	char buf[512] = "";
-	int i;
+	const struct threat_schema *schema = &st->threat_sql.schema;
+	size_t i, len = 1;
+	char *out;
 
-	for (i = 0; i < THREAT_FIELD_COUNT; i++) {
-		if (strcmp(threat_get(a, (enum threat_field)i), threat_get(b, (enum threat_field)i)) == 0)
+	for (i = 0; i < schema->count; i++)
+		len += strlen(schema->columns[i].var) + 1;
+	if (!(out = malloc(len)))
+		return NULL;
+	out[0] = '\0';
+	for (i = 0; i < schema->count; i++) {
+		if (strcmp(threat_get(a, (int)i), threat_get(b, (int)i)) == 0)
 			continue;
-		if (buf[0])
-			strcat(buf, " ");
-		strcat(buf, field_vars[i]);
+		if (out[0])
+			strcat(out, " ");
+		strcat(out, schema->columns[i].var);
 	}
-	return strdup(buf);
+	return out;
 }
 
 static int insert_revision(struct store *st, const struct threat *t, const char *at,
 			   const char *who, const char *changed, const char *note)
 {
-	sqlite3_stmt *stmt = store_prepare(st,
-		"INSERT INTO threat_revisions (threat_id, revision, at, who, changed, note, "
-		STATE_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, " STATE_PARAMS ")");
+	sqlite3_stmt *stmt = store_prepare(st, st->threat_sql.insert_revision);
 	int rc;
 
 	if (!stmt)
@@ -89,7 +84,7 @@ static int insert_revision(struct store *st, const struct threat *t, const char 
 	store_bind_text(stmt, 4, who);
 	store_bind_text(stmt, 5, changed);
 	store_bind_text(stmt, 6, note);
-	rc = bind_state(stmt, 7, t);
+	rc = bind_state(st, stmt, 7, t);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(stmt);
 	store_finish(st, stmt);
@@ -109,6 +104,7 @@ static int set_stamp(char **dst, const char *value)
 
 int store_threat_insert(struct store *st, struct threat *t, const char *who, const char *note)
 {
+	int state = (int)st->threat_sql.state_count;
 	struct threat empty;
 	sqlite3_stmt *stmt = NULL;
 	char now[32], *changed = NULL;
@@ -118,17 +114,16 @@ int store_threat_insert(struct store *st, struct threat *t, const char *who, con
 	threat_init(&empty);
 	if ((rc = store_begin(st)) < 0)
 		return rc;
-	stmt = store_prepare(st, "INSERT INTO threats (revision, " STATE_COLUMNS ", created, updated) "
-				 "VALUES (1, " STATE_PARAMS ", ?, ?)");
+	stmt = store_prepare(st, st->threat_sql.insert);
 	if (!stmt) {
 		rc = STORE_ERROR;
 		goto fail;
 	}
-	rc = bind_state(stmt, 1, t);
+	rc = bind_state(st, stmt, 1, t);
 	if (rc == SQLITE_OK)
-		rc = store_bind_text(stmt, 15, now);
+		rc = store_bind_text(stmt, 1 + state, now);
 	if (rc == SQLITE_OK)
-		rc = store_bind_text(stmt, 16, now);
+		rc = store_bind_text(stmt, 2 + state, now);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(stmt);
 	if (rc != SQLITE_DONE) {
@@ -138,7 +133,7 @@ int store_threat_insert(struct store *st, struct threat *t, const char *who, con
 	t->id = sqlite3_last_insert_rowid(st->db);
 	t->revision = 1;
 	if (set_stamp(&t->created, now) < 0 || set_stamp(&t->updated, now) < 0 ||
-	    !(changed = changed_fields(&empty, t))) {
+	    !(changed = changed_fields(st, &empty, t))) {
 		rc = STORE_ERROR;
 		goto fail;
 	}
@@ -155,9 +150,23 @@ fail:
 	return rc;
 }
 
-static int load(struct store *st, const char *sql, long long id, struct threat *out)
+/* The created and updated columns after id, revision and the state. */
+static int read_stamps(struct store *st, sqlite3_stmt *stmt, struct threat *out)
 {
-	sqlite3_stmt *stmt = store_prepare(st, sql);
+	int created = 2 + (int)st->threat_sql.state_count;
+
+	free(out->created);
+	free(out->updated);
+	out->created = out->updated = NULL;
+	if (store_column_text(stmt, created, &out->created) < 0 ||
+	    store_column_text(stmt, created + 1, &out->updated) < 0)
+		return -1;
+	return 0;
+}
+
+static int load(struct store *st, long long id, struct threat *out)
+{
+	sqlite3_stmt *stmt = store_prepare(st, st->threat_sql.select_by_id);
 	int rc;
 
 	if (!stmt)
@@ -167,10 +176,7 @@ static int load(struct store *st, const char *sql, long long id, struct threat *
 	if (rc == SQLITE_ROW) {
 		out->id = sqlite3_column_int64(stmt, 0);
 		out->revision = sqlite3_column_int64(stmt, 1);
-		free(out->created);
-		free(out->updated);
-		if (read_state(stmt, 2, out) < 0 || store_column_text(stmt, 16, &out->created) < 0 ||
-		    store_column_text(stmt, 17, &out->updated) < 0)
+		if (read_state(st, stmt, 2, out) < 0 || read_stamps(st, stmt, out) < 0)
 			rc = STORE_ERROR;
 		else
 			rc = 0;
@@ -184,16 +190,15 @@ static int load(struct store *st, const char *sql, long long id, struct threat *
 	return rc;
 }
 
-#define SELECT_THREAT "SELECT id, revision, " STATE_COLUMNS ", created, updated FROM threats "
-
 int store_threat_get(struct store *st, long long id, struct threat *out)
 {
-	return load(st, SELECT_THREAT "WHERE id = ?", id, out);
+	return load(st, id, out);
 }
 
 int store_threat_update(struct store *st, struct threat *t, long long expected_revision,
 			const char *who, const char *note, int *changed_out)
 {
+	int state = (int)st->threat_sql.state_count;
 	struct threat current;
 	sqlite3_stmt *stmt = NULL;
 	char now[32], *changed = NULL;
@@ -212,7 +217,7 @@ int store_threat_update(struct store *st, struct threat *t, long long expected_r
 		rc = STORE_STALE;
 		goto fail;
 	}
-	if (!(changed = changed_fields(&current, t))) {
+	if (!(changed = changed_fields(st, &current, t))) {
 		rc = STORE_ERROR;
 		goto fail;
 	}
@@ -224,18 +229,17 @@ int store_threat_update(struct store *st, struct threat *t, long long expected_r
 	}
 	store_now(now, sizeof now);
 	t->revision = current.revision + 1;
-	stmt = store_prepare(st, "UPDATE threats SET revision = ?, (" STATE_COLUMNS ") = (" STATE_PARAMS
-				 "), updated = ? WHERE id = ?");
+	stmt = store_prepare(st, st->threat_sql.update);
 	if (!stmt) {
 		rc = STORE_ERROR;
 		goto fail;
 	}
 	sqlite3_bind_int64(stmt, 1, t->revision);
-	rc = bind_state(stmt, 2, t);
+	rc = bind_state(st, stmt, 2, t);
 	if (rc == SQLITE_OK)
-		rc = store_bind_text(stmt, 16, now);
+		rc = store_bind_text(stmt, 2 + state, now);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(stmt, 17, t->id);
+		rc = sqlite3_bind_int64(stmt, 3 + state, t->id);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(stmt);
 	if (rc != SQLITE_DONE) {
@@ -271,8 +275,7 @@ int store_threat_history(struct store *st, long long id, struct threat_revision 
 
 	*out = NULL;
 	*count = 0;
-	stmt = store_prepare(st, "SELECT revision, at, who, changed, note, " STATE_COLUMNS
-				 " FROM threat_revisions WHERE threat_id = ? ORDER BY revision");
+	stmt = store_prepare(st, st->threat_sql.select_history);
 	if (!stmt)
 		return STORE_ERROR;
 	sqlite3_bind_int64(stmt, 1, id);
@@ -292,7 +295,7 @@ int store_threat_history(struct store *st, long long id, struct threat_revision 
 		r->state.revision = r->revision;
 		if (store_column_text(stmt, 1, &r->at) < 0 || store_column_text(stmt, 2, &r->who) < 0 ||
 		    store_column_text(stmt, 3, &r->changed) < 0 || store_column_text(stmt, 4, &r->note) < 0 ||
-		    read_state(stmt, 5, &r->state) < 0 || set_stamp(&r->state.updated, r->at) < 0)
+		    read_state(st, stmt, 5, &r->state) < 0 || set_stamp(&r->state.updated, r->at) < 0)
 			goto nomem;
 	}
 	store_finish(st, stmt);
@@ -327,21 +330,6 @@ void store_revisions_free(struct threat_revision *revs, size_t count)
 /* --- the list ------------------------------------------------------------- */
 
 #define MAX_WORDS 8
-/* Without words, status and rank alone: the count reads only the index on
- * (priority_rank, status), not every row's texts. */
-#define FILTER_WHERE_NO_TEXT \
-	"WHERE (?1 & CASE status WHEN 'identified' THEN 1 WHEN 'analyzed' THEN 2 " \
-	"WHEN 'addressed' THEN 4 WHEN 'retired' THEN 8 ELSE 0 END) != 0 " \
-	"AND priority_rank >= ?2 "
-#define FILTER_WHERE FILTER_WHERE_NO_TEXT \
-	"AND (?3 IS NULL OR instr(lower(name || ' ' || abstract), ?3) > 0) " \
-	"AND (?4 IS NULL OR instr(lower(name || ' ' || abstract), ?4) > 0) " \
-	"AND (?5 IS NULL OR instr(lower(name || ' ' || abstract), ?5) > 0) " \
-	"AND (?6 IS NULL OR instr(lower(name || ' ' || abstract), ?6) > 0) " \
-	"AND (?7 IS NULL OR instr(lower(name || ' ' || abstract), ?7) > 0) " \
-	"AND (?8 IS NULL OR instr(lower(name || ' ' || abstract), ?8) > 0) " \
-	"AND (?9 IS NULL OR instr(lower(name || ' ' || abstract), ?9) > 0) " \
-	"AND (?10 IS NULL OR instr(lower(name || ' ' || abstract), ?10) > 0) "
 
 /* Binds the filter: words are bound as parameters, never spliced into SQL.
  * ASCII letters are folded to match lower(). */
@@ -396,10 +384,7 @@ int store_threat_list(struct store *st, const struct threat_filter *f, size_t of
 		return store_fail(st, rc, "counting threats");
 	if (!limit || offset >= *total)
 		return 0;
-	stmt = words ? store_prepare(st, SELECT_THREAT FILTER_WHERE
-				     "ORDER BY priority_rank DESC, id LIMIT ?11 OFFSET ?12") :
-		       store_prepare(st, SELECT_THREAT FILTER_WHERE_NO_TEXT
-				     "ORDER BY priority_rank DESC, id LIMIT ?11 OFFSET ?12");
+	stmt = store_prepare(st, words ? st->threat_sql.list_words : st->threat_sql.list);
 	if (!stmt)
 		return STORE_ERROR;
 	bind_filter(stmt, f);
@@ -414,8 +399,7 @@ int store_threat_list(struct store *st, const struct threat_filter *f, size_t of
 		struct threat *t = &list[n++];
 		t->id = sqlite3_column_int64(stmt, 0);
 		t->revision = sqlite3_column_int64(stmt, 1);
-		if (read_state(stmt, 2, t) < 0 || store_column_text(stmt, 16, &t->created) < 0 ||
-		    store_column_text(stmt, 17, &t->updated) < 0) {
+		if (read_state(st, stmt, 2, t) < 0 || read_stamps(st, stmt, t) < 0) {
 			rc = SQLITE_NOMEM;
 			break;
 		}

@@ -5,11 +5,11 @@
 
 #include "commands/adhoc/commands.h"
 #include "component/xmpp/forms.h"
+#include "commands/register/template.h"
 #include "commands/register/text.h"
 #include "commands/register/validate.h"
 #include "storage/store.h"
 
-#define FORM_TYPE_THREAT "urn:vigil:threat:0"
 /* Above this many candidates the id becomes a text field: a list-single with
  * thousands of options would make a stanza no client wants to render. */
 #define ID_OPTIONS_MAX 100
@@ -22,7 +22,7 @@ const char *const cmd_id_vars[] = { "id", NULL };
 int cmd_check_form(const struct adhoc_step *s, const char *const *vars, struct op_result *r)
 {
 	size_t used;
-	int rc = form_check(s->submitted, FORM_TYPE_THREAT, vars, r->message, sizeof r->message);
+	int rc = form_check(s->submitted, VIGIL_NS, vars, r->message, sizeof r->message);
 
 	if (s->forms > 1) {
 		/* XEP-0050 §3.5 lets a request carry several payloads; two data
@@ -44,7 +44,7 @@ xmpp_stanza_t *cmd_form(struct adhoc_step *s, const char *title, const char *ins
 {
 	xmpp_stanza_t *x = form_add(s->command, "form", title, instructions);
 
-	if (!x || form_add_form_type(x, FORM_TYPE_THREAT) < 0)
+	if (!x || form_add_form_type(x, VIGIL_NS) < 0)
 		return NULL;
 	return x;
 }
@@ -53,7 +53,7 @@ xmpp_stanza_t *cmd_result(struct adhoc_step *s, const char *title)
 {
 	xmpp_stanza_t *x = form_add(s->command, "result", title, NULL);
 
-	if (!x || form_add_form_type(x, FORM_TYPE_THREAT) < 0)
+	if (!x || form_add_form_type(x, VIGIL_NS) < 0)
 		return NULL;
 	return x;
 }

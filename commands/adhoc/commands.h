@@ -5,6 +5,7 @@
 
 #include "commands/adhoc/step.h"
 #include "commands/register/ops.h"
+#include "commands/register/template.h"
 
 int cmd_file_step(struct adhoc_step *s);
 int cmd_edit_step(struct adhoc_step *s);

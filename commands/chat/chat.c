@@ -13,6 +13,7 @@
 #include "commands/chat/chat_internal.h"
 #include "commands/chat/render.h"
 #include "commands/register/ops.h"
+#include "commands/register/template.h"
 #include "commands/chat/ratelimit.h"
 #include "commands/register/text.h"
 #include "config/config.h"

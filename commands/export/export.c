@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "commands/register/ops.h"
+#include "commands/register/template.h"
 #include "commands/register/text.h"
 #include "config/config.h"
 #include "storage/store.h"
@@ -127,7 +128,7 @@ int export_register(const struct vigil_config *cfg, enum export_format format, c
 
 	memset(&doc, 0, sizeof doc);
 	/* read-only: safe while the daemon runs (WAL readers do not block it) */
-	if (store_open(&st, cfg->storage_path, STORE_OPEN_READ, err, errlen) < 0)
+	if (store_open(&st, cfg->storage_path, STORE_OPEN_READ, template_schema(), err, errlen) < 0)
 		return -1;
 	if (load(st, &doc) < 0) {
 		text_format(err, errlen, "%s: %s", cfg->storage_path, store_errmsg(st));

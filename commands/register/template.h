@@ -8,7 +8,35 @@
 
 #include "storage/threat.h"
 
-#define TEMPLATE_FORM_TYPE "urn:vigil:threat:0"
+/* vigil's one namespace: the template's FORM_TYPE, the PubSub payloads and
+ * the disco feature (PROTOCOL.md §3, §6). The others are in
+ * component/xmpp/ns.h. */
+#define VIGIL_NS "urn:vigil:threat:0"
+
+/* The slots of struct threat (storage/threat.h) that the table's stored
+ * fields name, one each (template.c checks the count at compile time and
+ * tests/unit/test_template.c that each appears once). Adding a field: a
+ * slot here, an entry in template_fields[] and a column by a migration in
+ * storage/schema.c. */
+enum threat_field {
+	THREAT_NAME,
+	THREAT_ABSTRACT,
+	THREAT_DEFINITION,
+	THREAT_ATTACK_TREE,
+	THREAT_LIKELIHOOD,       /* "high" | "medium" | "low" | "" */
+	THREAT_DAMAGE,           /* same */
+	THREAT_EXISTING,         /* existing-approaches */
+	THREAT_GAP,
+	THREAT_POTENTIAL,        /* potential-approaches */
+	THREAT_RECOMMENDED,      /* recommended-approach */
+	THREAT_STATUS,           /* identified | analyzed | addressed | retired */
+	THREAT_FIELD_COUNT
+};
+_Static_assert(THREAT_FIELD_COUNT <= THREAT_FIELDS_MAX, "struct threat has room for every slot");
+
+/* Fields of the table that are not stored as text but computed or assigned:
+ * id, priority, revision. */
+#define TEMPLATE_COMPUTED_COUNT 3
 /* How forms and chat commands say "not assessed" (PROTOCOL.md §3); the
  * register stores it as empty, which is read the same. */
 #define TEMPLATE_UNASSESSED "unassessed"
@@ -29,6 +57,7 @@ struct template_option {
 struct template_field {
 	const char *var;          /* form var, PROTOCOL.md §3 */
 	int slot;                 /* enum threat_field, or TEMPLATE_NOT_STORED */
+	const char *column;       /* SQL column of a stored field (storage/schema.c), else NULL */
 	const char *label;        /* for people */
 	char item;                /* XEP-0139 template item a..j, 0 for none */
 	const char *desc;         /* one-line help with the limits */
@@ -41,6 +70,10 @@ struct template_field {
 
 extern const struct template_field template_fields[];
 extern const size_t template_field_count;
+
+/* The stored fields as storage needs them (store_open): column, var and
+ * NOT NULL per slot, from the table. The pointer is to constant data. */
+const struct threat_schema *template_schema(void);
 
 /* The field with this var, or NULL. */
 const struct template_field *template_find(const char *var);

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <strophe.h>
 
-#define NS_DATA "jabber:x:data"
+#include "component/xmpp/ns.h"
 
 struct form_field {
 	char *var;

@@ -11,7 +11,7 @@
 
 #include "component/xmpp/send_guard.h"
 
-#define NS_RSM "http://jabber.org/protocol/rsm"
+#include "component/xmpp/ns.h"
 
 /* The most a listing reply may take, serialised: under the 128 KiB no
  * stanza may exceed, with room for what is not counted entry by entry (the

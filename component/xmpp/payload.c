@@ -4,20 +4,9 @@
 #include <stdio.h>
 
 #include "commands/register/ops.h"
+#include "commands/register/template.h"
 #include "commands/register/text.h"
 #include "component/xmpp/stanza.h"
-
-/* Payload element names per template field, in template order. */
-static const char *const element_names[THREAT_FIELD_COUNT] = {
-	[THREAT_NAME] = "name",
-	[THREAT_ABSTRACT] = "abstract",
-	[THREAT_DEFINITION] = "definition",
-	[THREAT_ATTACK_TREE] = "attack-tree",
-	[THREAT_EXISTING] = "existing-approaches",
-	[THREAT_GAP] = "gap",
-	[THREAT_POTENTIAL] = "potential-approaches",
-	[THREAT_RECOMMENDED] = "recommended-approach",
-};
 
 static void set_attr(xmpp_stanza_t *el, const char *name, const char *value)
 {
@@ -25,34 +14,46 @@ static void set_attr(xmpp_stanza_t *el, const char *name, const char *value)
 		xmpp_stanza_set_attribute(el, name, value);
 }
 
+/* The template's stored fields (PROTOCOL.md §6): a choice is an attribute
+ * named by its var, a text a child element of that name; both only when
+ * set, in the table's order. */
+static int add_fields(xmpp_stanza_t *el, const struct threat *t)
+{
+	size_t i;
+
+	for (i = 0; i < template_field_count; i++) {
+		const struct template_field *f = &template_fields[i];
+		const char *value;
+		if (f->slot == TEMPLATE_NOT_STORED || !*(value = threat_get(t, f->slot)))
+			continue;
+		if (f->kind == TEMPLATE_LIST_SINGLE)
+			xmpp_stanza_set_attribute(el, f->var, value);
+		else if (!stanza_add_text_child(el, f->var, value))
+			return -1;
+	}
+	return 0;
+}
+
 xmpp_stanza_t *payload_threat(xmpp_ctx_t *ctx, const struct threat *t)
 {
 	xmpp_stanza_t *el = xmpp_stanza_new(ctx);
 	char tid[32], rev[32];
-	int f;
 
 	if (!el)
 		return NULL;
 	threat_id_format(t->id, tid, sizeof tid);
 	snprintf(rev, sizeof rev, "%lld", t->revision);
 	xmpp_stanza_set_name(el, "threat");
-	xmpp_stanza_set_ns(el, NS_VIGIL_THREAT);
+	xmpp_stanza_set_ns(el, VIGIL_NS);
 	xmpp_stanza_set_attribute(el, "id", tid);
 	xmpp_stanza_set_attribute(el, "revision", rev);
-	set_attr(el, "status", threat_get(t, THREAT_STATUS));
-	set_attr(el, "likelihood", threat_get(t, THREAT_LIKELIHOOD));
-	set_attr(el, "damage", threat_get(t, THREAT_DAMAGE));
 	set_attr(el, "priority", t->priority);
 	set_attr(el, "author", t->author);
 	set_attr(el, "created", t->created);
 	set_attr(el, "updated", t->updated);
-	for (f = 0; f < THREAT_FIELD_COUNT; f++) {
-		if (!element_names[f] || !*threat_get(t, (enum threat_field)f))
-			continue;
-		if (!stanza_add_text_child(el, element_names[f], threat_get(t, (enum threat_field)f))) {
-			xmpp_stanza_release(el);
-			return NULL;
-		}
+	if (add_fields(el, t) < 0) {
+		xmpp_stanza_release(el);
+		return NULL;
 	}
 	return el;
 }
@@ -67,7 +68,7 @@ xmpp_stanza_t *payload_priority_change(xmpp_ctx_t *ctx, const struct threat *t,
 		return NULL;
 	threat_id_format(t->id, tid, sizeof tid);
 	xmpp_stanza_set_name(el, "priority-change");
-	xmpp_stanza_set_ns(el, NS_VIGIL_THREAT);
+	xmpp_stanza_set_ns(el, VIGIL_NS);
 	xmpp_stanza_set_attribute(el, "threat", tid);
 	xmpp_stanza_set_attribute(el, "from", from && *from ? from : "unassessed");
 	xmpp_stanza_set_attribute(el, "to", t->priority ? t->priority : "unassessed");

@@ -4,9 +4,11 @@
 
 #include <strophe.h>
 
+#include "commands/register/template.h" /* VIGIL_NS */
 #include "storage/threat.h"
 
-#define NS_VIGIL_THREAT "urn:vigil:threat:0"
+/* The old name, until component/ says VIGIL_NS: it is not a second definition. */
+#define NS_VIGIL_THREAT VIGIL_NS
 
 /* <threat xmlns='urn:vigil:threat:0' id='T-7' revision=... >...</threat> */
 xmpp_stanza_t *payload_threat(xmpp_ctx_t *ctx, const struct threat *t);

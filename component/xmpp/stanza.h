@@ -6,7 +6,7 @@
 
 #include <strophe.h>
 
-#define NS_STANZAS "urn:ietf:params:xml:ns:xmpp-stanzas"
+#include "component/xmpp/ns.h"
 
 /* A reply to `request` (same name, id; type "result" for iq) with from/to
  * swapped. NULL on allocation failure. */

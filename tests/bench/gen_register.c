@@ -15,6 +15,7 @@
 
 #include "component/xmpp/payload.h"
 #include "commands/register/priority.h"
+#include "commands/register/template.h"
 #include "storage/store.h"
 
 static const char *const levels[] = { "low", "medium", "high" };
@@ -85,7 +86,7 @@ int main(int argc, char **argv)
 	revisions = atoll(argv[4]), subscribers = atoll(argv[5]);
 	xmpp_initialize();
 	ctx = xmpp_ctx_new(NULL, NULL);
-	if (!ctx || store_open(&st, argv[1], 0, err, sizeof err) < 0) {
+	if (!ctx || store_open(&st, argv[1], 0, template_schema(), err, sizeof err) < 0) {
 		fprintf(stderr, "gen_register: %s\n", ctx ? err : "out of memory");
 		return 1;
 	}

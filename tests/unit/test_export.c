@@ -16,6 +16,7 @@
 #include "commands/export/export.h"
 #include "commands/register/priority.h"
 #include "config/config.h"
+#include "commands/register/template.h"
 #include "storage/store.h"
 #include "tests/unit/tap.h"
 
@@ -325,7 +326,7 @@ int main(void)
 		return 1;
 	snprintf(db, sizeof db, "%s/vigil.db", dir);
 	snprintf(empty, sizeof empty, "%s/empty.db", dir);
-	if (store_open(&st, db, 0, err, sizeof err) < 0) {
+	if (store_open(&st, db, 0, template_schema(), err, sizeof err) < 0) {
 		printf("Bail out! %s\n", err);
 		return 1;
 	}
@@ -336,7 +337,7 @@ int main(void)
 	file(st, "Old threat", "low", "low", 0); /* T-5, retired below */
 	retire(st, 5);
 	store_close(st);
-	if (store_open(&st, empty, 0, err, sizeof err) < 0) {
+	if (store_open(&st, empty, 0, template_schema(), err, sizeof err) < 0) {
 		printf("Bail out! %s\n", err);
 		return 1;
 	}

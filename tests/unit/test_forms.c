@@ -5,6 +5,7 @@
 #include <strophe.h>
 
 #include "component/xmpp/forms.h"
+#include "commands/register/template.h"
 #include "commands/adhoc/kv.h"
 #include "commands/adhoc/threat_form.h"
 #include "tests/unit/tap.h"

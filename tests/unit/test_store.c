@@ -7,6 +7,7 @@
 
 #include <sqlite3.h>
 
+#include "commands/register/template.h"
 #include "storage/store.h"
 #include "tests/unit/tap.h"
 
@@ -196,7 +197,7 @@ static void test_items(void)
 	char path[512], err[512];
 
 	path_of(path, sizeof path, "items.db");
-	is_int(store_open(&st, path, STORE_OPEN_WRITE, err, sizeof err), 0, "a register for items");
+	is_int(store_open(&st, path, STORE_OPEN_WRITE, template_schema(), err, sizeof err), 0, "a register for items");
 	store_item_put(st, "threats", "T-1", "<a/>");
 	store_item_put(st, "priority", "T-1", "<p/>");
 	store_item_put(st, "threats", "T-2", "<b/>");
@@ -216,7 +217,7 @@ static void test_items(void)
 			    "('pubsub', 'priority', 'T-2-r2', '<q/>', '2026-01-01T00:00:00Z')",
 			    NULL, NULL, NULL), SQLITE_OK, "made a version 1 register");
 	sqlite3_close(db);
-	is_int(store_open(&st, path, STORE_OPEN_WRITE, err, sizeof err), 0, "which opens");
+	is_int(store_open(&st, path, STORE_OPEN_WRITE, template_schema(), err, sizeof err), 0, "which opens");
 	is_int(store_schema_version(st), 2, "migrated to version 2");
 	is_int(store_item_list(st, "priority", NULL, 0, &items, &n), 0, "items of the other node");
 	ok(n == 2 && strcmp(items[0].item_id, "T-2-r2") == 0 && strcmp(items[0].payload, "<q/>") == 0,
@@ -259,7 +260,7 @@ static void test_item_pages(void)
 	int i;
 
 	path_of(path, sizeof path, "pages.db");
-	is_int(store_open(&st, path, STORE_OPEN_WRITE, err, sizeof err), 0, "a register for pages");
+	is_int(store_open(&st, path, STORE_OPEN_WRITE, template_schema(), err, sizeof err), 0, "a register for pages");
 	for (i = 1; i <= 5; i++) {
 		snprintf(id, sizeof id, "T-%d", i);
 		store_item_put(st, "threats", id, "<t/>");
@@ -302,7 +303,7 @@ static void test_subscriptions(void)
 	int i;
 
 	path_of(path, sizeof path, "subs.db");
-	is_int(store_open(&st, path, STORE_OPEN_WRITE, err, sizeof err), 0, "a register for subscriptions");
+	is_int(store_open(&st, path, STORE_OPEN_WRITE, template_schema(), err, sizeof err), 0, "a register for subscriptions");
 	is_int(store_subscription_count(st, "carol@localhost"), 0, "nobody holds any at first");
 	store_subscription_add(st, "threats", "carol@localhost", "s0", NULL);
 	store_subscription_add(st, "priority", "carol@localhost", "s1", NULL);
@@ -348,7 +349,7 @@ static void test_files(void)
 	sqlite3 *db;
 
 	path_of(path, sizeof path, "register.db");
-	is_int(store_open(&st, path, 1, err, sizeof err), 0, "read-only open of an existing register");
+	is_int(store_open(&st, path, 1, template_schema(), err, sizeof err), 0, "read-only open of an existing register");
 	make_threat(&t, "x", "", "", 0, "identified");
 	is_int(store_threat_insert(st, &t, "alice@localhost", NULL), STORE_READONLY,
 	       "a read-only register refuses writes");
@@ -360,20 +361,20 @@ static void test_files(void)
 	f = fopen(path, "w");
 	fputs("this file is not a database, whatever its name says; it is just text here\n", f);
 	fclose(f);
-	is_int(store_open(&st, path, 0, err, sizeof err), STORE_CORRUPT, "a file that is no database is refused");
+	is_int(store_open(&st, path, 0, template_schema(), err, sizeof err), STORE_CORRUPT, "a file that is no database is refused");
 	ok(strstr(err, path) != NULL && strstr(err, "damaged") != NULL, "with a message naming it: %s", err);
 
 	path_of(path, sizeof path, "newer.db");
 	sqlite3_open(path, &db);
 	sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL);
 	sqlite3_close(db);
-	ok(store_open(&st, path, 0, err, sizeof err) < 0 && strstr(err, "newer vigil"),
+	ok(store_open(&st, path, 0, template_schema(), err, sizeof err) < 0 && strstr(err, "newer vigil"),
 	   "a register from a newer vigil is refused: %s", err);
 
 	path_of(path, sizeof path, "empty.db");
 	sqlite3_open(path, &db);
 	sqlite3_close(db);
-	is_int(store_open(&st, path, 0, err, sizeof err), 0, "an empty (version 0) file is migrated");
+	is_int(store_open(&st, path, 0, template_schema(), err, sizeof err), 0, "an empty (version 0) file is migrated");
 	is_int(store_schema_version(st), 2, "to the current schema");
 	store_close(st);
 }
@@ -386,7 +387,7 @@ int main(void)
 	if (!mkdtemp(dir))
 		return 1;
 	path_of(path, sizeof path, "register.db");
-	is_int(store_open(&st, path, 0, err, sizeof err), 0, "a new register is created");
+	is_int(store_open(&st, path, 0, template_schema(), err, sizeof err), 0, "a new register is created");
 	is_int(store_schema_version(st), 2, "at schema version 2");
 	test_round_trip(st);
 	test_history(st);
@@ -394,7 +395,7 @@ int main(void)
 	test_sessions(st);
 	test_transactions(st);
 	store_close(st);
-	is_int(store_open(&st, path, 0, err, sizeof err), 0, "reopened");
+	is_int(store_open(&st, path, 0, template_schema(), err, sizeof err), 0, "reopened");
 	is_int(store_threat_count(st), 151, "everything is still there");
 	store_close(st);
 	test_files();

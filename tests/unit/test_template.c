@@ -3,9 +3,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <strophe.h>
+#include <unistd.h>
+
+#include "commands/export/export.h"
 #include "commands/register/template.h"
 #include "commands/register/validate.h"
 #include "commands/register/xep_catalogue.h"
+#include "component/xmpp/payload.h"
+#include "storage/store.h"
 #include "tests/unit/tap.h"
 
 static void test_table(void)
@@ -215,9 +221,182 @@ static void test_xeps(void)
 	is_int(xep_refs_scan("XEP-12345", collect, &r), 0, "but it is no reference to look up");
 }
 
+/* --- the table drives storage, payload and export --------------------------- */
+
+/* A threat with every stored field set: a text field to "<var> text", a
+ * choice to its last option. */
+static void fill_every_field(struct threat *t)
+{
+	size_t i;
+
+	threat_init(t);
+	for (i = 0; i < template_field_count; i++) {
+		const struct template_field *f = &template_fields[i];
+		char value[128];
+		const struct template_option *o;
+		if (f->slot == TEMPLATE_NOT_STORED)
+			continue;
+		snprintf(value, sizeof value, "%s text", f->var);
+		for (o = f->options; o && o->value; o++)
+			snprintf(value, sizeof value, "%s", o->value);
+		threat_set(t, f->slot, value);
+	}
+	t->priority = strdup("high");
+	t->priority_rank = 4;
+	t->author = strdup("alice@localhost");
+}
+
+static void test_schema(void)
+{
+	const struct threat_schema *schema = template_schema();
+	size_t i, right = 0;
+
+	is_int(schema->count, THREAT_FIELD_COUNT, "the schema has a column per slot");
+	for (i = 0; i < template_field_count; i++) {
+		const struct template_field *f = &template_fields[i];
+		if (f->slot == TEMPLATE_NOT_STORED) {
+			right += f->column == NULL;
+			continue;
+		}
+		right += f->column && strcmp(schema->columns[f->slot].column, f->column) == 0 &&
+			 strcmp(schema->columns[f->slot].var, f->var) == 0 &&
+			 schema->columns[f->slot].not_null == f->required;
+	}
+	is_int(right, template_field_count, "every stored field has its column, var and NOT NULL there");
+}
+
+/* Every stored field goes into the database and comes back, and a field
+ * without its column (no migration) is refused when the store opens. */
+static void test_storage(void)
+{
+	char path[] = "/tmp/vigil-test-template-XXXXXX", err[512] = "";
+	struct threat t, back;
+	struct threat_revision *revs = NULL;
+	struct threat_schema extra = *template_schema();
+	struct store *st = NULL;
+	size_t i, same = 0, nrevs = 0;
+	int fd = mkstemp(path);
+
+	close(fd);
+	unlink(path);
+	fill_every_field(&t);
+	threat_init(&back);
+	is_int(store_open(&st, path, STORE_OPEN_WRITE, template_schema(), err, sizeof err), 0,
+	       "a register opens with the template's columns");
+	is_int(st ? store_threat_insert(st, &t, "alice@localhost", NULL) : -1, 0, "a full threat is filed");
+	is_int(st ? store_threat_get(st, t.id, &back) : -1, 0, "and read back");
+	for (i = 0; i < THREAT_FIELD_COUNT; i++)
+		same += strcmp(threat_get(&t, (int)i), threat_get(&back, (int)i)) == 0;
+	is_int(same, THREAT_FIELD_COUNT, "every stored field comes back as filed");
+	is_int(st ? store_threat_history(st, t.id, &revs, &nrevs) : -1, 0, "its history");
+	for (i = same = 0; nrevs && i < template_field_count; i++)
+		same += template_fields[i].slot == TEMPLATE_NOT_STORED ||
+			strstr(revs[0].changed, template_fields[i].var) != NULL;
+	is_int(same, template_field_count, "revision 1 names every stored field as changed");
+	store_revisions_free(revs, nrevs);
+	store_close(st);
+	st = NULL;
+
+	extra.columns[extra.count].column = "no_such_field";
+	extra.columns[extra.count].var = "no-such-field";
+	extra.count++;
+	ok(store_open(&st, path, STORE_OPEN_WRITE, &extra, err, sizeof err) < 0 &&
+	   strstr(err, "no_such_field"), "a field without its migration is refused: %s", err);
+	store_close(st);
+	extra = *template_schema();
+	extra.columns[0].column = "name; DROP TABLE threats";
+	ok(store_open(&st, path, STORE_OPEN_WRITE, &extra, err, sizeof err) < 0,
+	   "a column name that is not an identifier is refused: %s", err);
+	store_close(st);
+	threat_clear(&t);
+	threat_clear(&back);
+	unlink(path);
+}
+
+/* In the payload, a choice is an attribute and a text an element, each
+ * named by its var (PROTOCOL.md §6). */
+static void test_payload(void)
+{
+	xmpp_ctx_t *ctx = xmpp_ctx_new(NULL, NULL);
+	xmpp_stanza_t *el;
+	struct threat t;
+	size_t i, right = 0;
+
+	fill_every_field(&t);
+	t.id = 7;
+	t.revision = 1;
+	el = payload_threat(ctx, &t);
+	ok(el && strcmp(xmpp_stanza_get_ns(el), VIGIL_NS) == 0, "a payload in vigil's namespace");
+	for (i = 0; el && i < template_field_count; i++) {
+		const struct template_field *f = &template_fields[i];
+		xmpp_stanza_t *child;
+		char *text;
+		if (f->slot == TEMPLATE_NOT_STORED)
+			continue;
+		if (f->kind == TEMPLATE_LIST_SINGLE) {
+			const char *v = xmpp_stanza_get_attribute(el, f->var);
+			right += v && strcmp(v, threat_get(&t, f->slot)) == 0;
+			continue;
+		}
+		child = xmpp_stanza_get_child_by_name(el, f->var);
+		text = child ? xmpp_stanza_get_text(child) : NULL;
+		right += text && strcmp(text, threat_get(&t, f->slot)) == 0;
+		if (text)
+			xmpp_free(ctx, text);
+	}
+	is_int(right, THREAT_FIELD_COUNT, "every stored field is in the payload under its var");
+	if (el)
+		xmpp_stanza_release(el);
+	threat_clear(&t);
+	xmpp_ctx_free(ctx);
+}
+
+/* Every text field of the template is in each export format. */
+static void test_exports(void)
+{
+	static const char *const names[] = { "xep", "html", "markdown" };
+	char *(*const writers[])(const struct export_doc *) = { export_xep, export_html, export_markdown };
+	struct export_doc doc = { 0 };
+	struct threat t;
+	size_t w, i;
+
+	fill_every_field(&t);
+	t.id = 7;
+	t.revision = 1;
+	t.created = strdup("2026-11-24T09:00:00Z");
+	t.updated = strdup("2026-11-24T10:00:00Z");
+	doc.open = &t;
+	doc.nopen = 1;
+	snprintf(doc.generated, sizeof doc.generated, "2026-11-25T00:00:00Z");
+	doc.room = "sig@conference.localhost";
+	doc.service = "vigil.localhost";
+	for (w = 0; w < sizeof writers / sizeof writers[0]; w++) {
+		char *out = writers[w](&doc);
+		size_t missing = 0;
+		for (i = 0; out && i < template_field_count; i++) {
+			const struct template_field *f = &template_fields[i];
+			/* the definition gives way to the attack tree in the documents */
+			if (f->slot == TEMPLATE_NOT_STORED || f->kind == TEMPLATE_LIST_SINGLE ||
+			    f->slot == THREAT_DEFINITION)
+				continue;
+			if (!strstr(out, threat_get(&t, f->slot))) {
+				diag("%s lacks %s", names[w], f->var);
+				missing++;
+			}
+		}
+		ok(out && !missing, "the %s export shows every text field of the template", names[w]);
+		free(out);
+	}
+	threat_clear(&t);
+}
+
 int main(void)
 {
 	test_table();
+	test_schema();
+	test_storage();
+	test_payload();
+	test_exports();
 	test_validation();
 	test_threat();
 	test_xeps();
