@@ -651,6 +651,45 @@ async def wait_until(predicate, timeout=10, what='condition'):
     raise AssertionError('timed out waiting for ' + what)
 
 
+_sentinels = [0]
+
+
+async def sentinel(*clients, room=False, timeout=10):
+    """Returns once everything vigil sent these clients so far has arrived, so
+    that a test may then assert that something did NOT arrive, without a
+    fixed sleep. vigil reads its stream in order, answers each stanza once it
+    has handled it, and sends what a change causes (announcements, PubSub
+    notifications) on the loop turn after the change; for each client:
+
+      room=True: a message through the room back to the client: every room
+          message it sent before has reached every occupant, vigil included;
+      two pings to vigil, each answered (an error counts too: the order is
+          what matters) on a loop turn of its own: vigil has handled every
+          stanza the client sent before, and whatever it sent this client
+          directly before them has arrived (one stream, in order);
+      room=True: a message through the room again: what vigil said in the
+          room before answering has come through the room too.
+
+    room=True needs the client in ROOM (Client.join)."""
+    for client in clients:
+        if room:
+            await _room_echo(client, timeout)
+        for _ in range(2):
+            reply = await client.iq(ET.Element('{urn:xmpp:ping}ping'), timeout=timeout)
+            assert reply['type'] in ('result', 'error'), reply
+        if room:
+            await _room_echo(client, timeout)
+
+
+async def _room_echo(client, timeout):
+    _sentinels[0] += 1
+    body = 'sentinel %d.%d' % (os.getpid(), _sentinels[0])
+    client.send_message(mto=ROOM, mbody=body, mtype='groupchat')
+    await wait_until(lambda: any(m['type'] == 'groupchat' and m['from'].bare == ROOM and
+                                 m['body'] == body for m in client.messages),
+                     timeout, 'the sentinel %r through the room' % body)
+
+
 async def file_threat(client, **fields):
     """Files a threat in one ad-hoc submission (abstract 'a' unless given); returns its id."""
     reply = await client.command('file', fields=dict({'abstract': 'a'}, **fields))
@@ -709,6 +748,20 @@ class Env:
         offset = len(self.vigil.log_text())
         self.vigil.start()
         self.vigil.wait_log(r'joined \S+ as ', timeout, after=offset)
+
+    def restart_vigil(self, start=True, **settings):
+        """Stops vigil, changes its settings (`a__b=v` or `**{'a.b': v}`; None
+        removes one), writes its config and, unless start=False, starts it
+        again and waits until it is in the room. Returns the settings it
+        replaced: restart_vigil(**old) puts them back."""
+        self.vigil.stop()
+        settings = {k.replace('__', '.'): v for k, v in settings.items()}
+        old = {k: self.vigil.settings.get(k) for k in settings}
+        self.vigil.settings.update(settings)
+        self.vigil.write_config()
+        if start:
+            self.start_vigil()
+        return old
 
     def logs(self):
         out = ['--- vigil log (last lines) ---'] + tail(self.vigil.log_path)

@@ -1,4 +1,18 @@
-"""Twelve realistic XMPP threats, used to fill a register for the export tests and the demo."""
+"""Twelve realistic XMPP threats, used to fill a register for the export tests and the demo;
+and the attack tree the tests type (TREE, SMALL_TREE)."""
+
+# PROTOCOL.md §7's example: OR and AND nodes, every attribute, in one text
+TREE = ("Read another user's messages\n"
+        "  OR Get plaintext in transit\n"
+        "    Sniff an unencrypted c2s link [cost=0, impossible]\n"
+        "    Strip STARTTLS [cost=1000]\n"
+        "  AND Compromise the server\n"
+        "    Gain a shell [cost=50000, equipment]\n"
+        "    Read the archive [cost=0]")
+# three lines of it, for the tests that type a tree into a real client line by line
+SMALL_TREE = ("Read another user's messages",
+              "  Sniff an unencrypted c2s link [cost=0, impossible]",
+              "  Strip STARTTLS [cost=1000]")
 
 THREATS = [
     # 1. likelihood medium, damage high -> priority high

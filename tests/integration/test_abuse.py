@@ -6,7 +6,7 @@ import asyncio
 import sys
 
 from harness import (COMPONENT, command_of, connect, error_of, file_threat, form_values,
-                     notes, pubsub, pubsub_events, run, wait_until)
+                     notes, pubsub, pubsub_events, run, sentinel, wait_until)
 from slixmpp.xmlstream import ET
 
 NS_PUBSUB = 'http://jabber.org/protocol/pubsub'
@@ -18,13 +18,6 @@ LOCK = '\U0001F512'  # 4 bytes in UTF-8
 # the largest threat vigil accepts (test_threat_too_large): a ~90 KB payload
 BIG = {'abstract': 'x', 'definition': LOCK * 8000, 'existing-approaches': '&' * 8000,
        'gap': '<' * 4000}
-
-
-def restart_with(env, **settings):
-    env.vigil.stop()
-    env.vigil.settings.update({k.replace('__', '.'): v for k, v in settings.items()})
-    env.vigil.write_config()
-    env.start_vigil()
 
 
 def error_text(iq):
@@ -41,7 +34,7 @@ def subscribe(node, jid):
 
 async def test_allow_domains(env):
     """a JID outside access.allow_domains gets forbidden for commands, PubSub and chat"""
-    restart_with(env, access__allow_domains='example.org')
+    old = env.restart_vigil(access__allow_domains='example.org')
     carol = await connect(env.prosody, 'carol')
     try:
         # admins and assessors are named one by one and keep their access
@@ -59,12 +52,12 @@ async def test_allow_domains(env):
         assert 'may not use this service' in msg['body'], msg['body']
     finally:
         await carol.stop()
-        restart_with(env, access__allow_domains=None)
+        env.restart_vigil(**old)
 
 
 async def test_request_rate(env):
     """over access.rate_per_minute, requests get policy-violation; other JIDs are not affected"""
-    restart_with(env, access__rate_per_minute=5)
+    old = env.restart_vigil(access__rate_per_minute=5)
     alice = await connect(env.prosody, 'alice')
     carol = await connect(env.prosody, 'carol')
     try:
@@ -84,12 +77,12 @@ async def test_request_rate(env):
     finally:
         await alice.stop()
         await carol.stop()
-        restart_with(env, access__rate_per_minute=60000)
+        env.restart_vigil(**old)
 
 
 async def test_session_caps(env):
     """open sessions are capped per JID and in total; a finished one frees its place"""
-    restart_with(env, commands__max_sessions_per_jid=2, commands__max_sessions=3)
+    old = env.restart_vigil(commands__max_sessions_per_jid=2, commands__max_sessions=3)
     alice = await connect(env.prosody, 'alice', 'one')
     alice2 = await connect(env.prosody, 'alice', 'two')
     bob = await connect(env.prosody, 'bob')
@@ -112,7 +105,7 @@ async def test_session_caps(env):
     finally:
         for c in (alice, alice2, bob):
             await c.stop()
-        restart_with(env, commands__max_sessions_per_jid=1000, commands__max_sessions=None)
+        env.restart_vigil(**old)
 
 
 async def test_threat_too_large(env):
@@ -397,7 +390,7 @@ async def test_subscriptions_per_account(env):
         subscribed = clients[:10]
         await wait_until(lambda: all(any(i == tid for i, _ in pubsub_events(c, 'threats'))
                                      for c in subscribed), what='ten notifications')
-        await asyncio.sleep(1)
+        await sentinel(*clients)
         notified = sum(1 for c in clients for i, _ in pubsub_events(c, 'threats') if i == tid)
         assert notified == 10, notified
         # unsubscribing frees a place
@@ -417,7 +410,7 @@ async def test_subscriptions_per_account(env):
 
 async def test_subscriptions_reply_cut(env):
     """with a cap of 40, forty resources of escaped text: <subscriptions/> is cut under 128 KiB with an RSM count"""
-    restart_with(env, pubsub__max_subscriptions_per_jid=40)
+    old = env.restart_vigil(pubsub__max_subscriptions_per_jid=40)
     clients = []
     try:
         clients = await connect_resources(env, 'dave', 40, '"')
@@ -435,7 +428,7 @@ async def test_subscriptions_reply_cut(env):
         for c in clients:
             await c.iq(pubsub('unsubscribe', node='threats', jid=str(c.boundjid)), itype='set')
             await c.stop()
-        restart_with(env, pubsub__max_subscriptions_per_jid=None)
+        env.restart_vigil(**old)
     return '%d of 40 listed in %d bytes' % (len(subs), size)
 
 

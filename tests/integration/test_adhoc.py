@@ -5,15 +5,9 @@ from slixmpp.xmlstream import ET
 
 from harness import (NS_COMMANDS, NS_DATA, NS_THREAT, command_of, connect, error_of, form_items,
                      form_values, notes, run)
+from sample_threats import TREE
 
 NASTY = "Dialback <spoofing> & ]]> 'quotes' \"double\" \U0001F512 '; DROP TABLE threats; -- %_"
-TREE = ("Read another user's messages\n"
-        "  OR Get plaintext in transit\n"
-        "    Sniff an unencrypted c2s link [cost=0, impossible]\n"
-        "    Strip STARTTLS [cost=1000]\n"
-        "  AND Compromise the server\n"
-        "    Gain a shell [cost=50000, equipment]\n"
-        "    Read the archive [cost=0]")
 FULL = {
     'name': NASTY,
     'abstract': 'An attacker forges XEP-0220 dialback keys.\nSecond line & <markup>',
@@ -323,8 +317,7 @@ async def test_restart(env):
         cmd = command_of(await bob.command('assess', action='next', sessionid=sid,
                                            fields={'id': 'T-3'}))
         assert cmd.get('status') == 'executing'
-        env.vigil.stop()
-        env.start_vigil()
+        env.restart_vigil()
         reply = await bob.command('assess', action='complete', sessionid=sid,
                                   fields={'likelihood': 'low', 'damage': 'low'})
         assert status_of(reply) == 'completed', 'the session survived: %s' % reply
@@ -338,23 +331,17 @@ async def test_restart(env):
 
 async def test_session_expiry(env):
     """an expired session answers not-allowed + session-expired"""
-    env.vigil.stop()
-    env.vigil.settings['commands.session_timeout'] = 10
-    env.vigil.write_config()
-    env.start_vigil()
+    old = env.restart_vigil(commands__session_timeout=10)
     alice = await connect(env.prosody, 'alice')
     try:
         sid = command_of(await alice.command('file')).get('sessionid')
-        await asyncio.sleep(11)
+        await asyncio.sleep(11)  # real time: the session expires after its 10 s
         reply = await alice.command('file', action='complete', sessionid=sid,
                                     fields={'name': 'late', 'abstract': 'late'})
         assert error_of(reply) == ('not-allowed', 'session-expired'), reply
     finally:
         await alice.stop()
-        env.vigil.stop()
-        env.vigil.settings['commands.session_timeout'] = 600
-        env.vigil.write_config()
-        env.start_vigil()
+        env.restart_vigil(**old)
 
 
 async def test_stale_without_revision(env):

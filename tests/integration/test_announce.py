@@ -5,7 +5,7 @@ import signal
 import time
 
 from harness import (COMPONENT, ET, NS_COMMANDS, NS_EVENT, NS_PUBSUB, NS_THREAT, ROOM, command_of,
-                     connect, error_of, file_threat, pubsub, run, wait_until)
+                     connect, error_of, file_threat, pubsub, run, sentinel, wait_until)
 from harness import pubsub_events as events
 from slixmpp.xmlstream.handler import Callback
 from slixmpp.xmlstream.matcher import MatchXPath
@@ -64,7 +64,7 @@ async def test_subscribe_and_notify(env):
         await wait_until(lambda: any(p is not None and p.get('status') == 'retired'
                                      for _, p in events(carol, 'threats')), what='retire event')
         await wait_until(lambda: any('retired' in l for l in room_lines(carol)), what='retire msg')
-        await asyncio.sleep(0.5)
+        await sentinel(dave, bob)
         assert not events(dave, 'threats') and not events(dave, 'priority'), \
             'an unsubscribed client receives nothing'
         assert len(events(bob, 'threats')) == 0, 'bob subscribed to priority only'
@@ -142,14 +142,14 @@ async def test_room_waits_for_join(env):
         assert (await alice.iq(query, ito=ROOM, itype='set'))['type'] == 'result'
         await carol.wait_occupant('vigil', present=False)
         tid = await file_threat(alice, name='while banned')
-        await asyncio.sleep(1)
+        await sentinel(carol, room=True)
         assert not any(tid in l for l in room_lines(carol)), 'vigil is not in the room'
         query = ET.Element('{%s}query' % admin_ns)
         ET.SubElement(query, '{%s}item' % admin_ns, jid=COMPONENT, affiliation='none')
         assert (await alice.iq(query, ito=ROOM, itype='set'))['type'] == 'result'
         await wait_until(lambda: any(tid in l for l in room_lines(carol)), timeout=40,
                          what='the message after the rejoin')
-        await asyncio.sleep(0.5)
+        await sentinel(carol, room=True)
         assert sum(tid in l for l in room_lines(carol)) == 1, room_lines(carol)
     finally:
         await alice.stop()
@@ -173,7 +173,7 @@ async def test_server_restart_keeps_announcements(env):
             got = {i.get('id') for i in reply.xml.find('{%s}pubsub/{%s}items' % (NS_PUBSUB, NS_PUBSUB))}
             if set(ids) <= got or time.monotonic() > deadline:
                 break
-            await asyncio.sleep(0.2)
+            await asyncio.sleep(0.2)  # polls: vigil publishes once it is connected again
         assert set(ids) <= got, (ids, got)
         assert env.vigil.running()
     finally:
@@ -266,7 +266,7 @@ async def test_unsubscribed_get_nothing(env):
                          len(events(dave, 'priority')) == 2, what='the still-subscribed client')
         assert [(p.get('from'), p.get('to')) for _, p in events(dave, 'priority')] == \
             [('unassessed', 'note'), ('note', 'medium')], events(dave, 'priority')
-        await asyncio.sleep(3)
+        await sentinel(carol)
         got = [m for m in carol.messages if m['from'] == COMPONENT]
         assert not got, 'the unsubscribed client received %s' % got
     finally:
@@ -311,8 +311,7 @@ async def test_restart_keeps_items_and_subscriptions(env):
         assert sorted(before['threats']) == before['disco'], before
         assert before['subscriptions'] == {('threats', 'carol@localhost'),
                                            ('priority', str(carol.boundjid))}, before
-        env.vigil.stop()
-        env.start_vigil()
+        env.restart_vigil()
         after = await snapshot()
         for key in before:
             assert after[key] == before[key], (key, before[key], after[key])

@@ -106,10 +106,7 @@ async def test_chat_history_capped(env):
 
 async def test_list_page_of_long_names(env):
     """a list page of 100 threats with 200-character names that all need escaping stays under 128 KiB"""
-    env.vigil.stop()
-    env.vigil.settings['commands.list_page'] = 100
-    env.vigil.write_config()
-    env.start_vigil()
+    old = env.restart_vigil(commands__list_page=100)
     alice = await connect(env.prosody, 'alice')
     try:
         for i in range(100):
@@ -126,10 +123,7 @@ async def test_list_page_of_long_names(env):
         return '%d bytes' % size
     finally:
         await alice.stop()
-        env.vigil.stop()
-        env.vigil.settings['commands.list_page'] = None
-        env.vigil.write_config()
-        env.start_vigil()
+        env.restart_vigil(**old)
 
 
 async def test_line_breaks_count(env):

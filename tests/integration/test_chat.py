@@ -3,16 +3,10 @@ import asyncio
 import time
 
 from harness import (COMPONENT, ET, ROOM, command_of, connect, file_threat, form_values,
-                     run, wait_until)
+                     run, sentinel, wait_until)
+from sample_threats import TREE
 
 NS_PUBSUB = 'http://jabber.org/protocol/pubsub'
-TREE = ("Read another user's messages\n"
-        "  OR Get plaintext in transit\n"
-        "    Sniff an unencrypted c2s link [cost=0, impossible]\n"
-        "    Strip STARTTLS [cost=1000]\n"
-        "  AND Compromise the server\n"
-        "    Gain a shell [cost=50000, equipment]\n"
-        "    Read the archive [cost=0]")
 
 
 def from_vigil(m):
@@ -22,8 +16,9 @@ def from_vigil(m):
                                            m['from'].resource.startswith('vigil'))
 
 
-async def ask(client, to, body, mtype='chat', count=1, timeout=10, settle=0.3):
-    """Sends body and returns the bodies of vigil's replies (at least `count`)."""
+async def ask(client, to, body, mtype='chat', count=1, timeout=10):
+    """Sends body and returns the bodies of vigil's replies: at least `count`,
+    and every one it sent before answering a sentinel after them."""
     start = len(client.messages)
     client.send_message(mto=to, mbody=body, mtype=mtype)
     deadline = time.monotonic() + timeout
@@ -32,7 +27,7 @@ async def ask(client, to, body, mtype='chat', count=1, timeout=10, settle=0.3):
         return [m['body'] for m in client.messages[start:] if from_vigil(m) and m['type'] == mtype]
     while time.monotonic() < deadline:
         if len(replies()) >= count:
-            await asyncio.sleep(settle)
+            await sentinel(client, room=(mtype == 'groupchat'))
             return replies()
         await asyncio.sleep(0.05)
     raise AssertionError('no reply to %r (got %s)' % (body, replies()))
@@ -46,7 +41,7 @@ async def test_help_in_room(env):
         await carol.wait_occupant('vigil')
         start = len(carol.messages)
         carol.send_message(mto=ROOM, mbody='help me with lunch', mtype='groupchat')
-        await asyncio.sleep(0.7)
+        await sentinel(carol, room=True)
         assert not [m for m in carol.messages[start:] if from_vigil(m)], 'ordinary talk ignored'
         replies = await ask(carol, ROOM, '!help', 'groupchat')
         assert '!assess T-7 likelihood=high damage=medium' in replies[0], replies
@@ -61,7 +56,7 @@ async def test_file_in_room(env):
         await carol.join()
         await carol.wait_occupant('vigil')
         replies = await ask(carol, ROOM, '!file Room filing <&> | Filed from the room', 'groupchat',
-                            count=2, settle=0.8)
+                            count=2)
         assert any(r.startswith('Filed T-1 "Room filing <&>"') for r in replies), replies
         assert any('T-1 "Room filing <&>" filed by carol@localhost' in r for r in replies), replies
     finally:
@@ -221,7 +216,7 @@ async def test_consistent_with_adhoc(env):
             got = reply.xml.find('{%s}pubsub/{%s}items' % (NS_PUBSUB, NS_PUBSUB))
             if len(got) or time.monotonic() > deadline:
                 break
-            await asyncio.sleep(0.1)
+            await asyncio.sleep(0.1)  # polls: the item is published on the turn after the answer
         threat = got[0][0]
         assert threat.get('id') == tid and threat.get('author') == 'alice@localhost', threat.attrib
     finally:
@@ -235,7 +230,7 @@ async def test_rate_limit(env):
         start = len(dave.messages)
         for _ in range(25):
             dave.send_message(mto=COMPONENT, mbody='!help', mtype='chat')
-        await asyncio.sleep(2)
+        await sentinel(dave)  # vigil has answered (or not) all 25
         bodies = [m['body'] for m in dave.messages[start:] if from_vigil(m)]
         notices = [b for b in bodies if b.startswith('Too many commands')]
         helps = [b for b in bodies if b.startswith('vigil keeps')]
@@ -247,27 +242,31 @@ async def test_rate_limit(env):
 
 async def test_long_replies_split(env):
     """long replies are split at line boundaries below chat.max_reply"""
-    env.vigil.stop()
-    env.vigil.settings['chat.max_reply'] = 300
-    env.vigil.write_config()
-    env.start_vigil()
+    old = env.restart_vigil(chat__max_reply=300)
     alice = await connect(env.prosody, 'alice')
     try:
         long_gap = '\n'.join('gap line %02d with some words in it' % i for i in range(30))
         reply = await alice.command('file', fields={'name': 'Long one', 'abstract': 'a',
                                                     'gap': long_gap})
         tid = form_values(command_of(reply))['id']
-        parts = await ask(alice, COMPONENT, 'show ' + tid, count=3, settle=1)
+        parts = await ask(alice, COMPONENT, 'show ' + tid, count=3)
         assert len(parts) >= 3 and all(len(p) <= 300 for p in parts), [len(p) for p in parts]
         joined = '\n'.join(parts)
         for i in range(30):
             assert 'gap line %02d with some words in it' % i in joined, i
     finally:
         await alice.stop()
-        env.vigil.stop()
-        env.vigil.settings['chat.max_reply'] = None
-        env.vigil.write_config()
-        env.start_vigil()
+        env.restart_vigil(**old)
+
+
+async def room_gone(client, timeout=10):
+    """Waits until ROOM answers disco#info with an error: destroyed (ejabberd
+    ends the room's process after answering the destroy request)."""
+    deadline = time.monotonic() + timeout
+    while (await client.iq(ET.Element('{http://jabber.org/protocol/disco#info}query'),
+                           ito=ROOM))['type'] != 'error':
+        assert time.monotonic() < deadline, 'the room was never destroyed'
+        await asyncio.sleep(0.05)  # polls
 
 
 async def test_anonymous_room(env):
@@ -280,7 +279,7 @@ async def test_anonymous_room(env):
         query = ET.Element('{%s}query' % owner_ns)
         ET.SubElement(query, '{%s}destroy' % owner_ns)
         await alice.iq(query, ito=ROOM, itype='set')
-        await asyncio.sleep(0.3)
+        await room_gone(alice)
         await alice.join()  # alice creates it again, semi-anonymous (Prosody's default)
         env.start_vigil()
         await carol.join()
@@ -342,7 +341,7 @@ async def test_every_command_in_room(env):
         want = ('%s "Room commands": priority note → medium (likelihood high, damage low), '
                 'assessed by bob@localhost' % tid)
         r = await ask(bob, ROOM, '!assess %s likelihood=high damage=low seen in the wild' % tid,
-                      'groupchat', count=2, settle=1)
+                      'groupchat', count=2)
         assert any('%s "Room commands": priority note → medium' % tid in l for l in r), r
         assert want in r, (want, r)
         values = form_values(command_of(await alice.command('show', fields={'id': tid})))
@@ -361,7 +360,6 @@ async def test_never_answered(env):
         start = len(carol.messages)
         carol.send_message(mto=COMPONENT, mbody='!help', mtype='error')
         r = await ask(carol, COMPONENT, '!help')  # stanzas stay in order: this one comes after
-        await asyncio.sleep(1.5)
         assert len(helps(carol, start)) == 1, [m['body'][:40] for m in helps(carol, start)]
         assert len(r) == 1, r
 
@@ -378,14 +376,17 @@ async def test_never_answered(env):
                                      m.xml.find('{urn:xmpp:delay}delay') is not None
                                      for m in carol.messages[start:]),
                          what='the echo of the delayed message')
-        await asyncio.sleep(3)
+        await sentinel(carol, room=True)
         assert not helps(carol, start), 'vigil answered a message with a delay'
 
         # the room's history: vigil joins without it and must not answer it either
         env.vigil.stop()
         await carol.wait_occupant('vigil', present=False)
+        start = len(carol.messages)
         carol.send_message(mto=ROOM, mbody='!help', mtype='groupchat')
-        await asyncio.sleep(0.5)
+        await wait_until(lambda: any(m['from'] == ROOM + '/carol' and m['body'] == '!help'
+                                     for m in carol.messages[start:]),
+                         what='the room to take the !help')
         history = await connect(env.prosody, 'dave')
         try:  # the room does hold the message as history
             join = history.make_presence(pto=ROOM + '/dave')
@@ -401,7 +402,7 @@ async def test_never_answered(env):
         start = len(carol.messages)
         env.start_vigil()
         await carol.wait_occupant('vigil')
-        await asyncio.sleep(3)
+        await sentinel(carol, room=True)
         assert not helps(carol, start), 'vigil answered the room history'
         r = await ask(carol, ROOM, '!help', 'groupchat')
         assert len(helps(carol, start)) == 1, 'a live !help is answered once'
@@ -413,17 +414,14 @@ async def test_never_answered(env):
 
 async def test_guided_filing_expires(env):
     """a guided filing left unanswered past commands.session_timeout expires; nothing is filed"""
-    env.vigil.stop()
-    env.vigil.settings['commands.session_timeout'] = 10
-    env.vigil.write_config()
-    env.start_vigil()
+    old = env.restart_vigil(commands__session_timeout=10)
     carol = await connect(env.prosody, 'carol', 'expiry')
     try:
         r = await ask(carol, COMPONENT, 'file', count=2)
         assert '(1/10) Name' in r[-1], r
         r = await ask(carol, COMPONENT, 'Expiring threat')
         assert '(2/10) Abstract' in r[0], r
-        await asyncio.sleep(12)
+        await asyncio.sleep(12)  # real time: the session expires after its 10 s
         r = await ask(carol, COMPONENT, 'An abstract too late')
         assert 'expired' in r[0] and 'nothing was filed' in r[0], r
         r = await ask(carol, COMPONENT, 'yes')  # no dialogue any more: not a filing
@@ -435,10 +433,7 @@ async def test_guided_filing_expires(env):
         assert names and 'Expiring threat' not in names, names
     finally:
         await carol.stop()
-        env.vigil.stop()
-        env.vigil.settings['commands.session_timeout'] = None
-        env.vigil.write_config()
-        env.start_vigil()
+        env.restart_vigil(**old)
 
 
 async def test_two_resources_private(env):

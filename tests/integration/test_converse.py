@@ -50,6 +50,7 @@ import time
 import harness
 from harness import (COMPONENT, NS_COMMANDS, ROOM, SERVER, SRCDIR, Env, Process, Skip,
                      command_of, connect, form_values, free_port, run, tail, wait_port)
+from sample_threats import SMALL_TREE
 
 WEB = os.path.join(SRCDIR, 'tests', 'integration', 'web')
 PACKAGE = ('package.json', 'package-lock.json', 'driver.mjs', 'index.html')
@@ -61,9 +62,7 @@ KEEP = os.environ.get('VIGIL_CONVERSE_KEEP')
 UNTOUCHED = 'Filed from a browser, drop-downs untouched'
 ASSESSED = 'Filed from a browser, assessed at once'
 ABSTRACT = ['A member files this in Converse.js.', 'Second line of the abstract.']
-TREE = ["Read another user's messages",
-        '  Sniff an unencrypted c2s link [cost=0, impossible]',
-        '  Strip STARTTLS [cost=1000]']
+TREE = list(SMALL_TREE)
 RATIONALE = 'Assessed by bob in his browser.'
 
 

@@ -117,7 +117,7 @@ async def subscribe_when_created(client, node, timeout=15):
                                 ito=SERVICE, itype='set')
         if reply['type'] == 'result' or time.monotonic() > deadline:
             break
-        await asyncio.sleep(0.2)
+        await asyncio.sleep(0.2)  # polls
     assert reply['type'] == 'result', 'no node %s on %s: %s' % (node, SERVICE, error_of(reply))
 
 
@@ -181,7 +181,8 @@ async def test_fanout(env):
         latest = {i.get('id'): i[0].get('revision') for i in items}
         assert first != tid
         assert latest.get(tid) == '3' and latest.get(first) == '1', latest
-        await asyncio.sleep(0.5)
+        # that answer came from the service after it had published revision 3:
+        # a notification to dave would have come before it
         assert not server_events(dave, 'threats') and not server_events(dave, 'priority'), \
             'dave is not subscribed'
     finally:

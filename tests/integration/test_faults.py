@@ -107,7 +107,7 @@ class Burst:
         tasks = []
         for i in range(BURST_PER_CLIENT):
             tasks.append(asyncio.ensure_future(self._one(client, user, i)))
-            await asyncio.sleep(BURST_SPACING)
+            await asyncio.sleep(BURST_SPACING)  # real time: the burst's pace
         await asyncio.gather(*tasks)
 
     async def run(self, clients, fault, after_acks):
@@ -286,23 +286,6 @@ class Tmpfs:
         os.rmdir(self.dir)
 
 
-def use_storage(env, path, **settings):
-    """Restarts vigil on another database (and settings); returns the old ones."""
-    env.vigil.stop()
-    old = {k: env.vigil.settings.get(k) for k in ['storage.path'] + list(settings)}
-    env.vigil.settings['storage.path'] = path
-    env.vigil.settings.update(settings)
-    env.vigil.write_config()
-    return old
-
-
-def restore_storage(env, old):
-    env.vigil.stop()
-    env.vigil.settings.update(old)
-    env.vigil.write_config()
-    env.start_vigil()
-
-
 def refusal(reply):
     """What the user was told when a write was refused: the error note of
     an `executing` answer (the form kept) or the text of an iq error. None
@@ -380,7 +363,7 @@ def stored_names(db):
 async def test_disk_full(env):
     """disk full: a filing is refused with a clear message, reads go on, filing works again once space is back"""
     fs = Tmpfs()
-    old = use_storage(env, fs.db, **{'commands.list_page': 2})
+    old = env.restart_vigil(start=False, storage__path=fs.db, commands__list_page=2)
     problems = []
     try:
         env.start_vigil()
@@ -405,14 +388,14 @@ async def test_disk_full(env):
     finally:
         env.vigil.stop()
         fs.cleanup()
-        restore_storage(env, old)
+        env.restart_vigil(**old)
     return 'refused with %s: %s' % (kind, text[:80])
 
 
 async def test_read_only(env):
     """read-only file system: a filing is refused with a clear message, reads go on, filing works again once writable"""
     fs = Tmpfs()
-    old = use_storage(env, fs.db, **{'commands.list_page': 2})
+    old = env.restart_vigil(start=False, storage__path=fs.db, commands__list_page=2)
     how = 'live'
     problems = []
     try:
@@ -461,7 +444,7 @@ async def test_read_only(env):
     finally:
         env.vigil.stop()
         fs.cleanup()
-        restore_storage(env, old)
+        env.restart_vigil(**old)
     return '(%s) refused with %s: %s' % (how, kind, text[:80])
 
 
@@ -491,10 +474,8 @@ async def test_corrupt_database(env):
         for what, path in (('4096 bytes of text', garbage), ('damaged pages', damaged)):
             with open(path, 'rb') as f:
                 before = f.read()
-            if old is None:
-                old = use_storage(env, path)
-            else:
-                use_storage(env, path)
+            replaced = env.restart_vigil(start=False, storage__path=path)
+            old = old or replaced
             offset = len(env.vigil.log_text())
             started = time.monotonic()
             env.vigil.start()
@@ -515,7 +496,7 @@ async def test_corrupt_database(env):
             results.append('%s: exit %s in %.1f s' % (what, code, took))
     finally:
         if old is not None:
-            restore_storage(env, old)
+            env.restart_vigil(**old)
         elif not env.vigil.running():
             env.start_vigil()
         shutil.rmtree(work, ignore_errors=True)

@@ -188,7 +188,7 @@ class Gajim:
                 return found[-1]
             if not self.alive():
                 break
-            await asyncio.sleep(0.2)
+            await asyncio.sleep(0.2)  # polls
         raise AssertionError('%s: no window titled %r after %ss (%s); windows: %s' % (
             what or title, title, timeout, 'Gajim exited' if not self.alive() else 'Gajim runs',
             self.titles()))
@@ -247,7 +247,7 @@ class Gajim:
                 return m
             if not self.alive():
                 break
-            await asyncio.sleep(0.1)
+            await asyncio.sleep(0.1)  # polls
         raise AssertionError('%s never appeared in Gajim\'s log (%s)' % (
             what or repr(pattern), 'Gajim exited' if not self.alive() else '%ss' % timeout))
 
@@ -293,7 +293,7 @@ class Gajim:
                     return found
             if not self.alive():
                 break
-            await asyncio.sleep(0.2)
+            await asyncio.sleep(0.2)  # polls
         raise AssertionError('%s never appeared in Gajim\'s log (%s)' % (
             what, 'Gajim exited' if not self.alive() else '%ss' % timeout))
 
@@ -373,7 +373,7 @@ async def test_start(env):
     alice = await connect(env.prosody, 'alice', 'check')
     try:
         g.start_gajim()
-        await asyncio.sleep(1)
+        await asyncio.sleep(1)  # real time: a Gajim that cannot start exits within a second
         if not g.alive():
             raise Skip('Gajim did not start: %s' % g.tail(g.log_path, 10))
         try:
@@ -402,9 +402,9 @@ async def open_discovery(g):
     main = await g.wait_window('^Gajim$')
     g.focus(main)
     g.key('F10')
-    await asyncio.sleep(0.3)
+    await asyncio.sleep(0.3)  # the UI: GTK opens the menu on its own main-loop turn
     g.key('Right')
-    await asyncio.sleep(0.3)
+    await asyncio.sleep(0.3)  # the UI: the next menu opens
     g.key('Down', 'Down', 'Down', 'Down', 'Return')
     return await g.wait_window('^Browsing localhost using account alice$', timeout=15,
                                what='the Service Discovery window')
@@ -415,7 +415,7 @@ async def close_windows(g, title):
     for window in g.windows(title):
         g.focus(window)
         g.key('Escape')
-        await asyncio.sleep(0.5)
+        await asyncio.sleep(0.5)  # the UI: the window closes
 
 
 async def test_discover(env):
@@ -443,12 +443,12 @@ async def test_discover(env):
             # selects vigil's row; a click in the list's empty part focuses it
             g.focus(browser)
             g.click(browser, 0.5, 0.8)
-            await asyncio.sleep(0.3)
+            await asyncio.sleep(0.3)  # the UI: the click focuses the list
             g.type('threats')
-            await asyncio.sleep(0.5)
+            await asyncio.sleep(0.5)  # the UI: type-ahead selects the row
             g.shot('discovery-selected-%d' % attempt)
             g.key('Escape')  # closes the search entry, keeps the selection
-            await asyncio.sleep(0.3)
+            await asyncio.sleep(0.3)  # the UI: the search entry closes
             offset = len(g.log_text())
             g.key('alt+c')  # _Command
             await g.wait_window('^Command List$', timeout=15, what='the command list')
@@ -484,9 +484,9 @@ async def test_file(env):
             offset = len(g.log_text())
             g.focus(commands)
             g.click(commands, 0.5, 0.7)  # the list's empty part: focus
-            await asyncio.sleep(0.3)
+            await asyncio.sleep(0.3)  # the UI: the click focuses the list
             g.type('File a threat')  # type-ahead on the command names
-            await asyncio.sleep(0.5)
+            await asyncio.sleep(0.5)  # the UI: type-ahead selects the row
             g.key('Return')  # activates the row: Execute
             await g.wait_stanza(lambda st: st.get('from') == COMPONENT and
                                 st.find('{%s}command/{jabber:x:data}x' % NS_COMMANDS) is not None,
@@ -498,7 +498,7 @@ async def test_file(env):
             g.shot('command-list-failed-%d' % attempt)
     else:
         raise AssertionError('\n'.join(failures))
-    await asyncio.sleep(0.5)
+    await asyncio.sleep(0.5)  # the UI: the form is drawn before the screenshot
     g.shot('file-form')
     g.focus(stage)
     # the first Tab reaches the first entry, Name; the next one the Abstract
@@ -509,13 +509,13 @@ async def test_file(env):
         if number:
             g.key('Return')
         g.type(line)
-    await asyncio.sleep(0.3)
+    await asyncio.sleep(0.3)  # the UI: the typed text is drawn before the screenshot
     g.shot('file-filled')
     # back to Name (Ctrl+Shift+Tab leaves a text view); Enter there
     # activates the default button, Complete
     offset = len(g.log_text())
     g.key('ctrl+shift+Tab')
-    await asyncio.sleep(0.2)
+    await asyncio.sleep(0.2)  # the UI: the focus moves
     g.key('Return')
     def completed(stanza):
         cmd = stanza.find('{%s}command' % NS_COMMANDS)
@@ -529,7 +529,7 @@ async def test_file(env):
     assert tid and re.match(r'T-\d+$', tid), result
     env.threat = tid
     await g.wait_window('^Completed$', what='the Completed page')
-    await asyncio.sleep(0.5)
+    await asyncio.sleep(0.5)  # the UI: the page is drawn before the screenshot
     g.shot('file-completed')
     # the action of Gajim's submission (the request Gajim sent after offset)
     actions = [c.get('action') for st in g.stanzas(offset) if st.get('to') == COMPONENT

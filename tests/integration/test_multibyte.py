@@ -6,14 +6,13 @@ checked as it leaves (VIGIL_CHECK_SENDS=1, set by the harness: well-formed,
 valid UTF-8, at most 128 KiB); here we also check what arrives: each answer,
 announcement and payload carries exactly the text sent, or a prefix of it
 that ends with an ellipsis, and vigil is never dropped by the server."""
-import asyncio
 import html
 import subprocess
 import tempfile
 import time
 
 from harness import (COMPONENT, ROOM, VIGIL_BIN, Env, command_of, connect, error_of, form_items,
-                     form_values, notes, pubsub, pubsub_events, run, wait_until)
+                     form_values, notes, pubsub, pubsub_events, run, sentinel, wait_until)
 
 NS_THREAT = 'urn:vigil:threat:0'
 ELLIPSIS = '\u2026'
@@ -57,7 +56,7 @@ async def chat(client, body, count=1, timeout=10):
     client.send_message(mto=COMPONENT, mbody=body, mtype='chat')
     await wait_until(lambda: len(chat_bodies(client, start)) >= count, timeout,
                      what='an answer to %r' % body[:40])
-    await asyncio.sleep(0.1)
+    await sentinel(client)  # and every other answer to it
     return chat_bodies(client, start)
 
 

@@ -243,7 +243,7 @@ class Poezio:
     def stop(self):
         if self.started and self.alive():
             self.type('/')
-            time.sleep(0.3)
+            time.sleep(0.3)  # the UI: poezio opens its command line first
             self.type('quit')
             self.keys('Enter')
             deadline = time.monotonic() + 5

@@ -22,6 +22,7 @@ import time
 
 from harness import (COMPONENT, ET, NS_COMMANDS, ROOM, SERVER, Env, Skip, command_of,
                      connect, form_values, run)
+from sample_threats import SMALL_TREE
 
 PROFANITY = shutil.which('profanity')
 TMUX = shutil.which('tmux')
@@ -30,9 +31,7 @@ NAME = 'Terminal client spoofing'
 ABSTRACT = ('A member files this from Profanity in tmux.', 'Second line of the abstract.')
 RATIONALE = 'Seen from a terminal.'
 # a text-multi takes one `add` per line; a quoted value keeps its leading spaces
-TREE = ("Read another user's messages",
-        '  Sniff an unencrypted c2s link [cost=0, impossible]',
-        '  Strip STARTTLS [cost=1000]')
+TREE = SMALL_TREE
 
 
 class Profanity:

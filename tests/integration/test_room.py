@@ -1,7 +1,5 @@
 """vigil in the SIG room: presence, nick conflict, kick, destruction (issue 3)."""
-import asyncio
-
-from harness import COMPONENT, ROOM, SERVER, connect, file_threat, run, wait_until
+from harness import COMPONENT, ROOM, SERVER, connect, file_threat, run, sentinel, wait_until
 from slixmpp.xmlstream import ET
 
 NS_MUC_ADMIN = 'http://jabber.org/protocol/muc#admin'
@@ -61,14 +59,16 @@ async def test_destroyed(env):
         await c.wait_occupant('vigil')
         query = ET.Element('{%s}query' % NS_MUC_OWNER)
         ET.SubElement(query, '{%s}destroy' % NS_MUC_OWNER)
+        offset = len(env.vigil.log_text())
         reply = await c.iq(query, ito=ROOM, itype='set')
         assert reply['type'] == 'result', reply
-        env.vigil.wait_log(r'room destroyed', timeout=5)
+        env.vigil.wait_log(r'room destroyed', timeout=5, after=offset)
     finally:
         await c.stop()
     c = await connect(env.prosody, 'alice', 'again')
     try:
-        await asyncio.sleep(0.5)
+        # vigil has created the room again (else alice's join would)
+        env.vigil.wait_log(r'joined \S+ as ', timeout=15, after=offset)
         await c.join()
         await c.wait_occupant('vigil', timeout=15)
     finally:
@@ -98,7 +98,7 @@ async def test_chat_does_not_disturb(env):
         await c.wait_occupant('vigil')
         c.send_message(mto=ROOM, mbody='hello room', mtype='groupchat')
         c.send_message(mto=COMPONENT, mbody='hello vigil', mtype='chat')
-        await asyncio.sleep(1)
+        await sentinel(c, room=True)  # vigil has read both
         assert env.vigil.running()
         assert 'vigil' in c.occupants()
     finally:
@@ -142,14 +142,14 @@ async def test_voice(env):
         def said():
             return [m for m in alice.messages if m['type'] == 'groupchat' and
                     m['from'].resource == 'vigil' and tid in m['body']]
-        await asyncio.sleep(1)
+        await sentinel(alice, room=True)
         assert not said(), 'a visitor cannot speak: the announcement waits'
         query = ET.Element('{%s}query' % NS_MUC_ADMIN)
         ET.SubElement(query, '{%s}item' % NS_MUC_ADMIN, nick='vigil', role='participant')
         reply = await alice.iq(query, ito=ROOM, itype='set')
         assert reply['type'] == 'result', reply
         await wait_until(said, 10, 'the announcement once voiced')
-        await asyncio.sleep(0.5)
+        await sentinel(alice, room=True)
         assert len(said()) == 1, [m['body'] for m in said()]
     finally:
         await alice.iq(room_config(moderatedroom='0'), ito=ROOM, itype='set')
