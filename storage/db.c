@@ -37,6 +37,8 @@ int store_fail(struct store *st, int rc, const char *what)
 	case SQLITE_IOERR:
 		/* a write that cannot be made on a read-only file system or a full disk */
 		return (rc == SQLITE_IOERR_WRITE || rc == SQLITE_IOERR_FSYNC) ? STORE_FULL : STORE_ERROR;
+	case SQLITE_NOMEM:
+		return STORE_NOMEM;
 	default:
 		return STORE_ERROR;
 	}

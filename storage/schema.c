@@ -55,6 +55,20 @@ static const char *const migrations[] = {
 	"  FROM outbox WHERE target = 'pubsub' ORDER BY id"
 	"  ON CONFLICT (node, item_id) DO UPDATE SET payload = excluded.payload,"
 	"    published = excluded.published, seq = excluded.seq;",
+	/* 2 -> 3: a change keeps only what happened (component/announce.c builds
+	 * the announcements when it sends them); `done` holds the targets
+	 * already written. The items an older vigil left in the outbox are
+	 * kept already (2 above): their threats are announced again from the
+	 * current state, kind 0 (a state without a room line). */
+	"CREATE TABLE events ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT, kind INTEGER NOT NULL,"
+	"  threat_id INTEGER NOT NULL, revision INTEGER NOT NULL, old_priority TEXT,"
+	"  who TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0, at TEXT NOT NULL);"
+	"INSERT INTO events (kind, threat_id, revision, who, at)"
+	"  SELECT 0, t.id, t.revision, '', min(o.created) FROM outbox o"
+	"  JOIN threats t ON o.target = 'pubsub' AND o.node = 'threats'"
+	"    AND o.item_id = 'T-' || t.id GROUP BY t.id ORDER BY min(o.id);"
+	"DROP TABLE outbox;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -15,6 +15,8 @@ enum {
 	STORE_FULL = -5,      /* disk full */
 	STORE_BUSY = -6,      /* locked longer than the busy timeout */
 	STORE_CORRUPT = -7,   /* not a database / malformed */
+	STORE_NOMEM = -8,     /* out of memory */
+	/* -1..-19 are storage's; the operations' codes (ops.h) start at -101 */
 };
 
 struct store;
@@ -114,30 +116,7 @@ int store_session_count(struct store *st, const char *bare_jid, long long now, l
 			long long *all);
 void stored_session_clear(struct stored_session *s);
 
-/* --- announcements and the PubSub service (storage/pubsub.c) --- */
-
-/* An announcement waiting to be sent: recorded in the transaction of the
- * change that caused it, removed once sent. */
-struct outbox_row {
-	long long id;
-	char *target;    /* "room", "pubsub" (vigil's own service), "external" */
-	char *node;      /* pubsub node, NULL for the room */
-	char *item_id;   /* pubsub item id, NULL for the room */
-	char *payload;   /* room text, or the item payload as XML text */
-};
-int store_outbox_add(struct store *st, const char *target, const char *node,
-		     const char *item_id, const char *payload);
-/* Up to `limit` rows for target (NULL: any), oldest first, with id > after_id. */
-int store_outbox_list(struct store *st, const char *target, long long after_id, size_t limit,
-		      struct outbox_row **out, size_t *count);
-int store_outbox_delete(struct store *st, long long id);
-void store_outbox_free(struct outbox_row *rows, size_t count);
-long long store_outbox_count(struct store *st);
-/* The newest row's id (0 when empty), or negative. */
-long long store_outbox_last_id(struct store *st);
-/* Rows with id <= upto for vigil's own PubSub service and, with with_room,
- * the room (not those for the external service), or negative. */
-long long store_outbox_waiting(struct store *st, long long upto, int with_room);
+/* --- the PubSub service (storage/pubsub.c); announcements: storage/events.h --- */
 
 /* Subscriptions to vigil's own nodes. */
 struct subscription {

@@ -359,6 +359,8 @@ xmpp_stanza_t *adhoc_handle(struct commands_ctx *cc, xmpp_stanza_t *iq)
 	s.cc = cc;
 	s.requester = from;
 	s.who = bare;
+	s.actor.jid = bare;
+	s.actor.role = role;
 	s.submitted = have_form ? &form : NULL;
 	reply = command_reply(iq, node, sessionid, "executing", &s.command);
 	if (!reply)

@@ -87,7 +87,7 @@ static int save(struct adhoc_step *s, long long id, const char *const *vars)
 	refused = cmd_check_form(s, vars, &r) < 0;
 	if (refused)
 		op_load(s->cc, id, &t, &loaded); /* its name titles the form shown again */
-	if (refused || op_assess(s->cc, s->who, id, likelihood ? likelihood : "",
+	if (refused || op_assess(s->cc, &s->actor, id, likelihood ? likelihood : "",
 				 damage ? damage : "", rationale, &t, &r) < 0) {
 		cmd_report_failure(s, &r);
 		if (!s->error_condition) {

@@ -55,7 +55,7 @@ static int pick(struct adhoc_step *s)
 	struct op_result r;
 	char msg[256], idtext[32];
 	long long id;
-	enum role role = role_of(s->cc->cfg, s->who);
+	enum role role = s->actor.role;
 	int rc;
 
 	if (cmd_check_form(s, cmd_id_vars, &r) < 0)
@@ -67,7 +67,7 @@ static int pick(struct adhoc_step *s)
 		rc = show_pick(s, r.message);
 		goto out;
 	}
-	if (role < ROLE_ASSESSOR && !(t.author && strcasecmp(t.author, s->who) == 0)) {
+	if (role < ROLE_ASSESSOR && !(t.author && strcmp(t.author, s->who) == 0)) {
 		adhoc_fail(s, "auth", "forbidden", NULL,
 			   "Only the author of a threat, assessors and admins may edit it.");
 		rc = 0;
@@ -106,7 +106,7 @@ static int save(struct adhoc_step *s, long long id)
 	threat_form_vars(THREAT_FORM_EDIT, vars, sizeof vars / sizeof vars[0]);
 	if (threat_form_read(s->submitted, &t, THREAT_FORM_EDIT, &revision, &r) < 0 ||
 	    cmd_check_form(s, vars, &r) < 0 ||
-	    op_edit(s->cc, s->who, &t, revision ? revision : base, &r) < 0) {
+	    op_edit(s->cc, &s->actor, &t, revision ? revision : base, &r) < 0) {
 		cmd_report_failure(s, &r);
 		if (s->error_condition) {
 			rc = 0;

@@ -40,7 +40,7 @@ int cmd_file_step(struct adhoc_step *s)
 	threat_form_vars(THREAT_FORM_FILE, vars, sizeof vars / sizeof vars[0]);
 	/* read first: a refused form comes back with the values it carried */
 	if (threat_form_read(s->submitted, &t, THREAT_FORM_FILE, NULL, &r) < 0 ||
-	    cmd_check_form(s, vars, &r) < 0 || op_file(s->cc, s->who, &t, &r) < 0) {
+	    cmd_check_form(s, vars, &r) < 0 || op_file(s->cc, &s->actor, &t, &r) < 0) {
 		/* nothing stored: the same form again, values kept, and why */
 		cmd_report_failure(s, &r);
 		rc = s->error_condition ? 0 : cmd_fit_for_reply(s, &t) < 0 ? -1 : show_form(s, &t);

@@ -47,7 +47,7 @@ int cmd_retire_step(struct adhoc_step *s)
 	} else if (cmd_read_id(s, &id, msg, sizeof msg) < 0) {
 		adhoc_note(s, "error", msg);
 		rc = show_form(s, idtext, reason);
-	} else if (op_retire(s->cc, s->who, id, reason, &t, &r) < 0) {
+	} else if (op_retire(s->cc, &s->actor, id, reason, &t, &r) < 0) {
 		cmd_report_failure(s, &r);
 		rc = s->error_condition ? 0 : show_form(s, idtext, reason);
 	} else {

@@ -17,6 +17,7 @@ struct adhoc_step {
 	struct commands_ctx *cc;
 	const char *requester;       /* full JID */
 	const char *who;             /* bare JID */
+	struct actor actor;          /* who, with the role worked out once for the request */
 	enum adhoc_action action;
 	const struct form *submitted; /* the submitted form, NULL when none */
 	int forms;                   /* data forms in the request (a second one is refused) */

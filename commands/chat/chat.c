@@ -213,7 +213,7 @@ out:
 	threat_clear(&th);
 }
 
-static void cmd_file(struct chat_ctx *chat, const struct chat_out *out, const char *who,
+static void cmd_file(struct chat_ctx *chat, const struct chat_out *out, const struct actor *who,
 		     const char *arg)
 {
 	const char *usage = "!file NAME | ABSTRACT";
@@ -244,8 +244,8 @@ static void cmd_file(struct chat_ctx *chat, const struct chat_out *out, const ch
 	free(name);
 }
 
-static void cmd_assess(struct chat_ctx *chat, const struct chat_out *out, const char *who,
-		       const char *arg)
+static void cmd_assess(struct chat_ctx *chat, const struct chat_out *out,
+		       const struct actor *who, const char *arg)
 {
 	const char *usage = "!assess T-7 likelihood=high damage=medium [rationale]";
 	char likelihood[16] = "", damage[16] = "";
@@ -305,6 +305,8 @@ int chat_dispatch(struct chat_ctx *chat, const struct chat_message *msg, chat_re
 	const struct chat_out out = { chat, reply, reply_ctx };
 	const char *body = msg->body, *arg;
 	const char *who = msg->sender;
+	/* the role, once for this message: the operations are handed it */
+	const struct actor actor = { who ? who : "", role_of(chat->cc->cfg, who ? who : "") };
 	int bang, index;
 	size_t len;
 
@@ -315,7 +317,7 @@ int chat_dispatch(struct chat_ctx *chat, const struct chat_message *msg, chat_re
 		return 0; /* ordinary conversation */
 	if (!bang && msg->origin != CHAT_ROOM && dialogue_active(chat, msg->from)) {
 		switch (ratelimit_check(chat->answer_rate, msg->from, chat->cc->monotonic())) {
-		case RATE_OK: dialogue_answer(chat, msg->from, body, &out); break;
+		case RATE_OK: dialogue_answer(chat, msg->from, body, actor.role, &out); break;
 		case RATE_NOTICE: chat_say(&out, "Slow down, please: I will read your answers again in a moment."); break;
 		case RATE_DROP: break;
 		}
@@ -359,7 +361,7 @@ int chat_dispatch(struct chat_ctx *chat, const struct chat_message *msg, chat_re
 		chat_say(&out, text);
 		return 1;
 	}
-	if (role_of(chat->cc->cfg, who ? who : "") < ROLE_MEMBER &&
+	if (actor.role < ROLE_MEMBER &&
 	    (who || chat->cc->cfg->allow_domains.count)) {
 		chat_say(&out, "Your domain may not use this service.");
 		return 1;
@@ -374,9 +376,9 @@ int chat_dispatch(struct chat_ctx *chat, const struct chat_message *msg, chat_re
 		if (!*arg && msg->origin != CHAT_ROOM)
 			dialogue_start(chat, msg->from, who, &out);
 		else
-			cmd_file(chat, &out, who, arg);
+			cmd_file(chat, &out, &actor, arg);
 		break;
-	case 6: cmd_assess(chat, &out, who, arg); break;
+	case 6: cmd_assess(chat, &out, &actor, arg); break;
 	}
 	return 1;
 }

@@ -3,6 +3,7 @@
 #define VIGIL_CHAT_INTERNAL_H
 
 #include "commands/chat/chat.h"
+#include "commands/register/context.h"
 #include "storage/threat.h"
 
 struct dialogue;
@@ -28,7 +29,8 @@ void chat_say(const struct chat_out *out, const char *text);
 int dialogue_active(struct chat_ctx *chat, const char *jid);
 void dialogue_start(struct chat_ctx *chat, const char *jid, const char *who,
 		    const struct chat_out *out);
-void dialogue_answer(struct chat_ctx *chat, const char *jid, const char *body,
+/* role: the requester's, worked out for this message. */
+void dialogue_answer(struct chat_ctx *chat, const char *jid, const char *body, enum role role,
 		     const struct chat_out *out);
 void dialogue_expire(struct chat_ctx *chat, long long now);
 void dialogue_free_all(struct chat_ctx *chat);

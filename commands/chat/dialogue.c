@@ -131,8 +131,10 @@ void dialogue_start(struct chat_ctx *chat, const char *jid, const char *who,
 	ask(d, out, NULL);
 }
 
-static void confirm(struct chat_ctx *chat, struct dialogue *d, const struct chat_out *out)
+static void confirm(struct chat_ctx *chat, struct dialogue *d, enum role role,
+		    const struct chat_out *out)
 {
+	const struct actor author = { d->who, role };
 	struct op_result r;
 	struct threat t;
 
@@ -142,7 +144,7 @@ static void confirm(struct chat_ctx *chat, struct dialogue *d, const struct chat
 		chat_say(out, "Sorry, I am out of memory.");
 		return;
 	}
-	if (op_file(chat->cc, d->who, &t, &r) < 0) {
+	if (op_file(chat->cc, &author, &t, &r) < 0) {
 		char msg[sizeof r.message + 64];
 		text_format(msg, sizeof msg, "Not filed: %s", r.message);
 		chat_say(out, msg);
@@ -154,7 +156,7 @@ static void confirm(struct chat_ctx *chat, struct dialogue *d, const struct chat
 	end(chat, d->jid);
 }
 
-void dialogue_answer(struct chat_ctx *chat, const char *jid, const char *body,
+void dialogue_answer(struct chat_ctx *chat, const char *jid, const char *body, enum role role,
 		     const struct chat_out *out)
 {
 	const struct template_field *fields[32];
@@ -194,7 +196,7 @@ void dialogue_answer(struct chat_ctx *chat, const char *jid, const char *body,
 	}
 	if (d->step >= n) {
 		if (strcasecmp(body, "yes") == 0)
-			confirm(chat, d, out);
+			confirm(chat, d, role, out);
 		else
 			ask(d, out, "Please answer yes, back or cancel.");
 		return;

@@ -6,6 +6,8 @@
 
 #include <strophe.h>
 
+#include "commands/register/change.h"
+
 struct store;
 struct vigil_config;
 struct spare_session;
@@ -20,9 +22,17 @@ struct commands_ctx {
 	long long (*now)(void);      /* unix seconds; tests may replace it */
 	double (*monotonic)(void);   /* seconds, for rate limits; the fuzzers replace it */
 	struct spare_session *spare; /* sessions the database refused (commands/adhoc/sessions.c) */
+	struct change_listener changes; /* told of each committed change (component/announce.c) */
 };
 
 enum role { ROLE_NONE, ROLE_MEMBER, ROLE_ASSESSOR, ROLE_ADMIN };
+
+/* Who makes a request: the role is worked out once per request (by the
+ * ad-hoc or chat layer) and handed to the operations with the JID. */
+struct actor {
+	const char *jid;  /* bare JID */
+	enum role role;
+};
 
 /* The requester's role from access.* (ROLE_NONE: outside allow_domains). */
 enum role role_of(const struct vigil_config *cfg, const char *bare_jid);

@@ -6,14 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "commands/register/context.h"
-#include "commands/register/announce.h"
 #include "commands/register/priority.h"
 #include "commands/register/template.h"
 #include "commands/register/text.h"
 #include "commands/register/validate.h"
+#include "storage/events.h"
 #include "storage/store.h"
 
 #define NOTE_MAX_CHARS 2000
@@ -72,6 +71,8 @@ static int storage_failed(struct commands_ctx *cc, struct op_result *r, int rc, 
 		return fail(r, OP_STALE, "revision",
 			    "%s was changed by someone else since you opened it: nothing was "
 			    "saved. Open it again to see the new revision.", tid);
+	if (rc == STORE_NOMEM)
+		return fail(r, OP_NOMEM, NULL, "vigil ran out of memory: nothing was changed.");
 	return fail(r, OP_STORAGE, NULL, "The register could not save this: %s. Nothing was changed.",
 		    store_errmsg(cc->store));
 }
@@ -119,7 +120,7 @@ static int check_threat(struct threat *t, struct op_result *r)
 	char msg[sizeof r->message];
 
 	if (store_unassessed(t) < 0 || set_priority(t) < 0)
-		return fail(r, OP_NOMEM, NULL, "Out of memory.");
+		return fail(r, OP_NOMEM, NULL, "vigil ran out of memory: nothing was changed.");
 
 	if (validate_threat(t, &bad, msg, sizeof msg) < 0)
 		return fail(r, OP_INVALID, bad ? bad->var : NULL, "%s", msg);
@@ -135,23 +136,49 @@ static int check_note(const char *var, const char *note, struct op_result *r)
 	return 0;
 }
 
-/* Saves a change and records its announcements in one transaction: the
- * change is acknowledged only after this commits. */
+/* The change's event row (storage/events.h), inside its transaction: the
+ * announcer sends from it, again after a crash if need be. */
+static int record_event(struct commands_ctx *cc, enum change_kind kind, const struct threat *t,
+			const char *old_priority, const char *by, long long *event_id)
+{
+	struct stored_event e = {
+		.kind = kind, .threat_id = t->id, .revision = t->revision,
+		.old_priority = (char *)old_priority, .who = (char *)by,
+	};
+
+	return store_event_add(cc->store, &e, event_id);
+}
+
+/* Committed: whoever listens (the announcer) learns of it now. */
+static void tell(struct commands_ctx *cc, long long event_id, enum change_kind kind,
+		 const struct threat *t, const char *old_priority, const char *by)
+{
+	struct change c = { event_id, kind, t, old_priority, by };
+
+	if (cc->changes.changed)
+		cc->changes.changed(cc->changes.ctx, &c);
+}
+
+/* Saves a change and its event in one transaction, then tells the
+ * listener: the change is acknowledged only after this commits. */
 static int commit_update(struct commands_ctx *cc, struct threat *t, long long expected,
-			 const char *who, const char *note, enum announce_kind kind,
+			 const char *who, const char *note, enum change_kind kind,
 			 const char *old_priority, int *changed_out)
 {
+	long long event_id = 0;
 	int rc = store_begin(cc->store), changed = 0;
 
 	if (rc < 0)
 		return rc;
 	rc = store_threat_update(cc->store, t, expected, who, note, &changed);
 	if (rc == 0 && changed)
-		rc = announce_change(cc, kind, t, old_priority, who);
+		rc = record_event(cc, kind, t, old_priority, who, &event_id);
 	if (rc == 0)
 		rc = store_commit(cc->store);
 	if (rc < 0)
 		store_rollback(cc->store);
+	else if (changed)
+		tell(cc, event_id, kind, t, old_priority, who);
 	if (changed_out)
 		*changed_out = rc == 0 && changed;
 	return rc;
@@ -166,42 +193,44 @@ int op_load(struct commands_ctx *cc, long long id, struct threat *out, struct op
 	return rc < 0 ? storage_failed(cc, r, rc, id) : 0;
 }
 
-int op_file(struct commands_ctx *cc, const char *who, struct threat *t, struct op_result *r)
+int op_file(struct commands_ctx *cc, const struct actor *who, struct threat *t,
+	    struct op_result *r)
 {
+	long long event_id = 0;
 	char tid[32];
 	int rc;
 
 	clear_result(r);
-	if (role_of(cc->cfg, who) < ROLE_MEMBER)
+	if (who->role < ROLE_MEMBER)
 		return fail(r, OP_FORBIDDEN, NULL, "Your domain may not file threats here.");
 	free(t->author);
-	t->author = strdup(who);
+	t->author = strdup(who->jid);
 	if (!t->author || threat_set(t, THREAT_STATUS, "identified") < 0 || set_priority(t) < 0)
-		return fail(r, OP_NOMEM, NULL, "Out of memory.");
+		return fail(r, OP_NOMEM, NULL, "vigil ran out of memory: nothing was changed.");
 	if (check_threat(t, r) < 0)
 		return r->code;
 	rc = store_begin(cc->store);
 	if (rc == 0)
-		rc = store_threat_insert(cc->store, t, who, NULL);
+		rc = store_threat_insert(cc->store, t, who->jid, NULL);
 	if (rc == 0)
-		rc = announce_change(cc, ANNOUNCE_FILED, t, NULL, who);
+		rc = record_event(cc, CHANGE_FILED, t, NULL, who->jid, &event_id);
 	if (rc == 0)
 		rc = store_commit(cc->store);
 	if (rc < 0) {
 		store_rollback(cc->store);
 		return storage_failed(cc, r, rc, 0);
 	}
+	tell(cc, event_id, CHANGE_FILED, t, NULL, who->jid);
 	threat_id_format(t->id, tid, sizeof tid);
 	text_format(r->message, sizeof r->message, "Filed %s \"%s\": priority %s.", tid,
 		    threat_get(t, THREAT_NAME), t->priority);
 	return 0;
 }
 
-int op_edit(struct commands_ctx *cc, const char *who, struct threat *t,
+int op_edit(struct commands_ctx *cc, const struct actor *who, struct threat *t,
 	    long long expected_revision, struct op_result *r)
 {
 	struct threat current;
-	enum role role = role_of(cc->cfg, who);
 	char tid[32];
 	int rc, changed = 0;
 
@@ -210,14 +239,15 @@ int op_edit(struct commands_ctx *cc, const char *who, struct threat *t,
 	threat_id_format(t->id, tid, sizeof tid);
 	if ((rc = op_load(cc, t->id, &current, r)) < 0)
 		goto out;
-	if (role < ROLE_ASSESSOR && !(current.author && strcasecmp(current.author, who) == 0)) {
+	/* authors are stored as given by the server, which normalises from */
+	if (who->role < ROLE_ASSESSOR && !(current.author && strcmp(current.author, who->jid) == 0)) {
 		rc = fail(r, OP_FORBIDDEN, NULL, "Only the author of %s, assessors and admins may edit it.", tid);
 		goto out;
 	}
 	if (!t->field[THREAT_STATUS] && threat_set(t, THREAT_STATUS, threat_get(&current, THREAT_STATUS)) < 0)
 		goto nomem;
 	if (strcmp(threat_get(t, THREAT_STATUS), "retired") == 0 &&
-	    strcmp(threat_get(&current, THREAT_STATUS), "retired") != 0 && role < ROLE_ADMIN) {
+	    strcmp(threat_get(&current, THREAT_STATUS), "retired") != 0 && who->role < ROLE_ADMIN) {
 		rc = fail(r, OP_FORBIDDEN, "status", "Only admins may retire a threat.");
 		goto out;
 	}
@@ -228,7 +258,7 @@ int op_edit(struct commands_ctx *cc, const char *who, struct threat *t,
 	text_format(r->old_priority, sizeof r->old_priority, "%s", current.priority ? current.priority : "");
 	if ((rc = check_threat(t, r)) < 0)
 		goto out;
-	rc = commit_update(cc, t, expected_revision, who, NULL, ANNOUNCE_EDITED, r->old_priority,
+	rc = commit_update(cc, t, expected_revision, who->jid, NULL, CHANGE_EDITED, r->old_priority,
 			   &changed);
 	if (rc < 0) {
 		rc = storage_failed(cc, r, rc, t->id);
@@ -243,21 +273,22 @@ int op_edit(struct commands_ctx *cc, const char *who, struct threat *t,
 	rc = 0;
 	goto out;
 nomem:
-	rc = fail(r, OP_NOMEM, NULL, "Out of memory.");
+	rc = fail(r, OP_NOMEM, NULL, "vigil ran out of memory: nothing was changed.");
 out:
 	threat_clear(&current);
 	return rc;
 }
 
-int op_assess(struct commands_ctx *cc, const char *who, long long id, const char *likelihood,
-	      const char *damage, const char *rationale, struct threat *out, struct op_result *r)
+int op_assess(struct commands_ctx *cc, const struct actor *who, long long id,
+	      const char *likelihood, const char *damage, const char *rationale,
+	      struct threat *out, struct op_result *r)
 {
 	char tid[32];
 	int rc;
 
 	clear_result(r);
 	threat_id_format(id, tid, sizeof tid);
-	if (role_of(cc->cfg, who) < ROLE_ASSESSOR)
+	if (who->role < ROLE_ASSESSOR)
 		return fail(r, OP_FORBIDDEN, NULL, "Only assessors and admins may assess threats.");
 	if ((rc = check_note("rationale", rationale, r)) < 0)
 		return rc;
@@ -270,11 +301,12 @@ int op_assess(struct commands_ctx *cc, const char *who, long long id, const char
 	    threat_set(out, THREAT_DAMAGE, damage) < 0 || set_priority(out) < 0 ||
 	    (strcmp(threat_get(out, THREAT_STATUS), "identified") == 0 &&
 	     threat_set(out, THREAT_STATUS, "analyzed") < 0))
-		return fail(r, OP_NOMEM, NULL, "Out of memory.");
+		return fail(r, OP_NOMEM, NULL, "vigil ran out of memory: nothing was changed.");
 	if ((rc = check_threat(out, r)) < 0)
 		return rc;
-	rc = commit_update(cc, out, out->revision, who, rationale && *rationale ? rationale : NULL,
-			   ANNOUNCE_PRIORITY, r->old_priority, NULL);
+	rc = commit_update(cc, out, out->revision, who->jid,
+			   rationale && *rationale ? rationale : NULL, CHANGE_ASSESSED,
+			   r->old_priority, NULL);
 	if (rc < 0)
 		return storage_failed(cc, r, rc, id);
 	text_format(r->message, sizeof r->message,
@@ -285,15 +317,15 @@ int op_assess(struct commands_ctx *cc, const char *who, long long id, const char
 	return 0;
 }
 
-int op_retire(struct commands_ctx *cc, const char *who, long long id, const char *reason,
-	      struct threat *out, struct op_result *r)
+int op_retire(struct commands_ctx *cc, const struct actor *who, long long id,
+	      const char *reason, struct threat *out, struct op_result *r)
 {
 	char tid[32];
 	int rc;
 
 	clear_result(r);
 	threat_id_format(id, tid, sizeof tid);
-	if (role_of(cc->cfg, who) < ROLE_ADMIN)
+	if (who->role < ROLE_ADMIN)
 		return fail(r, OP_FORBIDDEN, NULL, "Only admins may retire threats.");
 	if (!reason || !*reason)
 		return fail(r, OP_INVALID, "reason", "reason: required — say why the threat is retired.");
@@ -305,8 +337,9 @@ int op_retire(struct commands_ctx *cc, const char *who, long long id, const char
 		return fail(r, OP_INVALID, "id", "%s is already retired.", tid);
 	text_format(r->old_priority, sizeof r->old_priority, "%s", out->priority ? out->priority : "");
 	if (threat_set(out, THREAT_STATUS, "retired") < 0)
-		return fail(r, OP_NOMEM, NULL, "Out of memory.");
-	rc = commit_update(cc, out, out->revision, who, reason, ANNOUNCE_RETIRED, r->old_priority, NULL);
+		return fail(r, OP_NOMEM, NULL, "vigil ran out of memory: nothing was changed.");
+	rc = commit_update(cc, out, out->revision, who->jid, reason, CHANGE_RETIRED,
+			   r->old_priority, NULL);
 	if (rc < 0)
 		return storage_failed(cc, r, rc, id);
 	text_format(r->message, sizeof r->message, "Retired %s \"%s\".", tid, threat_get(out, THREAT_NAME));

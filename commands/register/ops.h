@@ -9,15 +9,18 @@
 #include "storage/threat.h"
 
 struct commands_ctx;
+struct actor;
 
+/* Codes of their own range (storage's are -1..-19), so a code says which
+ * layer it comes from. */
 enum op_code {
 	OP_OK = 0,
-	OP_INVALID = -1,    /* a field is wrong: result.field names it */
-	OP_NOTFOUND = -2,   /* no such threat */
-	OP_FORBIDDEN = -3,  /* the requester's role does not allow it */
-	OP_STALE = -4,      /* someone changed the threat first */
-	OP_STORAGE = -5,    /* the database refused (read-only, disk full, ...) */
-	OP_NOMEM = -6,
+	OP_INVALID = -101,   /* a field is wrong: result.field names it */
+	OP_NOTFOUND = -102,  /* no such threat */
+	OP_FORBIDDEN = -103, /* the requester's role does not allow it */
+	OP_STALE = -104,     /* someone changed the threat first */
+	OP_STORAGE = -105,   /* the database refused (read-only, disk full, ...) */
+	OP_NOMEM = -106,     /* out of memory: nothing was changed */
 };
 
 struct op_result {
@@ -27,25 +30,30 @@ struct op_result {
 	char old_priority[16]; /* assess/edit: priority before the change */
 };
 
+/* Each operation takes who asks (struct actor: the bare JID and its role,
+ * worked out once per request). After the commit, and before it returns,
+ * it hands the change to cc->changes (change.h); the caller answers then. */
+
 /* Files t (template fields set; status, priority, author are set here).
  * On success t->id and t->revision are those stored. */
-int op_file(struct commands_ctx *cc, const char *who, struct threat *t, struct op_result *r);
+int op_file(struct commands_ctx *cc, const struct actor *who, struct threat *t,
+	    struct op_result *r);
 
 /* Replaces threat t->id's template fields with t's if its revision is still
  * expected_revision. Authors may edit their own threats; assessors and admins
  * any; only admins may set status retired. */
-int op_edit(struct commands_ctx *cc, const char *who, struct threat *t,
+int op_edit(struct commands_ctx *cc, const struct actor *who, struct threat *t,
 	    long long expected_revision, struct op_result *r);
 
 /* Sets likelihood and damage (either may be "" = not assessed); an
  * "identified" threat becomes "analyzed". out receives the new state. */
-int op_assess(struct commands_ctx *cc, const char *who, long long id, const char *likelihood,
-	      const char *damage, const char *rationale, struct threat *out,
-	      struct op_result *r);
+int op_assess(struct commands_ctx *cc, const struct actor *who, long long id,
+	      const char *likelihood, const char *damage, const char *rationale,
+	      struct threat *out, struct op_result *r);
 
 /* Admins only: status becomes retired, reason kept in the revision. */
-int op_retire(struct commands_ctx *cc, const char *who, long long id, const char *reason,
-	      struct threat *out, struct op_result *r);
+int op_retire(struct commands_ctx *cc, const struct actor *who, long long id,
+	      const char *reason, struct threat *out, struct op_result *r);
 
 /* Reads threat id into out (threat_init'ed by the caller). */
 int op_load(struct commands_ctx *cc, long long id, struct threat *out, struct op_result *r);

@@ -1,4 +1,4 @@
-/* PubSub payloads and room announcements: see payload.h. */
+/* PubSub payloads: see payload.h (the room's lines: component/announce_text.c). */
 #include "component/xmpp/payload.h"
 
 #include <stdio.h>
@@ -79,33 +79,4 @@ xmpp_stanza_t *payload_priority_change(xmpp_ctx_t *ctx, const struct threat *t,
 		return NULL;
 	}
 	return el;
-}
-
-void payload_room_text(enum announce_kind kind, const struct threat *t, const char *old_priority,
-		       const char *by, char *buf, size_t len)
-{
-	const char *likelihood = threat_get(t, THREAT_LIKELIHOOD);
-	const char *damage = threat_get(t, THREAT_DAMAGE);
-	char tid[32];
-
-	threat_id_format(t->id, tid, sizeof tid);
-	switch (kind) {
-	case ANNOUNCE_FILED:
-		text_format(buf, len, "%s \"%s\" filed by %s: priority %s", tid,
-			 threat_get(t, THREAT_NAME), by, t->priority);
-		break;
-	case ANNOUNCE_PRIORITY:
-		text_format(buf, len, "%s \"%s\": priority %s → %s (likelihood %s, damage %s), "
-			 "assessed by %s", tid, threat_get(t, THREAT_NAME),
-			 old_priority && *old_priority ? old_priority : "unassessed", t->priority,
-			 *likelihood ? likelihood : "not assessed", *damage ? damage : "not assessed", by);
-		break;
-	case ANNOUNCE_RETIRED:
-		text_format(buf, len, "%s \"%s\" retired by %s", tid, threat_get(t, THREAT_NAME), by);
-		break;
-	case ANNOUNCE_EDITED:
-		text_format(buf, len, "%s \"%s\" edited by %s (revision %lld)", tid,
-			 threat_get(t, THREAT_NAME), by, t->revision);
-		break;
-	}
 }

@@ -18,9 +18,4 @@ xmpp_stanza_t *payload_threat(xmpp_ctx_t *ctx, const struct threat *t);
 xmpp_stanza_t *payload_priority_change(xmpp_ctx_t *ctx, const struct threat *t,
 				       const char *from, const char *by, const char *at);
 
-/* The room's one-line announcement of a change (PROTOCOL.md §6.1) into buf. */
-enum announce_kind { ANNOUNCE_FILED, ANNOUNCE_PRIORITY, ANNOUNCE_RETIRED, ANNOUNCE_EDITED };
-void payload_room_text(enum announce_kind kind, const struct threat *t, const char *old_priority,
-		       const char *by, char *buf, size_t len);
-
 #endif

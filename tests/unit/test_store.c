@@ -213,12 +213,16 @@ static void test_items(void)
 	sqlite3_open(path, &db);
 	is_int(sqlite3_exec(db, "DROP INDEX pubsub_items_by_seq; DROP INDEX threats_by_rank_status;"
 			    "CREATE INDEX threats_by_status ON threats (status); PRAGMA user_version = 1;"
+			    /* version 3 replaced the outbox by the events table */
+			    "DROP TABLE events; CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+			    "  target TEXT NOT NULL, node TEXT, item_id TEXT, payload TEXT NOT NULL,"
+			    "  created TEXT NOT NULL);"
 			    "INSERT INTO outbox (target, node, item_id, payload, created) VALUES "
 			    "('pubsub', 'priority', 'T-2-r2', '<q/>', '2026-01-01T00:00:00Z')",
 			    NULL, NULL, NULL), SQLITE_OK, "made a version 1 register");
 	sqlite3_close(db);
 	is_int(store_open(&st, path, STORE_OPEN_WRITE, template_schema(), err, sizeof err), 0, "which opens");
-	is_int(store_schema_version(st), 2, "migrated to version 2");
+	is_int(store_schema_version(st), 3, "migrated to the current version");
 	is_int(store_item_list(st, "priority", NULL, 0, &items, &n), 0, "items of the other node");
 	ok(n == 2 && strcmp(items[0].item_id, "T-2-r2") == 0 && strcmp(items[0].payload, "<q/>") == 0,
 	   "the item waiting in the outbox is kept, as the newest");
@@ -375,7 +379,7 @@ static void test_files(void)
 	sqlite3_open(path, &db);
 	sqlite3_close(db);
 	is_int(store_open(&st, path, 0, template_schema(), err, sizeof err), 0, "an empty (version 0) file is migrated");
-	is_int(store_schema_version(st), 2, "to the current schema");
+	is_int(store_schema_version(st), 3, "to the current schema");
 	store_close(st);
 }
 
@@ -388,7 +392,7 @@ int main(void)
 		return 1;
 	path_of(path, sizeof path, "register.db");
 	is_int(store_open(&st, path, 0, template_schema(), err, sizeof err), 0, "a new register is created");
-	is_int(store_schema_version(st), 2, "at schema version 2");
+	is_int(store_schema_version(st), 3, "at schema version 3");
 	test_round_trip(st);
 	test_history(st);
 	test_list(st);

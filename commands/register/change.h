@@ -1,0 +1,33 @@
+/* What an operation hands on once its change is committed: the announcer
+ * (component/announce.c) listens, the unit tests too. The register never
+ * knows who listens, so it never calls upward. */
+#ifndef VIGIL_CHANGE_H
+#define VIGIL_CHANGE_H
+
+#include "storage/threat.h"
+
+/* Kept in the events table: values are stored, never renumber them. */
+enum change_kind {
+	CHANGE_STATE = 0,    /* the threat's state only, no room line (migrated) */
+	CHANGE_FILED = 1,
+	CHANGE_EDITED = 2,   /* template fields changed (priority may have moved) */
+	CHANGE_ASSESSED = 3, /* likelihood and damage set */
+	CHANGE_RETIRED = 4,
+};
+
+struct change {
+	long long event_id;       /* its row in the events table */
+	enum change_kind kind;
+	const struct threat *threat; /* the state committed (valid during the call) */
+	const char *old_priority; /* before the change; NULL for a filing */
+	const char *by;           /* bare JID */
+};
+
+struct change_listener {
+	/* Called after the commit, before the answer is sent; it must not
+	 * send or block (the announcer copies what it needs and wakes up). */
+	void (*changed)(void *ctx, const struct change *change);
+	void *ctx;
+};
+
+#endif

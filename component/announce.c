@@ -1,0 +1,668 @@
+/* The announcer: see announce.h.
+ *
+ * xmpp_send() only queues, and libstrophe drops its queue when the stream
+ * breaks; so an event is done with a target once the stanzas it caused have
+ * left the queue. Each target sent remembers how many stanzas had been
+ * handed to the sender after its last one (its mark); the queue is first
+ * in, first out, so the target is written once sender->written() reaches
+ * the mark. A crash between the write and the delete sends it again: an
+ * announcement may rarely come twice, but never not at all. */
+#include "component/announce.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands/register/ops.h"
+#include "component/announce_external.h"
+#include "component/announce_text.h"
+#include "component/log.h"
+#include "component/loop.h"
+#include "component/xmpp/nodes.h"
+#include "component/xmpp/payload.h"
+#include "component/xmpp/sender.h"
+#include "component/xmpp/stanza.h"
+#include "storage/events.h"
+#include "storage/store.h"
+
+#define TIMER "announce"
+#define WRITE_CHECK_MS 1    /* while stanzas of ours wait in libstrophe's queue */
+#define FORGET_MS 20        /* written events are deleted with the next change's
+			       items, or after this long: one transaction, not two */
+#define STORE_RETRY_MS 1000 /* the database refused: try again */
+#define KEEP_THREATS 256    /* changes held with their state at once; the others
+			       are read from their revision when their turn comes */
+#define ROUNDS 16           /* items a turn may start publishing */
+#define LOAD_BATCH 256
+
+struct waiting {
+	long long event_id, threat_id, revision;
+	enum change_kind kind;
+	struct threat threat;
+	int loaded;                /* threat holds the revision's state, targets are set */
+	char *old_priority, *by;
+	unsigned targets;          /* what it announces (ANNOUNCE_ROOM, ...) */
+	unsigned sent;             /* targets handed over, not yet written */
+	unsigned done;             /* targets written (or acknowledged) */
+	unsigned done_stored;      /* done as the events table has it */
+	int kept;                  /* its PubSub items are stored for retrieval */
+	xmpp_stanza_t *item[2];    /* the threats and the priority item, kept until published */
+	char *item_text[2];
+	unsigned long long room_mark, pubsub_mark; /* see the opening comment */
+	struct waiting *next;
+};
+
+struct announcer {
+	struct loop *loop;
+	const struct sender *sender;
+	struct store *store;
+	struct announce_deps deps;
+	struct announce_options opts;
+	struct waiting *head, **tail;
+	size_t count, loaded;
+	long long last_id;          /* the newest event taken up */
+	int reload;                 /* a change could not be taken up: read them back */
+	int up;                     /* the stream is there */
+	long long forget_at;        /* loop ms: delete written events by then, 0 none */
+	long long store_retry_at;   /* loop ms: the database refused until then */
+	struct waiting *publishing; /* its fan-out runs */
+	int publish_stage;          /* 0: the threats item, 1: the priority item */
+	/* the external service: one item at a time, answered before the next */
+	struct waiting *external_for;
+	char *external_id;          /* the iq awaiting its answer, NULL none */
+	int external_creating;      /* ...which asks to create the node */
+	int external_stage;
+	int external_failures;
+	long long external_retry_at; /* loop ms */
+};
+
+static void pump(void *arg);
+
+static void wake(struct announcer *a, long long ms)
+{
+	loop_timer_soon(a->loop, TIMER, ms, pump, a);
+}
+
+static int priority_moved(const struct waiting *w)
+{
+	const char *old = w->old_priority && *w->old_priority ? w->old_priority : "unassessed";
+
+	return w->kind != CHANGE_FILED && w->kind != CHANGE_STATE &&
+	       strcmp(old, w->threat.priority ? w->threat.priority : "unassessed") != 0;
+}
+
+static void drop_items(struct announcer *a, struct waiting *w)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (w->item[i])
+			xmpp_stanza_release(w->item[i]);
+		if (w->item_text[i])
+			xmpp_free(a->sender->ctx, w->item_text[i]);
+		w->item[i] = NULL;
+		w->item_text[i] = NULL;
+	}
+}
+
+static void waiting_free(struct announcer *a, struct waiting *w)
+{
+	drop_items(a, w);
+	threat_clear(&w->threat);
+	free(w->old_priority);
+	free(w->by);
+	free(w);
+}
+
+static int complete(const struct waiting *w)
+{
+	return w->loaded && (w->done & w->targets) == w->targets;
+}
+
+/* --- taking changes up ----------------------------------------------------------- */
+
+static void set_targets(struct announcer *a, struct waiting *w)
+{
+	w->loaded = 1;
+	a->loaded++;
+	w->targets = ANNOUNCE_PUBSUB;
+	if (announce_text_says(w->kind, &w->threat, w->old_priority))
+		w->targets |= ANNOUNCE_ROOM;
+	if (a->opts.external_service)
+		w->targets |= ANNOUNCE_EXTERNAL;
+	w->kept = (w->done & ANNOUNCE_PUBSUB) != 0;
+}
+
+static struct waiting *enqueue(struct announcer *a, const struct stored_event *e)
+{
+	struct waiting *w = calloc(1, sizeof *w);
+
+	if (!w)
+		return NULL;
+	threat_init(&w->threat);
+	w->event_id = e->id;
+	w->threat_id = e->threat_id;
+	w->revision = e->revision;
+	w->kind = (enum change_kind)e->kind;
+	w->old_priority = e->old_priority ? strdup(e->old_priority) : NULL;
+	w->by = strdup(e->who ? e->who : "");
+	if ((e->old_priority && !w->old_priority) || !w->by) {
+		waiting_free(a, w);
+		return NULL;
+	}
+	w->done = w->done_stored = e->done;
+	*a->tail = w;
+	a->tail = &w->next;
+	a->count++;
+	a->last_id = e->id;
+	return w;
+}
+
+/* Events with ids after the last taken up, from the events table. */
+static int read_back(struct announcer *a)
+{
+	struct stored_event *events;
+	size_t count, i;
+	int rc;
+
+	do {
+		rc = store_event_list(a->store, a->last_id, LOAD_BATCH, &events, &count);
+		if (rc < 0)
+			return rc;
+		for (i = 0; i < count && enqueue(a, &events[i]); i++)
+			;
+		store_events_free(events, count);
+		if (i < count)
+			return STORE_NOMEM;
+	} while (count == LOAD_BATCH);
+	a->reload = 0;
+	return 0;
+}
+
+int announce_load(struct announcer *a)
+{
+	int rc = read_back(a);
+
+	if (a->count)
+		log_info("%zu change%s to announce from before", a->count, a->count == 1 ? "" : "s");
+	wake(a, 0);
+	return rc;
+}
+
+void announce_changed(void *announcer, const struct change *c)
+{
+	struct announcer *a = announcer;
+	struct stored_event e = {
+		.id = c->event_id, .kind = c->kind, .threat_id = c->threat->id,
+		.revision = c->threat->revision, .old_priority = (char *)c->old_priority,
+		.who = (char *)c->by,
+	};
+	struct waiting *w = NULL;
+
+	/* after a miss, in order from the table until it is read back */
+	if (!a->reload && (w = enqueue(a, &e)) && a->loaded < KEEP_THREATS) {
+		if (threat_copy(&w->threat, c->threat) == 0)
+			set_targets(a, w);
+		else
+			threat_clear(&w->threat); /* read from its revision later */
+	}
+	if (!w && !a->reload) {
+		log_warn("out of memory: the change of T-%lld is announced from the database",
+			 c->threat->id);
+		a->reload = 1;
+	}
+	wake(a, 0);
+}
+
+/* Reads the state of the first changes not held with theirs. */
+static void load_states(struct announcer *a)
+{
+	struct waiting *w;
+	int rc;
+
+	for (w = a->head; w && a->loaded < KEEP_THREATS; w = w->next) {
+		if (w->loaded)
+			continue;
+		rc = store_threat_at_revision(a->store, w->threat_id, w->revision, &w->threat);
+		if (rc == STORE_NOTFOUND) {
+			log_warn("T-%lld revision %lld is gone: not announced", w->threat_id, w->revision);
+			threat_clear(&w->threat);
+			set_targets(a, w);
+			w->targets = 0;
+			continue;
+		}
+		if (rc < 0) {
+			threat_clear(&w->threat);
+			a->store_retry_at = loop_now(a->loop) + STORE_RETRY_MS;
+			return;
+		}
+		set_targets(a, w);
+	}
+}
+
+/* --- the database: items kept, events marked and deleted, in one transaction ---- */
+
+static int build_items(struct announcer *a, struct waiting *w)
+{
+	size_t len;
+	int i, n = priority_moved(w) ? 2 : 1;
+
+	for (i = 0; i < n; i++) {
+		if (w->item[i])
+			continue;
+		w->item[i] = i == 0 ? payload_threat(a->sender->ctx, &w->threat) :
+			     payload_priority_change(a->sender->ctx, &w->threat, w->old_priority,
+						     w->by, w->threat.updated);
+		if (!w->item[i] || xmpp_stanza_to_text(w->item[i], &w->item_text[i], &len) != XMPP_EOK)
+			return -1;
+	}
+	return 0;
+}
+
+static void item_id(const struct waiting *w, int stage, char *buf, size_t len)
+{
+	char tid[32];
+
+	threat_id_format(w->threat_id, tid, sizeof tid);
+	if (stage == 0)
+		snprintf(buf, len, "%s", tid);
+	else
+		snprintf(buf, len, "%s-r%lld", tid, w->revision);
+}
+
+static int keep_items(struct announcer *a, struct waiting *w)
+{
+	char id[64];
+	int rc, stage;
+
+	if (build_items(a, w) < 0)
+		return STORE_NOMEM;
+	for (stage = 0; stage < 2 && w->item_text[stage]; stage++) {
+		item_id(w, stage, id, sizeof id);
+		rc = store_item_put(a->store, stage ? NODE_PRIORITY : NODE_THREATS, id,
+				    w->item_text[stage]);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int needs_keeping(const struct waiting *w)
+{
+	return w->loaded && (w->targets & ANNOUNCE_PUBSUB) && !w->kept;
+}
+
+/* Keeps the items of new changes, and deletes (or marks) what is done: new
+ * items go at once, deletions wait up to FORGET_MS for the next change. */
+static void write_down(struct announcer *a)
+{
+	long long now = loop_now(a->loop);
+	struct waiting *w, **p;
+	int keep = 0, forget = 0, rc = 0;
+
+	if (now < a->store_retry_at)
+		return;
+	for (w = a->head; w; w = w->next) {
+		keep |= needs_keeping(w);
+		forget |= complete(w) || (w->loaded && w->done != w->done_stored);
+	}
+	if (forget && !keep && !a->forget_at)
+		a->forget_at = now + FORGET_MS;
+	if (!keep && !(forget && now >= a->forget_at))
+		return;
+	if ((rc = store_begin(a->store)) < 0)
+		goto failed;
+	for (w = a->head; w && rc == 0; w = w->next) {
+		if (needs_keeping(w))
+			rc = keep_items(a, w);
+		else if (complete(w))
+			rc = store_event_delete(a->store, w->event_id);
+		else if (w->loaded && w->done != w->done_stored)
+			rc = store_event_mark(a->store, w->event_id, w->done);
+	}
+	if (rc == 0)
+		rc = store_commit(a->store);
+	if (rc < 0) {
+		store_rollback(a->store);
+		goto failed;
+	}
+	a->forget_at = 0;
+	for (p = &a->head; (w = *p);) {
+		if (needs_keeping(w))
+			w->kept = 1;
+		w->done_stored = w->done;
+		if (complete(w) && w != a->publishing && w != a->external_for) {
+			*p = w->next;
+			a->count--;
+			a->loaded--;
+			waiting_free(a, w);
+			continue;
+		}
+		p = &w->next;
+	}
+	a->tail = p;
+	return;
+failed:
+	log_warn("could not keep the announcements' state: %s", store_errmsg(a->store));
+	a->store_retry_at = now + STORE_RETRY_MS;
+}
+
+/* --- the room ----------------------------------------------------------------------- */
+
+static int room_due(const struct waiting *w)
+{
+	return w->loaded && (w->targets & ANNOUNCE_ROOM) && !((w->sent | w->done) & ANNOUNCE_ROOM);
+}
+
+/* Says the lines waiting: a run of merge_min or more of one kind by one
+ * person as one line. */
+static void say_in_room(struct announcer *a)
+{
+	const struct threat *burst[64];
+	struct waiting *w = a->head, *run, *x;
+	char text[1024];
+	size_t n;
+
+	while (w && a->deps.room_ready(a->deps.ctx)) {
+		if (!room_due(w)) {
+			w = w->next;
+			continue;
+		}
+		/* the run of lines due of this kind by this person */
+		for (n = 0, x = w; x && n < sizeof burst / sizeof burst[0]; x = x->next) {
+			if (!room_due(x))
+				continue;
+			if (x->kind != w->kind || strcmp(x->by, w->by) != 0)
+				break;
+			burst[n++] = &x->threat;
+		}
+		if (n >= a->opts.merge_min)
+			announce_text_burst(w->kind, burst, n, w->by, text, sizeof text);
+		else
+			announce_text_one(w->kind, &w->threat, w->old_priority, w->by, text,
+					  sizeof text), n = 1;
+		if (a->deps.room_say(a->deps.ctx, text) < 0)
+			return;
+		for (run = w; n && run; run = run->next) {
+			if (!room_due(run))
+				continue;
+			run->sent |= ANNOUNCE_ROOM;
+			run->room_mark = a->deps.queued(a->deps.ctx);
+			n--;
+		}
+		w = run;
+	}
+}
+
+/* --- vigil's own PubSub service ------------------------------------------------------- */
+
+static int pubsub_due(const struct waiting *w)
+{
+	return w->loaded && w->kept && (w->targets & ANNOUNCE_PUBSUB) &&
+	       !((w->sent | w->done) & ANNOUNCE_PUBSUB);
+}
+
+static int start_publish(struct announcer *a, struct waiting *w, int stage)
+{
+	char id[64];
+
+	if (build_items(a, w) < 0)
+		return -1;
+	item_id(w, stage, id, sizeof id);
+	return a->deps.publish(a->deps.ctx, stage ? NODE_PRIORITY : NODE_THREATS, id, w->item[stage],
+			       w->item_text[stage]);
+}
+
+/* One batch of a fan-out per turn; returns 1 when more is to do now. */
+static int publish(struct announcer *a)
+{
+	struct waiting *w;
+	int rounds = 0;
+
+	for (;;) {
+		if (a->publishing && a->deps.publish_busy(a->deps.ctx) &&
+		    a->deps.publish_step(a->deps.ctx))
+			return 1;
+		if ((w = a->publishing)) {
+			if (a->publish_stage == 0 && w->item[1] && start_publish(a, w, 1) == 0) {
+				a->publish_stage = 1;
+				continue;
+			}
+			/* written once the last notification is */
+			w->pubsub_mark = a->deps.queued(a->deps.ctx);
+			drop_items(a, w);
+			a->publishing = NULL;
+		}
+		for (w = a->head; w && !pubsub_due(w); w = w->next)
+			;
+		if (!w)
+			return 0;
+		if (++rounds > ROUNDS)
+			return 1;
+		if (start_publish(a, w, 0) < 0) {
+			a->store_retry_at = loop_now(a->loop) + STORE_RETRY_MS;
+			return 0; /* tried again later */
+		}
+		w->sent |= ANNOUNCE_PUBSUB;
+		w->pubsub_mark = 0; /* its fan-out runs */
+		a->publishing = w;
+		a->publish_stage = 0;
+	}
+}
+
+/* --- the external service ----------------------------------------------------------- */
+
+static void external_send(struct announcer *a, xmpp_stanza_t *iq)
+{
+	if (!iq || sender_send(a->sender, iq) < 0) {
+		free(a->external_id);
+		a->external_id = NULL;
+		a->external_for = NULL;
+	}
+	if (iq)
+		xmpp_stanza_release(iq);
+}
+
+static void publish_external(struct announcer *a)
+{
+	struct waiting *w;
+	xmpp_stanza_t *payload;
+	char id[64];
+
+	if (!a->opts.external_service || a->external_id || loop_now(a->loop) < a->external_retry_at)
+		return;
+	for (w = a->head; w; w = w->next)
+		if (w->loaded && (w->targets & ANNOUNCE_EXTERNAL) && !(w->done & ANNOUNCE_EXTERNAL))
+			break;
+	if (!w)
+		return;
+	if (w != a->external_for) {
+		a->external_for = w;
+		a->external_stage = 0;
+	}
+	item_id(w, a->external_stage, id, sizeof id);
+	payload = a->external_stage == 0 ? payload_threat(a->sender->ctx, &w->threat) :
+		  payload_priority_change(a->sender->ctx, &w->threat, w->old_priority, w->by,
+					  w->threat.updated);
+	if (!payload)
+		return;
+	external_send(a, external_publish_iq(a->sender, a->opts.external_service,
+					     a->external_stage ? NODE_PRIORITY : NODE_THREATS, id,
+					     payload, &a->external_id));
+	xmpp_stanza_release(payload);
+}
+
+int announce_handle_answer(void *announcer, xmpp_stanza_t *iq)
+{
+	struct announcer *a = announcer;
+	const char *id = xmpp_stanza_get_id(iq), *type = xmpp_stanza_get_type(iq);
+	const char *cond = stanza_error_condition(iq);
+	struct waiting *w = a->external_for;
+	int was_create = a->external_creating;
+	long long delay;
+	char *sent_id = a->external_id;
+
+	if (!sent_id || !id || strcmp(id, sent_id) != 0)
+		return 0;
+	a->external_id = NULL;
+	a->external_creating = 0;
+	free(sent_id);
+	wake(a, 0);
+	if (!w)
+		return 1;
+	if (type && strcmp(type, "result") == 0) {
+		a->external_failures = 0;
+		if (was_create)
+			return 1; /* publish again */
+		if (a->external_stage == 0 && priority_moved(w)) {
+			a->external_stage = 1;
+		} else {
+			w->done |= ANNOUNCE_EXTERNAL;
+			a->external_for = NULL;
+		}
+		return 1;
+	}
+	if (cond && strcmp(cond, "item-not-found") == 0 && !was_create) {
+		const char *node = a->external_stage ? NODE_PRIORITY : NODE_THREATS;
+		log_info("creating node %s on %s (access model %s)", node, a->opts.external_service,
+			 a->opts.access_model);
+		a->external_creating = 1;
+		external_send(a, external_create_iq(a->sender, a->opts.external_service, node,
+						    a->opts.access_model, &a->external_id));
+		return 1;
+	}
+	/* keep the item and try again later, backing off to a minute */
+	a->external_failures++;
+	delay = a->external_failures > 6 ? 60 : 1LL << a->external_failures;
+	a->external_retry_at = loop_now(a->loop) + delay * 1000;
+	log_warn("%s refused an item (%s): retrying in %lld s", a->opts.external_service,
+		 cond ? cond : "error", delay);
+	return 1;
+}
+
+/* --- the turn ------------------------------------------------------------------------- */
+
+/* Targets whose last stanza has left libstrophe's queue are done. Returns
+ * 1 while some still wait. */
+static int check_written(struct announcer *a)
+{
+	unsigned long long written = a->sender->written(a->sender->userdata);
+	struct waiting *w;
+	int waiting = 0;
+
+	for (w = a->head; w; w = w->next) {
+		if ((w->sent & ANNOUNCE_ROOM) && w->room_mark <= written) {
+			w->sent &= ~ANNOUNCE_ROOM;
+			w->done |= ANNOUNCE_ROOM;
+		}
+		if ((w->sent & ANNOUNCE_PUBSUB) && w != a->publishing && w->pubsub_mark <= written) {
+			w->sent &= ~ANNOUNCE_PUBSUB;
+			w->done |= ANNOUNCE_PUBSUB;
+		}
+		waiting |= w->sent != 0 && !(w == a->publishing && w->sent == ANNOUNCE_PUBSUB);
+	}
+	return waiting;
+}
+
+static void pump(void *arg)
+{
+	struct announcer *a = arg;
+	long long now = loop_now(a->loop), next = -1;
+	int more, unwritten;
+
+	if (!a->up)
+		return;
+	if (a->reload && read_back(a) < 0)
+		next = STORE_RETRY_MS;
+	if (now >= a->store_retry_at)
+		load_states(a);
+	check_written(a);
+	write_down(a);
+	say_in_room(a);
+	more = now >= a->store_retry_at && publish(a);
+	publish_external(a);
+	unwritten = check_written(a);
+	if (more)
+		next = 0;
+	else if (unwritten)
+		next = WRITE_CHECK_MS;
+	else if (a->forget_at)
+		next = a->forget_at > now ? a->forget_at - now : 0;
+	if (a->store_retry_at > now && a->count)
+		next = next < 0 || a->store_retry_at - now < next ? a->store_retry_at - now : next;
+	if (a->external_for && !a->external_id && a->external_retry_at > now)
+		next = next < 0 || a->external_retry_at - now < next ? a->external_retry_at - now : next;
+	if (next >= 0)
+		wake(a, next);
+}
+
+/* --- life cycle ------------------------------------------------------------------------ */
+
+struct announcer *announce_new(struct loop *loop, const struct sender *sender, struct store *store,
+			       const struct announce_deps *deps, const struct announce_options *opts)
+{
+	struct announcer *a = calloc(1, sizeof *a);
+
+	if (!a)
+		return NULL;
+	a->loop = loop;
+	a->sender = sender;
+	a->store = store;
+	a->deps = *deps;
+	if (opts)
+		a->opts = *opts;
+	if (!a->opts.merge_min)
+		a->opts.merge_min = ANNOUNCE_MERGE_MIN;
+	if (!a->opts.access_model)
+		a->opts.access_model = "open";
+	a->tail = &a->head;
+	return a;
+}
+
+void announce_connected(struct announcer *a)
+{
+	a->up = 1;
+	wake(a, 0);
+}
+
+void announce_disconnected(struct announcer *a)
+{
+	struct waiting *w;
+
+	a->up = 0;
+	for (w = a->head; w; w = w->next)
+		w->sent = 0; /* not known to be written: sent again */
+	if (a->publishing)
+		a->deps.publish_reset(a->deps.ctx);
+	a->publishing = NULL;
+	free(a->external_id);
+	a->external_id = NULL;
+	a->external_creating = 0;
+	a->external_for = NULL;
+	loop_timer_cancel(a->loop, TIMER);
+}
+
+void announce_room_ready(struct announcer *a)
+{
+	wake(a, 0);
+}
+
+size_t announce_waiting(const struct announcer *a)
+{
+	return a->count;
+}
+
+void announce_free(struct announcer *a)
+{
+	struct waiting *w;
+
+	if (!a)
+		return;
+	loop_timer_cancel(a->loop, TIMER);
+	while ((w = a->head)) {
+		a->head = w->next;
+		waiting_free(a, w);
+	}
+	free(a->external_id);
+	free(a);
+}

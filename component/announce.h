@@ -1,0 +1,86 @@
+/* The announcer: what a committed change announces goes straight out.
+ *
+ * An operation records a small event row in its own transaction
+ * (storage/events.h) and, once committed, hands the change to the
+ * announcer's listener (commands/register/change.h). The announcer wakes at
+ * once (the named timer "announce", armed at 0 ms; no polling while idle),
+ * builds the payloads from the threat when it sends, says the room line
+ * when vigil may speak in the room, keeps the PubSub items for retrieval
+ * and starts their fan-out, and publishes to the external service when one
+ * is configured. An event row is deleted once all it caused has been
+ * written to the socket (sender->written) or, for the external service,
+ * acknowledged: after a crash an announcement may come twice, never not at
+ * all. Room lines waiting together, of one kind by one person, are merged
+ * into one from merge_min of them on; PubSub still gets one item per threat. */
+#ifndef VIGIL_ANNOUNCE_H
+#define VIGIL_ANNOUNCE_H
+
+#include <stddef.h>
+#include <strophe.h>
+
+#include "commands/register/change.h"
+
+struct loop;
+struct sender;
+struct store;
+
+/* Targets of an event, the bits of stored_event.done. */
+enum { ANNOUNCE_ROOM = 1, ANNOUNCE_PUBSUB = 2, ANNOUNCE_EXTERNAL = 4 };
+
+/* The room and vigil's own PubSub service, as the announcer sees them (the
+ * daemon wires component/muc.c and component/pubsub.c; tests fake them). */
+struct announce_deps {
+	int (*room_ready)(void *ctx);                  /* in the room, may speak */
+	int (*room_say)(void *ctx, const char *text);  /* 0 when sent */
+	/* Starts notifying node's subscribers of an item already kept; payload
+	 * is lent for the call, payload_text is the same serialised. 0 or -1. */
+	int (*publish)(void *ctx, const char *node, const char *item_id, xmpp_stanza_t *payload,
+		       const char *payload_text);
+	int (*publish_busy)(void *ctx);                /* a fan-out is under way */
+	int (*publish_step)(void *ctx);                /* next batch; 1 while some remain */
+	void (*publish_reset)(void *ctx);              /* drop the fan-out (stream gone) */
+	/* Stanzas handed to the sender so far: an announcement is written once
+	 * sender->written() reaches the count after its last stanza. */
+	unsigned long long (*queued)(void *ctx);
+	void *ctx;
+};
+
+struct announce_options {
+	const char *external_service; /* pubsub.external_service, NULL: none */
+	const char *access_model;     /* of a node created there */
+	size_t merge_min;             /* room lines merged from this many on; 0: 4 */
+};
+
+#define ANNOUNCE_MERGE_MIN 4
+
+struct announcer;
+
+/* Everything given is kept, not copied (opts' strings too). NULL when out
+ * of memory. */
+struct announcer *announce_new(struct loop *loop, const struct sender *sender, struct store *store,
+			       const struct announce_deps *deps, const struct announce_options *opts);
+void announce_free(struct announcer *a);
+
+/* Takes up the events an earlier run left (killed, or stopped before they
+ * were written). Call once, before the first change. 0 or a STORE_ code. */
+int announce_load(struct announcer *a);
+
+/* The change listener's function (ctx: the announcer). */
+void announce_changed(void *announcer, const struct change *change);
+
+/* The stream is up (handshake done) / gone: what was in flight and not
+ * written is sent again on the next stream. */
+void announce_connected(struct announcer *a);
+void announce_disconnected(struct announcer *a);
+
+/* vigil may speak in the room now: room lines waiting may go. */
+void announce_room_ready(struct announcer *a);
+
+/* An iq answer: 1 when it answers what the announcer asked the external
+ * service (then handled), else 0. */
+int announce_handle_answer(void *announcer, xmpp_stanza_t *iq);
+
+/* Changes not yet fully announced. */
+size_t announce_waiting(const struct announcer *a);
+
+#endif

@@ -1,0 +1,23 @@
+/* The room's lines for changes (PROTOCOL.md §6.1): one per change, or one
+ * for a burst of the same kind by the same person. */
+#ifndef VIGIL_ANNOUNCE_TEXT_H
+#define VIGIL_ANNOUNCE_TEXT_H
+
+#include <stddef.h>
+
+#include "commands/register/change.h"
+
+/* Whether a change is said in the room: a filing, a retirement, and an
+ * assessment or edit that moved the priority. */
+int announce_text_says(enum change_kind kind, const struct threat *t, const char *old_priority);
+
+/* The line for one change into buf. */
+void announce_text_one(enum change_kind kind, const struct threat *t, const char *old_priority,
+		       const char *by, char *buf, size_t len);
+
+/* The line for n changes of one kind by one person, threats[0..n) in
+ * order: "T-12…T-40: 29 threats filed by alice@example.org; 2 critical, 5 high". */
+void announce_text_burst(enum change_kind kind, const struct threat *const *threats, size_t n,
+			 const char *by, char *buf, size_t len);
+
+#endif
