@@ -1,11 +1,10 @@
 /* The component stream's life cycle.
  *
- * libstrophe 0.12 has no reconnect of its own: retries are driven from a
- * global timed handler (per-connection timers only fire while connected),
- * and a fresh xmpp_conn_t is made for each attempt. A failed handshake
- * arrives as XMPP_CONN_DISCONNECT with stream_error set (never
- * XMPP_CONN_FAIL), and xmpp_conn_is_connected() is true before the
- * handshake, so d->ready is the only "stream is usable" flag. */
+ * libstrophe 0.12 has no reconnect of its own: retries are the loop's
+ * "reconnect" timer, and a fresh xmpp_conn_t is made for each attempt. A
+ * failed handshake arrives as XMPP_CONN_DISCONNECT with stream_error set
+ * (never XMPP_CONN_FAIL), and xmpp_conn_is_connected() is true before the
+ * handshake, so `ready` is the only "stream is usable" flag. */
 #include "component/connection.h"
 
 #include <netinet/in.h>
@@ -14,29 +13,35 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 
-#include "component/daemon.h"
 #include "component/log.h"
-#include "component/muc.h"
-#include "component/outbox.h"
-#include "component/router.h"
+#include "component/loop.h"
+#include "component/xmpp/ns.h"
+#include "component/xmpp/sender.h"
+#include "component/xmpp/stanza.h"
+#include "config/config.h"
 
-#define NS_PING "urn:xmpp:ping"
 #define BACKOFF_BASE_MS 500UL
+#define TIMER_RECONNECT "reconnect"
+#define TIMER_PING "ping"
+#define TIMER_PING_TIMEOUT "ping-timeout"
 
-/* The component's socket while connected (vigil has one stream), for
- * connection_ack_promptly; -1 otherwise. */
-static int stream_fd = -1;
+struct connection {
+	const struct vigil_config *cfg;
+	xmpp_ctx_t *ctx;
+	xmpp_rand_t *rand;
+	struct loop *loop;
+	const struct sender *sender;
+	struct connection_callbacks cb;
+	xmpp_conn_t *conn;        /* current connection, NULL between attempts */
+	int fd;                   /* its socket while connected, -1 otherwise */
+	int ready;                /* handshake done */
+	int reconnect_attempt;    /* failures since the last successful handshake */
+	int stopping;             /* closing: do not reconnect */
+	char ping_id[32];         /* the keepalive ping awaiting its answer, "" none */
+};
 
-static void schedule_reconnect(struct daemon *d);
-
-static long long now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec;
-}
+static void schedule_reconnect(struct connection *c);
 
 unsigned long connection_backoff_ms(int attempt, int max_seconds, int random)
 {
@@ -54,65 +59,71 @@ unsigned long connection_backoff_ms(int attempt, int max_seconds, int random)
 
 /* --- keepalive: a dead server is noticed by unanswered pings, not by TCP -- */
 
-static long long ping_sent_at;
-
-static int ping_answered(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
+static void ping_timeout(void *arg)
 {
-	struct daemon *d = userdata;
+	struct connection *c = arg;
 
-	/* any answer, even an error, proves the server is alive */
-	d->ping_outstanding = 0;
-	return 0;
+	if (!c->ready || !c->ping_id[0])
+		return;
+	log_warn("server did not answer a ping within %d s: dropping the connection",
+		 c->cfg->ping_timeout);
+	c->ping_id[0] = '\0';
+	xmpp_disconnect(c->conn);
 }
 
-static int ping_tick(xmpp_conn_t *conn, void *userdata)
+static void ping_tick(void *arg)
 {
-	struct daemon *d = userdata;
-	xmpp_stanza_t *iq;
+	struct connection *c = arg;
+	const char *service = strchr(c->cfg->room_jid, '@');
+	xmpp_stanza_t *iq = NULL;
 	char *id;
-	const char *service = strchr(d->cfg->room_jid, '@');
 
-	if (!d->ready)
-		return 1;
-	if (d->ping_outstanding)
-		return 1; /* ping_watch decides when it is too late */
-	id = daemon_new_id(d);
-	iq = xmpp_iq_new(d->ctx, "get", id);
-	if (!iq || !id)
+	if (!c->ready)
+		return;
+	loop_timer_set(c->loop, TIMER_PING, (long long)c->cfg->ping_interval * 1000, ping_tick, c);
+	if (c->ping_id[0])
+		return; /* the timeout decides when it is too late */
+	id = sender_new_id(c->sender);
+	iq = id ? xmpp_iq_new(c->ctx, "get", id) : NULL;
+	if (!iq)
 		goto out;
 	/* the MUC service is always local to our server, so it always answers */
-	xmpp_stanza_set_to(iq, service ? service + 1 : d->cfg->room_jid);
-	xmpp_stanza_set_from(iq, d->cfg->component_jid);
-	{
-		xmpp_stanza_t *ping = xmpp_stanza_new(d->ctx);
-		xmpp_stanza_set_name(ping, "ping");
-		xmpp_stanza_set_ns(ping, NS_PING);
-		xmpp_stanza_add_child_ex(iq, ping, 0);
-	}
-	xmpp_id_handler_add(conn, ping_answered, id, d);
-	d->ping_outstanding = 1;
-	ping_sent_at = now_seconds();
-	daemon_send(d, iq);
+	xmpp_stanza_set_to(iq, service ? service + 1 : c->cfg->room_jid);
+	xmpp_stanza_set_from(iq, c->cfg->component_jid);
+	if (!stanza_add_child(iq, "ping", NS_PING))
+		goto out;
+	snprintf(c->ping_id, sizeof c->ping_id, "%s", id);
+	loop_timer_set(c->loop, TIMER_PING_TIMEOUT, (long long)c->cfg->ping_timeout * 1000,
+		       ping_timeout, c);
+	sender_send(c->sender, iq);
 out:
 	if (iq)
 		xmpp_stanza_release(iq);
-	if (id)
-		free(id);
+	free(id);
+}
+
+/* The answer to the keepalive ping: any, even an error, proves the server
+ * is alive. 1 when stanza was it. */
+static int ping_answered(struct connection *c, xmpp_stanza_t *stanza)
+{
+	const char *id = xmpp_stanza_get_id(stanza);
+	const char *type = xmpp_stanza_get_type(stanza);
+
+	if (!c->ping_id[0] || !id || strcmp(id, c->ping_id) != 0 || !type ||
+	    (strcmp(type, "result") != 0 && strcmp(type, "error") != 0) ||
+	    strcmp(xmpp_stanza_get_name(stanza), "iq") != 0)
+		return 0;
+	c->ping_id[0] = '\0';
+	loop_timer_cancel(c->loop, TIMER_PING_TIMEOUT);
 	return 1;
 }
 
-static int ping_watch(xmpp_conn_t *conn, void *userdata)
+static int stanza_handler(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 {
-	struct daemon *d = userdata;
+	struct connection *c = userdata;
 
-	if (d->ready && d->ping_outstanding &&
-	    now_seconds() - ping_sent_at >= d->cfg->ping_timeout) {
-		log_warn("server did not answer a ping within %d s: dropping the connection",
-			 d->cfg->ping_timeout);
-		d->ping_outstanding = 0;
-		xmpp_disconnect(conn);
-		return 0;
-	}
+	if (conn == c->conn && !ping_answered(c, stanza) && c->cb.stanza)
+		c->cb.stanza(c->cb.arg, stanza);
 	return 1;
 }
 
@@ -123,47 +134,52 @@ static int fatal_stream_error(const xmpp_stream_error_t *se)
 	return se && (se->type == XMPP_SE_NOT_AUTHORIZED || se->type == XMPP_SE_HOST_UNKNOWN);
 }
 
-static void on_connect(struct daemon *d, xmpp_conn_t *conn)
+static void on_connect(struct connection *c, xmpp_conn_t *conn)
 {
-	d->ready = 1;
-	d->ever_connected = 1;
-	d->reconnect_attempt = 0;
-	d->ping_outstanding = 0;
-	log_info("connected to %s:%d as %s", d->cfg->component_host, d->cfg->component_port,
-		 d->cfg->component_jid);
-	router_attach(d, conn);
-	xmpp_timed_handler_add(conn, ping_tick, (unsigned long)d->cfg->ping_interval * 1000UL, d);
-	xmpp_timed_handler_add(conn, ping_watch, 1000, d);
-	muc_on_connected(d);
+	c->ready = 1;
+	c->reconnect_attempt = 0;
+	c->ping_id[0] = '\0';
+	log_info("connected to %s:%d as %s", c->cfg->component_host, c->cfg->component_port,
+		 c->cfg->component_jid);
+	/* one handler for every stanza: libstrophe refuses the same
+	 * (handler, userdata) pair twice */
+	xmpp_handler_add(conn, stanza_handler, NULL, NULL, NULL, c);
+	loop_timer_set(c->loop, TIMER_PING, (long long)c->cfg->ping_interval * 1000, ping_tick, c);
+	c->cb.up(c->cb.arg, conn);
 }
 
-static void on_disconnect(struct daemon *d, int error, xmpp_stream_error_t *se)
+static void log_refusal(const struct connection *c, const xmpp_stream_error_t *se)
 {
-	int was_ready = d->ready;
+	if (se->type == XMPP_SE_NOT_AUTHORIZED)
+		log_error("the server at %s:%d refused the component secret for %s "
+			  "(stream error not-authorized): check component.secret "
+			  "or VIGIL_COMPONENT_SECRET",
+			  c->cfg->component_host, c->cfg->component_port, c->cfg->component_jid);
+	else
+		log_error("the server at %s:%d does not know the component %s "
+			  "(stream error host-unknown): check component.jid and the "
+			  "server's component configuration",
+			  c->cfg->component_host, c->cfg->component_port, c->cfg->component_jid);
+}
 
-	d->ready = 0;
-	muc_on_disconnected(d);
-	outbox_on_disconnected(d);
+static void on_disconnect(struct connection *c, int error, xmpp_stream_error_t *se)
+{
+	int was_ready = c->ready;
+
+	c->ready = 0;
+	c->fd = -1;
+	c->ping_id[0] = '\0';
+	loop_timer_cancel(c->loop, TIMER_PING);
+	loop_timer_cancel(c->loop, TIMER_PING_TIMEOUT);
+	c->cb.down(c->cb.arg);
 	if (fatal_stream_error(se)) {
-		if (se->type == XMPP_SE_NOT_AUTHORIZED)
-			log_error("the server at %s:%d refused the component secret for %s "
-				  "(stream error not-authorized): check component.secret "
-				  "or VIGIL_COMPONENT_SECRET",
-				  d->cfg->component_host, d->cfg->component_port,
-				  d->cfg->component_jid);
-		else
-			log_error("the server at %s:%d does not know the component %s "
-				  "(stream error host-unknown): check component.jid and the "
-				  "server's component configuration",
-				  d->cfg->component_host, d->cfg->component_port,
-				  d->cfg->component_jid);
-		d->exit_status = VIGIL_EXIT_CONFIG;
-		d->stopping = 1;
-		d->done = 1;
+		log_refusal(c, se);
+		c->stopping = 1;
+		c->cb.ended(c->cb.arg, 1);
 		return;
 	}
-	if (d->stopping) {
-		d->done = 1;
+	if (c->stopping) {
+		c->cb.ended(c->cb.arg, 0);
 		return;
 	}
 	if (se)
@@ -171,27 +187,25 @@ static void on_disconnect(struct daemon *d, int error, xmpp_stream_error_t *se)
 			 se->type == XMPP_SE_CONFLICT ?
 			 " (conflict: the server still holds our old session)" : "");
 	else if (was_ready)
-		log_warn("connection to %s:%d lost%s%s", d->cfg->component_host,
-			 d->cfg->component_port, error ? ": " : "", error ? strerror(error) : "");
+		log_warn("connection to %s:%d lost%s%s", c->cfg->component_host,
+			 c->cfg->component_port, error ? ": " : "", error ? strerror(error) : "");
 	else
-		log_warn("could not connect to %s:%d%s%s", d->cfg->component_host,
-			 d->cfg->component_port, error ? ": " : "", error ? strerror(error) : "");
-	schedule_reconnect(d);
+		log_warn("could not connect to %s:%d%s%s", c->cfg->component_host,
+			 c->cfg->component_port, error ? ": " : "", error ? strerror(error) : "");
+	schedule_reconnect(c);
 }
 
 static void conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t status, int error,
 			 xmpp_stream_error_t *stream_error, void *userdata)
 {
-	struct daemon *d = userdata;
+	struct connection *c = userdata;
 
-	if (conn != d->conn)
+	if (conn != c->conn)
 		return; /* an old connection's late event */
 	if (status == XMPP_CONN_CONNECT)
-		on_connect(d, conn);
-	else if (status == XMPP_CONN_DISCONNECT || status == XMPP_CONN_FAIL) {
-		stream_fd = -1;
-		on_disconnect(d, error, stream_error);
-	}
+		on_connect(c, conn);
+	else if (status == XMPP_CONN_DISCONNECT || status == XMPP_CONN_FAIL)
+		on_disconnect(c, error, stream_error);
 }
 
 /* --- attempts ----------------------------------------------------------- */
@@ -232,99 +246,133 @@ int connection_give_sm_state(xmpp_ctx_t *ctx, xmpp_conn_t *conn)
 	return 0;
 }
 
+/* libstrophe's sockopt callback gets no userdata, and may run from the
+ * event loop (the next address of a name): the one connection that sets
+ * one up is found here. */
+static struct connection *socket_owner;
+
 /* TCP keepalive (libstrophe's), and no Nagle: vigil writes an announcement,
- * then the answer it held for it, and should not wait for the server to
- * acknowledge the first before sending the second. */
+ * then an answer, and should not wait for the server to acknowledge the
+ * first before sending the second. */
 static int set_socket_options(xmpp_conn_t *conn, void *socket)
 {
-	int on = 1;
+	int on = 1, fd = *(int *)socket;
 
-	stream_fd = *(int *)socket;
-	if (setsockopt(stream_fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on) < 0)
+	if (socket_owner && socket_owner->conn == conn)
+		socket_owner->fd = fd;
+	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on) < 0)
 		log_debug("TCP_NODELAY refused: answers may wait for acknowledgements");
 	return xmpp_sockopt_cb_keepalive(conn, socket);
 }
 
-void connection_ack_promptly(void)
+void connection_ack_promptly(const struct connection *c)
 {
 #ifdef TCP_QUICKACK
 	int on = 1;
 
 	/* not sticky: the kernel may fall back to delayed ACKs, so every turn */
-	if (stream_fd >= 0)
-		setsockopt(stream_fd, IPPROTO_TCP, TCP_QUICKACK, &on, sizeof on);
+	if (c->fd >= 0)
+		setsockopt(c->fd, IPPROTO_TCP, TCP_QUICKACK, &on, sizeof on);
 #endif
 }
 
-static int attempt(struct daemon *d)
+static int attempt(struct connection *c)
 {
-	if (d->conn) {
-		xmpp_conn_release(d->conn);
-		d->conn = NULL;
+	if (c->conn) {
+		xmpp_conn_release(c->conn);
+		c->conn = NULL;
 	}
-	d->conn = xmpp_conn_new(d->ctx);
-	if (!d->conn || connection_give_sm_state(d->ctx, d->conn) < 0)
+	c->fd = -1;
+	c->conn = xmpp_conn_new(c->ctx);
+	if (!c->conn || connection_give_sm_state(c->ctx, c->conn) < 0)
 		return -1;
-	xmpp_conn_set_jid(d->conn, d->cfg->component_jid);
-	xmpp_conn_set_pass(d->conn, d->cfg->component_secret);
-	xmpp_conn_set_sockopt_callback(d->conn, set_socket_options);
-	log_debug("connecting to %s:%d", d->cfg->component_host, d->cfg->component_port);
+	xmpp_conn_set_jid(c->conn, c->cfg->component_jid);
+	xmpp_conn_set_pass(c->conn, c->cfg->component_secret);
+	xmpp_conn_set_sockopt_callback(c->conn, set_socket_options);
+	socket_owner = c;
+	log_debug("connecting to %s:%d", c->cfg->component_host, c->cfg->component_port);
 	/* may fail at once (e.g. connection refused) without calling conn_handler */
-	if (xmpp_connect_component(d->conn, d->cfg->component_host,
-				   (unsigned short)d->cfg->component_port, conn_handler, d) != XMPP_EOK)
+	if (xmpp_connect_component(c->conn, c->cfg->component_host,
+				   (unsigned short)c->cfg->component_port, conn_handler, c) != XMPP_EOK)
 		return -1;
 	return 0;
 }
 
-static int reconnect_due(xmpp_ctx_t *ctx, void *userdata)
+static void reconnect_due(void *arg)
 {
-	struct daemon *d = userdata;
+	struct connection *c = arg;
 
-	if (d->stopping)
-		return 0;
-	if (attempt(d) < 0) {
-		log_warn("could not start a connection to %s:%d", d->cfg->component_host,
-			 d->cfg->component_port);
-		schedule_reconnect(d);
-	}
-	return 0; /* one-shot */
-}
-
-static void schedule_reconnect(struct daemon *d)
-{
-	unsigned long delay = connection_backoff_ms(d->reconnect_attempt,
-						    d->cfg->reconnect_max_delay,
-						    xmpp_rand(d->rand) & 0x7fffffff);
-
-	d->reconnect_attempt++;
-	log_info("reconnecting in %lu ms (attempt %d)", delay, d->reconnect_attempt);
-	xmpp_global_timed_handler_delete(d->ctx, reconnect_due);
-	xmpp_global_timed_handler_add(d->ctx, reconnect_due, delay, d);
-}
-
-void connection_start(struct daemon *d)
-{
-	if (attempt(d) < 0) {
-		log_warn("could not start a connection to %s:%d", d->cfg->component_host,
-			 d->cfg->component_port);
-		schedule_reconnect(d);
+	if (c->stopping)
+		return;
+	if (attempt(c) < 0) {
+		log_warn("could not start a connection to %s:%d", c->cfg->component_host,
+			 c->cfg->component_port);
+		schedule_reconnect(c);
 	}
 }
 
-void connection_close(struct daemon *d)
+static void schedule_reconnect(struct connection *c)
 {
-	d->stopping = 1;
-	xmpp_global_timed_handler_delete(d->ctx, reconnect_due);
-	if (d->conn && !xmpp_conn_is_disconnected(d->conn))
-		xmpp_disconnect(d->conn);
+	unsigned long delay = connection_backoff_ms(c->reconnect_attempt,
+						    c->cfg->reconnect_max_delay,
+						    xmpp_rand(c->rand) & 0x7fffffff);
+
+	c->reconnect_attempt++;
+	log_info("reconnecting in %lu ms (attempt %d)", delay, c->reconnect_attempt);
+	loop_timer_set(c->loop, TIMER_RECONNECT, (long long)delay, reconnect_due, c);
 }
 
-void connection_release(struct daemon *d)
+struct connection *connection_new(const struct vigil_config *cfg, xmpp_ctx_t *ctx,
+				  xmpp_rand_t *rand, struct loop *loop,
+				  const struct sender *sender,
+				  const struct connection_callbacks *cb)
 {
-	if (d->ctx)
-		xmpp_global_timed_handler_delete(d->ctx, reconnect_due);
-	if (d->conn) {
-		xmpp_conn_release(d->conn);
-		d->conn = NULL;
+	struct connection *c = calloc(1, sizeof *c);
+
+	if (!c)
+		return NULL;
+	c->cfg = cfg;
+	c->ctx = ctx;
+	c->rand = rand;
+	c->loop = loop;
+	c->sender = sender;
+	c->cb = *cb;
+	c->fd = -1;
+	return c;
+}
+
+void connection_start(struct connection *c)
+{
+	if (attempt(c) < 0) {
+		log_warn("could not start a connection to %s:%d", c->cfg->component_host,
+			 c->cfg->component_port);
+		schedule_reconnect(c);
 	}
+}
+
+void connection_close(struct connection *c)
+{
+	c->stopping = 1;
+	loop_timer_cancel(c->loop, TIMER_RECONNECT);
+	if (c->conn && !xmpp_conn_is_disconnected(c->conn))
+		xmpp_disconnect(c->conn);
+}
+
+int connection_is_down(const struct connection *c)
+{
+	return !c->conn || xmpp_conn_is_disconnected(c->conn);
+}
+
+void connection_free(struct connection *c)
+{
+	if (!c)
+		return;
+	loop_timer_cancel(c->loop, TIMER_RECONNECT);
+	loop_timer_cancel(c->loop, TIMER_PING);
+	loop_timer_cancel(c->loop, TIMER_PING_TIMEOUT);
+	if (c->conn)
+		xmpp_conn_release(c->conn);
+	if (socket_owner == c)
+		socket_owner = NULL;
+	free(c);
 }

@@ -1,5 +1,6 @@
-/* The daemon: libstrophe context, storage, the event loop and shutdown.
- * Signals only set daemon_signal_stop; the loop acts on it. */
+/* The daemon: it makes the loop, the sender, the store and the modules,
+ * wires their callbacks, and runs the event loop. Signals only set
+ * daemon_signal_stop; the loop acts on it. */
 #include "component/daemon.h"
 
 #include <errno.h>
@@ -11,23 +12,27 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "commands/adhoc/adhoc.h"
+#include "commands/adhoc/sessions.h"
 #include "commands/chat/chat.h"
 #include "commands/chat/ratelimit.h"
-#include "commands/adhoc/sessions.h"
 #include "commands/register/template.h"
 #include "component/connection.h"
 #include "component/log.h"
+#include "component/loop.h"
 #include "component/muc.h"
-#include "component/outbox.h"
+#include "component/announce.h"
 #include "component/pubsub.h"
+#include "component/router.h"
 #include "component/xmpp/send_guard.h"
-#include "component/xmpp/stanza.h"
 #include "storage/store.h"
 
 #define LOOP_TIMEOUT_MS 100
 #define SESSION_SWEEP_MS 60000
 #define SHUTDOWN_GRACE_S 3
 #define WRITABLE_RETRY_MS 10000
+#define TIMER_SESSIONS_SWEEP "sessions-sweep"
+#define TIMER_STORAGE_WRITABLE "storage-writable"
 
 volatile sig_atomic_t daemon_signal_stop;
 
@@ -63,39 +68,230 @@ static double monotonic_clock(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* --- timers of the daemon's own ------------------------------------------ */
+
 /* Ad-hoc sessions left unfinished expire (commands.session_timeout). */
-static int sweep_sessions(xmpp_ctx_t *ctx, void *userdata)
+static void sweep_sessions(void *arg)
 {
-	struct daemon *d = userdata;
+	struct daemon *d = arg;
 	int n = adhoc_expire(&d->commands);
 
 	chat_expire(d->chat);
 	if (n > 0)
 		log_debug("expired %d ad-hoc session%s", n, n == 1 ? "" : "s");
-	return 1;
+	loop_timer_set(d->loop, TIMER_SESSIONS_SWEEP, SESSION_SWEEP_MS, sweep_sessions, d);
 }
 
 /* Started read-only (a read-only file system or file): the next change
  * tries to write anyway (store_begin); this says when it works again and
- * lets the outbox clear what it sent meanwhile. */
-static int retry_writable(xmpp_ctx_t *ctx, void *userdata)
+ * lets the announcer clear what it sent meanwhile. */
+static void retry_writable(void *arg)
 {
-	struct daemon *d = userdata;
+	struct daemon *d = arg;
 
-	if (store_is_readonly(d->store) && store_try_writable(d->store) < 0)
-		return 1;
+	if (store_is_readonly(d->store) && store_try_writable(d->store) < 0) {
+		loop_timer_set(d->loop, TIMER_STORAGE_WRITABLE, WRITABLE_RETRY_MS, retry_writable, d);
+		return;
+	}
 	log_info("%s is writable again: changes are accepted", d->cfg->storage_path);
-	return 0; /* done: the handler is removed */
+}
+
+/* --- the announcements: every call into component/announce.c is here ---- */
+
+/* vigil may speak in the room: room lines waiting may go */
+static void announcements_may_go(void *arg)
+{
+	struct daemon *d = arg;
+
+	if (d->announcer)
+		announce_room_ready(d->announcer);
+}
+
+static int announcements_answer(void *arg, xmpp_stanza_t *iq)
+{
+	struct daemon *d = arg;
+
+	return d->announcer ? announce_handle_answer(d->announcer, iq) : 0;
+}
+
+static int room_ready(void *arg)
+{
+	return muc_can_speak(((struct daemon *)arg)->muc);
+}
+
+static int room_say(void *arg, const char *text)
+{
+	return muc_say(((struct daemon *)arg)->muc, text);
+}
+
+/* pubsub.c takes the text (and parses it for the notification, only when
+ * the node has subscribers) */
+static int publish(void *arg, const char *node, const char *item_id, xmpp_stanza_t *payload,
+		   const char *payload_text)
+{
+	(void)payload;
+	return pubsub_publish(((struct daemon *)arg)->pubsub, node, item_id, payload_text);
+}
+
+static int publish_busy(void *arg)
+{
+	return pubsub_fanout_busy(((struct daemon *)arg)->pubsub);
+}
+
+static int publish_step(void *arg)
+{
+	return pubsub_fanout_step(((struct daemon *)arg)->pubsub);
+}
+
+static void publish_reset(void *arg)
+{
+	pubsub_fanout_reset(((struct daemon *)arg)->pubsub);
+}
+
+static unsigned long long stanzas_queued(void *arg)
+{
+	return ((struct daemon *)arg)->stream.queued;
+}
+
+/* Every committed change is handed to the announcer (the operations' listener);
+ * what an earlier run left unannounced is taken up first. */
+static int announcements_init(struct daemon *d)
+{
+	const struct announce_deps deps = { room_ready, room_say, publish, publish_busy,
+					    publish_step, publish_reset, stanzas_queued, d };
+	const struct announce_options opts = { d->cfg->pubsub_external_service,
+					       d->cfg->pubsub_access_model, 0 };
+
+	d->announcer = announce_new(d->loop, &d->stream.sender, d->store, &deps, &opts);
+	if (!d->announcer)
+		return -1;
+	d->commands.changes.changed = announce_changed;
+	d->commands.changes.ctx = d->announcer;
+	if (announce_load(d->announcer) < 0)
+		log_warn("could not read the changes left to announce: %s", store_errmsg(d->store));
+	return 0;
+}
+
+/* --- the room ---------------------------------------------------------------- */
+
+static void room_joined(void *arg)
+{
+	struct daemon *d = arg;
+
+	if (!d->in_room_once) {
+		d->in_room_once = 1;
+		daemon_notify_systemd("READY=1\nSTATUS=in the room");
+	}
+}
+
+static void room_message(void *arg, const struct chat_message *msg, chat_reply_fn reply,
+			 void *reply_ctx)
+{
+	struct daemon *d = arg;
+
+	chat_dispatch(d->chat, msg, reply, reply_ctx);
+}
+
+/* --- the stream ------------------------------------------------------------- */
+
+void daemon_stream_up(struct daemon *d, xmpp_conn_t *conn)
+{
+	stream_sender_attach(&d->stream, conn);
+	muc_on_connected(d->muc);
+	announce_connected(d->announcer);
+}
+
+static void stream_up(void *arg, xmpp_conn_t *conn)
+{
+	daemon_stream_up(arg, conn);
+}
+
+static void stream_down(void *arg)
+{
+	struct daemon *d = arg;
+
+	stream_sender_detach(&d->stream);
+	muc_on_disconnected(d->muc);
+	announce_disconnected(d->announcer);
+}
+
+static void stream_stanza(void *arg, xmpp_stanza_t *stanza)
+{
+	struct daemon *d = arg;
+
+	router_dispatch(d->router, stanza);
+}
+
+static void stream_ended(void *arg, int config_refused)
+{
+	struct daemon *d = arg;
+
+	if (config_refused)
+		d->exit_status = VIGIL_EXIT_CONFIG;
+	d->stopping = 1;
+	d->done = 1;
+}
+
+/* --- life cycle --------------------------------------------------------------- */
+
+static int open_store(struct daemon *d)
+{
+	char err[512];
+	int rc = store_open(&d->store, d->cfg->storage_path, STORE_OPEN_WRITE_OR_READ,
+			    template_schema(), err, sizeof err);
+
+	if (rc < 0) {
+		log_error("%s", err);
+		return -1;
+	}
+	if (store_is_readonly(d->store)) {
+		/* serve reads; changes are refused with a note until it is writable */
+		log_warn("%s: the database cannot be written: serving reads only until it can",
+			 d->cfg->storage_path);
+		if (loop_timer_set(d->loop, TIMER_STORAGE_WRITABLE, WRITABLE_RETRY_MS,
+				   retry_writable, d) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The modules, each given what it needs; the router last, as it reaches them all. */
+static int make_modules(struct daemon *d)
+{
+	const struct sender *sender = &d->stream.sender;
+	const struct muc_callbacks room = { room_joined, announcements_may_go, room_message, d };
+	const struct connection_callbacks stream = { stream_up, stream_down, stream_stanza,
+						     stream_ended, d };
+	struct router_deps routes = {
+		.cfg = d->cfg, .sender = sender, .commands = &d->commands, .chat = d->chat,
+		.iq_rate = d->iq_rate, .disco = &d->disco,
+		/* the answer leaves as soon as the change is committed; the
+		 * announcements follow (the announcer is told by the operation) */
+		.send_answer = NULL, .chat_handled = NULL, .arg = d,
+	};
+
+	d->muc = muc_new(d->cfg, sender, d->loop, &room);
+	d->pubsub = pubsub_new(d->cfg, d->store, sender);
+	if (!d->muc || !d->pubsub)
+		return -1;
+	d->disco.cfg = d->cfg;
+	d->disco.sender = sender;
+	d->disco.commands = &d->commands;
+	d->disco.pubsub = d->pubsub;
+	routes.muc = d->muc;
+	routes.pubsub = d->pubsub;
+	d->router = router_new(&routes);
+	if (!d->router || router_on_answer(d->router, muc_handle_answer, d->muc) < 0 ||
+	    router_on_answer(d->router, announcements_answer, d) < 0)
+		return -1;
+	d->connection = connection_new(d->cfg, d->ctx, d->rand, d->loop, sender, &stream);
+	return d->connection ? 0 : -1;
 }
 
 int daemon_init(struct daemon *d, struct vigil_config *cfg)
 {
-	char err[512];
-	int rc;
-
 	memset(d, 0, sizeof *d);
 	d->cfg = cfg;
-	d->send_mode = send_guard_mode_from_env();
 	xmpp_initialize();
 	/* libstrophe formats every debug line (each stanza, in and out) before
 	 * the handler can drop it, unless the handler is its own filtering
@@ -107,17 +303,12 @@ int daemon_init(struct daemon *d, struct vigil_config *cfg)
 		goto fail;
 	xmpp_ctx_set_timeout(d->ctx, LOOP_TIMEOUT_MS);
 	d->rand = xmpp_rand_new(d->ctx);
-	if (!d->rand || muc_init(d) < 0)
+	d->loop = loop_new(NULL, NULL);
+	if (!d->rand || !d->loop)
 		goto fail;
-	rc = store_open(&d->store, cfg->storage_path, STORE_OPEN_WRITE_OR_READ, template_schema(), err,
-			sizeof err);
-	if (rc == 0 && store_is_readonly(d->store)) {
-		/* serve reads; changes are refused with a note until it is writable */
-		log_warn("%s: the database cannot be written: serving reads only until it can",
-			 cfg->storage_path);
-		xmpp_global_timed_handler_add(d->ctx, retry_writable, WRITABLE_RETRY_MS, d);
-	} else if (rc < 0) {
-		log_error("%s", err);
+	stream_sender_init(&d->stream, d->ctx, d->rand, cfg->component_jid,
+			   send_guard_mode_from_env());
+	if (open_store(d) < 0) {
 		d->exit_status = VIGIL_EXIT_FAILURE;
 		return -1;
 	}
@@ -128,11 +319,11 @@ int daemon_init(struct daemon *d, struct vigil_config *cfg)
 	d->commands.service_jid = cfg->component_jid;
 	d->commands.now = wall_clock;
 	d->commands.monotonic = monotonic_clock;
-	xmpp_global_timed_handler_add(d->ctx, sweep_sessions, SESSION_SWEEP_MS, d);
 	d->chat = chat_new(&d->commands);
 	/* a minute's worth may come at once (a client opening a few forms) */
 	d->iq_rate = ratelimit_new(cfg->rate_per_minute, cfg->rate_per_minute);
-	if (!d->chat || !d->iq_rate || outbox_init(d) < 0)
+	if (!d->chat || !d->iq_rate || make_modules(d) < 0 || announcements_init(d) < 0 ||
+	    loop_timer_set(d->loop, TIMER_SESSIONS_SWEEP, SESSION_SWEEP_MS, sweep_sessions, d) < 0)
 		goto fail;
 	return 0;
 fail:
@@ -148,25 +339,27 @@ static long long monotonic_seconds(void)
 	return ts.tv_sec;
 }
 
+/* Each turn: the timers that are due, then libstrophe reads and writes for
+ * as long as the next timer allows, then the signals. */
 int daemon_run(struct daemon *d)
 {
 	long long deadline = 0;
 
-	connection_start(d);
+	connection_start(d->connection);
 	while (!d->done) {
-		/* during a fan-out, one batch per turn: incoming stanzas are served
-		 * between batches, and the loop does not sleep for long */
-		connection_ack_promptly();
-		xmpp_run_once(d->ctx, outbox_loop_timeout(d, LOOP_TIMEOUT_MS));
-		if (outbox_busy(d))
-			outbox_pump(d);
+		loop_run_due(d->loop);
+		connection_ack_promptly(d->connection);
+		/* during a fan-out the announcer's timer is due at once: one
+		 * batch per turn, incoming stanzas served between batches */
+		xmpp_run_once(d->ctx, (unsigned long)loop_next_ms(d->loop, LOOP_TIMEOUT_MS));
 		if (daemon_signal_stop && !d->stopping) {
 			log_info("shutting down");
-			muc_leave(d, "vigil is shutting down");
-			connection_close(d);
+			muc_leave(d->muc, "vigil is shutting down");
+			d->stopping = 1;
+			connection_close(d->connection);
 			deadline = monotonic_seconds() + SHUTDOWN_GRACE_S;
 		}
-		if (d->stopping && (!d->conn || xmpp_conn_is_disconnected(d->conn) ||
+		if (d->stopping && (connection_is_down(d->connection) ||
 				    (deadline && monotonic_seconds() >= deadline)))
 			d->done = 1;
 	}
@@ -175,114 +368,25 @@ int daemon_run(struct daemon *d)
 
 void daemon_cleanup(struct daemon *d)
 {
-	/* libstrophe 0.12 does not free global timed handlers with the context */
-	if (d->ctx) {
-		xmpp_global_timed_handler_delete(d->ctx, sweep_sessions);
-		xmpp_global_timed_handler_delete(d->ctx, retry_writable);
-	}
-	outbox_free(d);
-	pubsub_free(d);
+	announce_free(d->announcer);
+	pubsub_free(d->pubsub);
 	chat_free(d->chat);
 	sessions_free(&d->commands);
 	ratelimit_free(d->iq_rate);
-	connection_release(d);
-	muc_free(d);
+	connection_free(d->connection);
+	router_free(d->router);
+	muc_free(d->muc);
 	if (d->store) {
 		store_close(d->store);
 		d->store = NULL;
 	}
+	loop_free(d->loop);
 	if (d->rand)
 		xmpp_rand_free(d->ctx, d->rand);
 	if (d->ctx)
 		xmpp_ctx_free(d->ctx);
 	xmpp_shutdown();
 	memset(d, 0, sizeof *d);
-}
-
-/* What goes out in place of a stanza the guard refused: for an answer to
- * a request (iq result or error), an internal-server-error, so the
- * requester is not left waiting; anything else is not sent at all. */
-static xmpp_stanza_t *refused_stand_in(struct daemon *d, xmpp_stanza_t *stanza)
-{
-	const char *type = xmpp_stanza_get_type(stanza);
-	xmpp_stanza_t *iq, *error, *condition, *text, *body;
-
-	if (strcmp(xmpp_stanza_get_name(stanza), "iq") != 0 || !type ||
-	    (strcmp(type, "result") != 0 && strcmp(type, "error") != 0))
-		return NULL;
-	iq = xmpp_iq_new(d->ctx, "error", xmpp_stanza_get_id(stanza));
-	if (!iq)
-		return NULL;
-	if (xmpp_stanza_get_from(stanza)) /* libstrophe 0.12 cannot set NULL */
-		xmpp_stanza_set_from(iq, xmpp_stanza_get_from(stanza));
-	if (xmpp_stanza_get_to(stanza))
-		xmpp_stanza_set_to(iq, xmpp_stanza_get_to(stanza));
-	error = stanza_add_child(iq, "error", NULL);
-	condition = error ? stanza_add_child(error, "internal-server-error", NS_STANZAS) : NULL;
-	text = condition ? stanza_add_child(error, "text", NS_STANZAS) : NULL;
-	body = text ? xmpp_stanza_new(d->ctx) : NULL;
-	if (!body) {
-		xmpp_stanza_release(iq);
-		return NULL;
-	}
-	xmpp_stanza_set_type(error, "wait");
-	xmpp_stanza_set_text(body, "vigil could not build this answer; the problem is logged.");
-	if (xmpp_stanza_add_child_ex(text, body, 0) != XMPP_EOK)
-		xmpp_stanza_release(body);
-	return iq;
-}
-
-/* Serialises, checks (send_guard.h) and queues one stanza. */
-static int send_checked(struct daemon *d, xmpp_stanza_t *stanza, int stand_in)
-{
-	char *buf = NULL, why[256];
-	size_t len = 0;
-	xmpp_stanza_t *other;
-	int rc = -1;
-
-	if (xmpp_stanza_to_text(stanza, &buf, &len) != XMPP_EOK)
-		return -1;
-	if (send_guard_check(buf, len, d->send_mode, why, sizeof why) < 0) {
-		if (d->send_mode == SEND_GUARD_STRICT) {
-			log_error("refusing to send a stanza that %s: %s", why, buf);
-			abort(); /* tests and fuzzers: the bug is found here */
-		}
-		log_error("not sending a <%s/> to %s that %s (a bug in vigil: please report it)",
-			  xmpp_stanza_get_name(stanza),
-			  xmpp_stanza_get_to(stanza) ? xmpp_stanza_get_to(stanza) : "?", why);
-		other = stand_in ? refused_stand_in(d, stanza) : NULL;
-		if (other) {
-			rc = send_checked(d, other, 0);
-			xmpp_stanza_release(other);
-		}
-		goto out;
-	}
-	xmpp_send_raw(d->conn, buf, len);
-	d->stanzas_queued++; /* the outbox tells from it what has been written */
-	rc = 0;
-out:
-	xmpp_free(d->ctx, buf);
-	return rc;
-}
-
-int daemon_send(struct daemon *d, xmpp_stanza_t *stanza)
-{
-	if (!d->ready || !d->conn)
-		return -1;
-	return send_checked(d, stanza, 1);
-}
-
-char *daemon_new_id(struct daemon *d)
-{
-	char nonce[17];
-	size_t len = sizeof nonce;
-	char *id;
-
-	xmpp_rand_nonce(d->rand, nonce, len);
-	id = malloc(len);
-	if (id)
-		memcpy(id, nonce, len);
-	return id;
 }
 
 void daemon_notify_systemd(const char *state)

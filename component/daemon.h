@@ -1,18 +1,27 @@
-/* The daemon's state, shared by the component/ modules. One instance lives in
- * main(); every handler gets it as userdata. */
+/* The top of the daemon: it makes the loop, the sender, the store and the
+ * modules (muc, pubsub, disco, router, connection, the announcements) and
+ * wires their callbacks; nothing below calls back into it. One instance
+ * lives in main(). */
 #ifndef VIGIL_DAEMON_H
 #define VIGIL_DAEMON_H
 
 #include <signal.h>
 #include <strophe.h>
 
-#include "commands/adhoc/adhoc.h"
+#include "commands/register/context.h"
+#include "component/disco.h"
+#include "component/stream_sender.h"
 #include "config/config.h"
 
+struct chat_ctx;
+struct announcer;
+struct connection;
+struct loop;
+struct muc;
+struct pubsub;
+struct ratelimit;
+struct router;
 struct store;
-struct muc_room;
-struct pubsub_fanout;
-struct outbox_state;
 
 /* Exit statuses (sysexits.h values, so systemd can tell them apart). */
 enum {
@@ -25,25 +34,24 @@ enum {
 struct daemon {
 	struct vigil_config *cfg;
 	xmpp_ctx_t *ctx;
-	xmpp_conn_t *conn;        /* current connection, NULL between attempts */
 	xmpp_rand_t *rand;
+	struct loop *loop;            /* every timer */
+	struct stream_sender stream;  /* every stanza sent */
 	struct store *store;
-	struct muc_room *room;
 	struct commands_ctx commands; /* what the commands layer works with */
-	struct pubsub_fanout *fanout; /* notifications being sent, or NULL */
-	struct outbox_state *outbox;  /* announcements in flight */
 	struct chat_ctx *chat;        /* chat commands: dialogues, rate limits */
 	struct ratelimit *iq_rate;    /* command and PubSub requests per bare JID */
+	struct muc *muc;
+	struct pubsub *pubsub;
+	struct disco disco;
+	struct router *router;
+	struct connection *connection;
+	struct announcer *announcer;  /* announcements (component/announce.c) */
 
-	unsigned long long stanzas_queued; /* handed to libstrophe by daemon_send */
-	int send_mode;            /* enum send_guard_mode: how daemon_send checks */
-	int ready;                /* handshake done: stanzas may be sent */
-	int reconnect_attempt;    /* failures since the last successful handshake */
-	int ping_outstanding;     /* keepalive pings sent without an answer */
-	int stopping;             /* shutdown in progress: do not reconnect */
-	int done;                 /* the event loop should end */
+	int in_room_once;             /* systemd has been told READY */
+	int stopping;                 /* shutdown in progress: do not reconnect */
+	int done;                     /* the event loop should end */
 	int exit_status;
-	int ever_connected;
 };
 
 /* Set by the signal handler, acted on by the main loop. */
@@ -54,14 +62,10 @@ int daemon_init(struct daemon *d, struct vigil_config *cfg);
 int daemon_run(struct daemon *d);
 void daemon_cleanup(struct daemon *d);
 
-/* Sends a stanza if the stream is up (handshake done), after the checks of
- * component/xmpp/send_guard.h: every stanza vigil sends goes through here.
- * Returns 0 when handed to libstrophe, -1 when not connected or refused
- * (the stanza is not kept). */
-int daemon_send(struct daemon *d, xmpp_stanza_t *stanza);
-
-/* A fresh random id for an outgoing stanza (caller frees with free()). */
-char *daemon_new_id(struct daemon *d);
+/* What happens when the handshake is done on conn (the connection's "up"):
+ * sends may go, the room is joined. The fuzz target calls it on a stream
+ * without a socket. */
+void daemon_stream_up(struct daemon *d, xmpp_conn_t *conn);
 
 /* Tells systemd (if NOTIFY_SOCKET is set) the given state, e.g. "READY=1". */
 void daemon_notify_systemd(const char *state);

@@ -4,37 +4,32 @@
 #include <string.h>
 
 #include "commands/adhoc/adhoc.h"
-#include "component/daemon.h"
 #include "component/pubsub.h"
+#include "component/xmpp/nodes.h"
+#include "component/xmpp/ns.h"
+#include "component/xmpp/payload.h"
+#include "component/xmpp/sender.h"
 #include "component/xmpp/stanza.h"
 #include "config.h"
+#include "config/config.h"
 
 /* The features of the component JID, PROTOCOL.md §2. */
 static const char *const service_features[] = {
 	NS_DISCO_INFO,
 	NS_DISCO_ITEMS,
 	NS_COMMANDS,
-	"jabber:x:data",
-	"http://jabber.org/protocol/pubsub",
+	NS_DATA,
+	NS_PUBSUB,
 	"http://jabber.org/protocol/pubsub#subscribe",
 	"http://jabber.org/protocol/pubsub#retrieve-items",
 	"http://jabber.org/protocol/pubsub#retrieve-subscriptions",
 	/* XEP-0060 §6.5.4, XEP-0059 §5: items and a node's disco#items page */
 	"http://jabber.org/protocol/pubsub#rsm",
-	"http://jabber.org/protocol/rsm",
+	NS_RSM,
 	NS_PING,
 	NS_VERSION,
-	NS_VIGIL,
+	NS_VIGIL_THREAT, /* VIGIL_NS once commands/register/template.h has it */
 	NULL
-};
-
-/* PubSub nodes served on the component JID (PROTOCOL.md §6). */
-static const struct {
-	const char *node;
-	const char *name;
-} pubsub_nodes[] = {
-	{ "threats", "Threats: the current state of every threat" },
-	{ "priority", "Priority changes" },
 };
 
 static int is_get(xmpp_stanza_t *iq)
@@ -64,20 +59,20 @@ static void add_feature(xmpp_stanza_t *query, const char *var)
 		xmpp_stanza_set_attribute(feature, "var", var);
 }
 
-static void send_reply(struct daemon *d, xmpp_stanza_t *reply)
+static void send_reply(const struct disco *d, xmpp_stanza_t *reply)
 {
 	if (reply) {
-		daemon_send(d, reply);
+		sender_send(d->sender, reply);
 		xmpp_stanza_release(reply);
 	}
 }
 
-static void send_error(struct daemon *d, xmpp_stanza_t *iq, const char *type, const char *cond)
+static void send_error(const struct disco *d, xmpp_stanza_t *iq, const char *type, const char *cond)
 {
 	send_reply(d, stanza_error_reply(iq, type, cond, NULL, NULL, NULL));
 }
 
-int disco_handle_info(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *query)
+int disco_handle_info(const struct disco *d, xmpp_stanza_t *iq, xmpp_stanza_t *query)
 {
 	const char *node = xmpp_stanza_get_attribute(query, "node");
 	xmpp_stanza_t *reply, *result;
@@ -97,9 +92,9 @@ int disco_handle_info(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *query)
 	} else if (strcmp(node, NS_COMMANDS) == 0) {
 		xmpp_stanza_set_attribute(result, "node", node);
 		add_identity(result, "automation", "command-list", "Threat register commands");
-	} else if (pubsub_node_exists(node)) {
+	} else if (pubsub_node_find(node)) {
 		xmpp_stanza_release(reply);
-		if (pubsub_disco_info(d, iq, node) < 0)
+		if (pubsub_disco_info(d->pubsub, iq, node) < 0)
 			send_error(d, iq, "wait", "internal-server-error");
 		return 0;
 	} else if (adhoc_find(node)) {
@@ -107,7 +102,7 @@ int disco_handle_info(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *query)
 		xmpp_stanza_set_attribute(result, "node", node);
 		add_identity(result, "automation", "command-node", adhoc_find(node)->name);
 		add_feature(result, NS_COMMANDS);
-		add_feature(result, "jabber:x:data");
+		add_feature(result, NS_DATA);
 	} else {
 		xmpp_stanza_release(reply);
 		send_error(d, iq, "cancel", "item-not-found");
@@ -122,7 +117,7 @@ fail:
 	return 0;
 }
 
-int disco_handle_items(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *query)
+int disco_handle_items(const struct disco *d, xmpp_stanza_t *iq, xmpp_stanza_t *query)
 {
 	const char *node = xmpp_stanza_get_attribute(query, "node");
 	xmpp_stanza_t *reply, *result, *item;
@@ -130,8 +125,8 @@ int disco_handle_items(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *query
 
 	if (!is_get(iq))
 		return -1;
-	if (node && pubsub_node_exists(node))
-		return pubsub_disco_items(d, iq, node);
+	if (node && pubsub_node_find(node))
+		return pubsub_disco_items(d->pubsub, iq, node);
 	if (node && strcmp(node, NS_COMMANDS) != 0) {
 		send_error(d, iq, "cancel", "item-not-found");
 		return 0;
@@ -146,22 +141,23 @@ int disco_handle_items(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *query
 	}
 	if (node) {
 		xmpp_stanza_set_attribute(result, "node", node);
-		adhoc_list_commands(&d->commands, xmpp_stanza_get_from(iq), result);
+		adhoc_list_commands(d->commands, xmpp_stanza_get_from(iq), result);
 	} else {
-		for (i = 0; i < sizeof pubsub_nodes / sizeof pubsub_nodes[0]; i++) {
+		/* the names are the nodes' titles, as in each node's disco#info */
+		for (i = 0; i < pubsub_node_count; i++) {
 			item = stanza_add_child(result, "item", NULL);
 			if (!item)
 				continue;
 			xmpp_stanza_set_attribute(item, "jid", d->cfg->component_jid);
-			xmpp_stanza_set_attribute(item, "node", pubsub_nodes[i].node);
-			xmpp_stanza_set_attribute(item, "name", pubsub_nodes[i].name);
+			xmpp_stanza_set_attribute(item, "node", pubsub_nodes[i].name);
+			xmpp_stanza_set_attribute(item, "name", pubsub_nodes[i].title);
 		}
 	}
 	send_reply(d, reply);
 	return 0;
 }
 
-int disco_handle_ping(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *ping)
+int disco_handle_ping(const struct disco *d, xmpp_stanza_t *iq, xmpp_stanza_t *ping)
 {
 	if (!is_get(iq))
 		return -1;
@@ -169,7 +165,7 @@ int disco_handle_ping(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *ping)
 	return 0;
 }
 
-int disco_handle_version(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *query)
+int disco_handle_version(const struct disco *d, xmpp_stanza_t *iq, xmpp_stanza_t *query)
 {
 	xmpp_stanza_t *reply, *result;
 

@@ -10,12 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "commands/register/announce.h"
-#include "component/xmpp/payload.h"
-#include "component/daemon.h"
-#include "component/xmpp/listing.h"
 #include "component/log.h"
 #include "component/pubsub_internal.h"
+#include "component/xmpp/listing.h"
+#include "component/xmpp/nodes.h"
+#include "component/xmpp/ns.h"
+#include "component/xmpp/payload.h"
+#include "component/xmpp/sender.h"
 #include "component/xmpp/stanza.h"
 #include "config/config.h"
 #include "storage/store.h"
@@ -28,39 +29,7 @@ struct pubsub_fanout {
 	size_t count, next;
 };
 
-static const struct {
-	const char *node, *title, *description;
-} nodes[] = {
-	{ NODE_THREATS, "Threats", "The current state of every threat in the register (item id = threat id)" },
-	{ NODE_PRIORITY, "Priority changes", "One item per change of a threat's priority" },
-};
-
-int pubsub_node_exists(const char *node)
-{
-	size_t i;
-
-	for (i = 0; node && i < sizeof nodes / sizeof nodes[0]; i++)
-		if (strcmp(nodes[i].node, node) == 0)
-			return 1;
-	return 0;
-}
-
-void pubsub_send(struct daemon *d, xmpp_stanza_t *stanza)
-{
-	if (stanza) {
-		daemon_send(d, stanza);
-		xmpp_stanza_release(stanza);
-	}
-}
-
-void pubsub_error_text(struct daemon *d, xmpp_stanza_t *iq, const char *type, const char *cond,
-		       const char *pubsub_cond, const char *text)
-{
-	pubsub_send(d, stanza_error_reply(iq, type, cond, pubsub_cond ? NS_PUBSUB_ERRORS : NULL,
-					  pubsub_cond, text));
-}
-
-static void send_error(struct daemon *d, xmpp_stanza_t *iq, const char *type, const char *cond,
+static void send_error(struct pubsub *ps, xmpp_stanza_t *iq, const char *type, const char *cond,
 		       const char *pubsub_cond, const char *feature)
 {
 	xmpp_stanza_t *reply = stanza_error_reply(iq, type, cond, pubsub_cond ? NS_PUBSUB_ERRORS : NULL,
@@ -73,19 +42,7 @@ static void send_error(struct daemon *d, xmpp_stanza_t *iq, const char *type, co
 		if (child)
 			xmpp_stanza_set_attribute(child, "feature", feature);
 	}
-	pubsub_send(d, reply);
-}
-
-xmpp_stanza_t *pubsub_reply(xmpp_stanza_t *iq, xmpp_stanza_t **pubsub)
-{
-	xmpp_stanza_t *reply = stanza_reply(iq);
-
-	*pubsub = reply ? stanza_add_child(reply, "pubsub", NS_PUBSUB) : NULL;
-	if (reply && !*pubsub) {
-		xmpp_stanza_release(reply);
-		return NULL;
-	}
-	return reply;
+	pubsub_send(ps, reply);
 }
 
 static xmpp_stanza_t *first_element(xmpp_stanza_t *stanza)
@@ -99,10 +56,10 @@ static xmpp_stanza_t *first_element(xmpp_stanza_t *stanza)
 }
 
 /* <subscription node jid subid subscription/>, in no tree yet. */
-static xmpp_stanza_t *new_subscription(struct daemon *d, const char *node, const char *jid,
+static xmpp_stanza_t *new_subscription(struct pubsub *ps, const char *node, const char *jid,
 				       const char *subid, const char *state)
 {
-	xmpp_stanza_t *el = xmpp_stanza_new(d->ctx);
+	xmpp_stanza_t *el = xmpp_stanza_new(ps->ctx);
 
 	if (!el)
 		return NULL;
@@ -126,104 +83,107 @@ static xmpp_stanza_t *adopt(xmpp_stanza_t *parent, xmpp_stanza_t *child)
 }
 
 /* XEP-0060 §6.1: the JID must be the requester's, bare or full. */
-static int jid_is_requester(struct daemon *d, const char *jid, const char *from)
+static int jid_is_requester(struct pubsub *ps, const char *jid, const char *from)
 {
-	char *bare = xmpp_jid_bare(d->ctx, from);
+	char *bare = xmpp_jid_bare(ps->ctx, from);
 	int ok = jid && bare && (strcmp(jid, from) == 0 || strcmp(jid, bare) == 0);
 
 	if (bare)
-		xmpp_free(d->ctx, bare);
+		xmpp_free(ps->ctx, bare);
 	return ok;
 }
 
-static void subscribe(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *request)
+static void subscribe(struct pubsub *ps, xmpp_stanza_t *iq, xmpp_stanza_t *request)
 {
 	const char *node = xmpp_stanza_get_attribute(request, "node");
 	const char *jid = xmpp_stanza_get_attribute(request, "jid");
 	xmpp_stanza_t *reply, *pubsub;
-	char subid[17], text[200], *stored = NULL, *bare = NULL;
+	char subid[17], text[200], *stored = NULL, *bare = NULL, *fresh = NULL;
 	long long held;
-	int cap = d->cfg->max_subscriptions_per_jid;
+	int cap = ps->cfg->max_subscriptions_per_jid;
 
 	if (!node) {
-		send_error(d, iq, "modify", "bad-request", "nodeid-required", NULL);
+		send_error(ps, iq, "modify", "bad-request", "nodeid-required", NULL);
 		return;
 	}
-	if (!pubsub_node_exists(node)) {
-		send_error(d, iq, "cancel", "item-not-found", NULL, NULL);
+	if (!pubsub_node_find(node)) {
+		send_error(ps, iq, "cancel", "item-not-found", NULL, NULL);
 		return;
 	}
-	if (!jid_is_requester(d, jid, xmpp_stanza_get_from(iq))) {
-		send_error(d, iq, "modify", "bad-request", "invalid-jid", NULL);
+	if (!jid_is_requester(ps, jid, xmpp_stanza_get_from(iq))) {
+		send_error(ps, iq, "modify", "bad-request", "invalid-jid", NULL);
 		return;
 	}
 	/* one account (its bare JID and every full JID, all nodes together)
 	 * holds at most cap; subscribing again to what it holds stays an answer */
-	if ((held = store_subscription_exists(d->store, node, jid)) < 0)
+	if ((held = store_subscription_exists(ps->store, node, jid)) < 0)
 		goto fail;
 	if (!held) {
-		bare = xmpp_jid_bare(d->ctx, jid);
-		if (!bare || (held = store_subscription_count(d->store, bare)) < 0)
+		bare = xmpp_jid_bare(ps->ctx, jid);
+		if (!bare || (held = store_subscription_count(ps->store, bare)) < 0)
 			goto fail;
 		if (held >= cap) {
 			/* XEP-0060 §6.1.3.9 */
 			snprintf(text, sizeof text, "Too many subscriptions: one account may hold %d, "
 				 "its bare and full JIDs on every node together; unsubscribe one first.",
 				 cap);
-			pubsub_error_text(d, iq, "wait", "policy-violation", "too-many-subscriptions", text);
+			pubsub_error_text(ps, iq, "wait", "policy-violation", "too-many-subscriptions", text);
 			log_info("%s: a subscription to %s refused, %lld held", jid, node, held);
 			goto out;
 		}
 	}
-	xmpp_rand_nonce(d->rand, subid, sizeof subid);
-	if (store_subscription_add(d->store, node, jid, subid, &stored) < 0)
+	if (!(fresh = sender_new_id(ps->sender)))
+		goto fail;
+	snprintf(subid, sizeof subid, "%s", fresh);
+	if (store_subscription_add(ps->store, node, jid, subid, &stored) < 0)
 		goto fail;
 	log_info("%s subscribed to %s", jid, node);
 	reply = pubsub_reply(iq, &pubsub);
-	if (reply && !adopt(pubsub, new_subscription(d, node, jid, stored, "subscribed"))) {
+	if (reply && !adopt(pubsub, new_subscription(ps, node, jid, stored, "subscribed"))) {
 		xmpp_stanza_release(reply);
 		reply = stanza_error_reply(iq, "wait", "internal-server-error", NULL, NULL, NULL);
 	}
-	pubsub_send(d, reply);
+	pubsub_send(ps, reply);
 	goto out;
 fail:
-	log_error("subscribing %s to %s: %s", jid, node, store_errmsg(d->store));
-	send_error(d, iq, "wait", "internal-server-error", NULL, NULL);
+	log_error("subscribing %s to %s: %s", jid, node, store_errmsg(ps->store));
+	send_error(ps, iq, "wait", "internal-server-error", NULL, NULL);
 out:
+	free(fresh);
 	free(stored);
 	if (bare)
-		xmpp_free(d->ctx, bare);
+		xmpp_free(ps->ctx, bare);
 }
 
-static void unsubscribe(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *request)
+static void unsubscribe(struct pubsub *ps, xmpp_stanza_t *iq, xmpp_stanza_t *request)
 {
 	const char *node = xmpp_stanza_get_attribute(request, "node");
 	const char *jid = xmpp_stanza_get_attribute(request, "jid");
 	int rc;
 
 	if (!node) {
-		send_error(d, iq, "modify", "bad-request", "nodeid-required", NULL);
+		send_error(ps, iq, "modify", "bad-request", "nodeid-required", NULL);
 		return;
 	}
-	if (!pubsub_node_exists(node)) {
-		send_error(d, iq, "cancel", "item-not-found", NULL, NULL);
+	if (!pubsub_node_find(node)) {
+		send_error(ps, iq, "cancel", "item-not-found", NULL, NULL);
 		return;
 	}
-	if (!jid_is_requester(d, jid, xmpp_stanza_get_from(iq))) {
-		send_error(d, iq, "modify", "bad-request", "invalid-jid", NULL);
+	if (!jid_is_requester(ps, jid, xmpp_stanza_get_from(iq))) {
+		send_error(ps, iq, "modify", "bad-request", "invalid-jid", NULL);
 		return;
 	}
-	rc = store_subscription_remove(d->store, node, jid);
+	rc = store_subscription_remove(ps->store, node, jid);
 	if (rc == STORE_NOTFOUND) {
-		send_error(d, iq, "cancel", "unexpected-request", "not-subscribed", NULL);
+		send_error(ps, iq, "cancel", "unexpected-request", "not-subscribed", NULL);
 		return;
 	}
 	if (rc < 0) {
-		send_error(d, iq, "wait", "internal-server-error", NULL, NULL);
+		send_error(ps, iq, "wait", "internal-server-error", NULL, NULL);
 		return;
 	}
 	log_info("%s unsubscribed from %s", jid, node);
-	pubsub_send(d, stanza_reply(iq));
+	pubsub_send(ps, stanza_reply(iq));
 }
 
 /* The requester's subscriptions (XEP-0060 §5.6): the cap's worth at most
@@ -231,22 +191,22 @@ static void unsubscribe(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *requ
  * than fit LIST_REPLY_BYTES (full JIDs of 3 KB, their resources escaped,
  * make ten rows 80 KB); a list cut there ends with an RSM <set/> counting
  * what is held. */
-static void list_subscriptions(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *request)
+static void list_subscriptions(struct pubsub *ps, xmpp_stanza_t *iq, xmpp_stanza_t *request)
 {
 	const char *node = xmpp_stanza_get_attribute(request, "node");
-	char *bare = xmpp_jid_bare(d->ctx, xmpp_stanza_get_from(iq));
+	char *bare = xmpp_jid_bare(ps->ctx, xmpp_stanza_get_from(iq));
 	struct subscription *subs = NULL;
 	struct listing l = { 0 };
 	xmpp_stanza_t *reply = NULL, *pubsub, *list, *el;
 	size_t count = 0, i;
 	int rc = LISTING_ADDED;
 
-	if (node && !pubsub_node_exists(node)) {
-		send_error(d, iq, "cancel", "item-not-found", NULL, NULL);
+	if (node && !pubsub_node_find(node)) {
+		send_error(ps, iq, "cancel", "item-not-found", NULL, NULL);
 		goto out;
 	}
-	if (!bare || store_subscription_list(d->store, node, bare,
-					     (size_t)d->cfg->max_subscriptions_per_jid, &subs, &count) < 0)
+	if (!bare || store_subscription_list(ps->store, node, bare,
+					     (size_t)ps->cfg->max_subscriptions_per_jid, &subs, &count) < 0)
 		goto fail;
 	reply = pubsub_reply(iq, &pubsub);
 	list = reply ? stanza_add_child(pubsub, "subscriptions", NULL) : NULL;
@@ -257,7 +217,7 @@ static void list_subscriptions(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_
 	if (listing_start(&l, reply, list) < 0)
 		goto fail;
 	for (i = 0; i < count && rc != LISTING_FULL; i++) {
-		el = new_subscription(d, subs[i].node, subs[i].jid, subs[i].subid, "subscribed");
+		el = new_subscription(ps, subs[i].node, subs[i].jid, subs[i].subid, "subscribed");
 		if (!el || (rc = listing_add(&l, el, NULL)) < 0)
 			goto fail;
 	}
@@ -266,42 +226,20 @@ static void list_subscriptions(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_
 		if (listing_add_rsm(&l, pubsub, 0, (long long)count) < 0)
 			goto fail;
 	}
-	pubsub_send(d, reply);
+	pubsub_send(ps, reply);
 	goto out;
 fail:
 	if (reply)
 		xmpp_stanza_release(reply);
-	send_error(d, iq, "wait", "internal-server-error", NULL, NULL);
+	send_error(ps, iq, "wait", "internal-server-error", NULL, NULL);
 out:
 	listing_clear(&l);
 	store_subscriptions_free(subs, count);
 	if (bare)
-		xmpp_free(d->ctx, bare);
+		xmpp_free(ps->ctx, bare);
 }
 
-/* <item id='...'>payload</item> in no tree yet, the payload parsed back by
- * libstrophe. */
-xmpp_stanza_t *pubsub_new_item(struct daemon *d, const char *id, const char *payload)
-{
-	xmpp_stanza_t *item = xmpp_stanza_new(d->ctx);
-	xmpp_stanza_t *content = NULL;
-
-	if (!item || xmpp_stanza_set_name(item, "item") != XMPP_EOK ||
-	    xmpp_stanza_set_id(item, id) != XMPP_EOK)
-		goto fail;
-	content = payload ? xmpp_stanza_new_from_string(d->ctx, payload) : NULL;
-	if (content && xmpp_stanza_add_child_ex(item, content, 0) != XMPP_EOK)
-		goto fail;
-	return item;
-fail:
-	if (content)
-		xmpp_stanza_release(content);
-	if (item)
-		xmpp_stanza_release(item);
-	return NULL;
-}
-
-int pubsub_handle(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *pubsub)
+int pubsub_handle(struct pubsub *ps, xmpp_stanza_t *iq, xmpp_stanza_t *pubsub)
 {
 	const char *type = xmpp_stanza_get_type(iq);
 	xmpp_stanza_t *request = first_element(pubsub);
@@ -310,33 +248,33 @@ int pubsub_handle(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *pubsub)
 	int set = strcmp(type, "set") == 0;
 
 	if (set && strcmp(what, "subscribe") == 0)
-		subscribe(d, iq, request);
+		subscribe(ps, iq, request);
 	else if (set && strcmp(what, "unsubscribe") == 0)
-		unsubscribe(d, iq, request);
+		unsubscribe(ps, iq, request);
 	else if (!set && strcmp(what, "subscriptions") == 0)
-		list_subscriptions(d, iq, request);
+		list_subscriptions(ps, iq, request);
 	else if (!set && strcmp(what, "items") == 0)
-		pubsub_retrieve_items(d, iq, pubsub, request);
-	else if (node && !pubsub_node_exists(node) && strcmp(what, "create") != 0)
-		send_error(d, iq, "cancel", "item-not-found", NULL, NULL);
+		pubsub_retrieve_items(ps, iq, pubsub, request);
+	else if (node && !pubsub_node_find(node) && strcmp(what, "create") != 0)
+		send_error(ps, iq, "cancel", "item-not-found", NULL, NULL);
 	else if (set && (strcmp(what, "publish") == 0 || strcmp(what, "retract") == 0))
-		send_error(d, iq, "auth", "forbidden", NULL, NULL); /* only vigil publishes */
+		send_error(ps, iq, "auth", "forbidden", NULL, NULL); /* only vigil publishes */
 	else if (strcmp(what, "create") == 0)
-		send_error(d, iq, "cancel", "feature-not-implemented", "unsupported", "create-nodes");
+		send_error(ps, iq, "cancel", "feature-not-implemented", "unsupported", "create-nodes");
 	else if (strcmp(what, "affiliations") == 0)
-		send_error(d, iq, "cancel", "feature-not-implemented", "unsupported", "retrieve-affiliations");
+		send_error(ps, iq, "cancel", "feature-not-implemented", "unsupported", "retrieve-affiliations");
 	else if (strcmp(what, "options") == 0)
-		send_error(d, iq, "cancel", "feature-not-implemented", "unsupported", "subscription-options");
+		send_error(ps, iq, "cancel", "feature-not-implemented", "unsupported", "subscription-options");
 	else if (strcmp(what, "default") == 0) /* default subscription options, XEP-0060 §6.4 */
-		send_error(d, iq, "cancel", "feature-not-implemented", "unsupported", "retrieve-default-sub");
+		send_error(ps, iq, "cancel", "feature-not-implemented", "unsupported", "retrieve-default-sub");
 	else if (strcmp(what, "configure") == 0)
-		send_error(d, iq, "cancel", "feature-not-implemented", "unsupported", "config-node");
+		send_error(ps, iq, "cancel", "feature-not-implemented", "unsupported", "config-node");
 	else
-		send_error(d, iq, "modify", "bad-request", NULL, NULL);
+		send_error(ps, iq, "modify", "bad-request", NULL, NULL);
 	return 0;
 }
 
-int pubsub_handle_owner(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *pubsub)
+int pubsub_handle_owner(struct pubsub *ps, xmpp_stanza_t *iq, xmpp_stanza_t *pubsub)
 {
 	xmpp_stanza_t *request = first_element(pubsub);
 	const char *what = request ? xmpp_stanza_get_name(request) : "";
@@ -345,13 +283,13 @@ int pubsub_handle_owner(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *pubs
 	/* what vigil does not implement at all says so (XEP-0060 §8.2.3.1,
 	 * §8.3.3.1) before asking whether the requester owns the node */
 	if (strcmp(what, "configure") == 0)
-		send_error(d, iq, "cancel", "feature-not-implemented", "unsupported", "config-node");
+		send_error(ps, iq, "cancel", "feature-not-implemented", "unsupported", "config-node");
 	else if (strcmp(what, "default") == 0)
-		send_error(d, iq, "cancel", "feature-not-implemented", "unsupported", "retrieve-default");
-	else if (node && !pubsub_node_exists(node))
-		send_error(d, iq, "cancel", "item-not-found", NULL, NULL);
+		send_error(ps, iq, "cancel", "feature-not-implemented", "unsupported", "retrieve-default");
+	else if (node && !pubsub_node_find(node))
+		send_error(ps, iq, "cancel", "item-not-found", NULL, NULL);
 	else
-		send_error(d, iq, "auth", "forbidden", NULL, NULL); /* vigil owns its nodes */
+		send_error(ps, iq, "auth", "forbidden", NULL, NULL); /* vigil owns its nodes */
 	return 0;
 }
 
@@ -369,17 +307,15 @@ static void add_meta_field(xmpp_stanza_t *x, const char *var, const char *value)
 	stanza_add_text_child(field, "value", value);
 }
 
-int pubsub_disco_info(struct daemon *d, xmpp_stanza_t *iq, const char *node)
+int pubsub_disco_info(struct pubsub *ps, xmpp_stanza_t *iq, const char *node)
 {
+	const struct pubsub_node *n = pubsub_node_find(node);
 	xmpp_stanza_t *reply, *query, *el, *x;
-	size_t i;
 
-	for (i = 0; i < sizeof nodes / sizeof nodes[0] && strcmp(nodes[i].node, node) != 0; i++)
-		;
-	if (i == sizeof nodes / sizeof nodes[0])
+	if (!n)
 		return -1;
 	reply = stanza_reply(iq);
-	query = reply ? stanza_add_child(reply, "query", "http://jabber.org/protocol/disco#info") : NULL;
+	query = reply ? stanza_add_child(reply, "query", NS_DISCO_INFO) : NULL;
 	if (!query) {
 		if (reply)
 			xmpp_stanza_release(reply);
@@ -390,109 +326,124 @@ int pubsub_disco_info(struct daemon *d, xmpp_stanza_t *iq, const char *node)
 	if (el) {
 		xmpp_stanza_set_attribute(el, "category", "pubsub");
 		xmpp_stanza_set_attribute(el, "type", "leaf");
-		xmpp_stanza_set_attribute(el, "name", nodes[i].title);
+		xmpp_stanza_set_attribute(el, "name", n->title);
 	}
 	el = stanza_add_child(query, "feature", NULL);
 	if (el)
 		xmpp_stanza_set_attribute(el, "var", NS_PUBSUB);
 	/* XEP-0060 §5.4: the node meta-data as an XEP-0128 extension */
-	x = stanza_add_child(query, "x", "jabber:x:data");
+	x = stanza_add_child(query, "x", NS_DATA);
 	if (x) {
 		xmpp_stanza_set_type(x, "result");
 		add_meta_field(x, "FORM_TYPE", "http://jabber.org/protocol/pubsub#meta-data");
-		add_meta_field(x, "pubsub#title", nodes[i].title);
-		add_meta_field(x, "pubsub#description", nodes[i].description);
-		add_meta_field(x, "pubsub#type", NS_VIGIL_THREAT);
+		add_meta_field(x, "pubsub#title", n->title);
+		add_meta_field(x, "pubsub#description", n->description);
+		add_meta_field(x, "pubsub#type", VIGIL_NS);
 		add_meta_field(x, "pubsub#access_model", "open");
 		add_meta_field(x, "pubsub#publish_model", "publishers");
-		add_meta_field(x, "pubsub#owner", d->cfg->component_jid);
+		add_meta_field(x, "pubsub#owner", ps->cfg->component_jid);
 	}
-	pubsub_send(d, reply);
+	pubsub_send(ps, reply);
 	return 0;
 }
 
 /* --- publishing ------------------------------------------------------------------ */
 
-int pubsub_fanout_busy(const struct daemon *d)
+int pubsub_fanout_busy(const struct pubsub *ps)
 {
-	return d->fanout != NULL;
+	return ps->fanout != NULL;
 }
 
-void pubsub_fanout_reset(struct daemon *d)
+void pubsub_fanout_reset(struct pubsub *ps)
 {
-	if (!d->fanout)
+	if (!ps->fanout)
 		return;
-	if (d->fanout->message)
-		xmpp_stanza_release(d->fanout->message);
-	store_subscriptions_free(d->fanout->subs, d->fanout->count);
-	free(d->fanout);
-	d->fanout = NULL;
+	if (ps->fanout->message)
+		xmpp_stanza_release(ps->fanout->message);
+	store_subscriptions_free(ps->fanout->subs, ps->fanout->count);
+	free(ps->fanout);
+	ps->fanout = NULL;
 }
 
-void pubsub_free(struct daemon *d)
+struct pubsub *pubsub_new(const struct vigil_config *cfg, struct store *store,
+			  const struct sender *sender)
 {
-	pubsub_fanout_reset(d);
+	struct pubsub *ps = calloc(1, sizeof *ps);
+
+	if (!ps)
+		return NULL;
+	ps->cfg = cfg;
+	ps->store = store;
+	ps->sender = sender;
+	ps->ctx = sender->ctx;
+	return ps;
 }
 
-int pubsub_publish(struct daemon *d, const char *node, const char *item_id, const char *payload)
+void pubsub_free(struct pubsub *ps)
+{
+	if (!ps)
+		return;
+	pubsub_fanout_reset(ps);
+	free(ps);
+}
+
+int pubsub_publish(struct pubsub *ps, const char *node, const char *item_id, const char *payload)
 {
 	struct pubsub_fanout *f;
 	xmpp_stanza_t *event, *items;
 
-	pubsub_fanout_reset(d);
+	pubsub_fanout_reset(ps);
 	f = calloc(1, sizeof *f);
 	if (!f)
 		return -1;
-	d->fanout = f;
+	ps->fanout = f;
 	/* the cap per account holds here too when an older vigil (or a larger
 	 * cap, since lowered) left more: a change reaches at most that many JIDs
 	 * of one account */
-	if (store_subscription_list(d->store, node, NULL, (size_t)d->cfg->max_subscriptions_per_jid,
+	if (store_subscription_list(ps->store, node, NULL, (size_t)ps->cfg->max_subscriptions_per_jid,
 				    &f->subs, &f->count) < 0)
 		goto fail;
 	if (!f->count) {
-		pubsub_fanout_reset(d); /* kept for retrieval; nobody to tell */
+		pubsub_fanout_reset(ps); /* kept for retrieval; nobody to tell */
 		return 0;
 	}
-	f->message = xmpp_message_new(d->ctx, NULL, NULL, NULL);
+	f->message = xmpp_message_new(ps->ctx, NULL, NULL, NULL);
 	if (!f->message)
 		goto fail;
-	xmpp_stanza_set_from(f->message, d->cfg->component_jid);
+	xmpp_stanza_set_from(f->message, ps->cfg->component_jid);
 	event = stanza_add_child(f->message, "event", NS_PUBSUB_EVENT);
 	items = event ? stanza_add_child(event, "items", NULL) : NULL;
 	if (!items)
 		goto fail;
 	xmpp_stanza_set_attribute(items, "node", node);
-	if (!adopt(items, pubsub_new_item(d, item_id, payload)))
+	if (!adopt(items, pubsub_new_item(ps, item_id, payload)))
 		goto fail;
 	log_debug("publishing %s on %s to %zu subscriber%s", item_id, node, f->count,
 		  f->count == 1 ? "" : "s");
 	return 0;
 fail:
-	pubsub_fanout_reset(d);
+	pubsub_fanout_reset(ps);
 	return -1;
 }
 
-int pubsub_fanout_step(struct daemon *d)
+int pubsub_fanout_step(struct pubsub *ps)
 {
-	struct pubsub_fanout *f = d->fanout;
+	struct pubsub_fanout *f = ps->fanout;
 	size_t end;
 
 	if (!f)
 		return 0;
-	if (!d->ready)
-		return 1;
 	end = f->next + FANOUT_BATCH < f->count ? f->next + FANOUT_BATCH : f->count;
 	for (; f->next < end; f->next++) {
-		char *id = daemon_new_id(d);
+		char *id = sender_new_id(ps->sender);
 		xmpp_stanza_set_to(f->message, f->subs[f->next].jid);
 		if (id)
 			xmpp_stanza_set_id(f->message, id);
-		daemon_send(d, f->message); /* serialised now: the stanza can be reused */
+		sender_send(ps->sender, f->message); /* serialised now: the stanza can be reused */
 		free(id);
 	}
 	if (f->next < f->count)
 		return 1;
-	pubsub_fanout_reset(d);
+	pubsub_fanout_reset(ps);
 	return 0;
 }

@@ -2,17 +2,24 @@
 #ifndef VIGIL_PUBSUB_INTERNAL_H
 #define VIGIL_PUBSUB_INTERNAL_H
 
+#include <stddef.h>
 #include <strophe.h>
 
-struct daemon;
+struct pubsub {
+	const struct vigil_config *cfg;
+	struct store *store;
+	const struct sender *sender;
+	xmpp_ctx_t *ctx;
+	struct pubsub_fanout *fanout; /* notifications being sent, or NULL */
+};
 
 /* Sends stanza (NULL: nothing) and releases it. */
-void pubsub_send(struct daemon *d, xmpp_stanza_t *stanza);
+void pubsub_send(struct pubsub *ps, xmpp_stanza_t *stanza);
 
 /* An error reply (XEP-0060 §7-§8 conditions) with a pubsub#errors condition
  * and a text when not NULL; the text says what to do when the condition
  * alone would not. */
-void pubsub_error_text(struct daemon *d, xmpp_stanza_t *iq, const char *type, const char *cond,
+void pubsub_error_text(struct pubsub *ps, xmpp_stanza_t *iq, const char *type, const char *cond,
 		       const char *pubsub_cond, const char *text);
 
 /* A result to iq holding <pubsub/> (*pubsub), or NULL. */
@@ -20,10 +27,10 @@ xmpp_stanza_t *pubsub_reply(xmpp_stanza_t *iq, xmpp_stanza_t **pubsub);
 
 /* <item id='...'>payload</item> in no tree yet, the payload parsed back by
  * libstrophe; NULL on failure. */
-xmpp_stanza_t *pubsub_new_item(struct daemon *d, const char *id, const char *payload);
+xmpp_stanza_t *pubsub_new_item(struct pubsub *ps, const char *id, const char *payload);
 
 /* <items/> of a get (request, inside pubsub). */
-void pubsub_retrieve_items(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *pubsub,
+void pubsub_retrieve_items(struct pubsub *ps, xmpp_stanza_t *iq, xmpp_stanza_t *pubsub,
 			   xmpp_stanza_t *request);
 
 #endif

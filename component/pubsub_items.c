@@ -8,11 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "component/daemon.h"
 #include "component/xmpp/listing.h"
 #include "component/log.h"
 #include "component/pubsub.h"
 #include "component/pubsub_internal.h"
+#include "component/xmpp/nodes.h"
+#include "component/xmpp/ns.h"
 #include "component/xmpp/stanza.h"
 #include "config/config.h"
 #include "storage/store.h"
@@ -29,12 +30,12 @@
 
 /* A <set/> that could not be read (rsm_parse): bad-request, or for what vigil
  * does not do feature-not-implemented, with the reason. */
-static void refuse_rsm(struct daemon *d, xmpp_stanza_t *iq, int rc, const char *why)
+static void refuse_rsm(struct pubsub *ps, xmpp_stanza_t *iq, int rc, const char *why)
 {
 	if (rc == -2)
-		pubsub_error_text(d, iq, "cancel", "feature-not-implemented", NULL, why);
+		pubsub_error_text(ps, iq, "cancel", "feature-not-implemented", NULL, why);
 	else
-		pubsub_error_text(d, iq, "modify", "bad-request", NULL, why);
+		pubsub_error_text(ps, iq, "modify", "bad-request", NULL, why);
 }
 
 /* A positive integer (XEP-0060 §6.5.7: max_items is an xs:positiveInteger). */
@@ -67,7 +68,7 @@ static int named_ids(xmpp_stanza_t *request, const char **ids)
 
 /* Items named by id (XEP-0060 §6.5.6, §6.5.8), in the order asked, as
  * many as fit; when some were left out, an RSM <set/> counts those found. */
-static int items_named(struct daemon *d, struct listing *l, xmpp_stanza_t *pubsub,
+static int items_named(struct pubsub *ps, struct listing *l, xmpp_stanza_t *pubsub,
 		       const char *node, const char **ids, int n)
 {
 	struct pubsub_item *items = NULL;
@@ -76,12 +77,12 @@ static int items_named(struct daemon *d, struct listing *l, xmpp_stanza_t *pubsu
 	xmpp_stanza_t *el;
 
 	for (i = 0; i < n; i++) {
-		if (store_item_list(d->store, node, ids[i], 1, &items, &count) < 0)
+		if (store_item_list(ps->store, node, ids[i], 1, &items, &count) < 0)
 			return -1;
 		if (count) {
 			found++;
 			if (rc != LISTING_FULL) {
-				el = pubsub_new_item(d, items[0].item_id, items[0].payload);
+				el = pubsub_new_item(ps, items[0].item_id, items[0].payload);
 				if (!el || (rc = listing_add(l, el, items[0].item_id)) < 0)
 					goto fail;
 				if (rc == LISTING_TOO_LARGE)
@@ -103,10 +104,10 @@ fail:
  * fit; a page that is not the whole set ends with an RSM <set/> (§6.5.4).
  * Items are read ITEMS_BATCH at a time, so that a request holds one reply
  * and a few payloads, never the node. STORE_NOTFOUND for an unknown after. */
-static int items_all(struct daemon *d, struct listing *l, xmpp_stanza_t *pubsub,
+static int items_all(struct pubsub *ps, struct listing *l, xmpp_stanza_t *pubsub,
 		     const char *node, size_t max_items, const struct rsm_request *rsm)
 {
-	long long total = store_item_count(d->store, node, NULL), remaining = total;
+	long long total = store_item_count(ps->store, node, NULL), remaining = total;
 	struct pubsub_item *batch = NULL;
 	size_t count = 0, i, full, index, want, examined = 0, first_index = 0;
 	const char *cursor = rsm->after;
@@ -115,7 +116,7 @@ static int items_all(struct daemon *d, struct listing *l, xmpp_stanza_t *pubsub,
 	xmpp_stanza_t *el;
 
 	if (total >= 0 && rsm->after)
-		remaining = store_item_count(d->store, node, rsm->after);
+		remaining = store_item_count(ps->store, node, rsm->after);
 	if (total < 0 || remaining < 0)
 		return total < 0 ? (int)total : (int)remaining;
 	full = (size_t)total < max_items ? (size_t)total : max_items;
@@ -125,10 +126,10 @@ static int items_all(struct daemon *d, struct listing *l, xmpp_stanza_t *pubsub,
 		want = rsm->max;
 	while (examined < want && rc != LISTING_FULL) {
 		size_t n = want - examined < ITEMS_BATCH ? want - examined : ITEMS_BATCH;
-		if (store_item_page(d->store, node, cursor, n, 1, &batch, &count) < 0)
+		if (store_item_page(ps->store, node, cursor, n, 1, &batch, &count) < 0)
 			goto fail;
 		for (i = 0; i < count && rc != LISTING_FULL; i++) {
-			el = pubsub_new_item(d, batch[i].item_id, batch[i].payload);
+			el = pubsub_new_item(ps, batch[i].item_id, batch[i].payload);
 			if (!el || (rc = listing_add(l, el, batch[i].item_id)) < 0)
 				goto fail;
 			if (rc == LISTING_ADDED && l->added == 1)
@@ -160,7 +161,7 @@ fail:
 	return -1;
 }
 
-void pubsub_retrieve_items(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *pubsub_in,
+void pubsub_retrieve_items(struct pubsub *ps, xmpp_stanza_t *iq, xmpp_stanza_t *pubsub_in,
 			   xmpp_stanza_t *request)
 {
 	const char *node = xmpp_stanza_get_attribute(request, "node");
@@ -174,20 +175,20 @@ void pubsub_retrieve_items(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *p
 
 	rc = rsm_parse(pubsub_in, &rsm, &why);
 	if (!node) {
-		pubsub_error_text(d, iq, "modify", "bad-request", "nodeid-required", NULL);
+		pubsub_error_text(ps, iq, "modify", "bad-request", "nodeid-required", NULL);
 		goto out;
 	}
-	if (!pubsub_node_exists(node)) {
-		pubsub_error_text(d, iq, "cancel", "item-not-found", NULL, NULL);
+	if (!pubsub_node_find(node)) {
+		pubsub_error_text(ps, iq, "cancel", "item-not-found", NULL, NULL);
 		goto out;
 	}
 	if (max_attr && parse_max_items(max_attr, &max) < 0) {
-		pubsub_error_text(d, iq, "modify", "bad-request", NULL,
+		pubsub_error_text(ps, iq, "modify", "bad-request", NULL,
 				  "max_items must be a positive integer (XEP-0060 6.5.7).");
 		goto out;
 	}
 	if (rc < 0 && why) {
-		refuse_rsm(d, iq, rc, why);
+		refuse_rsm(ps, iq, rc, why);
 		goto out;
 	}
 	if (rc < 0)
@@ -199,7 +200,7 @@ void pubsub_retrieve_items(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *p
 		char text[120];
 		snprintf(text, sizeof text, "At most %d distinct item ids in one request; ask for the "
 			 "others in another.", ITEMS_MAX_IDS);
-		pubsub_error_text(d, iq, "modify", "not-acceptable", NULL, text);
+		pubsub_error_text(ps, iq, "modify", "not-acceptable", NULL, text);
 		goto out;
 	}
 	reply = pubsub_reply(iq, &pubsub);
@@ -209,26 +210,26 @@ void pubsub_retrieve_items(struct daemon *d, xmpp_stanza_t *iq, xmpp_stanza_t *p
 	xmpp_stanza_set_attribute(list, "node", node);
 	if (listing_start(&l, reply, list) < 0)
 		goto fail;
-	rc = n ? items_named(d, &l, pubsub, node, ids, n) : items_all(d, &l, pubsub, node, max, &rsm);
+	rc = n ? items_named(ps, &l, pubsub, node, ids, n) : items_all(ps, &l, pubsub, node, max, &rsm);
 	if (rc == STORE_NOTFOUND) { /* XEP-0059 §2.6: the page's item is gone */
 		xmpp_stanza_release(reply);
-		pubsub_error_text(d, iq, "cancel", "item-not-found", NULL, AFTER_GONE);
+		pubsub_error_text(ps, iq, "cancel", "item-not-found", NULL, AFTER_GONE);
 		goto out;
 	}
 	if (rc < 0)
 		goto fail;
-	pubsub_send(d, reply);
+	pubsub_send(ps, reply);
 	goto out;
 fail:
 	if (reply)
 		xmpp_stanza_release(reply);
-	pubsub_error_text(d, iq, "wait", "internal-server-error", NULL, NULL);
+	pubsub_error_text(ps, iq, "wait", "internal-server-error", NULL, NULL);
 out:
 	listing_clear(&l);
 	rsm_request_clear(&rsm);
 }
 
-int pubsub_disco_items(struct daemon *d, xmpp_stanza_t *iq, const char *node)
+int pubsub_disco_items(struct pubsub *ps, xmpp_stanza_t *iq, const char *node)
 {
 	xmpp_stanza_t *query = xmpp_stanza_get_child_by_name(iq, "query");
 	struct pubsub_item *items = NULL;
@@ -240,20 +241,20 @@ int pubsub_disco_items(struct daemon *d, xmpp_stanza_t *iq, const char *node)
 	const char *why;
 	int rc;
 
-	if (!pubsub_node_exists(node))
+	if (!pubsub_node_find(node))
 		return -1;
 	rc = rsm_parse(query, &rsm, &why);
 	if (rc < 0 && why) {
-		refuse_rsm(d, iq, rc, why);
+		refuse_rsm(ps, iq, rc, why);
 		goto out;
 	}
 	if (rc < 0)
 		goto fail;
 	/* XEP-0060 §5.5: one <item jid name/> per item, DISCO_ITEMS_MAX a page */
-	total = store_item_count(d->store, node, NULL);
-	remaining = total >= 0 && rsm.after ? store_item_count(d->store, node, rsm.after) : total;
+	total = store_item_count(ps->store, node, NULL);
+	remaining = total >= 0 && rsm.after ? store_item_count(ps->store, node, rsm.after) : total;
 	if (remaining == STORE_NOTFOUND) { /* XEP-0059 §2.6 */
-		pubsub_error_text(d, iq, "cancel", "item-not-found", NULL, AFTER_GONE);
+		pubsub_error_text(ps, iq, "cancel", "item-not-found", NULL, AFTER_GONE);
 		goto out;
 	}
 	if (total < 0 || remaining < 0)
@@ -262,21 +263,21 @@ int pubsub_disco_items(struct daemon *d, xmpp_stanza_t *iq, const char *node)
 	want = (size_t)remaining < DISCO_ITEMS_MAX ? (size_t)remaining : DISCO_ITEMS_MAX;
 	if (rsm.max < want)
 		want = rsm.max;
-	if (want && store_item_page(d->store, node, rsm.after, want, 0, &items, &count) < 0)
+	if (want && store_item_page(ps->store, node, rsm.after, want, 0, &items, &count) < 0)
 		goto fail;
 	reply = stanza_reply(iq);
-	result = reply ? stanza_add_child(reply, "query", "http://jabber.org/protocol/disco#items") : NULL;
+	result = reply ? stanza_add_child(reply, "query", NS_DISCO_ITEMS) : NULL;
 	if (!result)
 		goto fail;
 	xmpp_stanza_set_attribute(result, "node", node);
 	if (listing_start(&l, reply, result) < 0)
 		goto fail;
 	for (i = 0, rc = LISTING_ADDED; i < count && rc != LISTING_FULL; i++) {
-		item = xmpp_stanza_new(d->ctx);
+		item = xmpp_stanza_new(ps->ctx);
 		if (!item)
 			goto fail;
 		xmpp_stanza_set_name(item, "item");
-		xmpp_stanza_set_attribute(item, "jid", d->cfg->component_jid);
+		xmpp_stanza_set_attribute(item, "jid", ps->cfg->component_jid);
 		xmpp_stanza_set_attribute(item, "name", items[i].item_id);
 		if ((rc = listing_add(&l, item, items[i].item_id)) < 0)
 			goto fail;
@@ -284,12 +285,12 @@ int pubsub_disco_items(struct daemon *d, xmpp_stanza_t *iq, const char *node)
 	if ((rsm.present || index + l.added < (size_t)total) &&
 	    listing_add_rsm(&l, result, index, total) < 0)
 		goto fail;
-	pubsub_send(d, reply);
+	pubsub_send(ps, reply);
 	goto out;
 fail:
 	if (reply)
 		xmpp_stanza_release(reply);
-	pubsub_error_text(d, iq, "wait", "internal-server-error", NULL, NULL);
+	pubsub_error_text(ps, iq, "wait", "internal-server-error", NULL, NULL);
 out:
 	listing_clear(&l);
 	rsm_request_clear(&rsm);

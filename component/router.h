@@ -1,17 +1,51 @@
-/* Incoming stanza routing: iq by payload namespace, messages to the chat
- * dispatch point, presences to the room. */
+/* Incoming stanza routing: iq get/set by payload namespace to the modules,
+ * iq results and errors to the module that asked (its answer handler),
+ * messages to the chat dispatch point or the room, presences to the room.
+ * The router calls the modules; they never call it. */
 #ifndef VIGIL_ROUTER_H
 #define VIGIL_ROUTER_H
 
 #include <strophe.h>
 
-struct daemon;
+struct chat_ctx;
+struct commands_ctx;
+struct disco;
+struct muc;
+struct pubsub;
+struct ratelimit;
+struct sender;
+struct vigil_config;
 
-/* Registers vigil's stanza handlers on a freshly connected stream. */
-void router_attach(struct daemon *d, xmpp_conn_t *conn);
+struct router_deps {
+	const struct vigil_config *cfg;
+	const struct sender *sender;
+	struct commands_ctx *commands;
+	struct chat_ctx *chat;
+	struct ratelimit *iq_rate;     /* commands and PubSub requests per bare JID */
+	struct muc *muc;
+	struct pubsub *pubsub;
+	const struct disco *disco;
+	/* Sends the answer to an ad-hoc command (the announcements may decide
+	 * when); NULL: sent at once. The callee does not keep reply. */
+	void (*send_answer)(void *arg, xmpp_stanza_t *reply);
+	/* A chat command was handled (a change may wait to be announced); NULL: none. */
+	void (*chat_handled)(void *arg);
+	void *arg;
+};
 
-/* Handles one incoming stanza as the stream handlers would (also used by
- * the fuzz target). Returns 1. */
-int router_dispatch(struct daemon *d, xmpp_stanza_t *stanza);
+/* An answer handler: 1 when iq (a result or an error) answers what its
+ * module asked, 0 otherwise. */
+typedef int (*router_answer_fn)(void *arg, xmpp_stanza_t *iq);
+
+/* Copies deps. NULL when out of memory. */
+struct router *router_new(const struct router_deps *deps);
+void router_free(struct router *r);
+
+/* Offers iq results and errors to fn(arg, iq) (at most ROUTER_MAX_ANSWERERS). 0 or -1. */
+#define ROUTER_MAX_ANSWERERS 8
+int router_on_answer(struct router *r, router_answer_fn fn, void *arg);
+
+/* Handles one incoming stanza (also used by the fuzz target). Returns 1. */
+int router_dispatch(struct router *r, xmpp_stanza_t *stanza);
 
 #endif

@@ -18,8 +18,7 @@
 #include "commands/register/text.h"
 #include "component/daemon.h"
 #include "component/log.h"
-#include "component/muc.h"
-#include "component/outbox.h"
+#include "component/loop.h"
 #include "component/router.h"
 #include "config/config.h"
 
@@ -30,6 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct vigil_config cfg;
 static struct daemon d;
+static xmpp_conn_t *stream; /* a stream without a socket: sends are serialised, checked, dropped */
 static char dir[] = "/tmp/vigil-fuzz-stanza-XXXXXX";
 
 static void remove_dir(void)
@@ -47,6 +47,8 @@ static void remove_dir(void)
 
 static void cleanup(void)
 {
+	stream_sender_detach(&d.stream);
+	xmpp_conn_release(stream);
 	daemon_cleanup(&d);
 	config_free(&cfg);
 	if (getenv("VIGIL_FUZZ_KEEP"))
@@ -72,12 +74,12 @@ static void dispatch_text(const char *text)
 
 	if (!stanza)
 		abort();
-	router_dispatch(&d, stanza);
+	router_dispatch(d.router, stanza);
 	xmpp_stanza_release(stanza);
-	/* what the event loop does between inputs: send the announcements a
-	 * change recorded, then the answer held for them (component/outbox.c) */
-	for (turns = 0; turns < 8 && outbox_busy(&d); turns++)
-		outbox_pump(&d);
+	/* what the event loop does between inputs: the announcer's timer,
+	 * armed at 0 ms by a change (component/announce.c) */
+	for (turns = 0; turns < 8 && loop_next_ms(d.loop, 1000) == 0; turns++)
+		loop_run_due(d.loop);
 }
 
 /* Files a threat from alice whose definition is `chars` characters of
@@ -148,11 +150,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (daemon_init(&d, &cfg) < 0)
 		abort();
 	d.commands.monotonic = fuzz_monotonic;
-	d.conn = xmpp_conn_new(d.ctx);
-	if (!d.conn)
+	stream = xmpp_conn_new(d.ctx);
+	if (!stream)
 		abort();
-	d.ready = 1;
-	muc_on_connected(&d);
+	daemon_stream_up(&d, stream);
 	start_register();
 	atexit(cleanup);
 	return 0;
@@ -177,9 +178,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!stanza)
 		return 0;
 	fuzz_clock += 3600;
-	router_dispatch(&d, stanza);
+	router_dispatch(d.router, stanza);
 	xmpp_stanza_release(stanza);
-	for (turns = 0; turns < 8 && outbox_busy(&d); turns++)
-		outbox_pump(&d); /* as in dispatch_text() */
+	for (turns = 0; turns < 8 && loop_next_ms(d.loop, 1000) == 0; turns++)
+		loop_run_due(d.loop); /* as in dispatch_text() */
 	return 0;
 }

@@ -1,0 +1,55 @@
+/* The replies the PubSub service builds in more than one place: see
+ * pubsub_internal.h. Kept apart so that pubsub.c and pubsub_items.c both
+ * call down to them, never each other in a loop. */
+#include "component/pubsub_internal.h"
+
+#include "component/xmpp/ns.h"
+#include "component/xmpp/sender.h"
+#include "component/xmpp/stanza.h"
+
+void pubsub_send(struct pubsub *ps, xmpp_stanza_t *stanza)
+{
+	if (stanza) {
+		sender_send(ps->sender, stanza);
+		xmpp_stanza_release(stanza);
+	}
+}
+
+void pubsub_error_text(struct pubsub *ps, xmpp_stanza_t *iq, const char *type, const char *cond,
+		       const char *pubsub_cond, const char *text)
+{
+	pubsub_send(ps, stanza_error_reply(iq, type, cond, pubsub_cond ? NS_PUBSUB_ERRORS : NULL,
+					  pubsub_cond, text));
+}
+
+xmpp_stanza_t *pubsub_reply(xmpp_stanza_t *iq, xmpp_stanza_t **pubsub)
+{
+	xmpp_stanza_t *reply = stanza_reply(iq);
+
+	*pubsub = reply ? stanza_add_child(reply, "pubsub", NS_PUBSUB) : NULL;
+	if (reply && !*pubsub) {
+		xmpp_stanza_release(reply);
+		return NULL;
+	}
+	return reply;
+}
+
+xmpp_stanza_t *pubsub_new_item(struct pubsub *ps, const char *id, const char *payload)
+{
+	xmpp_stanza_t *item = xmpp_stanza_new(ps->ctx);
+	xmpp_stanza_t *content = NULL;
+
+	if (!item || xmpp_stanza_set_name(item, "item") != XMPP_EOK ||
+	    xmpp_stanza_set_id(item, id) != XMPP_EOK)
+		goto fail;
+	content = payload ? xmpp_stanza_new_from_string(ps->ctx, payload) : NULL;
+	if (content && xmpp_stanza_add_child_ex(item, content, 0) != XMPP_EOK)
+		goto fail;
+	return item;
+fail:
+	if (content)
+		xmpp_stanza_release(content);
+	if (item)
+		xmpp_stanza_release(item);
+	return NULL;
+}

@@ -1,0 +1,141 @@
+/* The stream sender: see stream_sender.h. What leaves in place of a refused
+ * stanza is decided here too (refused_stand_in). */
+#include "component/stream_sender.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "component/log.h"
+#include "component/xmpp/ns.h"
+#include "component/xmpp/send_guard.h"
+#include "component/xmpp/stanza.h"
+
+/* What goes out in place of a stanza the guard refused: for an answer to
+ * a request (iq result or error), an internal-server-error, so the
+ * requester is not left waiting; anything else is not sent at all. */
+static xmpp_stanza_t *refused_stand_in(xmpp_ctx_t *ctx, xmpp_stanza_t *stanza)
+{
+	const char *type = xmpp_stanza_get_type(stanza);
+	xmpp_stanza_t *iq, *error, *condition, *text, *body;
+
+	if (strcmp(xmpp_stanza_get_name(stanza), "iq") != 0 || !type ||
+	    (strcmp(type, "result") != 0 && strcmp(type, "error") != 0))
+		return NULL;
+	iq = xmpp_iq_new(ctx, "error", xmpp_stanza_get_id(stanza));
+	if (!iq)
+		return NULL;
+	if (xmpp_stanza_get_from(stanza)) /* libstrophe 0.12 cannot set NULL */
+		xmpp_stanza_set_from(iq, xmpp_stanza_get_from(stanza));
+	if (xmpp_stanza_get_to(stanza))
+		xmpp_stanza_set_to(iq, xmpp_stanza_get_to(stanza));
+	error = stanza_add_child(iq, "error", NULL);
+	condition = error ? stanza_add_child(error, "internal-server-error", NS_STANZAS) : NULL;
+	text = condition ? stanza_add_child(error, "text", NS_STANZAS) : NULL;
+	body = text ? xmpp_stanza_new(ctx) : NULL;
+	if (!body) {
+		xmpp_stanza_release(iq);
+		return NULL;
+	}
+	xmpp_stanza_set_type(error, "wait");
+	xmpp_stanza_set_text(body, "vigil could not build this answer; the problem is logged.");
+	if (xmpp_stanza_add_child_ex(text, body, 0) != XMPP_EOK)
+		xmpp_stanza_release(body);
+	return iq;
+}
+
+/* Serialises, checks (send_guard.h) and queues one stanza. */
+static int send_checked(struct stream_sender *s, xmpp_stanza_t *stanza, int stand_in)
+{
+	xmpp_ctx_t *ctx = s->sender.ctx;
+	char *buf = NULL, why[256];
+	size_t len = 0;
+	xmpp_stanza_t *other;
+	int rc = -1;
+
+	if (xmpp_stanza_to_text(stanza, &buf, &len) != XMPP_EOK)
+		return -1;
+	if (send_guard_check(buf, len, s->mode, why, sizeof why) < 0) {
+		if (s->mode == SEND_GUARD_STRICT) {
+			log_error("refusing to send a stanza that %s: %s", why, buf);
+			abort(); /* tests and fuzzers: the bug is found here */
+		}
+		log_error("not sending a <%s/> to %s that %s (a bug in vigil: please report it)",
+			  xmpp_stanza_get_name(stanza),
+			  xmpp_stanza_get_to(stanza) ? xmpp_stanza_get_to(stanza) : "?", why);
+		other = stand_in ? refused_stand_in(ctx, stanza) : NULL;
+		if (other) {
+			rc = send_checked(s, other, 0);
+			xmpp_stanza_release(other);
+		}
+		goto out;
+	}
+	xmpp_send_raw(s->conn, buf, len);
+	s->queued++; /* the announcements tell from it what has been written */
+	rc = 0;
+out:
+	xmpp_free(ctx, buf);
+	return rc;
+}
+
+static int stream_send(void *userdata, xmpp_stanza_t *stanza)
+{
+	struct stream_sender *s = userdata;
+
+	if (!s->conn)
+		return -1;
+	return send_checked(s, stanza, 1);
+}
+
+static char *stream_new_id(void *userdata)
+{
+	struct stream_sender *s = userdata;
+	char nonce[17];
+	char *id;
+
+	xmpp_rand_nonce(s->rand, nonce, sizeof nonce);
+	id = malloc(sizeof nonce);
+	if (id)
+		memcpy(id, nonce, sizeof nonce);
+	return id;
+}
+
+static unsigned long long stream_written(void *userdata)
+{
+	const struct stream_sender *s = userdata;
+
+	return s->queued - stream_sender_backlog(s);
+}
+
+void stream_sender_init(struct stream_sender *s, xmpp_ctx_t *ctx, xmpp_rand_t *rand,
+			const char *jid, int mode)
+{
+	memset(s, 0, sizeof *s);
+	s->sender.ctx = ctx;
+	s->sender.jid = jid;
+	s->sender.send = stream_send;
+	s->sender.new_id = stream_new_id;
+	s->sender.written = stream_written;
+	s->sender.userdata = s;
+	s->rand = rand;
+	s->mode = mode;
+}
+
+void stream_sender_attach(struct stream_sender *s, xmpp_conn_t *conn)
+{
+	s->conn = conn;
+}
+
+void stream_sender_detach(struct stream_sender *s)
+{
+	s->conn = NULL;
+}
+
+int stream_sender_is_up(const struct stream_sender *s)
+{
+	return s->conn != NULL;
+}
+
+size_t stream_sender_backlog(const struct stream_sender *s)
+{
+	return s->conn ? xmpp_conn_send_queue_len(s->conn) : 0;
+}
