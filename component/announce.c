@@ -87,7 +87,8 @@ static int priority_moved(const struct waiting *w)
 {
 	const char *old = w->old_priority && *w->old_priority ? w->old_priority : "unassessed";
 
-	return w->kind != CHANGE_FILED && w->kind != CHANGE_STATE &&
+	/* a filing moves it from unassessed (PROTOCOL.md §6: an item on `priority`) */
+	return w->kind != CHANGE_STATE &&
 	       strcmp(old, w->threat.priority ? w->threat.priority : "unassessed") != 0;
 }
 
@@ -290,6 +291,17 @@ static int keep_items(struct announcer *a, struct waiting *w)
 static int needs_keeping(const struct waiting *w)
 {
 	return w->loaded && (w->targets & ANNOUNCE_PUBSUB) && !w->kept;
+}
+
+/* Whether written changes wait to be deleted (or their progress marked). */
+static int to_forget(const struct announcer *a)
+{
+	const struct waiting *w;
+
+	for (w = a->head; w; w = w->next)
+		if (complete(w) || (w->loaded && w->done != w->done_stored))
+			return 1;
+	return 0;
 }
 
 /* Keeps the items of new changes, and deletes (or marks) what is done: new
@@ -582,6 +594,8 @@ static void pump(void *arg)
 	more = now >= a->store_retry_at && publish(a);
 	publish_external(a);
 	unwritten = check_written(a);
+	if (!a->forget_at && to_forget(a))
+		a->forget_at = now + FORGET_MS;
 	if (more)
 		next = 0;
 	else if (unwritten)

@@ -1,0 +1,316 @@
+/* The announcer with a fake sender, a fake clock and a fake room and PubSub
+ * service, against a temporary register: it sends after a change without
+ * waiting to be polled, waits for the room, merges a burst of room lines,
+ * deletes the events once what they caused is written, sends again after a
+ * disconnect, and takes up at start what an earlier run left. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands/register/context.h"
+#include "commands/register/ops.h"
+#include "commands/register/template.h"
+#include "component/announce.h"
+#include "component/loop.h"
+#include "config/config.h"
+#include "fake_sender.h"
+#include "storage/events.h"
+#include "storage/store.h"
+#include "tap.h"
+
+struct world {
+	long long now;                /* the fake clock, ms */
+	struct fake_sender fake;
+	struct sender sender;         /* the fake, with `written` held back at will */
+	unsigned long long written_cap; /* 0: everything sent is written */
+	int room_ready;
+	char lines[64][1024];
+	size_t nlines;
+	char published[64][64];       /* node/item id */
+	size_t npublished;
+	int fanout_batches;           /* batches left in the fan-out under way */
+};
+
+static long long fake_clock(void *ctx)
+{
+	return ((struct world *)ctx)->now;
+}
+
+static unsigned long long held_written(void *userdata)
+{
+	struct world *w = userdata;
+
+	return w->written_cap && w->written_cap < w->fake.count ? w->written_cap : w->fake.count;
+}
+
+static int send_through(void *userdata, xmpp_stanza_t *stanza)
+{
+	struct world *w = userdata;
+
+	return w->fake.sender.send(w->fake.sender.userdata, stanza);
+}
+
+static char *new_id(void *userdata)
+{
+	struct world *w = userdata;
+
+	return w->fake.sender.new_id(w->fake.sender.userdata);
+}
+
+static int room_ready(void *ctx) { return ((struct world *)ctx)->room_ready; }
+
+static int room_say(void *ctx, const char *text)
+{
+	struct world *w = ctx;
+	xmpp_stanza_t *m = xmpp_message_new(w->fake.sender.ctx, "groupchat", "room@muc", NULL);
+	int rc;
+
+	xmpp_message_set_body(m, text);
+	rc = send_through(w, m);
+	xmpp_stanza_release(m);
+	if (rc == 0 && w->nlines < 64)
+		snprintf(w->lines[w->nlines++], sizeof w->lines[0], "%s", text);
+	return rc;
+}
+
+static int publish(void *ctx, const char *node, const char *item_id, xmpp_stanza_t *payload,
+		   const char *text)
+{
+	struct world *w = ctx;
+
+	if (!payload || !text || !strstr(text, "urn:vigil:threat:0"))
+		return -1;
+	if (w->npublished < 64)
+		snprintf(w->published[w->npublished++], sizeof w->published[0], "%s/%s", node, item_id);
+	w->fanout_batches = 2; /* two subscribers' notifications, one per batch */
+	return 0;
+}
+
+static int publish_busy(void *ctx) { return ((struct world *)ctx)->fanout_batches > 0; }
+
+static int publish_step(void *ctx)
+{
+	struct world *w = ctx;
+	xmpp_stanza_t *m = xmpp_message_new(w->fake.sender.ctx, NULL, "sub@example.org", NULL);
+
+	send_through(w, m);
+	xmpp_stanza_release(m);
+	return --w->fanout_batches > 0;
+}
+
+static void publish_reset(void *ctx) { ((struct world *)ctx)->fanout_batches = 0; }
+
+static unsigned long long queued(void *ctx) { return ((struct world *)ctx)->fake.count; }
+
+/* Runs the timers due, as the daemon's loop would, without sleeping: the
+ * clock moves to each next timer. */
+static void run(struct world *w, struct loop *loop, long long for_ms)
+{
+	long long end = w->now + for_ms, next;
+	int turns = 0;
+
+	while (turns++ < 10000) {
+		loop_run_due(loop);
+		next = loop_next_ms(loop, 1LL << 40); /* that far: nothing armed */
+		if (w->now + next > end)
+			break;
+		w->now += next;
+	}
+	w->now = end;
+}
+
+static size_t lines_with(const struct world *w, const char *text)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < w->nlines; i++)
+		n += strstr(w->lines[i], text) != NULL;
+	return n;
+}
+
+static size_t published(const struct world *w, const char *what)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < w->npublished; i++)
+		n += strcmp(w->published[i], what) == 0;
+	return n;
+}
+
+static void file(struct commands_ctx *cc, const char *who, const char *name, const char *likelihood)
+{
+	const struct actor a = { who, ROLE_ADMIN };
+	struct op_result r;
+	struct threat t;
+
+	threat_init(&t);
+	threat_set(&t, THREAT_NAME, name);
+	threat_set(&t, THREAT_ABSTRACT, "a");
+	threat_set(&t, THREAT_LIKELIHOOD, likelihood);
+	threat_set(&t, THREAT_DAMAGE, likelihood);
+	if (op_file(cc, &a, &t, &r) < 0)
+		diag("not filed: %s", r.message);
+	threat_clear(&t);
+}
+
+int main(void)
+{
+	static struct world w;
+	char path[] = "/tmp/vigil-test-announce-XXXXXX", err[512];
+	struct vigil_config cfg;
+	struct commands_ctx cc;
+	struct store *st = NULL;
+	struct loop *loop;
+	struct announcer *a;
+	xmpp_ctx_t *ctx;
+	int fd = mkstemp(path), i;
+	const struct announce_deps deps = { room_ready, room_say, publish, publish_busy,
+					    publish_step, publish_reset, queued, &w };
+
+	close(fd);
+	unlink(path);
+	xmpp_initialize();
+	ctx = xmpp_ctx_new(NULL, NULL);
+	config_defaults(&cfg);
+	if (store_open(&st, path, STORE_OPEN_WRITE, template_schema(), err, sizeof err) < 0) {
+		printf("Bail out! %s\n", err);
+		return 1;
+	}
+	fake_sender_init(&w.fake, ctx, "threats.example.org");
+	w.sender = w.fake.sender;
+	w.sender.send = send_through;
+	w.sender.new_id = new_id;
+	w.sender.written = held_written;
+	w.sender.userdata = &w;
+	loop = loop_new(fake_clock, &w);
+	a = announce_new(loop, &w.sender, st, &deps, NULL);
+	memset(&cc, 0, sizeof cc);
+	cc.store = st;
+	cc.cfg = &cfg;
+	cc.changes.changed = announce_changed;
+	cc.changes.ctx = a;
+	is_int(announce_load(a), 0, "nothing left from before");
+	announce_connected(a);
+	w.room_ready = 1;
+	run(&w, loop, 0);
+	ok(!loop_timer_armed(loop, "announce"), "idle: no timer armed (no polling)");
+
+	/* one change: the answer is the caller's, the announcements follow at once */
+	file(&cc, "alice@example.org", "First", "high");
+	is_int(w.fake.count, 0, "nothing is sent while the operation runs");
+	ok(loop_timer_armed(loop, "announce") && loop_next_ms(loop, 1000) == 0,
+	   "the change arms the announcer at 0 ms");
+	run(&w, loop, 0);
+	is_int(lines_with(&w, "T-1 \"First\" filed by alice@example.org"), 1, "the room line is said");
+	is_int(published(&w, "threats/T-1"), 1, "the threat's item is published");
+	is_int(published(&w, "priority/T-1-r1"), 1, "and, assessed when filed, a priority change");
+	is_int(store_event_count(st), 1, "the event waits until all is written");
+	run(&w, loop, 100);
+	is_int(w.fake.count, 5, "room line and two notifications per item sent (fan-out in batches)");
+	is_int(store_event_count(st), 0, "written: the event is deleted");
+	{
+		struct pubsub_item *items = NULL;
+		size_t n = 0;
+		store_item_list(st, "threats", "T-1", 0, &items, &n);
+		ok(n == 1 && strstr(items[0].payload, "First"), "the item is kept for retrieval");
+		store_items_free(items, n);
+	}
+	ok(!loop_timer_armed(loop, "announce"), "idle again: no timer armed");
+
+	/* the room is not ready: PubSub goes, the room line waits */
+	w.room_ready = 0;
+	file(&cc, "alice@example.org", "While away", "low");
+	run(&w, loop, 500);
+	is_int(published(&w, "threats/T-2"), 1, "published while out of the room");
+	is_int(lines_with(&w, "While away"), 0, "the room line waits for the room");
+	is_int(store_event_count(st), 1, "and so does its event");
+	w.room_ready = 1;
+	announce_room_ready(a);
+	run(&w, loop, 100);
+	is_int(lines_with(&w, "T-2 \"While away\" filed"), 1, "said once back in the room");
+	is_int(store_event_count(st), 0, "then deleted");
+
+	/* not written yet: the event stays; a disconnect sends it again */
+	w.written_cap = w.fake.count;
+	file(&cc, "bob@example.org", "Unwritten", "medium");
+	run(&w, loop, 100);
+	is_int(lines_with(&w, "Unwritten"), 1, "said");
+	is_int(store_event_count(st), 1, "not written: kept");
+	announce_disconnected(a);
+	w.written_cap = 0;
+	announce_connected(a);
+	run(&w, loop, 100);
+	is_int(lines_with(&w, "Unwritten"), 2, "said again on the next stream");
+	is_int(published(&w, "threats/T-3"), 2, "published again too");
+	is_int(store_event_count(st), 0, "written this time: deleted");
+
+	/* a burst waiting together: one room line, one item per threat */
+	w.room_ready = 0;
+	for (i = 0; i < 6; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "Burst %d", i);
+		file(&cc, "carol@example.org", name, i < 2 ? "high" : "low");
+	}
+	file(&cc, "dave@example.org", "Single", "low");
+	run(&w, loop, 100);
+	w.room_ready = 1;
+	announce_room_ready(a);
+	run(&w, loop, 100);
+	is_int(lines_with(&w, "T-4…T-9: 6 threats filed by carol@example.org; 2 critical"), 1,
+	       "six filings by one person waiting together: one line");
+	is_int(lines_with(&w, "Burst"), 0, "not six");
+	is_int(lines_with(&w, "T-10 \"Single\" filed by dave@example.org"), 1,
+	       "another person's filing has its own line");
+	for (i = 4; i <= 10; i++) {
+		char what[32];
+		snprintf(what, sizeof what, "threats/T-%d", i);
+		ok(published(&w, what) == 1, "%s: one item per threat", what);
+	}
+	is_int(store_event_count(st), 0, "all written, all deleted");
+
+	/* an edit that moves the priority: an item on `priority`, worded as an edit */
+	{
+		const struct actor alice = { "alice@example.org", ROLE_MEMBER };
+		struct op_result r;
+		struct threat t;
+		threat_init(&t);
+		op_load(&cc, 1, &t, &r);
+		threat_set(&t, THREAT_LIKELIHOOD, "low");
+		is_int(op_edit(&cc, &alice, &t, t.revision, &r), 0, "alice edits T-1's likelihood");
+		threat_clear(&t);
+		run(&w, loop, 100);
+		is_int(lines_with(&w, "edited by alice@example.org"), 1, "said as an edit: %s",
+		       w.nlines ? w.lines[w.nlines - 1] : "");
+		is_int(published(&w, "priority/T-1-r2"), 1, "the priority change is published");
+	}
+
+	/* an earlier run left events: taken up at start */
+	announce_disconnected(a);
+	announce_free(a);
+	w.room_ready = 0;
+	cc.changes.changed = NULL; /* nobody listens: as if killed right after the commit */
+	file(&cc, "erin@example.org", "Left behind", "low");
+	is_int(store_event_count(st), 1, "an event left in the table");
+	a = announce_new(loop, &w.sender, st, &deps, NULL);
+	is_int(announce_load(a), 0, "a new announcer takes it up");
+	is_int(announce_waiting(a), 1, "one change waiting");
+	w.room_ready = 1;
+	announce_connected(a);
+	run(&w, loop, 100);
+	is_int(lines_with(&w, "T-11 \"Left behind\" filed by erin@example.org"), 1,
+	       "announced from its stored revision");
+	is_int(published(&w, "threats/T-11"), 1, "and published");
+	is_int(store_event_count(st), 0, "then deleted");
+
+	ok(strstr(fake_last(&w.fake), "groupchat") || fake_count_with(&w.fake, "sub@example.org", NULL) > 0,
+	   "the fake kept what was sent");
+	announce_free(a);
+	loop_free(loop);
+	fake_sender_clear(&w.fake);
+	store_close(st);
+	unlink(path);
+	config_free(&cfg);
+	xmpp_ctx_free(ctx);
+	xmpp_shutdown();
+	return done_testing();
+}
