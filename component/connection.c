@@ -65,7 +65,7 @@ static void ping_timeout(void *arg)
 
 	if (!c->ready || !c->ping_id[0])
 		return;
-	log_warn("server did not answer a ping within %d s: dropping the connection",
+	log_warn("server silent for %d s after a ping: dropping the connection",
 		 c->cfg->ping_timeout);
 	c->ping_id[0] = '\0';
 	xmpp_disconnect(c->conn);
@@ -122,7 +122,15 @@ static int stanza_handler(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userda
 {
 	struct connection *c = userdata;
 
-	if (conn == c->conn && !ping_answered(c, stanza) && c->cb.stanza)
+	if (conn != c->conn || ping_answered(c, stanza))
+		return 1;
+	/* anything the server sends proves it alive as well as the answer
+	 * would: a server busy with a crowd of logins may answer the ping
+	 * late, so what counts is silence for ping_timeout after a ping */
+	if (c->ping_id[0])
+		loop_timer_set(c->loop, TIMER_PING_TIMEOUT, (long long)c->cfg->ping_timeout * 1000,
+			       ping_timeout, c);
+	if (c->cb.stanza)
 		c->cb.stanza(c->cb.arg, stanza);
 	return 1;
 }

@@ -42,7 +42,7 @@ NS_EVENT = 'http://jabber.org/protocol/pubsub#event'
 NS_THREAT = 'urn:vigil:threat:0'
 COMPONENT = 'threats.localhost'
 ROOM = 'sig@conference.localhost'
-USERS = ('alice', 'bob', 'carol', 'dave')
+USERS = ('alice', 'bob', 'carol', 'dave', 'erin')  # erin: only test_chat's flood uses her
 
 _started = []  # everything to stop at exit, even after a failure
 
