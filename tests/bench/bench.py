@@ -3,8 +3,10 @@ against Prosody's own PubSub, side by side in one run, on a private Prosody
 on 127.0.0.1. Prints its figures; asserts nothing (tests assert behaviour).
 
   filing   C clients (1 and 10) file threats through ad-hoc `file` with full,
-           varied forms: filings/s and p50/p99 latency, vigil vs. a minimal
-           libstrophe component that answers `completed` at once (baseline.c)
+           varied forms: filings/s and p50/p99 latency, vigil vs. two
+           references (baseline.c): a minimal libstrophe component that
+           answers `completed` at once (the bare path), and the same that
+           also posts one room line per filing (the room reference)
   fanout   S subscribers on `priority`; one `assess`: time until the last has
            the notification, vs. Prosody's mod_pubsub publishing to as many;
            and the latency of a `list` sent during the fan-out
@@ -12,14 +14,15 @@ on 127.0.0.1. Prints its figures; asserts nothing (tests assert behaviour).
            resident memory, list/show p99, start-up to "in the room" (also
            with 100,000 threats), database size per threat
   cost     callgrind: instructions in the whole daemon per `file` (after a
-           warm-up), with the top functions
+           warm-up), with the top functions; the two references' beside it
 
-Ends with one table (figure, vigil, reference, ratio, goal, met?), also
+Ends with one table (figure, vigil, reference, against, ratio, goal, met?), also
 written as JSON to tests/bench/results/ (or $BENCH_RESULTS) with the machine
 and the commit.
 
 Usage: bench.py [filing] [fanout] [scale] [cost]   (default: all)
-Sizes: BENCH_FILINGS (per client, default 200), BENCH_SUBSCRIBERS (1000).
+Sizes: BENCH_FILINGS (per client, default 200), BENCH_SUBSCRIBERS (1000),
+BENCH_ROUNDS (of the filing part, default 3: each figure their median).
 Every loop is bounded in count and time; everything started is stopped by PID.
 """
 import asyncio
@@ -30,6 +33,7 @@ import shutil
 import subprocess
 import sys
 import time
+import traceback
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'integration'))
 
@@ -44,10 +48,16 @@ from harness import (COMPONENT, NS_COMMANDS, NS_DATA, NS_THREAT, Prosody, Vigil,
 from sample_threats import THREATS  # noqa: E402
 
 BENCH_BIN = os.environ.get('VIGIL_BENCH_BIN') or os.path.join(harness.SRCDIR, 'tests', 'bench')
-BASELINE = 'baseline.localhost'
+BASELINE = 'baseline.localhost'  # the bare path
+ROOM_REFERENCE = 'baseline-room.localhost'  # the bare path + one room line a filing
+# the room reference's own room, its occupants as in vigil's (ROOM): only the
+# component itself; the filing clients are in neither
+REFERENCE_ROOM = 'sig-reference@conference.localhost'
+REFERENCE_NICK = 'vigil'
 NS_PUBSUB = 'http://jabber.org/protocol/pubsub'
 FILINGS = int(os.environ.get('BENCH_FILINGS', '200'))
 SUBSCRIBERS = int(os.environ.get('BENCH_SUBSCRIBERS', '1000'))
+ROUNDS = max(1, int(os.environ.get('BENCH_ROUNDS', '3')))  # of the filing measurements
 DEADLINE = 600  # seconds any one measurement may take
 
 
@@ -58,13 +68,17 @@ def say(line=''):
 # The report: one row per figure, printed as a table at the end and written
 # as JSON to tests/bench/results/.
 RESULTS = []
+FILING = {}  # every filing measurement: FILING['C=1']['vigil'] = {...}
+COST = {}  # instructions per filing: COST['vigil'], COST['bare'], COST['room ref']
 
 
-def record(figure, vigil, reference=None, goal=None, met=None, unit=''):
-    """A figure of vigil's, its reference (the baseline or Prosody) if any,
-    the ratio, and the goal with whether it was met (None: no goal)."""
-    ratio = vigil / reference if reference else None
-    RESULTS.append({'figure': figure, 'vigil': vigil, 'reference': reference, 'ratio': ratio,
+def record(figure, vigil, reference=None, goal=None, met=None, unit='', against=None):
+    """A figure of vigil's, its reference if any and which one it is
+    (against: 'bare', 'room ref', 'Prosody'), the ratio, and the goal with
+    whether it was met (None: no goal)."""
+    ratio = vigil / reference if reference and vigil is not None else None
+    RESULTS.append({'figure': figure, 'vigil': vigil, 'reference': reference,
+                    'against': against if reference is not None else None, 'ratio': ratio,
                     'unit': unit, 'goal': goal, 'met': met})
 
 
@@ -77,13 +91,15 @@ def number(value):
 
 def report_table():
     say()
-    say('== report')
-    say('%-44s %10s %10s %7s  %-18s %s' % ('figure', 'vigil', 'reference', 'ratio', 'goal', 'met?'))
+    say('== report (references: bare = baseline.c answering at once; room ref = the same, '
+        'also posting one room line a filing)')
+    row = '%-46s %10s %10s %-8s %6s  %-22s %s'
+    say(row % ('figure', 'vigil', 'reference', 'against', 'ratio', 'goal', 'met?'))
     for r in RESULTS:
         met = '-' if r['met'] is None else 'yes' if r['met'] else 'NO'
-        say('%-44s %10s %10s %7s  %-18s %s' % (
-            (r['figure'] + (' (%s)' % r['unit'] if r['unit'] else ''))[:44], number(r['vigil']),
-            number(r['reference']), number(r['ratio']), r['goal'] or '-', met))
+        say(row % ((r['figure'] + (' (%s)' % r['unit'] if r['unit'] else ''))[:46],
+                   number(r['vigil']), number(r['reference']), r.get('against') or '-',
+                   number(r['ratio']), r['goal'] or '-', met))
 
 
 def machine():
@@ -113,10 +129,18 @@ def write_json(parts, started):
     with open(path, 'w') as f:
         json.dump({'date': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(time.mktime(started))),
                    'machine': info, 'parts': parts, 'filings_per_client': FILINGS,
-                   'subscribers': SUBSCRIBERS, 'results': RESULTS}, f, indent=1)
+                   'subscribers': SUBSCRIBERS, 'rounds': ROUNDS, 'results': RESULTS,
+                   'filing': FILING, 'instructions_per_filing': COST}, f,
+                  indent=1)
         f.write('\n')
     say('written to %s (%s, %d CPUs, commit %s)' % (path, info['cpu'],
                                                    info['nproc'], info['commit'] or 'unknown'))
+
+
+def median(values):
+    values = sorted(values)
+    middle = len(values) // 2
+    return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
 
 
 def percentile(values, p):
@@ -129,7 +153,7 @@ def percentile(values, p):
 class BenchProsody(Prosody):
     """The test harness's Prosody with plain-text accounts written directly
     (1,000 registrations through prosodyctl would take minutes), a log at
-    info level and a second component for the baseline."""
+    info level and two more components for the references (bare, room)."""
 
     def __init__(self, users):
         super().__init__()
@@ -139,7 +163,8 @@ class BenchProsody(Prosody):
         # the tests' debug log costs Prosody more than routing does: a
         # production server logs at info
         text = text.replace('log = { debug =', 'log = { info =')
-        text += '\nComponent "%s"\n\tcomponent_secret = "%s"\n' % (BASELINE, self.secret)
+        for jid in (BASELINE, ROOM_REFERENCE):
+            text += '\nComponent "%s"\n\tcomponent_secret = "%s"\n' % (jid, self.secret)
         with open(self.config, 'w') as f:
             f.write(text)
         accounts = os.path.join(self.dir, 'data', 'localhost', 'accounts')
@@ -150,20 +175,45 @@ class BenchProsody(Prosody):
 
 
 class Baseline(harness.Process):
-    def __init__(self, prosody):
-        self.prosody = prosody
-        self.log_path = os.path.join(prosody.dir, 'baseline.log')
+    """baseline.c as the bare path (room None) or as the room reference (in
+    room, posting one line a filing). wrap: argv before it (valgrind)."""
 
-    def start(self):
-        self._spawn([os.path.join(BENCH_BIN, 'baseline'), BASELINE, '127.0.0.1',
-                     str(self.prosody.component_port), self.prosody.secret], self.log_path)
-        deadline = time.monotonic() + 15
+    def __init__(self, prosody, jid=BASELINE, room=None, wrap=()):
+        self.prosody = prosody
+        self.jid = jid
+        self.room = room
+        self.wrap = list(wrap)
+        self.log_path = os.path.join(prosody.dir, jid + '.log')
+
+    def start(self, timeout=15):
+        after = os.path.getsize(self.log_path) if os.path.exists(self.log_path) else 0
+        argv = self.wrap + [os.path.join(BENCH_BIN, 'baseline')]
+        if self.room:
+            argv += ['--room', '%s/%s' % (self.room, REFERENCE_NICK)]
+        self._spawn(argv + [self.jid, '127.0.0.1', str(self.prosody.component_port),
+                            self.prosody.secret], self.log_path)
+        ready = 'baseline: joined' if self.room else 'baseline: connected'
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with open(self.log_path) as f:
-                if 'connected' in f.read():
+                if ready in f.read()[after:]:
                     return self
+            if not self.running():
+                break
             time.sleep(0.05)
-        raise RuntimeError('the baseline component did not connect')
+        raise RuntimeError('%s did not %s:\n%s' % (
+            self.jid, 'join %s' % self.room if self.room else 'connect',
+            ''.join(harness.tail(self.log_path))))
+
+
+def occupants(prosody, room):
+    """The nicks in a room of conference.localhost, from inside Prosody."""
+    out = prosody.shell('local r = prosody.hosts["conference.localhost"].modules.muc'
+                        '.get_room_from_jid("%s"); if not r then return "no room" end; '
+                        'local n = {}; for nick in r:each_occupant() do n[#n + 1] = nick end; '
+                        'table.sort(n); return "occupants: " .. table.concat(n, " ")' % room)
+    m = re.search(r'occupants:([^\n]*)', out)
+    return sorted(x.rsplit('/', 1)[-1] for x in m.group(1).split()) if m else None
 
 
 # --- light clients --------------------------------------------------------------
@@ -270,32 +320,74 @@ async def measure_filing(prosody, target, component_pid, clients_count, per_clie
 
 def bench_filing(prosody):
     say('== filing: ad-hoc `file` with full, varied template forms (%d per client)' % FILINGS)
-    baseline = Baseline(prosody).start()
+    bare = Baseline(prosody).start()
+    room_ref = Baseline(prosody, ROOM_REFERENCE, REFERENCE_ROOM).start()
     vigil = Vigil(prosody, access__rate_per_minute=60000)
     try:
         vigil.start()
         vigil.wait_log(r'joined \S+ as ', 15)
+        # the two rooms alike: made by their component on joining, each
+        # with that component alone in it (the filing clients are in neither)
+        rooms = {'vigil': occupants(prosody, harness.ROOM),
+                 'room ref': occupants(prosody, REFERENCE_ROOM)}
+        say('occupants: %s %s, room reference\'s %s %s%s' % (
+            harness.ROOM, rooms['vigil'], REFERENCE_ROOM, rooms['room ref'],
+            '' if rooms['vigil'] == rooms['room ref'] and rooms['vigil'] else
+            '  -- NOT ALIKE: the comparison is off'))
         say('%-8s %3s %10s %10s %10s   %s' % ('target', 'C', 'filings/s', 'p50 ms', 'p99 ms',
                                                'CPU ms a filing: component, Prosody, clients'))
+        keys = ('throughput', 'p50', 'p99', 'cpu_component', 'cpu_prosody', 'cpu_clients')
+        targets = (('bare', BASELINE, bare.proc.pid),
+                   ('room ref', ROOM_REFERENCE, room_ref.proc.pid),
+                   ('vigil', COMPONENT, vigil.proc.pid))
         for c in (1, 10):
-            rows = {}
-            for name, target, pid in (('baseline', BASELINE, baseline.proc.pid),
-                                      ('vigil', COMPONENT, vigil.proc.pid)):
-                rows[name] = asyncio.run(measure_filing(prosody, target, pid, c, FILINGS))
-                say('%-8s %3d %10.0f %10.2f %10.2f   %.2f, %.2f, %.2f' % ((name, c) + rows[name]))
-            v, b = rows['vigil'], rows['baseline']
-            say('ratio C=%d: throughput %.2f x baseline (goal >= 0.8), p99 %.2f x baseline '
-                '(goal <= 2)' % (c, v[0] / b[0], v[2] / b[2]))
-            record('filing C=%d throughput' % c, v[0], b[0], '>= 0.8 x baseline',
-                   v[0] >= 0.8 * b[0], 'filings/s')
-            record('filing C=%d latency p50' % c, v[1], b[1], unit='ms')
-            record('filing C=%d latency p99' % c, v[2], b[2], '<= 2 x baseline', v[2] <= 2 * b[2],
-                   'ms')
-            record('filing C=%d CPU in the component' % c, v[3], b[3], unit='ms a filing')
-            record('filing C=%d CPU in Prosody' % c, v[4], b[4], unit='ms a filing')
+            # the three in turn, ROUNDS times, each round starting with the
+            # next one; each figure the median of its rounds (on two cores
+            # shared by the clients, Prosody and the component one run
+            # moves by ±10 % or more)
+            runs = {name: [] for name, _, _ in targets}
+            for i in range(ROUNDS):
+                for name, target, pid in targets[i % 3:] + targets[:i % 3]:
+                    runs[name].append(asyncio.run(measure_filing(prosody, target, pid, c,
+                                                                 FILINGS)))
+                    say('%-8s %3d %10.0f %10.2f %10.2f   %.2f, %.2f, %.2f' %
+                        ((name, c) + runs[name][-1]))
+            rows = {name: tuple(median([r[i] for r in rs]) for i in range(len(keys)))
+                    for name, rs in runs.items()}
+            if ROUNDS > 1:
+                for name, _, _ in targets:
+                    say('%-8s %3d %10.0f %10.2f %10.2f   %.2f, %.2f, %.2f   (median of %d)' %
+                        ((name, c) + rows[name] + (ROUNDS,)))
+            FILING['C=%d' % c] = {name: dict(zip(keys, row), rounds=[dict(zip(keys, r))
+                                                                      for r in runs[name]])
+                                  for name, row in rows.items()}
+            v, b, r = rows['vigil'], rows['bare'], rows['room ref']
+            say('C=%d: throughput %.2f x room ref (goal >= 0.9), %.2f x bare%s; p50 %.2f x bare%s; '
+                'p99 %.2f x bare (goal <= 2); the room line costs the reference %.2f x its '
+                'throughput' % (c, v[0] / r[0], v[0] / b[0], ' (goal >= 0.8)' if c == 1 else '',
+                                v[1] / b[1], ' (goal <= 1.3)' if c == 1 else '', v[2] / b[2],
+                                r[0] / b[0]))
+            record('filing C=%d throughput' % c, v[0], r[0], '>= 0.9 x room ref',
+                   v[0] >= 0.9 * r[0], 'filings/s', 'room ref')
+            if c == 1:
+                record('filing C=%d throughput' % c, v[0], b[0], '>= 0.8 x bare',
+                       v[0] >= 0.8 * b[0], 'filings/s', 'bare')
+                record('filing C=%d latency p50' % c, v[1], b[1], '<= 1.3 x bare',
+                       v[1] <= 1.3 * b[1], 'ms', 'bare')
+            else:
+                record('filing C=%d throughput' % c, v[0], b[0], unit='filings/s', against='bare')
+                record('filing C=%d latency p50' % c, v[1], b[1], unit='ms', against='bare')
+            record('filing C=%d latency p50' % c, v[1], r[1], unit='ms', against='room ref')
+            record('filing C=%d latency p99' % c, v[2], b[2], '<= 2 x bare', v[2] <= 2 * b[2],
+                   'ms', 'bare')
+            record('filing C=%d CPU in the component' % c, v[3], r[3], unit='ms a filing',
+                   against='room ref')
+            record('filing C=%d CPU in Prosody' % c, v[4], r[4], unit='ms a filing',
+                   against='room ref')
     finally:
         vigil.cleanup()
-        baseline.stop()
+        room_ref.stop()
+        bare.stop()
 
 
 # --- fan-out --------------------------------------------------------------------
@@ -384,13 +476,17 @@ def bench_fanout(prosody):
     try:
         vigil.start()
         vigil.wait_log(r'joined \S+ as ', 15)
-        vigil_s, prosody_s, list_ms = asyncio.run(fanout_run(prosody))
+        try:
+            vigil_s, prosody_s, list_ms = asyncio.run(fanout_run(prosody))
+        except Exception:
+            say('vigil\'s log ends:\n' + ''.join(harness.tail(vigil.log_path, 15)).rstrip())
+            raise
         say('vigil: last subscriber notified after %.0f ms' % (vigil_s * 1000))
         say('Prosody mod_pubsub: last subscriber notified after %.0f ms' % (prosody_s * 1000))
         say('ratio: %.2f x Prosody (goal <= 1.5)' % (vigil_s / prosody_s))
         say('a `list` sent during the fan-out answered in %.1f ms (goal <= 100)' % list_ms)
         record('fan-out to %d subscribers' % SUBSCRIBERS, vigil_s * 1000, prosody_s * 1000,
-               '<= 1.5 x Prosody', vigil_s <= 1.5 * prosody_s, 'ms')
+               '<= 1.5 x Prosody', vigil_s <= 1.5 * prosody_s, 'ms', 'Prosody')
         record('list during the fan-out', list_ms, None, '<= 100 ms', list_ms <= 100, 'ms')
     finally:
         vigil.cleanup()
@@ -497,44 +593,78 @@ def top_functions(annotate, binary, count):
     return rows[:count]
 
 
+def callgrind_total(out_dir, count):
+    """Instructions per filing in the last callgrind dump in out_dir (the
+    one since the zeroing), and callgrind_annotate's inclusive listing."""
+    dumps = sorted(f for f in os.listdir(out_dir) if f.startswith('callgrind.out'))
+    out = os.path.join(out_dir, dumps[-1])
+    annotate = subprocess.run(['callgrind_annotate', '--inclusive=yes', '--threshold=100', out],
+                              capture_output=True, text=True, timeout=120).stdout
+    total = re.search(r'([\d,]+) \(100\.0%\)\s+PROGRAM TOTALS', annotate) or \
+        re.search(r'([\d,]+)\s+PROGRAM TOTALS', annotate)
+    return int(total.group(1).replace(',', '')) / count, out, annotate
+
+
+def callgrind_filings(prosody, pid, target, count):
+    """count filings into target (a process under callgrind), counters zeroed
+    after a warm-up of 5: from there on the whole process (XML in, the
+    command, the answer and the room line out, the loop)."""
+    async def run():
+        (client,) = await connect_all(prosody, ['alice'])
+        try:
+            await file_many(client, target, 5, 10 ** 6)  # warm up
+            subprocess.run(['callgrind_control', '-z', str(pid)],
+                           capture_output=True, timeout=60, check=True)
+            await file_many(client, target, count, 0)
+        finally:
+            await client.stop()
+    asyncio.run(run())
+
+
 def bench_cost(prosody):
     count = 200
-    say('== cost: callgrind, instructions in vigil per `file` (%d filings)' % count)
+    say('== cost: callgrind, instructions per `file` in vigil and in the room reference '
+        '(%d filings)' % count)
     if not shutil.which('valgrind'):
         say('valgrind is not installed: skipped')
         return
+    # the references: the XMPP path alone (libstrophe parsing the form and
+    # answering), and the same with one room line a filing
+    refs = {}
+    for name, jid, room in (('bare', BASELINE, None), ('room ref', ROOM_REFERENCE, REFERENCE_ROOM)):
+        ref_dir = os.path.join(prosody.dir, 'callgrind-' + jid)
+        os.makedirs(ref_dir, exist_ok=True)
+        ref = Baseline(prosody, jid, room,
+                       wrap=['valgrind', '--tool=callgrind',
+                             '--callgrind-out-file=' + os.path.join(ref_dir, 'callgrind.out')])
+        try:
+            ref.start(timeout=120)
+            callgrind_filings(prosody, ref.proc.pid, jid, count)
+        finally:
+            ref.stop(grace=60)
+        refs[name], _, _ = callgrind_total(ref_dir, count)
+        say('%d instructions per filing in the %s' % (
+            refs[name], 'bare path' if name == 'bare' else 'room reference'))
+    ref_instructions = refs['room ref']
+    COST.update(refs)
+
     vigil = Vigil(prosody, access__rate_per_minute=60000)
     out = os.path.join(vigil.dir, 'callgrind.out')
     vigil._spawn(['valgrind', '--tool=callgrind', '--callgrind-out-file=' + out,
                   harness.VIGIL_BIN, '-c', vigil.config], vigil.log_path)
     try:
         vigil.wait_log(r'joined \S+ as ', 120)
-
-        async def run():
-            (client,) = await connect_all(prosody, ['alice'])
-            try:
-                await file_many(client, COMPONENT, 5, 10 ** 6)  # warm up
-                # from here on: the whole daemon (XML in, the command, the
-                # database, the announcements, the answer out, the loop)
-                subprocess.run(['callgrind_control', '-z', str(vigil.proc.pid)],
-                               capture_output=True, timeout=60, check=True)
-                await file_many(client, COMPONENT, count, 0)
-            finally:
-                await client.stop()
-        asyncio.run(run())
+        callgrind_filings(prosody, vigil.proc.pid, COMPONENT, count)
         vigil.stop(grace=60)
-        dumps = sorted(f for f in os.listdir(vigil.dir) if f.startswith('callgrind.out'))
-        out = os.path.join(vigil.dir, dumps[-1])  # the last dump: since the zeroing
+        instructions, out, annotate = callgrind_total(vigil.dir, count)
         if os.environ.get('VIGIL_BENCH_KEEP'):
             shutil.copy(out, os.environ['VIGIL_BENCH_KEEP'])
-        annotate = subprocess.run(['callgrind_annotate', '--inclusive=yes', '--threshold=100',
-                                   out],
-                                  capture_output=True, text=True, timeout=120).stdout
-        total = re.search(r'([\d,]+) \(100\.0%\)\s+PROGRAM TOTALS', annotate) or \
-            re.search(r'([\d,]+)\s+PROGRAM TOTALS', annotate)
-        instructions = int(total.group(1).replace(',', ''))
-        say('%d instructions per filing in the whole daemon' % (instructions // count))
-        record('instructions per filing (callgrind)', instructions / count)
+        say('%d instructions per filing in the whole daemon (goal <= 1.0 M; %.2f x the room '
+            'reference, %.2f x the bare path)' % (instructions, instructions / ref_instructions,
+                                                  instructions / refs['bare']))
+        COST['vigil'] = instructions
+        record('instructions per filing (callgrind)', instructions, ref_instructions,
+               '<= 1.0 M', instructions <= 1.0e6, against='room ref')
         say('top functions of vigil (inclusive):')
         for line in top_functions(annotate, harness.VIGIL_BIN, 12):
             say('  ' + line)
@@ -556,16 +686,27 @@ def main():
     users = ['user%d' % i for i in range(max(SUBSCRIBERS, 10))]
     prosody = BenchProsody(users)
     started = time.localtime()
+    failed = []
     try:
         prosody.start()
         say('vigil benchmarks, %s; Prosody on 127.0.0.1:%d' % (time.strftime('%Y-%m-%d %H:%M'),
                                                                prosody.c2s_port))
         for name in wanted:
-            globals()['bench_' + name](prosody)
+            # a part that fails is reported in the table; the others still run
+            try:
+                globals()['bench_' + name](prosody)
+            except Exception as e:  # noqa: BLE001
+                traceback.print_exc(file=sys.stdout)
+                say('%s FAILED: %s: %s' % (name, type(e).__name__, e))
+                failed.append(name)
+                record('%s: the part failed (see above)' % name, None, goal='runs', met=False)
     finally:
         prosody.cleanup()
     report_table()
     write_json(wanted, started)
+    if failed:
+        say('failed: %s' % ' '.join(failed))
+        sys.exit(1)
 
 
 if __name__ == '__main__':
