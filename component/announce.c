@@ -46,8 +46,6 @@ struct waiting {
 	unsigned done;             /* targets written (or acknowledged) */
 	unsigned done_stored;      /* done as the events table has it */
 	int kept;                  /* its PubSub items are stored for retrieval */
-	xmpp_stanza_t *item[2];    /* the threats and the priority item, kept until published */
-	char *item_text[2];
 	unsigned long long room_mark, pubsub_mark; /* see the opening comment */
 	struct waiting *next;
 };
@@ -92,23 +90,8 @@ static int priority_moved(const struct waiting *w)
 	       strcmp(old, w->threat.priority ? w->threat.priority : "unassessed") != 0;
 }
 
-static void drop_items(struct announcer *a, struct waiting *w)
+static void waiting_free(struct waiting *w)
 {
-	int i;
-
-	for (i = 0; i < 2; i++) {
-		if (w->item[i])
-			xmpp_stanza_release(w->item[i]);
-		if (w->item_text[i])
-			xmpp_free(a->sender->ctx, w->item_text[i]);
-		w->item[i] = NULL;
-		w->item_text[i] = NULL;
-	}
-}
-
-static void waiting_free(struct announcer *a, struct waiting *w)
-{
-	drop_items(a, w);
 	threat_clear(&w->threat);
 	free(w->old_priority);
 	free(w->by);
@@ -148,7 +131,7 @@ static struct waiting *enqueue(struct announcer *a, const struct stored_event *e
 	w->old_priority = e->old_priority ? strdup(e->old_priority) : NULL;
 	w->by = strdup(e->who ? e->who : "");
 	if ((e->old_priority && !w->old_priority) || !w->by) {
-		waiting_free(a, w);
+		waiting_free(w);
 		return NULL;
 	}
 	w->done = w->done_stored = e->done;
@@ -243,21 +226,23 @@ static void load_states(struct announcer *a)
 
 /* --- the database: items kept, events marked and deleted, in one transaction ---- */
 
-static int build_items(struct announcer *a, struct waiting *w)
-{
-	size_t len;
-	int i, n = priority_moved(w) ? 2 : 1;
+/* The payload of a change's item: stage 0 the threat on `threats`, 1 the
+ * priority change on `priority`. Built when it is sent or kept, never held. */
+struct payload_source {
+	struct announcer *a;
+	struct waiting *w;
+	int stage;
+};
 
-	for (i = 0; i < n; i++) {
-		if (w->item[i])
-			continue;
-		w->item[i] = i == 0 ? payload_threat(a->sender->ctx, &w->threat) :
-			     payload_priority_change(a->sender->ctx, &w->threat, w->old_priority,
-						     w->by, w->threat.updated);
-		if (!w->item[i] || xmpp_stanza_to_text(w->item[i], &w->item_text[i], &len) != XMPP_EOK)
-			return -1;
-	}
-	return 0;
+static xmpp_stanza_t *build_payload(void *arg)
+{
+	const struct payload_source *p = arg;
+	xmpp_ctx_t *ctx = p->a->sender->ctx;
+	const struct waiting *w = p->w;
+
+	if (p->stage == 0)
+		return payload_threat(ctx, &w->threat);
+	return payload_priority_change(ctx, &w->threat, w->old_priority, w->by, w->threat.updated);
 }
 
 static void item_id(const struct waiting *w, int stage, char *buf, size_t len)
@@ -271,21 +256,33 @@ static void item_id(const struct waiting *w, int stage, char *buf, size_t len)
 		snprintf(buf, len, "%s-r%lld", tid, w->revision);
 }
 
+/* The threats item is kept as the threat's current state, built from the
+ * register when retrieved (so a change with nobody to notify serialises no
+ * threat); a priority change is history, kept as its text. */
 static int keep_items(struct announcer *a, struct waiting *w)
 {
-	char id[64];
-	int rc, stage;
+	struct payload_source src = { a, w, 1 };
+	xmpp_stanza_t *change;
+	char id[64], *text = NULL;
+	size_t len;
+	int rc;
 
-	if (build_items(a, w) < 0)
-		return STORE_NOMEM;
-	for (stage = 0; stage < 2 && w->item_text[stage]; stage++) {
-		item_id(w, stage, id, sizeof id);
-		rc = store_item_put(a->store, stage ? NODE_PRIORITY : NODE_THREATS, id,
-				    w->item_text[stage]);
-		if (rc < 0)
-			return rc;
+	item_id(w, 0, id, sizeof id);
+	if ((rc = store_item_put(a->store, NODE_THREATS, id, STORE_ITEM_CURRENT)) < 0 ||
+	    !priority_moved(w))
+		return rc;
+	change = build_payload(&src);
+	if (!change || xmpp_stanza_to_text(change, &text, &len) != XMPP_EOK) {
+		rc = STORE_NOMEM;
+	} else {
+		item_id(w, 1, id, sizeof id);
+		rc = store_item_put(a->store, NODE_PRIORITY, id, text);
 	}
-	return 0;
+	if (text)
+		xmpp_free(a->sender->ctx, text);
+	if (change)
+		xmpp_stanza_release(change);
+	return rc;
 }
 
 static int needs_keeping(const struct waiting *w)
@@ -347,7 +344,7 @@ static void write_down(struct announcer *a)
 			*p = w->next;
 			a->count--;
 			a->loaded--;
-			waiting_free(a, w);
+			waiting_free(w);
 			continue;
 		}
 		p = &w->next;
@@ -416,13 +413,12 @@ static int pubsub_due(const struct waiting *w)
 
 static int start_publish(struct announcer *a, struct waiting *w, int stage)
 {
+	struct payload_source src = { a, w, stage };
 	char id[64];
 
-	if (build_items(a, w) < 0)
-		return -1;
 	item_id(w, stage, id, sizeof id);
-	return a->deps.publish(a->deps.ctx, stage ? NODE_PRIORITY : NODE_THREATS, id, w->item[stage],
-			       w->item_text[stage]);
+	return a->deps.publish(a->deps.ctx, stage ? NODE_PRIORITY : NODE_THREATS, id,
+			       build_payload, &src);
 }
 
 /* One batch of a fan-out per turn; returns 1 when more is to do now. */
@@ -436,13 +432,12 @@ static int publish(struct announcer *a)
 		    a->deps.publish_step(a->deps.ctx))
 			return 1;
 		if ((w = a->publishing)) {
-			if (a->publish_stage == 0 && w->item[1] && start_publish(a, w, 1) == 0) {
+			if (a->publish_stage == 0 && priority_moved(w) && start_publish(a, w, 1) == 0) {
 				a->publish_stage = 1;
 				continue;
 			}
 			/* written once the last notification is */
 			w->pubsub_mark = a->deps.queued(a->deps.ctx);
-			drop_items(a, w);
 			a->publishing = NULL;
 		}
 		for (w = a->head; w && !pubsub_due(w); w = w->next)
@@ -477,6 +472,7 @@ static void external_send(struct announcer *a, xmpp_stanza_t *iq)
 
 static void publish_external(struct announcer *a)
 {
+	struct payload_source src = { a, NULL, 0 };
 	struct waiting *w;
 	xmpp_stanza_t *payload;
 	char id[64];
@@ -493,9 +489,9 @@ static void publish_external(struct announcer *a)
 		a->external_stage = 0;
 	}
 	item_id(w, a->external_stage, id, sizeof id);
-	payload = a->external_stage == 0 ? payload_threat(a->sender->ctx, &w->threat) :
-		  payload_priority_change(a->sender->ctx, &w->threat, w->old_priority, w->by,
-					  w->threat.updated);
+	src.w = w;
+	src.stage = a->external_stage;
+	payload = build_payload(&src);
 	if (!payload)
 		return;
 	external_send(a, external_publish_iq(a->sender, a->opts.external_service,
@@ -675,7 +671,7 @@ void announce_free(struct announcer *a)
 	loop_timer_cancel(a->loop, TIMER);
 	while ((w = a->head)) {
 		a->head = w->next;
-		waiting_free(a, w);
+		waiting_free(w);
 	}
 	free(a->external_id);
 	free(a);

@@ -32,10 +32,11 @@ enum { ANNOUNCE_ROOM = 1, ANNOUNCE_PUBSUB = 2, ANNOUNCE_EXTERNAL = 4 };
 struct announce_deps {
 	int (*room_ready)(void *ctx);                  /* in the room, may speak */
 	int (*room_say)(void *ctx, const char *text);  /* 0 when sent */
-	/* Starts notifying node's subscribers of an item already kept; payload
-	 * is lent for the call, payload_text is the same serialised. 0 or -1. */
-	int (*publish)(void *ctx, const char *node, const char *item_id, xmpp_stanza_t *payload,
-		       const char *payload_text);
+	/* Starts notifying node's subscribers of an item already kept; the
+	 * payload is built, by build(arg) during the call, only when someone is
+	 * to be notified (the caller then owns it). 0 or -1. */
+	int (*publish)(void *ctx, const char *node, const char *item_id,
+		       xmpp_stanza_t *(*build)(void *arg), void *arg);
 	int (*publish_busy)(void *ctx);                /* a fan-out is under way */
 	int (*publish_step)(void *ctx);                /* next batch; 1 while some remain */
 	void (*publish_reset)(void *ctx);              /* drop the fan-out (stream gone) */

@@ -124,13 +124,10 @@ static int room_say(void *arg, const char *text)
 	return muc_say(((struct daemon *)arg)->muc, text);
 }
 
-/* pubsub.c takes the text (and parses it for the notification, only when
- * the node has subscribers) */
-static int publish(void *arg, const char *node, const char *item_id, xmpp_stanza_t *payload,
-		   const char *payload_text)
+static int publish(void *arg, const char *node, const char *item_id,
+		   xmpp_stanza_t *(*build)(void *build_arg), void *build_arg)
 {
-	(void)payload;
-	return pubsub_publish(((struct daemon *)arg)->pubsub, node, item_id, payload_text);
+	return pubsub_publish(((struct daemon *)arg)->pubsub, node, item_id, build, build_arg);
 }
 
 static int publish_busy(void *arg)

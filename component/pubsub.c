@@ -387,12 +387,17 @@ void pubsub_free(struct pubsub *ps)
 	free(ps);
 }
 
-int pubsub_publish(struct pubsub *ps, const char *node, const char *item_id, const char *payload)
+int pubsub_publish(struct pubsub *ps, const char *node, const char *item_id,
+		   pubsub_payload_fn *build, void *arg)
 {
 	struct pubsub_fanout *f;
 	xmpp_stanza_t *event, *items;
+	int any;
 
 	pubsub_fanout_reset(ps);
+	/* most changes have nobody to tell: one indexed look-up, no payload */
+	if ((any = store_subscription_any(ps->store, node)) <= 0)
+		return any;
 	f = calloc(1, sizeof *f);
 	if (!f)
 		return -1;
@@ -416,7 +421,7 @@ int pubsub_publish(struct pubsub *ps, const char *node, const char *item_id, con
 	if (!items)
 		goto fail;
 	xmpp_stanza_set_attribute(items, "node", node);
-	if (!adopt(items, pubsub_new_item(ps, item_id, payload)))
+	if (!adopt(items, pubsub_new_item(ps, item_id, build(arg))))
 		goto fail;
 	log_debug("publishing %s on %s to %zu subscriber%s", item_id, node, f->count,
 		  f->count == 1 ? "" : "s");

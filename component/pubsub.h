@@ -26,10 +26,16 @@ int pubsub_handle_owner(struct pubsub *ps, xmpp_stanza_t *iq, xmpp_stanza_t *pub
 int pubsub_disco_info(struct pubsub *ps, xmpp_stanza_t *iq, const char *node);
 int pubsub_disco_items(struct pubsub *ps, xmpp_stanza_t *iq, const char *node);
 
+/* Builds an item's payload (a new stanza the caller then owns), or NULL. */
+typedef xmpp_stanza_t *pubsub_payload_fn(void *arg);
+
 /* Starts notifying the node's subscribers of an item (kept already, with the
- * change that made it), replacing a fan-out under way. 0, or negative when
- * the notification could not be made (out of memory, the database). */
-int pubsub_publish(struct pubsub *ps, const char *node, const char *item_id, const char *payload);
+ * change that made it), replacing a fan-out under way. The payload is built
+ * (build(arg), during the call) only when the node has subscribers. 0, or
+ * negative when the notification could not be made (out of memory, the
+ * database). */
+int pubsub_publish(struct pubsub *ps, const char *node, const char *item_id,
+		   pubsub_payload_fn *build, void *arg);
 
 /* Sends the next batch of notifications; returns 1 while some remain. */
 int pubsub_fanout_step(struct pubsub *ps);

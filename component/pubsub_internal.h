@@ -25,9 +25,16 @@ void pubsub_error_text(struct pubsub *ps, xmpp_stanza_t *iq, const char *type, c
 /* A result to iq holding <pubsub/> (*pubsub), or NULL. */
 xmpp_stanza_t *pubsub_reply(xmpp_stanza_t *iq, xmpp_stanza_t **pubsub);
 
-/* <item id='...'>payload</item> in no tree yet, the payload parsed back by
- * libstrophe; NULL on failure. */
-xmpp_stanza_t *pubsub_new_item(struct pubsub *ps, const char *id, const char *payload);
+/* <item id='...'>content</item> in no tree yet, taking content (NULL: an
+ * empty item) in any case; NULL on failure. */
+xmpp_stanza_t *pubsub_new_item(struct pubsub *ps, const char *id, xmpp_stanza_t *content);
+
+/* <item id='...'>payload</item> for an item as kept (storage/store.h): the
+ * payload text parsed back by libstrophe, or for STORE_ITEM_CURRENT on
+ * `threats` the threat's current state built from the register. NULL on
+ * failure. */
+xmpp_stanza_t *pubsub_kept_item(struct pubsub *ps, const char *node, const char *id,
+				const char *payload);
 
 /* <items/> of a get (request, inside pubsub). */
 void pubsub_retrieve_items(struct pubsub *ps, xmpp_stanza_t *iq, xmpp_stanza_t *pubsub,

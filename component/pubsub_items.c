@@ -82,7 +82,7 @@ static int items_named(struct pubsub *ps, struct listing *l, xmpp_stanza_t *pubs
 		if (count) {
 			found++;
 			if (rc != LISTING_FULL) {
-				el = pubsub_new_item(ps, items[0].item_id, items[0].payload);
+				el = pubsub_kept_item(ps, node, items[0].item_id, items[0].payload);
 				if (!el || (rc = listing_add(l, el, items[0].item_id)) < 0)
 					goto fail;
 				if (rc == LISTING_TOO_LARGE)
@@ -129,7 +129,7 @@ static int items_all(struct pubsub *ps, struct listing *l, xmpp_stanza_t *pubsub
 		if (store_item_page(ps->store, node, cursor, n, 1, &batch, &count) < 0)
 			goto fail;
 		for (i = 0; i < count && rc != LISTING_FULL; i++) {
-			el = pubsub_new_item(ps, batch[i].item_id, batch[i].payload);
+			el = pubsub_kept_item(ps, node, batch[i].item_id, batch[i].payload);
 			if (!el || (rc = listing_add(l, el, batch[i].item_id)) < 0)
 				goto fail;
 			if (rc == LISTING_ADDED && l->added == 1)

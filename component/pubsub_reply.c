@@ -3,9 +3,15 @@
  * call down to them, never each other in a loop. */
 #include "component/pubsub_internal.h"
 
+#include <string.h>
+
+#include "commands/register/ops.h"
+#include "component/xmpp/nodes.h"
 #include "component/xmpp/ns.h"
+#include "component/xmpp/payload.h"
 #include "component/xmpp/sender.h"
 #include "component/xmpp/stanza.h"
+#include "storage/store.h"
 
 void pubsub_send(struct pubsub *ps, xmpp_stanza_t *stanza)
 {
@@ -34,15 +40,13 @@ xmpp_stanza_t *pubsub_reply(xmpp_stanza_t *iq, xmpp_stanza_t **pubsub)
 	return reply;
 }
 
-xmpp_stanza_t *pubsub_new_item(struct pubsub *ps, const char *id, const char *payload)
+xmpp_stanza_t *pubsub_new_item(struct pubsub *ps, const char *id, xmpp_stanza_t *content)
 {
 	xmpp_stanza_t *item = xmpp_stanza_new(ps->ctx);
-	xmpp_stanza_t *content = NULL;
 
 	if (!item || xmpp_stanza_set_name(item, "item") != XMPP_EOK ||
 	    xmpp_stanza_set_id(item, id) != XMPP_EOK)
 		goto fail;
-	content = payload ? xmpp_stanza_new_from_string(ps->ctx, payload) : NULL;
 	if (content && xmpp_stanza_add_child_ex(item, content, 0) != XMPP_EOK)
 		goto fail;
 	return item;
@@ -52,4 +56,32 @@ fail:
 	if (item)
 		xmpp_stanza_release(item);
 	return NULL;
+}
+
+/* A `threats` item is the threat's current state (PROTOCOL.md §6): built
+ * from the register when asked for, so a change serialises no payload
+ * unless someone is notified of it. */
+static xmpp_stanza_t *current_state(struct pubsub *ps, const char *id)
+{
+	struct threat t;
+	xmpp_stanza_t *content = NULL;
+	long long n;
+
+	threat_init(&t);
+	if (threat_id_parse(id, &n) == 0 && store_threat_get(ps->store, n, &t) == 0)
+		content = payload_threat(ps->ctx, &t);
+	threat_clear(&t);
+	return content;
+}
+
+xmpp_stanza_t *pubsub_kept_item(struct pubsub *ps, const char *node, const char *id,
+				const char *payload)
+{
+	xmpp_stanza_t *content = NULL;
+
+	if (payload && strcmp(payload, STORE_ITEM_CURRENT) == 0 && strcmp(node, NODE_THREATS) == 0)
+		content = current_state(ps, id);
+	else if (payload && *payload)
+		content = xmpp_stanza_new_from_string(ps->ctx, payload);
+	return pubsub_new_item(ps, id, content);
 }

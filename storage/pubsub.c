@@ -75,6 +75,21 @@ void store_subscriptions_free(struct subscription *subs, size_t count)
 	free(subs);
 }
 
+int store_subscription_any(struct store *st, const char *node)
+{
+	sqlite3_stmt *stmt = store_prepare(st, "SELECT 1 FROM subscriptions WHERE node = ? LIMIT 1");
+	int rc;
+
+	if (!stmt)
+		return STORE_ERROR;
+	store_bind_text(stmt, 1, node);
+	rc = sqlite3_step(stmt);
+	store_finish(st, stmt);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : store_fail(st, rc, "looking for subscriptions");
+}
+
 int store_subscription_exists(struct store *st, const char *node, const char *jid)
 {
 	sqlite3_stmt *stmt = store_prepare(st, "SELECT 1 FROM subscriptions WHERE node = ? AND jid = ?");

@@ -18,6 +18,20 @@ static int exec(struct store *st, const char *sql, const char *what)
 	return rc == SQLITE_OK ? 0 : store_fail(st, rc, what);
 }
 
+/* BEGIN and COMMIT run on every change: prepared once, from the statement
+ * cache, rather than parsed again by sqlite3_exec(). SQLITE_OK or the code. */
+static int run_cached(struct store *st, const char *sql)
+{
+	sqlite3_stmt *stmt = store_prepare(st, sql);
+	int rc;
+
+	if (!stmt)
+		return sqlite3_errcode(st->db) != SQLITE_OK ? sqlite3_errcode(st->db) : SQLITE_ERROR;
+	rc = sqlite3_step(stmt);
+	store_finish(st, stmt);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
 static int check_integrity(struct store *st)
 {
 	sqlite3_stmt *stmt = store_prepare(st, "PRAGMA quick_check");
@@ -222,7 +236,7 @@ int store_begin(struct store *st)
 		store_try_writable(st); /* the fault may be gone; if not, BEGIN says so */
 	if (st->tx_depth++ > 0)
 		return 0;
-	if (exec(st, "BEGIN IMMEDIATE", "starting a transaction") < 0) {
+	if (run_cached(st, "BEGIN IMMEDIATE") != SQLITE_OK) {
 		st->tx_depth = 0;
 		return store_fail(st, sqlite3_extended_errcode(st->db), "starting a transaction");
 	}
@@ -237,7 +251,7 @@ int store_commit(struct store *st)
 		return STORE_ERROR;
 	if (--st->tx_depth > 0)
 		return 0;
-	rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	rc = run_cached(st, "COMMIT");
 	if (rc != SQLITE_OK) {
 		int code = store_fail(st, sqlite3_extended_errcode(st->db), "committing");
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);

@@ -132,13 +132,20 @@ int store_subscription_remove(struct store *st, const char *node, const char *ji
  * matches; per_account > 0: at most that many rows of one bare JID (its oldest). */
 int store_subscription_list(struct store *st, const char *node, const char *jid_bare,
 			    size_t per_account, struct subscription **out, size_t *count);
+/* 1 when node has any subscription, 0 when none, or negative: asked before
+ * a notification is built. */
+int store_subscription_any(struct store *st, const char *node);
 /* 1 when jid is subscribed to node, 0 when not, or negative. */
 int store_subscription_exists(struct store *st, const char *node, const char *jid);
 /* Subscriptions of jid_bare and its full JIDs, every node together, or negative. */
 long long store_subscription_count(struct store *st, const char *jid_bare);
 void store_subscriptions_free(struct subscription *subs, size_t count);
 
-/* Published items (the last one per item id, so retrieval works after a restart). */
+/* Published items (the last one per item id, so retrieval works after a restart).
+ * A payload of STORE_ITEM_CURRENT stands for the current state of what the
+ * item id names, built when the item is retrieved (a `threats` item: the
+ * threat, from the threats table); its row still gives the item's place. */
+#define STORE_ITEM_CURRENT ""
 struct pubsub_item {
 	char *item_id;
 	char *payload;

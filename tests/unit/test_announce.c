@@ -73,12 +73,18 @@ static int room_say(void *ctx, const char *text)
 	return rc;
 }
 
-static int publish(void *ctx, const char *node, const char *item_id, xmpp_stanza_t *payload,
-		   const char *text)
+/* Two subscribers: the payload is built, as pubsub.c would for them. */
+static int publish(void *ctx, const char *node, const char *item_id,
+		   xmpp_stanza_t *(*build)(void *arg), void *arg)
 {
 	struct world *w = ctx;
+	xmpp_stanza_t *payload = build(arg);
+	const char *ns = payload ? xmpp_stanza_get_ns(payload) : NULL;
+	int ours = ns && strcmp(ns, "urn:vigil:threat:0") == 0;
 
-	if (!payload || !text || !strstr(text, "urn:vigil:threat:0"))
+	if (payload)
+		xmpp_stanza_release(payload);
+	if (!ours)
 		return -1;
 	if (w->npublished < 64)
 		snprintf(w->published[w->npublished++], sizeof w->published[0], "%s/%s", node, item_id);
@@ -212,7 +218,12 @@ int main(void)
 		struct pubsub_item *items = NULL;
 		size_t n = 0;
 		store_item_list(st, "threats", "T-1", 0, &items, &n);
-		ok(n == 1 && strstr(items[0].payload, "First"), "the item is kept for retrieval");
+		ok(n == 1 && strcmp(items[0].payload, STORE_ITEM_CURRENT) == 0,
+		   "the item is kept for retrieval, as the threat's current state");
+		store_items_free(items, n);
+		store_item_list(st, "priority", "T-1-r1", 0, &items, &n);
+		ok(n == 1 && strstr(items[0].payload, "priority-change") &&
+		   strstr(items[0].payload, "First"), "the priority change is kept as its text");
 		store_items_free(items, n);
 	}
 	ok(!loop_timer_armed(loop, "announce"), "idle again: no timer armed");

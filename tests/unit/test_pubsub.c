@@ -22,6 +22,14 @@
 #define SUBSCRIBERS 450
 
 static xmpp_ctx_t *ctx;
+static int built; /* payloads built by pubsub_publish */
+
+/* The payload a publication is given: the XML in arg, counted. */
+static xmpp_stanza_t *payload(void *arg)
+{
+	built++;
+	return xmpp_stanza_new_from_string(ctx, arg);
+}
 
 /* Hands pubsub one iq, as the router would; returns what the handler did. */
 static int request(struct pubsub *ps, const char *xml)
@@ -157,6 +165,30 @@ int main(void)
 		NS_PUBSUB_XML "'><items node='threats'><item id='T-1'/></items></pubsub></iq>");
 	ok(fake_count_with(&fake, "id=\"T-1\"", NULL) == 1 && fake_count_with(&fake, "id=\"T-2\"", NULL) == 0,
 	   "an item by id");
+	{
+		/* an item kept as the threat's current state: built from the register */
+		struct threat t;
+		char id[32];
+
+		threat_init(&t);
+		threat_set(&t, THREAT_NAME, "Dialback <spoofing>");
+		threat_set(&t, THREAT_ABSTRACT, "Forged db:result");
+		threat_set(&t, THREAT_STATUS, "identified");
+		t.priority = strdup("unassessed");
+		is_int(store_threat_insert(st, &t, "alice@localhost", NULL), 0, "a threat is filed");
+		snprintf(id, sizeof id, "T-%lld", t.id);
+		store_item_put(st, "threats", id, STORE_ITEM_CURRENT);
+		store_item_put(st, "threats", "T-999", STORE_ITEM_CURRENT); /* no such threat */
+		fake_sender_clear(&fake);
+		request(ps, "<iq type='get' id='c' from='alice@localhost/pc' to='" ME "'><pubsub xmlns='"
+			NS_PUBSUB_XML "'><items node='threats' max_items='2'/></pubsub></iq>");
+		ok(fake_count_with(&fake, "type=\"result\"", id, "<threat ", "xmlns=\"urn:vigil:threat:0\"",
+				   "Dialback &lt;spoofing&gt;", "revision=\"1\"", "<item id=\"T-999\"/>",
+				   NULL) == 1,
+		   "an item kept as the current state is the threat, built when asked for: %s",
+		   fake_last(&fake));
+		threat_clear(&t);
+	}
 	fake_sender_clear(&fake);
 	request(ps, "<iq type='set' id='p' from='alice@localhost/pc' to='" ME "'><pubsub xmlns='"
 		NS_PUBSUB_XML "'><publish node='threats'><item id='T-9'/></publish></pubsub></iq>");
@@ -177,16 +209,20 @@ int main(void)
 	ok(fake_count_with(&fake, "name=\"T-1\"", "name=\"T-2\"", NULL) == 1, "... lists its items");
 
 	/* --- publishing: the fan-out ------------------------------------------------------- */
-	is_int(pubsub_publish(ps, "priority", "P-1", "<change xmlns='urn:vigil:threat:0'/>"), 0,
-	       "publishing to a node nobody follows");
+	built = 0;
+	is_int(pubsub_publish(ps, "priority", "P-1", payload, "<change xmlns='urn:vigil:threat:0'/>"),
+	       0, "publishing to a node nobody follows");
 	ok(!pubsub_fanout_busy(ps), "... has nothing to send");
+	is_int(built, 0, "... and builds no payload");
 	for (i = 0; i < SUBSCRIBERS - 3; i++) {
 		snprintf(jid, sizeof jid, "user%zu@localhost", i);
 		subscribe(ps, jid, "threats");
 	}
 	fake_sender_clear(&fake);
-	is_int(pubsub_publish(ps, "threats", "T-1", "<threat xmlns='urn:vigil:threat:0' id='T-1'/>"),
+	is_int(pubsub_publish(ps, "threats", "T-1", payload,
+			      "<threat xmlns='urn:vigil:threat:0' id='T-1'/>"),
 	       0, "publishing to the subscribers of threats");
+	is_int(built, 1, "the payload is built once for the fan-out");
 	ok(pubsub_fanout_busy(ps), "a fan-out is under way");
 	is_int(fake.count, 0, "nothing is sent before the first step");
 	steps = 0;
@@ -208,7 +244,7 @@ int main(void)
 	is_int(fake_count_with(&fake, "to=\"bob@localhost/phone\"", NULL), 1,
 	       "a full JID's subscription gets its own");
 	fake_sender_clear(&fake);
-	pubsub_publish(ps, "threats", "T-2", "<threat xmlns='urn:vigil:threat:0' id='T-2'/>");
+	pubsub_publish(ps, "threats", "T-2", payload, "<threat xmlns='urn:vigil:threat:0' id='T-2'/>");
 	pubsub_fanout_step(ps);
 	pubsub_fanout_reset(ps);
 	ok(!pubsub_fanout_busy(ps) && fake.count == 200, "a fan-out reset stops after its batch");
