@@ -55,21 +55,37 @@ static void group_thousands(size_t n, char *buf, size_t len)
 		snprintf(buf, len, "%zu", n);
 }
 
-int validate_text(const char *var, const char *value, size_t max_chars, char *msg, size_t msglen)
+/* Bytes an ASCII character adds once escaped in a stanza (xml_size below). */
+static const unsigned char escape_extra[128] = {
+	['&'] = 4, ['<'] = 3, ['>'] = 3, ['"'] = 5, ['\''] = 5,
+};
+
+/* One pass over a text: checks it as validate_text() says and, when
+ * xml_bytes is not NULL, measures it as xml_size(value, multi_line) would. */
+static int scan_text(const char *var, const char *value, size_t max_chars, int multi_line,
+		     size_t *xml_bytes, char *msg, size_t msglen)
 {
-	const unsigned char *p = (const unsigned char *)(value ? value : "");
-	size_t chars = 0, step;
+	const unsigned char *start = (const unsigned char *)(value ? value : ""), *p = start;
+	size_t chars = 0, extra = 0, step;
 	unsigned long cp;
 	char got[32], limit[32];
 
-	while (*p) {
-		if (*p < 0x80) /* most text: no need to decode */
+	for (;; p += step) {
+		if (*p >= 0x20 && *p < 0x7f) { /* most text: printable ASCII */
+			extra += escape_extra[*p];
+			chars++;
+			step = 1;
+			continue;
+		}
+		if (!*p)
+			break;
+		if (*p < 0x80)
 			cp = *p, step = 1;
 		else
 			step = utf8_decode(p, &cp);
 		if (!step) {
 			text_format(msg, msglen, "%s: invalid UTF-8 at byte %zu", var,
-				    (size_t)(p - (const unsigned char *)value) + 1);
+				    (size_t)(p - start) + 1);
 			return -1;
 		}
 		chars++;
@@ -79,7 +95,8 @@ int validate_text(const char *var, const char *value, size_t max_chars, char *ms
 				    "(only line breaks and tabs are allowed)", var, cp, chars);
 			return -1;
 		}
-		p += step;
+		if (cp == '\n' && multi_line)
+			extra += 14;
 	}
 	if (max_chars && chars > max_chars) {
 		group_thousands(chars, got, sizeof got);
@@ -87,7 +104,14 @@ int validate_text(const char *var, const char *value, size_t max_chars, char *ms
 		text_format(msg, msglen, "%s: %s characters, the limit is %s", var, got, limit);
 		return -1;
 	}
+	if (xml_bytes)
+		*xml_bytes = (size_t)(p - start) + extra;
 	return 0;
+}
+
+int validate_text(const char *var, const char *value, size_t max_chars, char *msg, size_t msglen)
+{
+	return scan_text(var, value, max_chars, 0, NULL, msg, msglen);
 }
 
 static int blank(const char *s)
@@ -98,11 +122,16 @@ static int blank(const char *s)
 	return 1;
 }
 
-int validate_field(const struct template_field *f, const char *value, char *msg, size_t msglen)
+/* validate_field(), also giving the value's size once escaped (xml_size). */
+static int check_field(const struct template_field *f, const char *value, size_t *xml_bytes,
+		       char *msg, size_t msglen)
 {
 	const struct template_option *o;
 	char options[128] = "";
 
+	/* a blank value or a choice is short: measured apart; a text in its scan */
+	if (blank(value) || f->kind == TEMPLATE_LIST_SINGLE)
+		*xml_bytes = xml_size(value, f->kind == TEMPLATE_TEXT_MULTI);
 	if (blank(value)) {
 		if (f->required) {
 			text_format(msg, msglen, "%s: required — %s", f->var, f->desc);
@@ -122,7 +151,8 @@ int validate_field(const struct template_field *f, const char *value, char *msg,
 			    text_quote(quoted, sizeof quoted, value), options);
 		return -1;
 	}
-	if (validate_text(f->var, value, f->max_chars, msg, msglen) < 0)
+	if (scan_text(f->var, value, f->max_chars, f->kind == TEMPLATE_TEXT_MULTI, xml_bytes, msg,
+		      msglen) < 0)
 		return -1;
 	if (f->kind == TEMPLATE_TEXT_SINGLE && strchr(value, '\n')) {
 		text_format(msg, msglen, "%s: must be a single line", f->var);
@@ -138,6 +168,13 @@ int validate_field(const struct template_field *f, const char *value, char *msg,
 		attack_tree_free(&tree);
 	}
 	return 0;
+}
+
+int validate_field(const struct template_field *f, const char *value, char *msg, size_t msglen)
+{
+	size_t xml_bytes;
+
+	return check_field(f, value, &xml_bytes, msg, msglen);
 }
 
 size_t xml_size(const char *s, int multi_line)
@@ -232,11 +269,10 @@ int validate_threat(const struct threat *t, const struct template_field **bad, c
 		size_t size;
 		if (f->slot == TEMPLATE_NOT_STORED)
 			continue;
-		if (validate_field(f, t->field[f->slot], msg, msglen) < 0) {
+		if (check_field(f, t->field[f->slot], &size, msg, msglen) < 0) {
 			*bad = f;
 			return -1;
 		}
-		size = xml_size(t->field[f->slot], f->kind == TEMPLATE_TEXT_MULTI);
 		total += size;
 		if (size > most)
 			most = size, largest = f;

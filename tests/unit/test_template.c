@@ -162,6 +162,37 @@ static void test_threat_size(struct threat *t)
 		is_int(validate_fit_threat(t, changed, sizeof changed), 0, "a threat that fits is unchanged");
 		threat_set(t, THREAT_RECOMMENDED, NULL);
 	}
+	{
+		/* validation measures each text in the pass that checks it: the
+		 * same bytes as xml_size(), to the byte, escapes and line breaks too */
+		size_t i, total = 0;
+		fill(t, THREAT_DEFINITION, "<\n&\"'>\xc3\xa9x", 1900);  /* 43 bytes each escaped */
+		threat_set(t, THREAT_GAP, NULL);
+		threat_set(t, THREAT_RECOMMENDED, NULL);
+		for (i = 0; i < template_field_count; i++)
+			if (template_fields[i].slot != TEMPLATE_NOT_STORED)
+				total += xml_size(t->field[template_fields[i].slot],
+						  template_fields[i].kind == TEMPLATE_TEXT_MULTI);
+		for (i = 0; i < 2; i++) {
+			/* the rest in the gap: ampersands (5 bytes each), then letters */
+			size_t need = THREAT_MAX_BYTES - total + i, k = need / 5, m = need % 5;
+			char *gap = malloc(k + m + 1);
+			if (!gap)
+				break;
+			memset(gap, '&', k);
+			memset(gap + k, 'a', m);
+			gap[k + m] = '\0';
+			threat_set(t, THREAT_GAP, gap);
+			free(gap);
+			if (i == 0)
+				is_int(validate_threat(t, &bad, msg, sizeof msg), 0,
+				       "exactly at the limit");
+			else
+				ok(validate_threat(t, &bad, msg, sizeof msg) < 0 && strstr(msg, "too large"),
+				   "one byte over: refused");
+		}
+		threat_set(t, THREAT_GAP, NULL);
+	}
 	threat_set(t, THREAT_DEFINITION, NULL);
 	threat_set(t, THREAT_GAP, NULL);
 }
