@@ -18,6 +18,7 @@ static void usage(FILE *out)
 		"usage: vigil [-v] [-c FILE]            run the component\n"
 		"       vigil --check-config [-c FILE]  validate the configuration and exit\n"
 		"       vigil export [-c FILE] --format xep|html|markdown [-o OUT]\n"
+		"       vigil export [-c FILE] --format site -o DIR\n"
 		"                                       write the register as a document\n"
 		"       vigil --help | --version\n"
 		"\n"
@@ -52,7 +53,7 @@ static int export_main(int argc, char **argv)
 		case 'o': output = optarg; break;
 		case 'f':
 			if ((format = export_format_parse(optarg)) < 0) {
-				fprintf(stderr, "vigil export: unknown format \"%s\" (xep, html or markdown)\n",
+				fprintf(stderr, "vigil export: unknown format \"%s\" (xep, html, markdown or site)\n",
 					optarg);
 				return VIGIL_EXIT_USAGE;
 			}
@@ -65,7 +66,11 @@ static int export_main(int argc, char **argv)
 		return VIGIL_EXIT_USAGE;
 	}
 	if (format < 0) {
-		fprintf(stderr, "vigil export: --format xep|html|markdown is required\n");
+		fprintf(stderr, "vigil export: --format xep|html|markdown|site is required\n");
+		return VIGIL_EXIT_USAGE;
+	}
+	if (format == EXPORT_SITE && !output) {
+		fprintf(stderr, "vigil export: --format site needs -o DIR\n");
 		return VIGIL_EXIT_USAGE;
 	}
 	config_defaults(&cfg);

@@ -84,6 +84,10 @@ static const struct key keys[] = {
 	  "open, presence, whitelist or authorize", 0 },
 	{ "pubsub.max_subscriptions_per_jid", KEY_INT, OFF(max_subscriptions_per_jid), "10", 1, 100,
 	  NULL, "an integer 1-100", 0 },
+	{ "publish.dir", KEY_STRING, OFF(publish_dir), NULL, 0, 0, NULL,
+	  "a directory vigil may write, e.g. /var/lib/vigil/site", 0 },
+	{ "publish.base_url", KEY_STRING, OFF(publish_base_url), NULL, 0, 0, NULL,
+	  "the URL publish.dir is served at, e.g. http://127.0.0.1:5280/sig/", 0 },
 	{ "log.level", KEY_ENUM, OFF(log_level), "info", 0, 0, log_levels,
 	  "error, warn, info or debug", 0 },
 };

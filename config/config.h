@@ -52,6 +52,10 @@ struct vigil_config {
 					     of one bare JID and its full JIDs, every
 					     node together, default 10 */
 
+	/* [publish] — the register on the web (commands/export/site.c) */
+	char *publish_dir;          /* publish.dir: rewritten after every change, NULL = off */
+	char *publish_base_url;     /* publish.base_url: where publish.dir is served, NULL = unknown */
+
 	/* [log] */
 	int log_level;              /* log.level: error|warn|info|debug -> LOG_ERR.. (see log.h) */
 

@@ -11,7 +11,7 @@
 struct store;
 struct vigil_config;
 
-enum export_format { EXPORT_XEP, EXPORT_HTML, EXPORT_MARKDOWN };
+enum export_format { EXPORT_XEP, EXPORT_HTML, EXPORT_MARKDOWN, EXPORT_SITE };
 
 /* One day of the register's history. */
 struct export_day {
@@ -33,13 +33,37 @@ struct export_doc {
 	const char *service;     /* the component JID */
 };
 
-/* "xep", "html" or "markdown" -> format; -1 for anything else. */
+/* "xep", "html", "markdown" or "site" -> format; -1 for anything else. */
 int export_format_parse(const char *name);
 
 /* Writes the document to path ("-" or NULL: stdout) from the register at
- * cfg's storage.path, opened read-only. 0, or -1 with a message in err. */
+ * cfg's storage.path, opened read-only; EXPORT_SITE writes the site into
+ * the directory path (export_site, every page). 0, or -1 with a message
+ * in err. */
 int export_register(const struct vigil_config *cfg, enum export_format format, const char *path,
 		    char *err, size_t errlen);
+
+/* What export_site wrote. */
+struct site_result {
+	size_t files;
+	unsigned long long bytes;   /* of the files written */
+	double ms;                  /* wall time */
+};
+
+/* The site (site.c) in dir, from the register at cfg's storage.path opened
+ * read-only: index.html, threats.xml, threats.md, feed.atom and, when ids
+ * is NULL, every threat's page T-N.html; else only the pages of ids[0..nids)
+ * (what changed). Each file is written beside its place and renamed over it,
+ * so a reader never sees half a file. Links are relative; absolute ones (the
+ * feed's) start with cfg->publish_base_url when set. 0, or -1 with a
+ * message in err. */
+int export_site(const struct vigil_config *cfg, const char *dir, const long long *ids, size_t nids,
+		struct site_result *result, char *err, size_t errlen);
+
+/* For the writers in this folder: the register loaded for a document (open
+ * and retired threats, the history by day), and its release. */
+int export_load(struct store *st, struct export_doc *doc);
+void export_doc_clear(struct export_doc *doc);
 
 /* Each writer returns the document as a NUL-terminated buffer (free()). */
 /* The day (YYYY-MM-DD) of an XEP-0082 timestamp into out, or "?" when

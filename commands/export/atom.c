@@ -1,0 +1,223 @@
+/* feed.atom: the register's announcements as an Atom 1.0 feed (RFC 4287),
+ * built with libxml2's tree API. An announcement is what the room hears: a
+ * filing, a change of priority, a retirement; each is found in the
+ * revisions (the outbox of announcements is emptied once they are sent). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands/export/site.h"
+#include "commands/export/xml.h"
+#include "commands/register/ops.h"
+#include "commands/register/template.h"
+#include "commands/register/text.h"
+#include "storage/store.h"
+
+#define X (const xmlChar *)
+#define ATOM_NS "http://www.w3.org/2005/Atom"
+#define FEED_LOOK_AT 1000 /* candidate revisions examined, newest first */
+
+struct candidate {
+	long long id, revision;
+};
+
+struct candidates {
+	struct candidate *items;
+	size_t count, cap;
+	int failed;
+};
+
+static int mentions(const char *changed, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p = changed;
+
+	while (p && (p = strstr(p, word)) != NULL) {
+		if ((p == changed || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+/* Revisions that may have announced something: a filing, or a change of
+ * likelihood, damage or status (the history then says whether it did). */
+static void collect(void *userdata, long long id, long long revision, const char *at,
+		    const char *who, const char *changed, const char *name)
+{
+	struct candidates *c = userdata;
+
+	(void)at, (void)who, (void)name;
+	if (c->failed || !(revision == 1 || mentions(changed, "likelihood") ||
+			   mentions(changed, "damage") || mentions(changed, "status")))
+		return;
+	if (c->count == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 256;
+		struct candidate *grown = realloc(c->items, cap * sizeof *grown);
+		if (!grown) {
+			c->failed = 1;
+			return;
+		}
+		c->items = grown;
+		c->cap = cap;
+	}
+	c->items[c->count].id = id;
+	c->items[c->count++].revision = revision;
+}
+
+static const char *or_unassessed(const char *p)
+{
+	return p && *p ? p : "unassessed";
+}
+
+/* The room's line for revision r (prev: the one before, NULL for a filing),
+ * or 0 when it announced nothing. */
+static int announcement(const struct threat_revision *r, const struct threat_revision *prev,
+			char *buf, size_t len)
+{
+	const struct threat *t = &r->state;
+	char tid[32];
+
+	threat_id_format(t->id, tid, sizeof tid);
+	if (!prev) {
+		text_format(buf, len, "%s \"%s\" filed by %s: priority %s", tid, threat_get(t, THREAT_NAME),
+			    r->who ? r->who : "?", or_unassessed(t->priority));
+		return 1;
+	}
+	if (strcmp(threat_get(t, THREAT_STATUS), "retired") == 0 &&
+	    strcmp(threat_get(&prev->state, THREAT_STATUS), "retired") != 0) {
+		text_format(buf, len, "%s \"%s\" retired by %s", tid, threat_get(t, THREAT_NAME),
+			    r->who ? r->who : "?");
+		return 1;
+	}
+	if (strcmp(or_unassessed(prev->state.priority), or_unassessed(t->priority)) != 0) {
+		text_format(buf, len, "%s \"%s\": priority %s → %s, by %s", tid, threat_get(t, THREAT_NAME),
+			    or_unassessed(prev->state.priority), or_unassessed(t->priority),
+			    r->who ? r->who : "?");
+		return 1;
+	}
+	return 0;
+}
+
+static void link(xmlNodePtr parent, xmlNsPtr ns, const char *rel, const char *type, const char *base,
+		 const char *file)
+{
+	xmlNodePtr l = xmlNewChild(parent, ns, X "link", NULL);
+	char href[2048];
+
+	text_format(href, sizeof href, "%s%s", base ? base : "", file);
+	if (rel)
+		xml_attr(l, "rel", rel);
+	if (type)
+		xml_attr(l, "type", type);
+	xml_attr(l, "href", href);
+}
+
+static xmlNodePtr text_el(xmlNodePtr parent, xmlNsPtr ns, const char *name, const char *text)
+{
+	return xmlNewTextChild(parent, ns, X name, X text); /* escaped by libxml2 */
+}
+
+/* One entry; the history of its threat is loaded by the caller. */
+static void entry(xmlNodePtr feed, xmlNsPtr ns, const char *service, const char *base,
+		  const struct threat_revision *r, const char *line)
+{
+	xmlNodePtr e = xmlNewChild(feed, ns, X "entry", NULL), author;
+	char id[512], tid[32], file[48], day[EXPORT_DAY_SIZE], summary[4096];
+
+	threat_id_format(r->state.id, tid, sizeof tid);
+	/* tag: URIs (RFC 4151): stable, minted by the service on that day */
+	text_format(id, sizeof id, "tag:%s,%s:%s-r%lld", service, export_day(day, r->at), tid,
+		    r->revision);
+	text_el(e, ns, "id", id);
+	text_el(e, ns, "title", line);
+	text_el(e, ns, "updated", r->at);
+	author = xmlNewChild(e, ns, X "author", NULL);
+	text_el(author, ns, "name", r->who && *r->who ? r->who : "vigil");
+	snprintf(file, sizeof file, "%s.html", tid);
+	link(e, ns, "alternate", "text/html", base, file);
+	if (r->note && *r->note)
+		text_format(summary, sizeof summary, "%s — %s", line, r->note);
+	else
+		text_format(summary, sizeof summary, "%s. %s", line, threat_get(&r->state, THREAT_ABSTRACT));
+	xml_attr(text_el(e, ns, "summary", summary), "type", "text");
+}
+
+struct history {
+	long long id;
+	struct threat_revision *revs;
+	size_t n;
+};
+
+char *site_feed(struct store *st, const struct export_doc *doc, const char *base_url)
+{
+	struct candidates c = { 0 };
+	struct history *loaded = NULL;
+	size_t nloaded = 0, entries = 0, looked = 0, i, k;
+	xmlDocPtr xml = xmlNewDoc(X "1.0");
+	xmlNodePtr feed, author;
+	xmlNsPtr ns;
+	char id[512], line[1024], title[256];
+	char *out = NULL;
+	const char *service = doc->service ? doc->service : "vigil";
+
+	if (!xml)
+		return NULL;
+	feed = xmlNewNode(NULL, X "feed");
+	ns = xmlNewNs(feed, X ATOM_NS, NULL);
+	xmlSetNs(feed, ns);
+	xmlDocSetRootElement(xml, feed);
+	text_el(feed, ns, "title", "Threats to XMPP Technologies — announcements");
+	text_format(title, sizeof title, "The Security SIG's register (XEP-0139): filings, changes of "
+		    "priority and retirements, as said in %s", doc->room ? doc->room : "the room");
+	text_el(feed, ns, "subtitle", title);
+	text_format(id, sizeof id, "tag:%s,2026:register", service);
+	text_el(feed, ns, "id", id);
+	link(feed, ns, "self", "application/atom+xml", base_url, "feed.atom");
+	link(feed, ns, "alternate", "text/html", base_url, "index.html");
+	author = xmlNewChild(feed, ns, X "author", NULL);
+	text_el(author, ns, "name", "Security SIG");
+	xml_attr(text_el(feed, ns, "generator", "vigil"), "uri", "https://xmpp.org/extensions/xep-0139.html");
+	/* <updated>: the newest entry's time, or the export's for an empty feed */
+	xmlNodePtr updated = text_el(feed, ns, "updated", doc->generated);
+
+	if (store_revision_log(st, collect, &c) < 0 || c.failed)
+		goto out;
+	for (i = c.count; i-- > 0 && entries < SITE_FEED_ENTRIES && looked < FEED_LOOK_AT; looked++) {
+		struct history *h = NULL;
+		for (k = 0; k < nloaded; k++)
+			if (loaded[k].id == c.items[i].id)
+				h = &loaded[k];
+		if (!h) {
+			struct history *grown = realloc(loaded, (nloaded + 1) * sizeof *grown);
+			if (!grown)
+				goto out;
+			loaded = grown;
+			h = &loaded[nloaded];
+			h->id = c.items[i].id;
+			h->revs = NULL;
+			h->n = 0;
+			if (store_threat_history(st, h->id, &h->revs, &h->n) < 0)
+				goto out;
+			nloaded++;
+		}
+		for (k = 0; k < h->n; k++) {
+			if (h->revs[k].revision != c.items[i].revision)
+				continue;
+			if (announcement(&h->revs[k], k ? &h->revs[k - 1] : NULL, line, sizeof line)) {
+				if (!entries++ && h->revs[k].at)
+					xmlNodeSetContent(updated, NULL), xmlAddChild(updated, xmlNewText(X h->revs[k].at));
+				entry(feed, ns, service, base_url, &h->revs[k], line);
+			}
+			break;
+		}
+	}
+	out = xml_serialise(xml, XML_XEP);
+out:
+	for (k = 0; k < nloaded; k++)
+		store_revisions_free(loaded[k].revs, loaded[k].n);
+	free(loaded);
+	free(c.items);
+	xmlFreeDoc(xml);
+	return out;
+}
