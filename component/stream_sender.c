@@ -8,6 +8,7 @@
 #include "component/log.h"
 #include "component/xmpp/ns.h"
 #include "component/xmpp/send_guard.h"
+#include "component/xmpp/serialize.h"
 #include "component/xmpp/stanza.h"
 
 /* What goes out in place of a stanza the guard refused: for an answer to
@@ -43,7 +44,8 @@ static xmpp_stanza_t *refused_stand_in(xmpp_ctx_t *ctx, xmpp_stanza_t *stanza)
 	return iq;
 }
 
-/* Serialises, checks (send_guard.h) and queues one stanza. */
+/* Serialises (serialize.h: the bytes libstrophe's xmpp_send() would write),
+ * checks (send_guard.h) and queues one stanza. */
 static int send_checked(struct stream_sender *s, xmpp_stanza_t *stanza, int stand_in)
 {
 	xmpp_ctx_t *ctx = s->sender.ctx;
@@ -52,7 +54,7 @@ static int send_checked(struct stream_sender *s, xmpp_stanza_t *stanza, int stan
 	xmpp_stanza_t *other;
 	int rc = -1;
 
-	if (xmpp_stanza_to_text(stanza, &buf, &len) != XMPP_EOK)
+	if (stanza_serialize(stanza, &buf, &len) < 0)
 		return -1;
 	if (send_guard_check(buf, len, s->mode, why, sizeof why) < 0) {
 		if (s->mode == SEND_GUARD_STRICT) {
@@ -73,7 +75,7 @@ static int send_checked(struct stream_sender *s, xmpp_stanza_t *stanza, int stan
 	s->queued++; /* the announcements tell from it what has been written */
 	rc = 0;
 out:
-	xmpp_free(ctx, buf);
+	free(buf);
 	return rc;
 }
 
