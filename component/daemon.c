@@ -22,6 +22,7 @@
 #include "component/loop.h"
 #include "component/muc.h"
 #include "component/announce.h"
+#include "component/publish.h"
 #include "component/pubsub.h"
 #include "component/router.h"
 #include "component/xmpp/send_guard.h"
@@ -121,7 +122,12 @@ static int room_ready(void *arg)
 
 static int room_say(void *arg, const char *text)
 {
-	return muc_say(((struct daemon *)arg)->muc, text);
+	struct daemon *d = arg;
+	char *linked = publish_room_line(d->cfg, text); /* ends with its page (publish.base_url) */
+	int rc = muc_say(d->muc, linked ? linked : text);
+
+	free(linked);
+	return rc;
 }
 
 static int publish(void *arg, const char *node, const char *item_id,
@@ -150,6 +156,16 @@ static unsigned long long stanzas_queued(void *arg)
 	return ((struct daemon *)arg)->stream.queued;
 }
 
+/* The operations' listener: each committed change goes to the announcer and
+ * to the publisher (publish.dir). */
+static void changed(void *arg, const struct change *change)
+{
+	struct daemon *d = arg;
+
+	announce_changed(d->announcer, change);
+	publish_changed(d->publisher, change);
+}
+
 /* Every committed change is handed to the announcer (the operations' listener);
  * what an earlier run left unannounced is taken up first. */
 static int announcements_init(struct daemon *d)
@@ -162,8 +178,8 @@ static int announcements_init(struct daemon *d)
 	d->announcer = announce_new(d->loop, &d->stream.sender, d->store, &deps, &opts);
 	if (!d->announcer)
 		return -1;
-	d->commands.changes.changed = announce_changed;
-	d->commands.changes.ctx = d->announcer;
+	d->commands.changes.changed = changed;
+	d->commands.changes.ctx = d;
 	if (announce_load(d->announcer) < 0)
 		log_warn("could not read the changes left to announce: %s", store_errmsg(d->store));
 	return 0;
@@ -287,6 +303,8 @@ static int make_modules(struct daemon *d)
 
 int daemon_init(struct daemon *d, struct vigil_config *cfg)
 {
+	int publish_failed;
+
 	memset(d, 0, sizeof *d);
 	d->cfg = cfg;
 	xmpp_initialize();
@@ -319,7 +337,9 @@ int daemon_init(struct daemon *d, struct vigil_config *cfg)
 	d->chat = chat_new(&d->commands);
 	/* a minute's worth may come at once (a client opening a few forms) */
 	d->iq_rate = ratelimit_new(cfg->rate_per_minute, cfg->rate_per_minute);
+	d->publisher = publish_new(cfg, d->loop, &publish_failed);
 	if (!d->chat || !d->iq_rate || make_modules(d) < 0 || announcements_init(d) < 0 ||
+	    publish_failed ||
 	    loop_timer_set(d->loop, TIMER_SESSIONS_SWEEP, SESSION_SWEEP_MS, sweep_sessions, d) < 0)
 		goto fail;
 	return 0;
@@ -365,6 +385,7 @@ int daemon_run(struct daemon *d)
 
 void daemon_cleanup(struct daemon *d)
 {
+	publish_free(d->publisher);
 	announce_free(d->announcer);
 	pubsub_free(d->pubsub);
 	chat_free(d->chat);

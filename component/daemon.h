@@ -15,6 +15,7 @@
 
 struct chat_ctx;
 struct announcer;
+struct publisher;
 struct connection;
 struct loop;
 struct muc;
@@ -47,6 +48,7 @@ struct daemon {
 	struct router *router;
 	struct connection *connection;
 	struct announcer *announcer;  /* announcements (component/announce.c) */
+	struct publisher *publisher;  /* the site in publish.dir, or NULL (component/publish.c) */
 
 	int in_room_once;             /* systemd has been told READY */
 	int stopping;                 /* shutdown in progress: do not reconnect */

@@ -12,6 +12,7 @@
 #include "commands/register/context.h"
 #include "commands/chat/chat_internal.h"
 #include "commands/chat/render.h"
+#include "commands/register/links.h"
 #include "commands/register/ops.h"
 #include "commands/register/template.h"
 #include "commands/chat/ratelimit.h"
@@ -201,7 +202,10 @@ static void cmd_show(struct chat_ctx *chat, const struct chat_out *out, const ch
 		goto out;
 	}
 	if (!history) {
+		char url[2048];
 		render_threat(&t, &th);
+		if (links_threat_page(chat->cc->cfg, id, url, sizeof url))
+			text_add(&t, "\nPage: %s", url); /* publish.base_url */
 	} else if (store_threat_history(chat->cc->store, id, &revs, &count) == 0) {
 		render_history(&t, &th, revs, count);
 	} else {

@@ -33,6 +33,9 @@ static const char *const style =
 	"nav ol{columns:2}td:first-child{white-space:nowrap}"
 	".diagram{overflow:auto;max-height:80vh;border:1px solid #ddd;padding:.5em;background:#fff}"
 	".diagram svg{display:block}"
+	/* Graphviz measured the labels with Helvetica's metrics at 11; the
+	 * fallback sans fonts (DejaVu) are about a tenth wider */
+	".diagram svg text{font-family:Helvetica,Arial,\"Liberation Sans\",sans-serif;font-size:10px}"
 	".legend{font-size:.85em;color:#4a4a4a}"
 	"table.matrix td{width:12em;height:4.5em}table.matrix th[scope=row]{white-space:nowrap}"
 	"table.matrix .count{font-size:1.6em;font-weight:bold;display:block}"

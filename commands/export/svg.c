@@ -258,6 +258,25 @@ static void retitle(xmlNodePtr parent, const struct attack_tree *tree, const cha
 	}
 }
 
+/* Graphviz sizes the drawing in points ("544pt"); HTML wants CSS pixels
+ * without a unit (HTML Tidy rejects the unit), 4/3 of a point. */
+static void size_in_pixels(xmlNodePtr svg, const char *name)
+{
+	xmlChar *v = xmlGetProp(svg, X name);
+	char px[32];
+	double pt;
+	char *end;
+
+	if (!v)
+		return;
+	pt = strtod((const char *)v, &end);
+	if (end != (char *)v && strcmp(end, "pt") == 0 && pt > 0 && pt < 1e7) {
+		snprintf(px, sizeof px, "%.0f", pt * 4.0 / 3.0);
+		xmlSetProp(svg, X name, X px);
+	}
+	xmlFree(v);
+}
+
 int svg_attack_tree(struct svg_drawer *d, xmlNodePtr parent, const struct attack_tree *tree,
 		    const struct attack_eval *ev, const char *id_prefix)
 {
@@ -286,6 +305,8 @@ int svg_attack_tree(struct svg_drawer *d, xmlNodePtr parent, const struct attack
 	if (!root || xmlStrcmp(root->name, X "svg") != 0)
 		goto out;
 	retitle(root, tree, id_prefix);
+	size_in_pixels(root, "width");
+	size_in_pixels(root, "height");
 	text_format(label, sizeof label, "Attack tree: %s", ev->summary);
 	xmlSetProp(root, X "role", X "img");
 	xmlSetProp(root, X "aria-label", X label);

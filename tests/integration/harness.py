@@ -137,6 +137,9 @@ class Prosody(Process):
         # its WebSocket endpoint (mod_websocket), for test_converse.py
         self.http_port = free_port()
         self.websocket_url = 'ws://127.0.0.1:%d/xmpp-websocket' % self.http_port
+        # a directory the server serves at /sig/ (vigil's publish.dir in test_site.py)
+        self.site_dir = os.path.join(self.dir, 'site')
+        self.site_url = 'http://127.0.0.1:%d/sig/' % self.http_port
         self.secret = secret
         self.config = os.path.join(self.dir, 'prosody.cfg.lua')
         self.log_path = os.path.join(self.dir, 'prosody.log')
@@ -146,7 +149,7 @@ class Prosody(Process):
             text = f.read()
         for key, value in (('DIR', self.dir), ('C2S_PORT', self.c2s_port),
                            ('COMPONENT_PORT', self.component_port), ('SECRET', secret),
-                           ('HTTP_PORT', self.http_port)):
+                           ('HTTP_PORT', self.http_port), ('SITE_DIR', self.site_dir)):
             text = text.replace('@%s@' % key, str(value))
         with open(self.config, 'w') as f:
             f.write(text)
@@ -184,6 +187,9 @@ class Ejabberd(Process):
         # its WebSocket endpoint (ejabberd_http_ws), for test_converse.py
         self.http_port = free_port()
         self.websocket_url = 'ws://127.0.0.1:%d/xmpp-websocket' % self.http_port
+        # a directory the server serves at /sig/ (vigil's publish.dir in test_site.py)
+        self.site_dir = os.path.join(self.dir, 'site')
+        self.site_url = 'http://127.0.0.1:%d/sig/' % self.http_port
         self.secret = secret
         self.node = 'vigil%d_%d@localhost' % (os.getpid(), self.c2s_port)
         self.cookie = os.urandom(12).hex()
@@ -196,7 +202,8 @@ class Ejabberd(Process):
         with open(os.path.join(SRCDIR, 'tests', 'integration', 'ejabberd.yml.in')) as f:
             text = f.read()
         for key, value in (('C2S_PORT', self.c2s_port), ('COMPONENT_PORT', self.component_port),
-                           ('SECRET', secret), ('HTTP_PORT', self.http_port)):
+                           ('SECRET', secret), ('HTTP_PORT', self.http_port),
+                           ('SITE_DIR', self.site_dir)):
             if key.endswith('_PORT'):  # "@HTTP_PORT@": quoted to parse as YAML unfilled
                 text = text.replace('"@%s@"' % key, str(value))
             text = text.replace('@%s@' % key, str(value))

@@ -1,0 +1,15 @@
+/* Where the published site shows a threat (publish.base_url, README "The
+ * register on the web"): room announcements, !show and the feed end with it. */
+#ifndef VIGIL_LINKS_H
+#define VIGIL_LINKS_H
+
+#include <stddef.h>
+
+struct vigil_config;
+
+/* publish.base_url + "T-7.html" (a "/" put between when the URL lacks it)
+ * into buf; id 0 gives the index, base_url + "index.html". Returns 1, or 0
+ * with buf "" when publish.base_url is not set. */
+int links_threat_page(const struct vigil_config *cfg, long long id, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,239 @@
+/* The publisher: see publish.h. The child only reads the register (its own
+ * read-only connection: sqlite connections do not cross a fork) and writes
+ * files; it reports what it wrote through a pipe and leaves with _exit(),
+ * running none of the parent's clean-up. */
+#include "component/publish.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "commands/export/export.h"
+#include "commands/register/links.h"
+#include "commands/register/text.h"
+#include "component/log.h"
+#include "component/loop.h"
+#include "config/config.h"
+
+#define TIMER_PUBLISH "publish"
+#define TIMER_PUBLISH_WAIT "publish-wait"
+
+struct publisher {
+	const struct vigil_config *cfg;
+	struct loop *loop;
+	long long *dirty;      /* threats changed since the last publication began */
+	size_t ndirty, cap;
+	int all;               /* every page (the first publication, after a failure) */
+	pid_t child;           /* a publication running, or 0 */
+	int pipe_fd;           /* its report */
+	size_t child_pages;    /* what it was asked to write, for the log */
+	int child_all;
+	double started_ms;
+	struct publish_stats stats;
+};
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void run(void *arg);
+
+static void arm(struct publisher *p, long long ms)
+{
+	if (loop_timer_soon(p->loop, TIMER_PUBLISH, ms, run, p) < 0)
+		log_warn("publish: out of memory arming the timer");
+}
+
+static void child_main(struct publisher *p, const long long *ids, size_t n, int fd)
+{
+	struct site_result r;
+	char err[1024];
+	int rc = export_site(p->cfg, p->cfg->publish_dir, ids, n, &r, err, sizeof err);
+	ssize_t w;
+
+	if (rc < 0)
+		log_warn("publish: %s", err);
+	do
+		w = write(fd, &r, sizeof r);
+	while (w < 0 && errno == EINTR);
+	_exit(rc < 0 ? 1 : 0);
+}
+
+/* Looks at the running publication; when it is over, the next may start. */
+static void reap(void *arg)
+{
+	struct publisher *p = arg;
+	struct site_result r;
+	int status = 0;
+	pid_t pid = waitpid(p->child, &status, WNOHANG);
+
+	if (pid == 0) {
+		loop_timer_set(p->loop, TIMER_PUBLISH_WAIT, PUBLISH_POLL_MS, reap, p);
+		return;
+	}
+	memset(&r, 0, sizeof r);
+	if (pid < 0 || read(p->pipe_fd, &r, sizeof r) != (ssize_t)sizeof r)
+		r.ms = now_ms() - p->started_ms;
+	close(p->pipe_fd);
+	p->pipe_fd = -1;
+	p->child = 0;
+	if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		log_warn("publish: the publication to %s failed; everything again in %d s",
+			 p->cfg->publish_dir, PUBLISH_RETRY_MS / 1000);
+		p->all = 1;
+		loop_timer_set(p->loop, TIMER_PUBLISH, PUBLISH_RETRY_MS, run, p);
+		return;
+	}
+	p->stats.last_ms = r.ms;
+	p->stats.last_bytes = r.bytes;
+	p->stats.last_files = (unsigned long)r.files;
+	log_info("published %s%zu threat page%s and the index, documents and feed: %zu files, "
+		 "%llu bytes in %.1f ms (the loop was blocked %.2f ms)",
+		 p->child_all ? "every page: " : "", p->child_pages, p->child_pages == 1 ? "" : "s",
+		 r.files, r.bytes, r.ms, p->stats.last_blocked_ms);
+	if (p->ndirty || p->all)
+		arm(p, PUBLISH_DELAY_MS); /* what changed meanwhile */
+}
+
+/* The "publish" timer: a publication of what changed, in a child. */
+static void run(void *arg)
+{
+	struct publisher *p = arg;
+	double start = now_ms();
+	int fds[2];
+	pid_t pid;
+
+	if (p->child)
+		return; /* reap() arms it again when the running one ends */
+	if (!p->ndirty && !p->all)
+		return;
+	if (pipe(fds) < 0) {
+		log_warn("publish: pipe: %s", strerror(errno));
+		loop_timer_set(p->loop, TIMER_PUBLISH, PUBLISH_RETRY_MS, run, p);
+		return;
+	}
+	pid = fork();
+	if (pid < 0) {
+		log_warn("publish: fork: %s", strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		loop_timer_set(p->loop, TIMER_PUBLISH, PUBLISH_RETRY_MS, run, p);
+		return;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		child_main(p, p->all ? NULL : p->dirty, p->ndirty, fds[1]);
+	}
+	close(fds[1]);
+	fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+	p->pipe_fd = fds[0];
+	p->child = pid;
+	p->child_all = p->all;
+	p->child_pages = p->ndirty;
+	p->all = 0;
+	p->ndirty = 0;
+	p->started_ms = start;
+	p->stats.runs++;
+	p->stats.last_blocked_ms = now_ms() - start;
+	if (p->stats.last_blocked_ms > p->stats.max_blocked_ms)
+		p->stats.max_blocked_ms = p->stats.last_blocked_ms;
+	loop_timer_set(p->loop, TIMER_PUBLISH_WAIT, PUBLISH_POLL_MS, reap, p);
+}
+
+void publish_changed(void *ctx, const struct change *change)
+{
+	struct publisher *p = ctx;
+	size_t i;
+
+	if (!p || !change->threat)
+		return;
+	for (i = 0; i < p->ndirty; i++)
+		if (p->dirty[i] == change->threat->id)
+			break;
+	if (i == p->ndirty) {
+		if (p->ndirty == p->cap) {
+			size_t cap = p->cap ? p->cap * 2 : 16;
+			long long *grown = realloc(p->dirty, cap * sizeof *grown);
+			if (!grown) {
+				p->all = 1; /* every page, then */
+				arm(p, PUBLISH_DELAY_MS);
+				return;
+			}
+			p->dirty = grown;
+			p->cap = cap;
+		}
+		p->dirty[p->ndirty++] = change->threat->id;
+	}
+	arm(p, PUBLISH_DELAY_MS);
+}
+
+struct publisher *publish_new(const struct vigil_config *cfg, struct loop *loop, int *failed)
+{
+	struct publisher *p;
+
+	*failed = 0;
+	if (!cfg->publish_dir || !*cfg->publish_dir)
+		return NULL;
+	p = calloc(1, sizeof *p);
+	if (!p) {
+		*failed = 1;
+		return NULL;
+	}
+	p->cfg = cfg;
+	p->loop = loop;
+	p->pipe_fd = -1;
+	p->all = 1;
+	if (loop_timer_set(loop, TIMER_PUBLISH, 0, run, p) < 0) {
+		free(p);
+		*failed = 1;
+		return NULL;
+	}
+	return p;
+}
+
+const struct publish_stats *publish_stats(const struct publisher *p)
+{
+	return &p->stats;
+}
+
+void publish_free(struct publisher *p)
+{
+	if (!p)
+		return;
+	loop_timer_cancel(p->loop, TIMER_PUBLISH);
+	loop_timer_cancel(p->loop, TIMER_PUBLISH_WAIT);
+	if (p->child) {
+		/* let it finish: its files are renamed into place whole or not at all */
+		while (waitpid(p->child, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	if (p->pipe_fd >= 0)
+		close(p->pipe_fd);
+	free(p->dirty);
+	free(p);
+}
+
+char *publish_room_line(const struct vigil_config *cfg, const char *line)
+{
+	struct text t = { 0 };
+	char url[2048];
+	long long id = 0;
+	int n = 0;
+
+	if (sscanf(line, "T-%lld%n", &id, &n) != 1 || line[n] != ' ')
+		id = 0; /* a burst, or not about one threat: the index */
+	if (!links_threat_page(cfg, id, url, sizeof url))
+		return NULL;
+	text_add(&t, "%s %s", line, url);
+	return text_take(&t);
+}
