@@ -157,11 +157,24 @@ static int child_rank(xmpp_stanza_t *child)
  * actions last). Releases command. Returns reply, or NULL (both released). */
 static xmpp_stanza_t *finish_command(xmpp_stanza_t *reply, xmpp_stanza_t *command)
 {
-	xmpp_stanza_t *ordered = xmpp_stanza_new(xmpp_stanza_get_context(reply)), *child, *copy;
+	xmpp_stanza_t *ordered, *child, *copy;
 	static const char *const attrs[] = { "node", "sessionid", "status" };
-	int rank, ok = ordered != NULL;
+	int rank = 0, ok;
 	size_t i;
 
+	/* already in order (a completed step: notes, then its form): as it is */
+	for (child = xmpp_stanza_get_children(command); child && child_rank(child) >= rank;
+	     child = xmpp_stanza_get_next(child))
+		rank = child_rank(child);
+	if (!child) {
+		if (xmpp_stanza_add_child_ex(reply, command, 0) == XMPP_EOK)
+			return reply;
+		xmpp_stanza_release(command);
+		xmpp_stanza_release(reply);
+		return NULL;
+	}
+	ordered = xmpp_stanza_new(xmpp_stanza_get_context(reply));
+	ok = ordered != NULL;
 	if (ok) {
 		xmpp_stanza_set_name(ordered, "command");
 		xmpp_stanza_set_ns(ordered, NS_COMMANDS);

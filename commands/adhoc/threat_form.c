@@ -142,9 +142,11 @@ int threat_form_add_assessment(xmpp_stanza_t *x, const struct threat *t)
 /* CR LF and lone CR become LF: clients differ in what they send. */
 static void normalise_newlines(char *s)
 {
-	char *out = s;
+	char *out;
 
-	for (; *s; s++) {
+	if (!(s = strchr(s, '\r'))) /* most text has none: nothing to move */
+		return;
+	for (out = s; *s; s++) {
 		if (*s == '\r') {
 			*out++ = '\n';
 			if (s[1] == '\n')
