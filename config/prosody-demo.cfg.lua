@@ -15,11 +15,16 @@ c2s_interfaces = { "127.0.0.1" }
 component_ports = { @COMPONENT_PORT@ }
 component_interfaces = { "127.0.0.1" }
 s2s_ports = { }
-http_ports = { }
+-- the register on the web: publish.dir served at http://127.0.0.1:@HTTP_PORT@/sig/
+http_ports = { @HTTP_PORT@ }
+http_interfaces = { "127.0.0.1" }
+http_default_host = "localhost"
+http_files_dir = "@DIR@/site"
+http_paths = { files = "/sig" }
 https_ports = { }
 c2s_direct_tls_ports = { }
 
-modules_enabled = { "roster", "saslauth", "disco", "ping", "pep", "admin_adhoc" }
+modules_enabled = { "roster", "saslauth", "disco", "ping", "pep", "admin_adhoc", "http_files" }
 modules_disabled = { "s2s", "limits", "tls", "offline" }
 
 c2s_require_encryption = false

@@ -22,6 +22,19 @@ Component "conference.localhost" "muc"
 Component "pubsub.localhost" "pubsub"
 	admins = { "threats.localhost" }
 
+-- Optional: the register on the web. vigil rewrites the site in
+-- publish.dir after every change; Prosody's mod_http_files serves it at
+-- http://127.0.0.1:5280/sig/ (vigil.conf: publish.base_url =
+-- http://127.0.0.1:5280/sig/). Add "http_files" to modules_enabled and set,
+-- in the global section (before any VirtualHost or Component; the
+-- directory must be readable by prosody and writable by vigil):
+--   http_ports = { 5280 }
+--   http_interfaces = { "127.0.0.1" }
+--   http_files_dir = "/var/lib/vigil/site"
+--   http_paths = { files = "/sig" }
+-- Behind a reverse proxy, serve the directory itself instead; the links
+-- between its files are relative.
+
 -- vigil itself (component.jid, component.secret: use a long random one, or
 -- VIGIL_COMPONENT_SECRET).
 Component "threats.localhost"

@@ -189,7 +189,9 @@ class Ejabberd(Process):
         self.websocket_url = 'ws://127.0.0.1:%d/xmpp-websocket' % self.http_port
         # a directory the server serves at /sig/ (vigil's publish.dir in test_site.py)
         self.site_dir = os.path.join(self.dir, 'site')
-        self.site_url = 'http://127.0.0.1:%d/sig/' % self.http_port
+        os.makedirs(self.site_dir)
+        # mod_http_fileserver serves a virtual host's requests: Host must be localhost
+        self.site_url = 'http://localhost:%d/sig/' % self.http_port
         self.secret = secret
         self.node = 'vigil%d_%d@localhost' % (os.getpid(), self.c2s_port)
         self.cookie = os.urandom(12).hex()

@@ -14,9 +14,11 @@ the threats filed with `<script>`, `</svg>`, `]]>`, `javascript:` links and
 Markdown/HTML in their fields open no dialog and run no script. feed.atom
 is valid against tests/data/atom.rng, threats.xml against xep.dtd.
 
-Screenshots (screen and print, each tree, and PDFs) go to VIGIL_SITE_KEEP=DIR
-when set, else to a directory of the test that is kept on failure. The
-browser part is skipped, with the reason, without node, npm or chromium.
+Screenshots (screen and print, each tree, PDFs) and the browser's report
+(report.json) are kept in VIGIL_SITE_KEEP=DIR when set. The browser part is
+skipped, with the reason, without node, npm or chromium. On ejabberd the
+site is asked for at http://localhost:PORT/sig/ (mod_http_fileserver serves
+a virtual host's requests), on Prosody at 127.0.0.1.
 """
 import asyncio
 import json
@@ -83,8 +85,7 @@ class SiteEnv(Env):
 
     def cleanup(self):
         super().cleanup()
-        if not KEEP:
-            print('# screenshots: %s' % self.shots)
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def get(env, name):
@@ -244,6 +245,8 @@ async def test_in_the_browser(env):
     serious = []
     for name, r in report.items():
         assert r['status'] == 200, (name, r['status'])
+        want = {'atom': 'application/atom+xml', 'xml': 'xml', 'md': 'text/', 'html': 'text/html'}
+        assert want[name.rsplit('.', 1)[1]] in (r['content_type'] or ''), (name, r['content_type'])
         assert not r['outside'], (name, r['outside'])
         assert not r['dialogs'], (name, 'a dialog opened', r['dialogs'])
         assert not [c for c in r['console'] if c.startswith(('error', 'pageerror'))], (name, r['console'])
@@ -282,8 +285,9 @@ async def test_in_the_browser(env):
     assert index['summary_rows'] == 4, index['summary_rows']
     minor = sorted({'%s (%s)' % (v['id'], v['impact']) for r in report.values() if 'axe' in r
                     for v in r['axe']['violations']})
-    return 'axe: 0 serious/critical, %s; screenshots in %s' % (
-        'others: ' + ', '.join(minor) if minor else 'no other violation', env.shots)
+    return 'axe: 0 serious/critical, %s%s' % (
+        'others: ' + ', '.join(minor) if minor else 'no other violation',
+        '; screenshots in %s' % env.shots if KEEP else '')
 
 
 if __name__ == '__main__':

@@ -96,14 +96,20 @@ async function main() {
             }
             return route.continue();
         });
-        const response = await page.goto(new URL(name, base).href, { waitUntil: 'load' });
-        report.status = response ? response.status() : 0;
-        report.content_type = response ? response.headers()['content-type'] : null;
         if (!name.endsWith('.html')) {
+            // a document, fetched as a reader's browser would (a feed reader,
+            // a download): its status and type
+            const response = await context.request.get(new URL(name, base).href);
+            report.status = response.status();
+            report.content_type = response.headers()['content-type'];
+            report.bytes = (await response.body()).length;
             out.pages[name] = report;
             await page.close();
             continue;
         }
+        const response = await page.goto(new URL(name, base).href, { waitUntil: 'load' });
+        report.status = response ? response.status() : 0;
+        report.content_type = response ? response.headers()['content-type'] : null;
         await page.waitForTimeout(200); // a late script or dialog would show by now
         report.dom = await page.evaluate(inspect);
         const stem = name.replace(/[^A-Za-z0-9-]/g, '_');
