@@ -13,13 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "commands/register/ops.h"
 #include "component/announce_external.h"
+#include "component/announce_items.h"
 #include "component/announce_text.h"
 #include "component/log.h"
 #include "component/loop.h"
 #include "component/xmpp/nodes.h"
-#include "component/xmpp/payload.h"
 #include "component/xmpp/sender.h"
 #include "component/xmpp/stanza.h"
 #include "storage/events.h"
@@ -46,6 +45,7 @@ struct waiting {
 	unsigned done;             /* targets written (or acknowledged) */
 	unsigned done_stored;      /* done as the events table has it */
 	int kept;                  /* its PubSub items are stored for retrieval */
+	int kept_with_change;      /* ...by announce_recording, in the change's transaction */
 	unsigned long long room_mark, pubsub_mark; /* see the opening comment */
 	struct waiting *next;
 };
@@ -59,6 +59,7 @@ struct announcer {
 	struct waiting *head, **tail;
 	size_t count, loaded;
 	long long last_id;          /* the newest event taken up */
+	long long recorded_event;   /* the last whose items were kept with it */
 	int reload;                 /* a change could not be taken up: read them back */
 	int up;                     /* the stream is there */
 	long long forget_at;        /* loop ms: delete written events by then, 0 none */
@@ -81,13 +82,19 @@ static void wake(struct announcer *a, long long ms)
 	loop_timer_soon(a->loop, TIMER, ms, pump, a);
 }
 
+static struct item_source source_of(const struct waiting *w)
+{
+	struct item_source src = { &w->threat, w->threat_id, w->revision, w->kind,
+				   w->old_priority, w->by };
+
+	return src;
+}
+
 static int priority_moved(const struct waiting *w)
 {
-	const char *old = w->old_priority && *w->old_priority ? w->old_priority : "unassessed";
+	struct item_source src = source_of(w);
 
-	/* a filing moves it from unassessed (PROTOCOL.md §6: an item on `priority`) */
-	return w->kind != CHANGE_STATE &&
-	       strcmp(old, w->threat.priority ? w->threat.priority : "unassessed") != 0;
+	return item_priority_moved(&src);
 }
 
 static void waiting_free(struct waiting *w)
@@ -114,7 +121,7 @@ static void set_targets(struct announcer *a, struct waiting *w)
 		w->targets |= ANNOUNCE_ROOM;
 	if (a->opts.external_service)
 		w->targets |= ANNOUNCE_EXTERNAL;
-	w->kept = (w->done & ANNOUNCE_PUBSUB) != 0;
+	w->kept = w->kept_with_change || (w->done & ANNOUNCE_PUBSUB) != 0;
 }
 
 static struct waiting *enqueue(struct announcer *a, const struct stored_event *e)
@@ -173,6 +180,17 @@ int announce_load(struct announcer *a)
 	return rc;
 }
 
+void announce_recording(void *announcer, const struct change *c)
+{
+	struct announcer *a = announcer;
+	struct item_source src = { c->threat, c->threat->id, c->threat->revision, c->kind,
+				   c->old_priority, c->by };
+
+	/* in the change's transaction: one commit for the change and its items */
+	if (item_keep(a->store, a->sender->ctx, &src) == 0)
+		a->recorded_event = c->event_id;
+}
+
 void announce_changed(void *announcer, const struct change *c)
 {
 	struct announcer *a = announcer;
@@ -184,7 +202,9 @@ void announce_changed(void *announcer, const struct change *c)
 	struct waiting *w = NULL;
 
 	/* after a miss, in order from the table until it is read back */
-	if (!a->reload && (w = enqueue(a, &e)) && a->loaded < KEEP_THREATS) {
+	if (!a->reload && (w = enqueue(a, &e)))
+		w->kept_with_change = c->event_id == a->recorded_event;
+	if (w && a->loaded < KEEP_THREATS) {
 		if (threat_copy(&w->threat, c->threat) == 0)
 			set_targets(a, w);
 		else
@@ -226,63 +246,25 @@ static void load_states(struct announcer *a)
 
 /* --- the database: items kept, events marked and deleted, in one transaction ---- */
 
-/* The payload of a change's item: stage 0 the threat on `threats`, 1 the
- * priority change on `priority`. Built when it is sent or kept, never held. */
+/* A stage's payload, built when pubsub.c has someone to notify. */
 struct payload_source {
-	struct announcer *a;
-	struct waiting *w;
+	xmpp_ctx_t *ctx;
+	struct item_source src;
 	int stage;
 };
 
 static xmpp_stanza_t *build_payload(void *arg)
 {
 	const struct payload_source *p = arg;
-	xmpp_ctx_t *ctx = p->a->sender->ctx;
-	const struct waiting *w = p->w;
 
-	if (p->stage == 0)
-		return payload_threat(ctx, &w->threat);
-	return payload_priority_change(ctx, &w->threat, w->old_priority, w->by, w->threat.updated);
+	return item_payload(p->ctx, &p->src, p->stage);
 }
 
-static void item_id(const struct waiting *w, int stage, char *buf, size_t len)
-{
-	char tid[32];
-
-	threat_id_format(w->threat_id, tid, sizeof tid);
-	if (stage == 0)
-		snprintf(buf, len, "%s", tid);
-	else
-		snprintf(buf, len, "%s-r%lld", tid, w->revision);
-}
-
-/* The threats item is kept as the threat's current state, built from the
- * register when retrieved (so a change with nobody to notify serialises no
- * threat); a priority change is history, kept as its text. */
 static int keep_items(struct announcer *a, struct waiting *w)
 {
-	struct payload_source src = { a, w, 1 };
-	xmpp_stanza_t *change;
-	char id[64], *text = NULL;
-	size_t len;
-	int rc;
+	struct item_source src = source_of(w);
 
-	item_id(w, 0, id, sizeof id);
-	if ((rc = store_item_put(a->store, NODE_THREATS, id, STORE_ITEM_CURRENT)) < 0 ||
-	    !priority_moved(w))
-		return rc;
-	change = build_payload(&src);
-	if (!change || xmpp_stanza_to_text(change, &text, &len) != XMPP_EOK) {
-		rc = STORE_NOMEM;
-	} else {
-		item_id(w, 1, id, sizeof id);
-		rc = store_item_put(a->store, NODE_PRIORITY, id, text);
-	}
-	if (text)
-		xmpp_free(a->sender->ctx, text);
-	if (change)
-		xmpp_stanza_release(change);
-	return rc;
+	return item_keep(a->store, a->sender->ctx, &src);
 }
 
 static int needs_keeping(const struct waiting *w)
@@ -413,10 +395,10 @@ static int pubsub_due(const struct waiting *w)
 
 static int start_publish(struct announcer *a, struct waiting *w, int stage)
 {
-	struct payload_source src = { a, w, stage };
+	struct payload_source src = { a->sender->ctx, source_of(w), stage };
 	char id[64];
 
-	item_id(w, stage, id, sizeof id);
+	item_id(&src.src, stage, id, sizeof id);
 	return a->deps.publish(a->deps.ctx, stage ? NODE_PRIORITY : NODE_THREATS, id,
 			       build_payload, &src);
 }
@@ -472,7 +454,7 @@ static void external_send(struct announcer *a, xmpp_stanza_t *iq)
 
 static void publish_external(struct announcer *a)
 {
-	struct payload_source src = { a, NULL, 0 };
+	struct payload_source src = { a->sender->ctx, { 0 }, 0 };
 	struct waiting *w;
 	xmpp_stanza_t *payload;
 	char id[64];
@@ -488,9 +470,9 @@ static void publish_external(struct announcer *a)
 		a->external_for = w;
 		a->external_stage = 0;
 	}
-	item_id(w, a->external_stage, id, sizeof id);
-	src.w = w;
+	src.src = source_of(w);
 	src.stage = a->external_stage;
+	item_id(&src.src, src.stage, id, sizeof id);
 	payload = build_payload(&src);
 	if (!payload)
 		return;

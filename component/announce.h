@@ -66,7 +66,10 @@ void announce_free(struct announcer *a);
  * were written). Call once, before the first change. 0 or a STORE_ code. */
 int announce_load(struct announcer *a);
 
-/* The change listener's function (ctx: the announcer). */
+/* The change listener's functions (ctx: the announcer): recording keeps a
+ * change's PubSub items in the change's own transaction (so a change costs
+ * one commit; what fails there is kept after it), changed takes it up. */
+void announce_recording(void *announcer, const struct change *change);
 void announce_changed(void *announcer, const struct change *change);
 
 /* The stream is up (handshake done) / gone: what was in flight and not

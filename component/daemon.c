@@ -156,6 +156,12 @@ static unsigned long long stanzas_queued(void *arg)
 	return ((struct daemon *)arg)->stream.queued;
 }
 
+/* In the change's transaction: the announcer keeps its PubSub items. */
+static void recording(void *arg, const struct change *change)
+{
+	announce_recording(((struct daemon *)arg)->announcer, change);
+}
+
 /* The operations' listener: each committed change goes to the announcer and
  * to the publisher (publish.dir). */
 static void changed(void *arg, const struct change *change)
@@ -178,6 +184,7 @@ static int announcements_init(struct daemon *d)
 	d->announcer = announce_new(d->loop, &d->stream.sender, d->store, &deps, &opts);
 	if (!d->announcer)
 		return -1;
+	d->commands.changes.recording = recording;
 	d->commands.changes.changed = changed;
 	d->commands.changes.ctx = d;
 	if (announce_load(d->announcer) < 0)

@@ -24,6 +24,12 @@ struct change {
 };
 
 struct change_listener {
+	/* Called inside the change's transaction, after its event row (NULL:
+	 * not called): what the listener writes through the store commits or
+	 * rolls back with the change, one transaction for both (the announcer
+	 * keeps the PubSub items here). It cannot fail the change: what it did
+	 * not keep, it keeps after the commit. */
+	void (*recording)(void *ctx, const struct change *change);
 	/* Called after the commit, before the answer is sent; it must not
 	 * send or block (the announcer copies what it needs and wakes up). */
 	void (*changed)(void *ctx, const struct change *change);

@@ -138,6 +138,8 @@ static int check_note(const char *var, const char *note, struct op_result *r)
 
 /* The change's event row (storage/events.h), inside its transaction: the
  * announcer sends from it, again after a crash if need be. */
+/* The change's event row, and what the listener records with it, in the
+ * change's transaction. */
 static int record_event(struct commands_ctx *cc, enum change_kind kind, const struct threat *t,
 			const char *old_priority, const char *by, long long *event_id)
 {
@@ -145,8 +147,13 @@ static int record_event(struct commands_ctx *cc, enum change_kind kind, const st
 		.kind = kind, .threat_id = t->id, .revision = t->revision,
 		.old_priority = (char *)old_priority, .who = (char *)by,
 	};
+	int rc = store_event_add(cc->store, &e, event_id);
 
-	return store_event_add(cc->store, &e, event_id);
+	if (rc == 0 && cc->changes.recording) {
+		struct change c = { *event_id, kind, t, old_priority, by };
+		cc->changes.recording(cc->changes.ctx, &c);
+	}
+	return rc;
 }
 
 /* Committed: whoever listens (the announcer) learns of it now. */

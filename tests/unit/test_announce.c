@@ -193,6 +193,7 @@ int main(void)
 	memset(&cc, 0, sizeof cc);
 	cc.store = st;
 	cc.cfg = &cfg;
+	cc.changes.recording = announce_recording;
 	cc.changes.changed = announce_changed;
 	cc.changes.ctx = a;
 	is_int(announce_load(a), 0, "nothing left from before");
@@ -204,6 +205,15 @@ int main(void)
 	/* one change: the answer is the caller's, the announcements follow at once */
 	file(&cc, "alice@example.org", "First", "high");
 	is_int(w.fake.count, 0, "nothing is sent while the operation runs");
+	{
+		struct pubsub_item *items = NULL;
+		size_t n = 0, m = 0;
+		store_item_list(st, "threats", "T-1", 0, &items, &n);
+		store_items_free(items, n);
+		store_item_list(st, "priority", "T-1-r1", 0, &items, &m);
+		store_items_free(items, m);
+		ok(n == 1 && m == 1, "its items are kept in the change's own transaction");
+	}
 	ok(loop_timer_armed(loop, "announce") && loop_next_ms(loop, 1000) == 0,
 	   "the change arms the announcer at 0 ms");
 	run(&w, loop, 0);
@@ -299,7 +309,8 @@ int main(void)
 	announce_disconnected(a);
 	announce_free(a);
 	w.room_ready = 0;
-	cc.changes.changed = NULL; /* nobody listens: as if killed right after the commit */
+	cc.changes.recording = NULL; /* nobody listens: as if killed right after the commit */
+	cc.changes.changed = NULL;
 	file(&cc, "erin@example.org", "Left behind", "low");
 	is_int(store_event_count(st), 1, "an event left in the table");
 	a = announce_new(loop, &w.sender, st, &deps, NULL);
