@@ -2,11 +2,13 @@
 #include "component/announce_items.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "commands/register/ops.h"
 #include "component/xmpp/nodes.h"
 #include "component/xmpp/payload.h"
+#include "component/xmpp/serialize.h"
 #include "storage/store.h"
 
 int item_priority_moved(const struct item_source *src)
@@ -49,14 +51,13 @@ int item_keep(struct store *st, xmpp_ctx_t *ctx, const struct item_source *src)
 	    !item_priority_moved(src))
 		return rc;
 	change = item_payload(ctx, src, ITEM_PRIORITY);
-	if (!change || xmpp_stanza_to_text(change, &text, &len) != XMPP_EOK) {
+	if (!change || stanza_serialize(change, &text, &len) < 0) {
 		rc = STORE_NOMEM;
 	} else {
 		item_id(src, ITEM_PRIORITY, id, sizeof id);
 		rc = store_item_put(st, NODE_PRIORITY, id, text);
 	}
-	if (text)
-		xmpp_free(ctx, text);
+	free(text);
 	if (change)
 		xmpp_stanza_release(change);
 	return rc;
