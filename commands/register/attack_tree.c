@@ -163,7 +163,8 @@ int attack_tree_parse(const char *text, struct attack_tree *out, char *err, size
 	char line[MAX_LINE_CHARS * 4 + 1];
 
 	memset(out, 0, sizeof *out);
-	out->nodes = calloc(ATTACK_TREE_MAX_NODES, sizeof *out->nodes);
+	/* each step is zeroed when it is reached: not the whole array for a short tree */
+	out->nodes = malloc(ATTACK_TREE_MAX_NODES * sizeof *out->nodes);
 	if (!out->nodes) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -189,6 +190,7 @@ int attack_tree_parse(const char *text, struct attack_tree *out, char *err, size
 			goto fail;
 		}
 		node = &out->nodes[out->count];
+		memset(node, 0, sizeof *node);
 		node->line = lineno;
 		indent = parse_line(line, node, err, errlen);
 		out->count++; /* owned from here, freed with the tree */
