@@ -22,6 +22,7 @@
 #include "config/config.h"
 
 #define TIMER_PUBLISH "publish"
+#define TIMER_PUBLISH_DOCUMENTS "publish-documents"
 #define TIMER_PUBLISH_WAIT "publish-wait"
 
 struct publisher {
@@ -30,10 +31,14 @@ struct publisher {
 	long long *dirty;      /* threats changed since the last publication began */
 	size_t ndirty, cap;
 	int all;               /* every page (the first publication, after a failure) */
+	int pages_due;         /* the "publish" timer fired: pages, index, feed */
+	int documents_due;     /* the "publish-documents" timer fired */
+	int documents_wanted;  /* a change since the documents were last begun */
 	pid_t child;           /* a publication running, or 0 */
 	int pipe_fd;           /* its report */
 	size_t child_pages;    /* what it was asked to write, for the log */
 	int child_all;
+	unsigned child_what;
 	double started_ms;
 	struct publish_stats stats;
 };
@@ -46,19 +51,40 @@ static double now_ms(void)
 	return (double)ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-static void run(void *arg);
+static void run(struct publisher *p);
+static void pages_fire(void *arg);
+static void documents_fire(void *arg);
 
-static void arm(struct publisher *p, long long ms)
+/* A change: the pages soon, the documents later. */
+static void arm(struct publisher *p)
 {
-	if (loop_timer_soon(p->loop, TIMER_PUBLISH, ms, run, p) < 0)
-		log_warn("publish: out of memory arming the timer");
+	p->documents_wanted = 1;
+	if (loop_timer_soon(p->loop, TIMER_PUBLISH, PUBLISH_DELAY_MS, pages_fire, p) < 0 ||
+	    loop_timer_soon(p->loop, TIMER_PUBLISH_DOCUMENTS, PUBLISH_DOCUMENTS_MS, documents_fire, p) < 0)
+		log_warn("publish: out of memory arming the timers");
 }
 
-static void child_main(struct publisher *p, const long long *ids, size_t n, int fd)
+static void pages_fire(void *arg)
+{
+	struct publisher *p = arg;
+
+	p->pages_due = 1;
+	run(p);
+}
+
+static void documents_fire(void *arg)
+{
+	struct publisher *p = arg;
+
+	p->documents_due = 1;
+	run(p);
+}
+
+static void child_main(struct publisher *p, unsigned what, const long long *ids, size_t n, int fd)
 {
 	struct site_result r;
 	char err[1024];
-	int rc = export_site(p->cfg, p->cfg->publish_dir, ids, n, &r, err, sizeof err);
+	int rc = export_site(p->cfg, p->cfg->publish_dir, what, ids, n, &r, err, sizeof err);
 	ssize_t w;
 
 	if (rc < 0)
@@ -91,57 +117,77 @@ static void reap(void *arg)
 		log_warn("publish: the publication to %s failed; everything again in %d s",
 			 p->cfg->publish_dir, PUBLISH_RETRY_MS / 1000);
 		p->all = 1;
-		loop_timer_set(p->loop, TIMER_PUBLISH, PUBLISH_RETRY_MS, run, p);
+		p->documents_wanted = 1;
+		loop_timer_set(p->loop, TIMER_PUBLISH, PUBLISH_RETRY_MS, pages_fire, p);
+		loop_timer_set(p->loop, TIMER_PUBLISH_DOCUMENTS, PUBLISH_RETRY_MS, documents_fire, p);
 		return;
 	}
 	p->stats.last_ms = r.ms;
 	p->stats.last_bytes = r.bytes;
 	p->stats.last_files = (unsigned long)r.files;
-	log_info("published %s%zu threat page%s and the index, documents and feed: %zu files, "
-		 "%llu bytes in %.1f ms (the loop was blocked %.2f ms)",
-		 p->child_all ? "every page: " : "", p->child_pages, p->child_pages == 1 ? "" : "s",
-		 r.files, r.bytes, r.ms, p->stats.last_blocked_ms);
-	if (p->ndirty || p->all)
-		arm(p, PUBLISH_DELAY_MS); /* what changed meanwhile */
+	if (p->child_what & SITE_PAGES) {
+		char pages[64];
+		if (p->child_all)
+			snprintf(pages, sizeof pages, "every page");
+		else
+			snprintf(pages, sizeof pages, "%zu threat page%s", p->child_pages,
+				 p->child_pages == 1 ? "" : "s");
+		log_info("published %s, the index%s: %zu files, %llu bytes in %.1f ms (the loop was "
+			 "blocked %.2f ms)", pages,
+			 p->child_what & SITE_DOCUMENTS ? ", the feed and the documents" : " and the feed",
+			 r.files, r.bytes, r.ms, p->stats.last_blocked_ms);
+	} else
+		log_info("published the documents: %zu files, %llu bytes in %.1f ms (the loop was "
+			 "blocked %.2f ms)", r.files, r.bytes, r.ms, p->stats.last_blocked_ms);
+	/* what fell due meanwhile goes now */
+	if (p->pages_due || p->documents_due)
+		run(p);
 }
 
-/* The "publish" timer: a publication of what changed, in a child. */
-static void run(void *arg)
+/* A publication of what is due, in a child; nothing while one runs (reap()
+ * starts what fell due meanwhile). */
+static void run(struct publisher *p)
 {
-	struct publisher *p = arg;
 	double start = now_ms();
-	int fds[2];
-	pid_t pid;
+	unsigned what = 0;
+	int fds[2] = { -1, -1 };
+	pid_t pid = -1;
 
 	if (p->child)
-		return; /* reap() arms it again when the running one ends */
-	if (!p->ndirty && !p->all)
 		return;
-	if (pipe(fds) < 0) {
-		log_warn("publish: pipe: %s", strerror(errno));
-		loop_timer_set(p->loop, TIMER_PUBLISH, PUBLISH_RETRY_MS, run, p);
+	if (p->pages_due && (p->ndirty || p->all))
+		what |= SITE_PAGES | SITE_INDEX | SITE_FEED;
+	if (p->documents_due && p->documents_wanted)
+		what |= SITE_DOCUMENTS;
+	p->pages_due = p->documents_due = 0;
+	if (!what)
 		return;
-	}
-	pid = fork();
-	if (pid < 0) {
-		log_warn("publish: fork: %s", strerror(errno));
-		close(fds[0]);
-		close(fds[1]);
-		loop_timer_set(p->loop, TIMER_PUBLISH, PUBLISH_RETRY_MS, run, p);
+	if (pipe(fds) < 0 || (pid = fork()) < 0) {
+		log_warn("publish: %s: %s", "fork", strerror(errno));
+		if (fds[0] >= 0)
+			close(fds[0]), close(fds[1]);
+		p->all = p->documents_wanted = 1;
+		loop_timer_set(p->loop, TIMER_PUBLISH, PUBLISH_RETRY_MS, pages_fire, p);
+		loop_timer_set(p->loop, TIMER_PUBLISH_DOCUMENTS, PUBLISH_RETRY_MS, documents_fire, p);
 		return;
 	}
 	if (pid == 0) {
 		close(fds[0]);
-		child_main(p, p->all ? NULL : p->dirty, p->ndirty, fds[1]);
+		child_main(p, what, p->all ? NULL : p->dirty, p->ndirty, fds[1]);
 	}
 	close(fds[1]);
 	fcntl(fds[0], F_SETFD, FD_CLOEXEC);
 	p->pipe_fd = fds[0];
 	p->child = pid;
-	p->child_all = p->all;
-	p->child_pages = p->ndirty;
-	p->all = 0;
-	p->ndirty = 0;
+	p->child_what = what;
+	p->child_all = (what & SITE_PAGES) && p->all;
+	p->child_pages = what & SITE_PAGES ? p->ndirty : 0;
+	if (what & SITE_PAGES) {
+		p->all = 0;
+		p->ndirty = 0;
+	}
+	if (what & SITE_DOCUMENTS)
+		p->documents_wanted = 0;
 	p->started_ms = start;
 	p->stats.runs++;
 	p->stats.last_blocked_ms = now_ms() - start;
@@ -166,7 +212,7 @@ void publish_changed(void *ctx, const struct change *change)
 			long long *grown = realloc(p->dirty, cap * sizeof *grown);
 			if (!grown) {
 				p->all = 1; /* every page, then */
-				arm(p, PUBLISH_DELAY_MS);
+				arm(p);
 				return;
 			}
 			p->dirty = grown;
@@ -174,7 +220,7 @@ void publish_changed(void *ctx, const struct change *change)
 		}
 		p->dirty[p->ndirty++] = change->threat->id;
 	}
-	arm(p, PUBLISH_DELAY_MS);
+	arm(p);
 }
 
 struct publisher *publish_new(const struct vigil_config *cfg, struct loop *loop, int *failed)
@@ -192,8 +238,10 @@ struct publisher *publish_new(const struct vigil_config *cfg, struct loop *loop,
 	p->cfg = cfg;
 	p->loop = loop;
 	p->pipe_fd = -1;
-	p->all = 1;
-	if (loop_timer_set(loop, TIMER_PUBLISH, 0, run, p) < 0) {
+	p->all = 1; /* everything, at once */
+	p->documents_wanted = 1;
+	p->documents_due = 1;
+	if (loop_timer_set(loop, TIMER_PUBLISH, 0, pages_fire, p) < 0) {
 		free(p);
 		*failed = 1;
 		return NULL;
@@ -211,6 +259,7 @@ void publish_free(struct publisher *p)
 	if (!p)
 		return;
 	loop_timer_cancel(p->loop, TIMER_PUBLISH);
+	loop_timer_cancel(p->loop, TIMER_PUBLISH_DOCUMENTS);
 	loop_timer_cancel(p->loop, TIMER_PUBLISH_WAIT);
 	if (p->child) {
 		/* let it finish: its files are renamed into place whole or not at all */

@@ -1,10 +1,13 @@
 /* The register on the web, always current: with publish.dir set, every
  * committed change (the operations' listener, commands/register/change.h)
  * marks its threat; a named loop timer ("publish") gathers a burst of them
- * for PUBLISH_DELAY_MS and then rewrites what changed — the index, the
- * changed threats' pages, the two documents and the feed — in a child
- * process (commands/export/site.c), so the loop is blocked only for the
- * fork. A change during a publication waits for the next one. */
+ * for PUBLISH_DELAY_MS and then rewrites what changed — the changed
+ * threats' pages, the index and the feed — in a child process
+ * (commands/export/site.c), so the loop is blocked only for the fork. The
+ * two whole documents (threats.xml, threats.md), the costliest to write,
+ * follow on a slower timer ("publish-documents", PUBLISH_DOCUMENTS_MS after
+ * the first change of a quiet spell). One child at a time: what falls due
+ * meanwhile goes next. */
 #ifndef VIGIL_PUBLISH_H
 #define VIGIL_PUBLISH_H
 
@@ -14,6 +17,7 @@ struct loop;
 struct vigil_config;
 
 #define PUBLISH_DELAY_MS 200   /* a burst of changes is one publication */
+#define PUBLISH_DOCUMENTS_MS 5000 /* threats.xml and threats.md at most this late */
 #define PUBLISH_POLL_MS 20     /* how often a running publication is looked at */
 #define PUBLISH_RETRY_MS 10000 /* after a failed publication, everything again */
 

@@ -39,7 +39,7 @@ int export_register(const struct vigil_config *cfg, enum export_format format, c
 	int rc = -1;
 
 	if (format == EXPORT_SITE)
-		return export_site(cfg, path, NULL, 0, NULL, err, errlen);
+		return export_site(cfg, path, SITE_ALL, NULL, 0, NULL, err, errlen);
 	memset(&doc, 0, sizeof doc);
 	/* read-only: safe while the daemon runs (WAL readers do not block it) */
 	if (store_open(&st, cfg->storage_path, STORE_OPEN_READ, template_schema(), err, errlen) < 0)

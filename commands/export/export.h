@@ -50,15 +50,22 @@ struct site_result {
 	double ms;                  /* wall time */
 };
 
+/* What export_site writes. */
+#define SITE_PAGES     (1u << 0) /* threats' pages: every one, or those of ids */
+#define SITE_INDEX     (1u << 1) /* index.html */
+#define SITE_FEED      (1u << 2) /* feed.atom */
+#define SITE_DOCUMENTS (1u << 3) /* threats.xml and threats.md */
+#define SITE_ALL (SITE_PAGES | SITE_INDEX | SITE_FEED | SITE_DOCUMENTS)
+
 /* The site (site.c) in dir, from the register at cfg's storage.path opened
- * read-only: index.html, threats.xml, threats.md, feed.atom and, when ids
- * is NULL, every threat's page T-N.html; else only the pages of ids[0..nids)
- * (what changed). Each file is written beside its place and renamed over it,
- * so a reader never sees half a file. Links are relative; absolute ones (the
- * feed's) start with cfg->publish_base_url when set. 0, or -1 with a
- * message in err. */
-int export_site(const struct vigil_config *cfg, const char *dir, const long long *ids, size_t nids,
-		struct site_result *result, char *err, size_t errlen);
+ * read-only: what `what` names of index.html, feed.atom, threats.xml,
+ * threats.md and the threats' pages T-N.html — every page when ids is
+ * NULL, else only those of ids[0..nids) (what changed). Each file is
+ * written beside its place and renamed over it, so a reader never sees half
+ * a file. Links are relative; absolute ones (the feed's) start with
+ * cfg->publish_base_url when set. 0, or -1 with a message in err. */
+int export_site(const struct vigil_config *cfg, const char *dir, unsigned what, const long long *ids,
+		size_t nids, struct site_result *result, char *err, size_t errlen);
 
 /* For the writers in this folder: the register loaded for a document (open
  * and retired threats, the history by day), and its release. */

@@ -216,8 +216,8 @@ static double now_ms(void)
 	return (double)ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-int export_site(const struct vigil_config *cfg, const char *dir, const long long *ids, size_t nids,
-		struct site_result *result, char *err, size_t errlen)
+int export_site(const struct vigil_config *cfg, const char *dir, unsigned what, const long long *ids,
+		size_t nids, struct site_result *result, char *err, size_t errlen)
 {
 	struct export_doc doc;
 	struct store *st = NULL;
@@ -248,13 +248,15 @@ int export_site(const struct vigil_config *cfg, const char *dir, const long long
 	strftime(doc.generated, sizeof doc.generated, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	doc.room = cfg->room_jid;
 	doc.service = cfg->component_jid;
-	d = svg_drawer_new();
-	if (!d) {
+	d = what & SITE_PAGES ? svg_drawer_new() : NULL;
+	if ((what & SITE_PAGES) && !d) {
 		text_format(err, errlen, "%s", "out of memory (Graphviz)");
 		goto out;
 	}
 	/* the pages first, the index that links to them after */
-	if (!ids) {
+	if (!(what & SITE_PAGES))
+		nids = 0;
+	else if (!ids) {
 		for (i = 0; i < doc.nopen; i++)
 			if (threat_page(st, &doc, &doc.open[i], d, dir, &r, err, errlen) < 0)
 				goto out;
@@ -267,10 +269,12 @@ int export_site(const struct vigil_config *cfg, const char *dir, const long long
 		if (t && threat_page(st, &doc, t, d, dir, &r, err, errlen) < 0)
 			goto out;
 	}
-	if (put(dir, "threats.xml", export_xep(&doc), &r, err, errlen) < 0 ||
-	    put(dir, "threats.md", export_markdown(&doc), &r, err, errlen) < 0 ||
-	    put(dir, "feed.atom", site_feed(st, &doc, cfg->publish_base_url), &r, err, errlen) < 0 ||
-	    put(dir, "index.html", site_index(&doc), &r, err, errlen) < 0)
+	if (((what & SITE_DOCUMENTS) &&
+	     (put(dir, "threats.xml", export_xep(&doc), &r, err, errlen) < 0 ||
+	      put(dir, "threats.md", export_markdown(&doc), &r, err, errlen) < 0)) ||
+	    ((what & SITE_FEED) &&
+	     put(dir, "feed.atom", site_feed(st, &doc, cfg->publish_base_url), &r, err, errlen) < 0) ||
+	    ((what & SITE_INDEX) && put(dir, "index.html", site_index(&doc), &r, err, errlen) < 0))
 		goto out;
 	rc = 0;
 out:

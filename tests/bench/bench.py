@@ -15,12 +15,18 @@ on 127.0.0.1. Prints its figures; asserts nothing (tests assert behaviour).
            with 100,000 threats), database size per threat
   cost     callgrind: instructions in the whole daemon per `file` (after a
            warm-up), with the top functions; the two references' beside it
+  publish  publish.dir with 1,000 and 10,000 threats: the whole site at start,
+           then one change at a time (BENCH_PUBLISH_CHANGES, default 5): how
+           long until the site is current, the child's time, how long the
+           event loop was blocked (goal <= 50 ms) and pings answered
+           meanwhile, the site's size (not in the default run: BENCH_ARGS=publish)
 
 Ends with one table (figure, vigil, reference, against, ratio, goal, met?), also
 written as JSON to tests/bench/results/ (or $BENCH_RESULTS) with the machine
 and the commit.
 
-Usage: bench.py [filing] [fanout] [scale] [cost]   (default: all)
+Usage: bench.py [filing] [fanout] [scale] [cost] [publish]
+(default: filing fanout scale cost)
 Sizes: BENCH_FILINGS (per client, default 200), BENCH_SUBSCRIBERS (1000),
 BENCH_ROUNDS (of the filing part, default 3: each figure their median).
 Every loop is bounded in count and time; everything started is stopped by PID.
@@ -566,6 +572,117 @@ def bench_scale(prosody):
                 record('show p99, ' + label, percentile(shows, 99), unit='ms')
                 record('peak resident memory, ' + label, hwm / 1024, None, '<= 16 MB',
                        hwm / 1024 <= 16, 'MB')
+        finally:
+            vigil.cleanup()
+
+
+# --- the register on the web -----------------------------------------------------
+
+# component/publish.c's line for a publication of pages (the documents follow apart)
+PUBLISHED = re.compile(r'published (every page|(\d+) threat pages?), the index[^:]*: (\d+) files, '
+                       r'(\d+) bytes in ([0-9.]+) ms \(the loop was blocked ([0-9.]+) ms\)')
+DOCUMENTS = re.compile(r'published the documents: (\d+) files, (\d+) bytes in ([0-9.]+) ms '
+                       r'\(the loop was blocked ([0-9.]+) ms\)')
+PUBLISH_CHANGES = int(os.environ.get('BENCH_PUBLISH_CHANGES', '5'))
+
+
+def site_size(path):
+    files = [os.path.join(path, n) for n in os.listdir(path) if not n.startswith('.')]
+    return len(files), sum(os.path.getsize(f) for f in files)
+
+
+def wait_published(vigil, offset, timeout):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        m = PUBLISHED.search(vigil.log_text()[offset:])
+        if m:
+            return m
+        time.sleep(0.01)
+    raise RuntimeError('no publication within %d s' % timeout)
+
+
+async def publish_changes(prosody, vigil, count):
+    """count filings one after another, each waited for on the site; XEP-0199
+    pings to vigil meanwhile (the loop answers them while the child writes)."""
+    (client,) = await connect_all(prosody, ['carol'])
+    out = []
+    try:
+        for i in range(count):
+            offset = len(vigil.log_text())
+            started = time.monotonic()
+            reply = await client.iq(command('file', {'name': 'Published change %d' % i,
+                                                     'abstract': 'One change, then the site.'}),
+                                    COMPONENT)
+            if command_of(reply) is None:
+                raise RuntimeError('file failed: %s' % reply)
+            pings = []
+            while not PUBLISHED.search(vigil.log_text()[offset:]):
+                if time.monotonic() - started > DEADLINE:
+                    raise RuntimeError('no publication after a filing')
+                sent = time.monotonic()
+                await client.iq(ET.Element('{urn:xmpp:ping}ping'), COMPONENT, itype='get')
+                pings.append((time.monotonic() - sent) * 1000)
+            m = PUBLISHED.search(vigil.log_text()[offset:])
+            out.append({'child_ms': float(m.group(5)), 'blocked_ms': float(m.group(6)),
+                        'files': int(m.group(3)), 'bytes': int(m.group(4)),
+                        'visible_ms': (time.monotonic() - started) * 1000,
+                        'ping_max_ms': max(pings) if pings else 0.0, 'pings': len(pings)})
+        return out
+    finally:
+        await client.stop()
+
+
+def bench_publish(prosody):
+    """The site in publish.dir (component/publish.c): the whole site at
+    start, then one change at a time with 1,000 and 10,000 threats."""
+    say('== publish')
+    for threats in (1000, 10000):
+        vigil = Vigil(prosody)
+        site = os.path.join(vigil.dir, 'site')
+        vigil.settings['publish.dir'] = site
+        vigil.write_config()
+        try:
+            generate(vigil.db, threats, threats // 100, 10, 0)
+            offset = len(vigil.log_text())
+            vigil.start()
+            vigil.wait_log(r'joined \S+ as ', 60)
+            first = wait_published(vigil, offset, DEADLINE)
+            files, size = site_size(site)
+            index = os.path.getsize(os.path.join(site, 'index.html'))
+            label = '%dk threats' % (threats // 1000)
+            say('%s: the whole site at start in %.0f ms (in the child; the loop blocked %.2f ms): '
+                '%d files, %.1f MB (index.html %.1f MB)' % (label, float(first.group(5)),
+                                                             float(first.group(6)), files, size / 1e6,
+                                                             index / 1e6))
+            offset = len(vigil.log_text())
+            runs = asyncio.run(publish_changes(prosody, vigil, PUBLISH_CHANGES))
+            deadline = time.monotonic() + 60
+            while not DOCUMENTS.search(vigil.log_text()[offset:]) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            documents = [float(m.group(3)) for m in DOCUMENTS.finditer(vigil.log_text()[offset:])]
+            child = median([r['child_ms'] for r in runs])
+            blocked = max(r['blocked_ms'] for r in runs + [{'blocked_ms': float(first.group(6))}])
+            visible = median([r['visible_ms'] for r in runs])
+            ping = max(r['ping_max_ms'] for r in runs)
+            written = median([r['bytes'] for r in runs])
+            say('%s: one change: its page, the index and the feed current %.0f ms after the answer '
+                '(median of %d; 200 ms of it the burst window), the child writing %d files, %.1f MB '
+                'in %.0f ms; the loop blocked at most %.2f ms; pings to vigil meanwhile: at most '
+                '%.1f ms (%d pings)' % (
+                    label, visible, len(runs), runs[0]['files'], written / 1e6, child, blocked, ping,
+                    sum(r['pings'] for r in runs)))
+            record('publish, whole site at start, ' + label, float(first.group(5)), unit='ms')
+            record('publish after one change, ' + label, child, unit='ms')
+            record('site current after one change, ' + label, visible, unit='ms')
+            record('loop blocked by a publication, ' + label, blocked, None, '<= 50 ms',
+                   blocked <= 50, 'ms')
+            record('ping during a publication, ' + label, ping, None, '<= 50 ms', ping <= 50, 'ms')
+            if documents:
+                say('%s: threats.xml and threats.md after the changes (%d s later at most): %.0f ms '
+                    'in the child' % (label, 5, max(documents)))
+                record('documents after changes, ' + label, max(documents), unit='ms')
+            record('site size, ' + label, size / 1e6, unit='MB')
+            record('written after one change, ' + label, written / 1e6, unit='MB')
         finally:
             vigil.cleanup()
 

@@ -163,7 +163,7 @@ async def test_links_in_the_room(env):
     alice = await connect(env.prosody, 'alice')
     try:
         await alice.join()
-        offset = len(env.vigil.log_text())
+        offset = env.documents_offset = len(env.vigil.log_text())
         tid = await file_threat(alice, name='Announced with its link', abstract='a')
         env.ids['linked'] = tid
         await published(env, offset)
@@ -197,7 +197,10 @@ async def test_documents_valid(env):
     assert len(titles) == 5, titles  # four filings and one change of priority
     hrefs = [l.get('href') for l in feed.findall('a:entry/a:link', ns)]
     assert all(h.startswith(env.prosody.site_url) for h in hrefs), hrefs
+    # the documents follow the pages on their own timer (5 s after a change)
+    env.vigil.wait_log(r'published the documents: ', 15, after=env.documents_offset)
     status, _, body = get(env, 'threats.xml')
+    assert b'Announced with its link' in body, 'threats.xml is current'
     dtd = etree.DTD(os.path.join(SRCDIR, 'tests', 'data', 'xep.dtd'))
     assert status == 200 and dtd.validate(etree.fromstring(body)), dtd.error_log
     status, _, body = get(env, 'threats.md')
