@@ -31,7 +31,7 @@ static const char *const style =
 	".meta{color:#4a4a4a;font-size:.9em}.cheapest{color:#a00}"
 	"ul.tree,ul.tree ul{list-style:none;padding-left:1.2em;border-left:1px dotted #aaa}"
 	"nav ol{columns:2}td:first-child{white-space:nowrap}"
-	".diagram{overflow:auto;max-height:80vh;border:1px solid #ddd;padding:.5em;background:#fff}"
+	".diagram{overflow-x:auto;border:1px solid #ddd;padding:.5em;background:#fff}"
 	".diagram svg{display:block}"
 	/* Graphviz measured the labels with Helvetica's metrics at 11; the
 	 * fallback sans fonts (DejaVu) are about a tenth wider */
@@ -44,7 +44,7 @@ static const char *const style =
 	"footer{margin-top:3em;border-top:1px solid #ccc;font-size:.9em;color:#4a4a4a}"
 	"@media print{body{max-width:none;margin:0;font-size:10.5pt;color:#000}"
 	"nav,.no-print,details{display:none}a{color:#000;text-decoration:none}"
-	".diagram{overflow:visible;max-height:none;border:0;padding:0}"
+	".diagram{overflow:visible;border:0;padding:0}"
 	".diagram svg{max-width:100%;height:auto}"
 	"section,figure,table.matrix{break-inside:avoid}h2,h3{break-after:avoid}"
 	"h2{margin-top:1.2em}"

@@ -14,7 +14,8 @@
 
 #define X (const xmlChar *)
 #define LABEL_CHARS 120   /* a step's label is shortened; its <title> keeps it whole */
-#define WRAP_CHARS 28     /* code points per label line */
+#define WRAP_CHARS 28     /* code points per label line, top-down */
+#define WRAP_WIDE_CHARS 48 /* left to right: fewer, longer lines keep the column short */
 #define TOP_DOWN_MAX 30   /* larger trees are laid out left to right */
 
 #ifndef GRAPHVIZ_PLUGIN_DIR
@@ -82,14 +83,14 @@ struct svg_drawer *svg_drawer_new(void)
 /* Appends s to t wrapped at spaces every WRAP_CHARS code points; a backslash
  * is doubled, since Graphviz reads \N, \G, \n ... as escapes in labels. The
  * line breaks are Graphviz's "\n". */
-static void put_wrapped(struct text *t, const char *s)
+static void put_wrapped(struct text *t, const char *s, size_t wrap)
 {
 	size_t col = 0;
 
 	for (; *s; s++) {
 		if ((*s & 0xC0) != 0x80)
 			col++;
-		if (*s == ' ' && col >= WRAP_CHARS) {
+		if (*s == ' ' && col >= wrap) {
 			text_put(t, "\\n");
 			col = 0;
 			continue;
@@ -101,7 +102,7 @@ static void put_wrapped(struct text *t, const char *s)
 	}
 }
 
-static char *node_label(const struct attack_node *n, int has_children)
+static char *node_label(const struct attack_node *n, int has_children, size_t wrap)
 {
 	struct text t = { 0 };
 	char step[LABEL_CHARS * 4 + 8];
@@ -109,7 +110,7 @@ static char *node_label(const struct attack_node *n, int has_children)
 	if (has_children)
 		text_put(&t, n->kind == ATTACK_AND ? "AND\\n" : "OR\\n");
 	text_shorten(step, sizeof step, n->text, LABEL_CHARS);
-	put_wrapped(&t, step);
+	put_wrapped(&t, step, wrap);
 	if (n->has_cost)
 		text_add(&t, "\\ncost %llu", n->cost);
 	else if (has_children && n->possible && n->cost_known)
@@ -132,7 +133,7 @@ static Agraph_t *build(const struct attack_tree *tree, const char *prefix)
 	Agnode_t **nodes;
 	char name[32], id[96], cls[96];
 	size_t i;
-	int failed = 0;
+	int failed = 0, wide = tree->count > TOP_DOWN_MAX;
 
 	if (!g)
 		return NULL;
@@ -143,14 +144,16 @@ static Agraph_t *build(const struct attack_tree *tree, const char *prefix)
 	}
 	text_format(id, sizeof id, "%s-tree", prefix);
 	set(g, "id", id);
-	set(g, "rankdir", tree->count > TOP_DOWN_MAX ? "LR" : "TB");
-	set(g, "nodesep", "0.2");
-	set(g, "ranksep", "0.3");
+	/* a large tree reads as an outline, left to right, its steps stacked
+	 * closely: 500 steps stay legible at full size, scrolled */
+	set(g, "rankdir", wide ? "LR" : "TB");
+	set(g, "nodesep", wide ? "0.06" : "0.2");
+	set(g, "ranksep", wide ? "0.4" : "0.3");
 	set(g, "fontname", "Helvetica");
 	for (i = 0; i < tree->count && !failed; i++) {
 		const struct attack_node *n = &tree->nodes[i];
 		int children = i + 1 < tree->count && tree->nodes[i + 1].parent == (int)i;
-		char *label = node_label(n, children);
+		char *label = node_label(n, children, wide ? WRAP_WIDE_CHARS : WRAP_CHARS);
 
 		snprintf(name, sizeof name, "n%zu", i);
 		nodes[i] = agnode(g, name, 1);
@@ -165,6 +168,7 @@ static Agraph_t *build(const struct attack_tree *tree, const char *prefix)
 		set(nodes[i], "id", id);
 		set(nodes[i], "fontname", "Helvetica");
 		set(nodes[i], "fontsize", "11");
+		set(nodes[i], "margin", "0.16,0.06"); /* room for a wider fallback font */
 		snprintf(cls, sizeof cls, "%s%s%s%s", !children ? "leaf" : n->kind == ATTACK_AND ? "and" : "or",
 			 n->possible ? "" : " impossible", n->equipment ? " equipment" : "",
 			 n->cheapest ? " cheapest" : "");
