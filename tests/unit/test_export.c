@@ -225,6 +225,10 @@ static void test_html(const char *db)
 	check_text(doc, "//table[1]/tr[2]/td[5]", "critical", "summary: highest priority first");
 	is_int(xpath_count(doc, "//*[@src] | //link"), 0, "no external resources");
 	ok(xpath_count(doc, "//section[h2/@id='T-1']//strong[@class='cheapest']") == 3, "cheapest attack marked");
+	is_int(xpath_count(doc, "//section[h2/@id='T-1']//svg//g[contains(@class,'node')]"), 7,
+	       "the attack tree drawn too (svg.c), a node per step");
+	is_int(xpath_count(doc, "//section[h2/@id='T-1']//svg//g[contains(concat(' ',@class,' '),' cheapest ')]"
+			   "[contains(@class,'node')]"), 3, "the cheapest attack on its three nodes");
 	check_text(doc, "(//section[h2/@id='T-1']//a[starts-with(@href,'https://xmpp.org')])[1]", "XEP-0220: Server Dialback",
 		   "XEP references are links with their titles");
 	xmlFreeDoc(doc);
