@@ -34,6 +34,7 @@ struct publisher {
 	int pages_due;         /* the "publish" timer fired: pages, index, feed */
 	int documents_due;     /* the "publish-documents" timer fired */
 	int documents_wanted;  /* a change since the documents were last begun */
+	int failures;          /* publications failed in a row */
 	pid_t child;           /* a publication running, or 0 */
 	int pipe_fd;           /* its report */
 	size_t child_pages;    /* what it was asked to write, for the log */
@@ -95,6 +96,26 @@ static void child_main(struct publisher *p, unsigned what, const long long *ids,
 	_exit(rc < 0 ? 1 : 0);
 }
 
+/* A publication failed (the child said why): everything again later, the
+ * wait doubling up to PUBLISH_RETRY_MAX_MS while it keeps failing, since a
+ * whole publication of a large register is not cheap. */
+static void retry(struct publisher *p)
+{
+	long long ms = PUBLISH_RETRY_MS;
+	int i;
+
+	for (i = 0; i < p->failures && ms < PUBLISH_RETRY_MAX_MS; i++)
+		ms *= 2;
+	if (ms > PUBLISH_RETRY_MAX_MS)
+		ms = PUBLISH_RETRY_MAX_MS;
+	p->failures++;
+	log_warn("publish: the publication to %s failed; everything again in %lld s",
+		 p->cfg->publish_dir, ms / 1000);
+	p->all = p->documents_wanted = 1;
+	loop_timer_set(p->loop, TIMER_PUBLISH, ms, pages_fire, p);
+	loop_timer_set(p->loop, TIMER_PUBLISH_DOCUMENTS, ms, documents_fire, p);
+}
+
 /* Looks at the running publication; when it is over, the next may start. */
 static void reap(void *arg)
 {
@@ -114,14 +135,10 @@ static void reap(void *arg)
 	p->pipe_fd = -1;
 	p->child = 0;
 	if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		log_warn("publish: the publication to %s failed; everything again in %d s",
-			 p->cfg->publish_dir, PUBLISH_RETRY_MS / 1000);
-		p->all = 1;
-		p->documents_wanted = 1;
-		loop_timer_set(p->loop, TIMER_PUBLISH, PUBLISH_RETRY_MS, pages_fire, p);
-		loop_timer_set(p->loop, TIMER_PUBLISH_DOCUMENTS, PUBLISH_RETRY_MS, documents_fire, p);
+		retry(p);
 		return;
 	}
+	p->failures = 0;
 	p->stats.last_ms = r.ms;
 	p->stats.last_bytes = r.bytes;
 	p->stats.last_files = (unsigned long)r.files;
@@ -166,9 +183,7 @@ static void run(struct publisher *p)
 		log_warn("publish: %s: %s", "fork", strerror(errno));
 		if (fds[0] >= 0)
 			close(fds[0]), close(fds[1]);
-		p->all = p->documents_wanted = 1;
-		loop_timer_set(p->loop, TIMER_PUBLISH, PUBLISH_RETRY_MS, pages_fire, p);
-		loop_timer_set(p->loop, TIMER_PUBLISH_DOCUMENTS, PUBLISH_RETRY_MS, documents_fire, p);
+		retry(p);
 		return;
 	}
 	if (pid == 0) {

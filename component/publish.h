@@ -20,6 +20,7 @@ struct vigil_config;
 #define PUBLISH_DOCUMENTS_MS 5000 /* threats.xml and threats.md at most this late */
 #define PUBLISH_POLL_MS 20     /* how often a running publication is looked at */
 #define PUBLISH_RETRY_MS 10000 /* after a failed publication, everything again */
+#define PUBLISH_RETRY_MAX_MS 600000 /* ... doubling while it keeps failing */
 
 struct publisher;
 

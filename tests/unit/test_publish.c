@@ -159,6 +159,15 @@ int main(void)
 
 	change(p, 2);
 	publish_free(p); /* with a publication armed, not yet run: nothing left behind */
+
+	/* a directory that cannot be made: warned, tried again later, not at once */
+	free(cfg.publish_dir);
+	cfg.publish_dir = strdup("/dev/null/site");
+	p = publish_new(&cfg, loop, &failed);
+	ok(p && run_until(loop, p, 1), "a publication to an impossible directory ends");
+	ok(p && loop_timer_armed(loop, "publish") && loop_next_ms(loop, 60000) > 5000,
+	   "and everything is tried again in 10 s, not at once");
+	publish_free(p);
 	loop_free(loop);
 	config_free(&cfg);
 	{
