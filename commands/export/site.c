@@ -23,6 +23,10 @@
 
 #define X (const xmlChar *)
 
+/* Where the threats' sections go in the serialised index: a comment, which
+ * no text from the register can become (libxml2 escapes "<"). */
+#define SECTIONS_MARK "vigil-sections"
+
 static void section(xmlNodePtr parent, const struct threat *t)
 {
 	xmlNodePtr s = xml_child(parent, "section", NULL);
@@ -50,6 +54,56 @@ static void downloads(xmlNodePtr parent)
 		a = xml_child(xml_child(ul, "li", NULL), "a", files[i][1]);
 		xml_attr(a, "href", files[i][0]);
 	}
+}
+
+/* The sections of n threats, each built, serialised and freed in turn, so
+ * that a large register never stands whole in libxml2's tree. */
+static void sections(struct text *out, htmlDocPtr html, const struct threat *list, size_t n)
+{
+	xmlBufferPtr buf = xmlBufferCreate();
+	size_t i;
+
+	if (!buf) {
+		out->failed = 1;
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		xmlNodePtr holder = xmlNewDocNode(html, NULL, X "div", NULL);
+		if (!holder) {
+			out->failed = 1;
+			break;
+		}
+		section(holder, &list[i]);
+		xmlBufferEmpty(buf);
+		if (htmlNodeDump(buf, html, holder->children) < 0)
+			out->failed = 1;
+		text_put(out, (const char *)xmlBufferContent(buf));
+		text_put(out, "\n");
+		xmlFreeNode(holder);
+	}
+	xmlBufferFree(buf);
+}
+
+/* The serialised page with the sections of the open threats at the first
+ * mark and of the retired ones at the second. */
+static char *fill_sections(char *page, htmlDocPtr html, const struct export_doc *doc)
+{
+	static const char mark[] = "<!--" SECTIONS_MARK "-->";
+	struct text out = { 0 };
+	char *at = page ? strstr(page, mark) : NULL, *second = at ? strstr(at + 1, mark) : NULL;
+
+	if (!at || !second) {
+		free(page);
+		return NULL;
+	}
+	*at = *second = '\0';
+	text_put(&out, page);
+	sections(&out, html, doc->open, doc->nopen);
+	text_put(&out, at + strlen(mark));
+	sections(&out, html, doc->retired, doc->nretired);
+	text_put(&out, second + strlen(mark));
+	free(page);
+	return text_take(&out);
 }
 
 char *site_index(const struct export_doc *doc)
@@ -105,21 +159,19 @@ char *site_index(const struct export_doc *doc)
 		xml_child(main_el, "p", "The register has no open threat.");
 	}
 	page_heading(main_el, "h2", "The open threats", "threats");
-	for (i = 0; i < doc->nopen; i++)
-		section(main_el, &doc->open[i]);
+	xmlAddChild(main_el, xmlNewDocComment(html, X SECTIONS_MARK));
 	if (doc->nretired) {
 		page_heading(main_el, "h2", "Retired threats", "retired");
 		table = page_summary_table(main_el);
 		xml_attr(table, "id", "retired-table");
 		for (i = 0; i < doc->nretired; i++)
 			page_summary_row(table, &doc->retired[i], PAGE_LINKS_FILES);
-		for (i = 0; i < doc->nretired; i++)
-			section(main_el, &doc->retired[i]);
 	}
+	xmlAddChild(main_el, xmlNewDocComment(html, X SECTIONS_MARK));
 	footer = xml_child(body, "footer", NULL);
 	page_heading(footer, "h2", "Downloads and feed", "downloads");
 	downloads(footer);
-	out = xml_serialise(html, XML_HTML);
+	out = fill_sections(xml_serialise(html, XML_HTML), html, doc);
 	xmlFreeDoc(html);
 	return out;
 }
