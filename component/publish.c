@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -22,6 +23,7 @@
 #include "config/config.h"
 
 #define TIMER_PUBLISH "publish"
+#define PUBLISH_NICE 10 /* the child's CPU priority (setpriority) */
 #define TIMER_PUBLISH_DOCUMENTS "publish-documents"
 #define TIMER_PUBLISH_WAIT "publish-wait"
 
@@ -85,7 +87,12 @@ static void child_main(struct publisher *p, unsigned what, const long long *ids,
 {
 	struct site_result r;
 	char err[1024];
-	int rc = export_site(p->cfg, p->cfg->publish_dir, what, ids, n, &r, err, sizeof err);
+	int rc;
+
+	/* in the background: the daemon and the XMPP server come first */
+	if (setpriority(PRIO_PROCESS, 0, PUBLISH_NICE) < 0)
+		log_debug("publish: setpriority: %s", strerror(errno));
+	rc = export_site(p->cfg, p->cfg->publish_dir, what, ids, n, &r, err, sizeof err);
 	ssize_t w;
 
 	if (rc < 0)

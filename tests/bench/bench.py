@@ -626,7 +626,8 @@ async def publish_changes(prosody, vigil, count):
             out.append({'child_ms': float(m.group(5)), 'blocked_ms': float(m.group(6)),
                         'files': int(m.group(3)), 'bytes': int(m.group(4)),
                         'visible_ms': (time.monotonic() - started) * 1000,
-                        'ping_max_ms': max(pings) if pings else 0.0, 'pings': len(pings)})
+                        'ping_max_ms': max(pings) if pings else 0.0, 'pings': len(pings),
+                        'ping_list': pings})
         return out
     finally:
         await client.stop()
@@ -664,19 +665,24 @@ def bench_publish(prosody):
             blocked = max(r['blocked_ms'] for r in runs + [{'blocked_ms': float(first.group(6))}])
             visible = median([r['visible_ms'] for r in runs])
             ping = max(r['ping_max_ms'] for r in runs)
+            ping50 = median([p for r in runs for p in r['ping_list']] or [0.0])
+            load = os.getloadavg()[0]
             written = median([r['bytes'] for r in runs])
             say('%s: one change: its page, the index and the feed current %.0f ms after the answer '
                 '(median of %d; 200 ms of it the burst window), the child writing %d files, %.1f MB '
                 'in %.0f ms; the loop blocked at most %.2f ms; pings to vigil meanwhile: at most '
-                '%.1f ms (%d pings)' % (
+                '%.1f ms, median %.1f ms (%d pings; load average %.1f)' % (
                     label, visible, len(runs), runs[0]['files'], written / 1e6, child, blocked, ping,
-                    sum(r['pings'] for r in runs)))
+                    ping50, sum(r['pings'] for r in runs), load))
             record('publish, whole site at start, ' + label, float(first.group(5)), unit='ms')
             record('publish after one change, ' + label, child, unit='ms')
             record('site current after one change, ' + label, visible, unit='ms')
             record('loop blocked by a publication, ' + label, blocked, None, '<= 50 ms',
                    blocked <= 50, 'ms')
-            record('ping during a publication, ' + label, ping, None, '<= 50 ms', ping <= 50, 'ms')
+            # the whole path, Prosody and the machine's load included: for
+            # reading beside the loop's own figure, no goal of its own
+            record('ping p50 during a publication, ' + label, ping50, unit='ms')
+            record('ping max during a publication, ' + label, ping, unit='ms')
             if documents:
                 say('%s: threats.xml and threats.md after the changes (%d s later at most): %.0f ms '
                     'in the child' % (label, 5, max(documents)))
