@@ -138,6 +138,7 @@ static void subscribe(struct pubsub *ps, xmpp_stanza_t *iq, xmpp_stanza_t *reque
 	if (store_subscription_add(ps->store, node, jid, subid, &stored) < 0)
 		goto fail;
 	log_info("%s subscribed to %s", jid, node);
+	ps->any_subscriber[pubsub_node_find(node) - pubsub_nodes] = 1;
 	reply = pubsub_reply(iq, &pubsub);
 	if (reply && !adopt(pubsub, new_subscription(ps, node, jid, stored, "subscribed"))) {
 		xmpp_stanza_release(reply);
@@ -183,6 +184,7 @@ static void unsubscribe(struct pubsub *ps, xmpp_stanza_t *iq, xmpp_stanza_t *req
 		return;
 	}
 	log_info("%s unsubscribed from %s", jid, node);
+	ps->any_subscriber[pubsub_node_find(node) - pubsub_nodes] = -1; /* asked again */
 	pubsub_send(ps, stanza_reply(iq));
 }
 
@@ -370,8 +372,11 @@ struct pubsub *pubsub_new(const struct vigil_config *cfg, struct store *store,
 {
 	struct pubsub *ps = calloc(1, sizeof *ps);
 
-	if (!ps)
+	if (!ps || !(ps->any_subscriber = malloc(pubsub_node_count))) {
+		free(ps);
 		return NULL;
+	}
+	memset(ps->any_subscriber, -1, pubsub_node_count);
 	ps->cfg = cfg;
 	ps->store = store;
 	ps->sender = sender;
@@ -384,20 +389,31 @@ void pubsub_free(struct pubsub *ps)
 	if (!ps)
 		return;
 	pubsub_fanout_reset(ps);
+	free(ps->any_subscriber);
 	free(ps);
 }
 
 int pubsub_publish(struct pubsub *ps, const char *node, const char *item_id,
 		   pubsub_payload_fn *build, void *arg)
 {
+	const struct pubsub_node *n = pubsub_node_find(node);
+	signed char *any = n ? &ps->any_subscriber[n - pubsub_nodes] : NULL;
 	struct pubsub_fanout *f;
 	xmpp_stanza_t *event, *items;
-	int any;
+	int rc;
 
 	pubsub_fanout_reset(ps);
-	/* most changes have nobody to tell: one indexed look-up, no payload */
-	if ((any = store_subscription_any(ps->store, node)) <= 0)
-		return any;
+	if (!any)
+		return -1;
+	/* most changes have nobody to tell: no payload, and the database is
+	 * asked only when the answer is not known */
+	if (*any < 0) {
+		if ((rc = store_subscription_any(ps->store, node)) < 0)
+			return rc;
+		*any = (signed char)rc;
+	}
+	if (!*any)
+		return 0;
 	f = calloc(1, sizeof *f);
 	if (!f)
 		return -1;
@@ -409,6 +425,7 @@ int pubsub_publish(struct pubsub *ps, const char *node, const char *item_id,
 				    &f->subs, &f->count) < 0)
 		goto fail;
 	if (!f->count) {
+		*any = 0;
 		pubsub_fanout_reset(ps); /* kept for retrieval; nobody to tell */
 		return 0;
 	}

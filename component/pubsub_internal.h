@@ -11,6 +11,10 @@ struct pubsub {
 	const struct sender *sender;
 	xmpp_ctx_t *ctx;
 	struct pubsub_fanout *fanout; /* notifications being sent, or NULL */
+	/* by node (pubsub_nodes[]): 1 it has a subscription, 0 none, -1 not
+	 * known; only this service subscribes and unsubscribes, so a change
+	 * asks the database only after one of those */
+	signed char *any_subscriber;
 };
 
 /* Sends stanza (NULL: nothing) and releases it. */

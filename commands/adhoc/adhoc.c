@@ -393,7 +393,8 @@ xmpp_stanza_t *adhoc_handle(struct commands_ctx *cc, xmpp_stanza_t *iq)
 				       "were not kept.");
 	if (s.status == ADHOC_COMPLETED) {
 		xmpp_stanza_set_attribute(s.command, "status", "completed");
-		session_delete(cc, sessionid);
+		if (sessionid != new_id) /* a one-stage command never stored its session */
+			session_delete(cc, sessionid);
 	} else {
 		const char *full = sessionid == new_id ? session_cap_reached(cc, bare) : NULL;
 		struct stored_session keep = {

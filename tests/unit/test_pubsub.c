@@ -248,6 +248,17 @@ int main(void)
 	pubsub_fanout_step(ps);
 	pubsub_fanout_reset(ps);
 	ok(!pubsub_fanout_busy(ps) && fake.count == 200, "a fan-out reset stops after its batch");
+	/* whether a node has subscribers is remembered, and forgotten when one leaves */
+	subscribe(ps, "dave@localhost", "priority");
+	built = 0;
+	pubsub_publish(ps, "priority", "P-2", payload, "<change xmlns='urn:vigil:threat:0'/>");
+	ok(pubsub_fanout_busy(ps) && built == 1, "a node just subscribed to is published to");
+	pubsub_fanout_reset(ps);
+	request(ps, "<iq type='set' id='u3' from='dave@localhost/pc' to='" ME "'><pubsub xmlns='"
+		NS_PUBSUB_XML "'><unsubscribe node='priority' jid='dave@localhost'/></pubsub></iq>");
+	built = 0;
+	pubsub_publish(ps, "priority", "P-3", payload, "<change xmlns='urn:vigil:threat:0'/>");
+	ok(!pubsub_fanout_busy(ps) && built == 0, "after its last subscriber left, nobody is told");
 
 	fake_sender_clear(&fake);
 	pubsub_free(ps);
