@@ -14,8 +14,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "component/log.h"
-#include "component/loop.h"
+#include "component/base/log.h"
+#include "component/base/loop.h"
 #include "component/xmpp/ns.h"
 #include "component/xmpp/sender.h"
 #include "component/xmpp/stanza.h"

@@ -18,12 +18,12 @@
 #include "commands/chat/ratelimit.h"
 #include "commands/register/template.h"
 #include "component/connection.h"
-#include "component/log.h"
-#include "component/loop.h"
+#include "component/base/log.h"
+#include "component/base/loop.h"
 #include "component/muc.h"
-#include "component/announce.h"
+#include "component/announce/announce.h"
 #include "component/publish.h"
-#include "component/pubsub.h"
+#include "component/pubsub/pubsub.h"
 #include "component/router.h"
 #include "component/xmpp/send_guard.h"
 #include "storage/store.h"
@@ -97,7 +97,7 @@ static void retry_writable(void *arg)
 	log_info("%s is writable again: changes are accepted", d->cfg->storage_path);
 }
 
-/* --- the announcements: every call into component/announce.c is here ---- */
+/* --- the announcements: every call into component/announce/announce.c is here ---- */
 
 /* vigil may speak in the room: room lines waiting may go */
 static void announcements_may_go(void *arg)

@@ -47,7 +47,7 @@ struct daemon {
 	struct disco disco;
 	struct router *router;
 	struct connection *connection;
-	struct announcer *announcer;  /* announcements (component/announce.c) */
+	struct announcer *announcer;  /* announcements (component/announce/announce.c) */
 	struct publisher *publisher;  /* the site in publish.dir, or NULL (component/publish.c) */
 
 	int in_room_once;             /* systemd has been told READY */

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "commands/adhoc/adhoc.h"
-#include "component/pubsub.h"
+#include "component/pubsub/pubsub.h"
 #include "component/xmpp/nodes.h"
 #include "component/xmpp/ns.h"
 #include "component/xmpp/payload.h"

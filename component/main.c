@@ -6,7 +6,7 @@
 
 #include "commands/export/export.h"
 #include "component/daemon.h"
-#include "component/log.h"
+#include "component/base/log.h"
 #include "config.h"
 #include "config/config.h"
 

@@ -18,8 +18,8 @@
 #include "commands/export/export.h"
 #include "commands/register/links.h"
 #include "commands/register/text.h"
-#include "component/log.h"
-#include "component/loop.h"
+#include "component/base/log.h"
+#include "component/base/loop.h"
 #include "config/config.h"
 
 #define TIMER_PUBLISH "publish"

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "component/log.h"
+#include "component/base/log.h"
 #include "component/xmpp/ns.h"
 #include "component/xmpp/send_guard.h"
 #include "component/xmpp/serialize.h"

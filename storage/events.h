@@ -1,7 +1,7 @@
 /* What changed, kept until it has been announced: one small row per change,
  * written in the transaction of the change itself (so no announcement is
  * lost to a crash) and deleted once everything it caused has been written.
- * The announcer (component/announce.c) builds the announcements from the
+ * The announcer (component/announce/announce.c) builds the announcements from the
  * threat when it sends; storage only keeps the facts. */
 #ifndef VIGIL_STORAGE_EVENTS_H
 #define VIGIL_STORAGE_EVENTS_H

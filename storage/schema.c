@@ -55,7 +55,7 @@ static const char *const migrations[] = {
 	"  FROM outbox WHERE target = 'pubsub' ORDER BY id"
 	"  ON CONFLICT (node, item_id) DO UPDATE SET payload = excluded.payload,"
 	"    published = excluded.published, seq = excluded.seq;",
-	/* 2 -> 3: a change keeps only what happened (component/announce.c builds
+	/* 2 -> 3: a change keeps only what happened (component/announce/announce.c builds
 	 * the announcements when it sends them); `done` holds the targets
 	 * already written. The items an older vigil left in the outbox are
 	 * kept already (2 above): their threats are announced again from the

@@ -1,5 +1,5 @@
 /* What an operation hands on once its change is committed: the announcer
- * (component/announce.c) listens, the unit tests too. The register never
+ * (component/announce/announce.c) listens, the unit tests too. The register never
  * knows who listens, so it never calls upward. */
 #ifndef VIGIL_CHANGE_H
 #define VIGIL_CHANGE_H

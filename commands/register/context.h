@@ -22,7 +22,7 @@ struct commands_ctx {
 	long long (*now)(void);      /* unix seconds; tests may replace it */
 	double (*monotonic)(void);   /* seconds, for rate limits; the fuzzers replace it */
 	struct spare_session *spare; /* sessions the database refused (commands/adhoc/sessions.c) */
-	struct change_listener changes; /* told of each committed change (component/announce.c) */
+	struct change_listener changes; /* told of each committed change (component/announce/announce.c) */
 };
 
 enum role { ROLE_NONE, ROLE_MEMBER, ROLE_ASSESSOR, ROLE_ADMIN };

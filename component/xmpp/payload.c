@@ -1,4 +1,4 @@
-/* PubSub payloads: see payload.h (the room's lines: component/announce_text.c). */
+/* PubSub payloads: see payload.h (the room's lines: component/announce/text.c). */
 #include "component/xmpp/payload.h"
 
 #include <stdio.h>

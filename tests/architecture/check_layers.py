@@ -2,11 +2,12 @@
 """The architecture, checked (TAP): vigil's folders are layers, and every
 dependency runs downwards.
 
-    config/  storage/          the settings; the database
+    config/  storage/  component/base/   settings; the database; timers, log
     commands/register/         the threat template, its rules, the operations
     component/xmpp/            stanza helpers the commands may use
     commands/adhoc/ chat/ export/   the ways in and out (siblings: no edges)
-    component/                 the daemon: connection, routing, MUC, PubSub
+    component/pubsub/  component/announce/   vigil's PubSub service; the announcer
+    component/                 the daemon: connection, routing, MUC, wiring
 
 Checked on the sources and on the objects the build made:
   1. includes: a file includes only its own folder or a lower layer;
@@ -23,11 +24,12 @@ import subprocess
 import sys
 
 LAYERS = [
-    ("config", 0), ("storage", 0),
+    ("config", 0), ("storage", 0), ("component/base", 0),
     ("commands/register", 1),
     ("component/xmpp", 2),
     ("commands/adhoc", 3), ("commands/chat", 3), ("commands/export", 3),
-    ("component", 4),
+    ("component/pubsub", 4), ("component/announce", 4),
+    ("component", 5),
 ]
 FOLDERS = [name for name, _ in LAYERS]
 RANK = dict(LAYERS)

@@ -17,8 +17,8 @@
 
 #include "commands/register/text.h"
 #include "component/daemon.h"
-#include "component/log.h"
-#include "component/loop.h"
+#include "component/base/log.h"
+#include "component/base/loop.h"
 #include "component/router.h"
 #include "config/config.h"
 
@@ -77,7 +77,7 @@ static void dispatch_text(const char *text)
 	router_dispatch(d.router, stanza);
 	xmpp_stanza_release(stanza);
 	/* what the event loop does between inputs: the announcer's timer,
-	 * armed at 0 ms by a change (component/announce.c) */
+	 * armed at 0 ms by a change (component/announce/announce.c) */
 	for (turns = 0; turns < 8 && loop_next_ms(d.loop, 1000) == 0; turns++)
 		loop_run_due(d.loop);
 }

@@ -1,8 +1,8 @@
-/* component/loop.c: named timers on a fake clock — order, re-arming,
+/* component/base/loop.c: named timers on a fake clock — order, re-arming,
  * cancelling, "soon", and how long the loop may wait. */
 #include <string.h>
 
-#include "component/loop.h"
+#include "component/base/loop.h"
 #include "tests/unit/tap.h"
 
 static long long fake_now;

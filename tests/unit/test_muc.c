@@ -7,7 +7,7 @@
 
 #include <strophe.h>
 
-#include "component/loop.h"
+#include "component/base/loop.h"
 #include "component/muc.h"
 #include "config/config.h"
 #include "tests/unit/fake_sender.h"

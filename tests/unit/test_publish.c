@@ -12,8 +12,8 @@
 
 #include "commands/register/priority.h"
 #include "commands/register/template.h"
-#include "component/log.h"
-#include "component/loop.h"
+#include "component/base/log.h"
+#include "component/base/loop.h"
 #include "component/publish.h"
 #include "config/config.h"
 #include "storage/store.h"

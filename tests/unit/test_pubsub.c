@@ -1,4 +1,4 @@
-/* component/pubsub.c and pubsub_items.c with a fake sender against a
+/* component/pubsub/pubsub.c and pubsub_items.c with a fake sender against a
  * database in a temporary directory: subscribe, unsubscribe, the
  * subscriptions and items asked for, errors for what is not allowed, a
  * node's disco, and a publication fanned out to its subscribers in
@@ -11,7 +11,7 @@
 #include <strophe.h>
 
 #include "commands/register/template.h"
-#include "component/pubsub.h"
+#include "component/pubsub/pubsub.h"
 #include "config/config.h"
 #include "storage/store.h"
 #include "tests/unit/fake_sender.h"

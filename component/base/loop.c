@@ -1,7 +1,7 @@
 /* Named timers on an injectable clock: see loop.h. A handful are armed at
  * any time (connection, room, announcements, sweeps), so a small array
  * scanned in full is simpler and no slower than a heap. */
-#include "component/loop.h"
+#include "component/base/loop.h"
 
 #include <stdlib.h>
 #include <string.h>

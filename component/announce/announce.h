@@ -28,7 +28,7 @@ struct store;
 enum { ANNOUNCE_ROOM = 1, ANNOUNCE_PUBSUB = 2, ANNOUNCE_EXTERNAL = 4 };
 
 /* The room and vigil's own PubSub service, as the announcer sees them (the
- * daemon wires component/muc.c and component/pubsub.c; tests fake them). */
+ * daemon wires component/muc.c and component/pubsub/pubsub.c; tests fake them). */
 struct announce_deps {
 	int (*room_ready)(void *ctx);                  /* in the room, may speak */
 	int (*room_say)(void *ctx, const char *text);  /* 0 when sent */

@@ -9,9 +9,9 @@
 #include <string.h>
 
 #include "component/xmpp/listing.h"
-#include "component/log.h"
-#include "component/pubsub.h"
-#include "component/pubsub_internal.h"
+#include "component/base/log.h"
+#include "component/pubsub/pubsub.h"
+#include "component/pubsub/internal.h"
 #include "component/xmpp/nodes.h"
 #include "component/xmpp/ns.h"
 #include "component/xmpp/stanza.h"

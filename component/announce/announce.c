@@ -7,17 +7,17 @@
  * in, first out, so the target is written once sender->written() reaches
  * the mark. A crash between the write and the delete sends it again: an
  * announcement may rarely come twice, but never not at all. */
-#include "component/announce.h"
+#include "component/announce/announce.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "component/announce_external.h"
-#include "component/announce_items.h"
-#include "component/announce_text.h"
-#include "component/log.h"
-#include "component/loop.h"
+#include "component/announce/external.h"
+#include "component/announce/items.h"
+#include "component/announce/text.h"
+#include "component/base/log.h"
+#include "component/base/loop.h"
 #include "component/xmpp/nodes.h"
 #include "component/xmpp/sender.h"
 #include "component/xmpp/stanza.h"

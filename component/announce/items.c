@@ -1,5 +1,5 @@
 /* A change's PubSub items: see announce_items.h. */
-#include "component/announce_items.h"
+#include "component/announce/items.h"
 
 #include <stdio.h>
 #include <stdlib.h>

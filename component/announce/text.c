@@ -1,5 +1,5 @@
 /* Room lines: see announce_text.h. */
-#include "component/announce_text.h"
+#include "component/announce/text.h"
 
 #include <string.h>
 

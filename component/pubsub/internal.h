@@ -1,4 +1,4 @@
-/* Shared by component/pubsub.c and component/pubsub_items.c only. */
+/* Shared by component/pubsub/pubsub.c and component/pubsub/items.c only. */
 #ifndef VIGIL_PUBSUB_INTERNAL_H
 #define VIGIL_PUBSUB_INTERNAL_H
 

@@ -1,5 +1,5 @@
 /* iqs for the external PubSub service: see announce_external.h. */
-#include "component/announce_external.h"
+#include "component/announce/external.h"
 
 #include <stdlib.h>
 

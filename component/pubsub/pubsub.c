@@ -4,14 +4,14 @@
  * policy-violation + too-many-subscriptions; publishing and owner
  * operations forbidden; what is not implemented feature-not-implemented +
  * unsupported. Item retrieval is in pubsub_items.c. */
-#include "component/pubsub.h"
+#include "component/pubsub/pubsub.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "component/log.h"
-#include "component/pubsub_internal.h"
+#include "component/base/log.h"
+#include "component/pubsub/internal.h"
 #include "component/xmpp/listing.h"
 #include "component/xmpp/nodes.h"
 #include "component/xmpp/ns.h"

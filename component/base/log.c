@@ -1,5 +1,5 @@
 /* Logging to stderr: "2026-11-24T10:00:00.123Z info: message". */
-#include "component/log.h"
+#include "component/base/log.h"
 
 #include <stdarg.h>
 #include <stdio.h>
