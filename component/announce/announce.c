@@ -31,6 +31,7 @@
 #define STORE_RETRY_MS 1000 /* the database refused: try again */
 #define KEEP_THREATS 256    /* changes held with their state at once; the others
 			       are read from their revision when their turn comes */
+#define FANOUT_BACKLOG 0    /* notifications left unwritten when the next batch may go */
 #define ROUNDS 16           /* items a turn may start publishing */
 #define LOAD_BATCH 256
 
@@ -403,16 +404,34 @@ static int start_publish(struct announcer *a, struct waiting *w, int stage)
 			       build_payload, &src);
 }
 
-/* One batch of a fan-out per turn; returns 1 when more is to do now. */
+/* Stanzas handed over but not yet written to the socket. */
+static unsigned long long backlog(const struct announcer *a)
+{
+	unsigned long long queued = a->deps.queued(a->deps.ctx);
+	unsigned long long written = a->sender->written(a->sender->userdata);
+
+	return queued > written ? queued - written : 0;
+}
+
+/* One batch of a fan-out per turn, and only once the batch before it is
+ * mostly on the socket (FANOUT_BACKLOG): an answer to someone else then
+ * waits behind a batch or so, not behind the whole fan-out (the server
+ * reads slower than vigil writes), and the socket never runs dry. Returns PUBLISH_MORE when more is to do now, PUBLISH_WAIT when
+ * the next batch waits for the socket, 0 when done. */
+enum { PUBLISH_MORE = 1, PUBLISH_WAIT = 2 };
+
 static int publish(struct announcer *a)
 {
 	struct waiting *w;
 	int rounds = 0;
 
 	for (;;) {
-		if (a->publishing && a->deps.publish_busy(a->deps.ctx) &&
-		    a->deps.publish_step(a->deps.ctx))
-			return 1;
+		if (a->publishing && a->deps.publish_busy(a->deps.ctx)) {
+			if (backlog(a) > FANOUT_BACKLOG)
+				return PUBLISH_WAIT;
+			if (a->deps.publish_step(a->deps.ctx))
+				return PUBLISH_MORE;
+		}
 		if ((w = a->publishing)) {
 			if (a->publish_stage == 0 && priority_moved(w) && start_publish(a, w, 1) == 0) {
 				a->publish_stage = 1;
@@ -427,7 +446,7 @@ static int publish(struct announcer *a)
 		if (!w)
 			return 0;
 		if (++rounds > ROUNDS)
-			return 1;
+			return PUBLISH_MORE;
 		if (start_publish(a, w, 0) < 0) {
 			a->store_retry_at = loop_now(a->loop) + STORE_RETRY_MS;
 			return 0; /* tried again later */
@@ -574,9 +593,9 @@ static void pump(void *arg)
 	unwritten = check_written(a);
 	if (!a->forget_at && to_forget(a))
 		a->forget_at = now + FORGET_MS;
-	if (more)
+	if (more == PUBLISH_MORE)
 		next = 0;
-	else if (unwritten)
+	else if (unwritten || more == PUBLISH_WAIT)
 		next = WRITE_CHECK_MS;
 	else if (a->forget_at)
 		next = a->forget_at > now ? a->forget_at - now : 0;
