@@ -537,16 +537,19 @@ struct room_reply {
 	const char *type;
 };
 
-static void send_chat(struct muc *m, const char *to, const char *type, const char *text)
+/* 0 when handed to the sender; -1 when not (out of memory, refused). */
+static int send_chat(struct muc *m, const char *to, const char *type, const char *text)
 {
 	xmpp_stanza_t *msg = xmpp_message_new(m->ctx, type, to, NULL);
+	int rc = -1;
 
 	if (!msg)
-		return;
+		return -1;
 	xmpp_stanza_set_from(msg, m->cfg->component_jid);
 	if (stanza_add_text_child(msg, "body", text))
-		sender_send(m->sender, msg);
+		rc = sender_send(m->sender, msg);
 	xmpp_stanza_release(msg);
+	return rc;
 }
 
 static void room_reply(void *ctx, const char *text)
@@ -559,8 +562,8 @@ int muc_say(struct muc *m, const char *text)
 {
 	if (!m->connected || m->state != ROOM_IN)
 		return -1;
-	send_chat(m, m->cfg->room_jid, "groupchat", text);
-	return 0;
+	/* the announcer keeps its room line until this says it went */
+	return send_chat(m, m->cfg->room_jid, "groupchat", text);
 }
 
 int muc_handle_message(struct muc *m, xmpp_stanza_t *message)

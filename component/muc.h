@@ -57,7 +57,8 @@ const char *muc_current_nick(const struct muc *muc);
 /* Real bare JID of an occupant, NULL when unknown (anonymous room). */
 const char *muc_occupant_jid(const struct muc *muc, const char *nick);
 
-/* Says `text` in the room. 0 when sent, -1 when not in the room. */
+/* Says `text` in the room. 0 when handed to the sender, -1 when not in the
+ * room or not sent (out of memory, refused by the send guard). */
 int muc_say(struct muc *muc, const char *text);
 
 /* Pure: the nick to try after `attempt` conflicts ("vigil", "vigil_", "vigil_2"). */

@@ -150,7 +150,7 @@ int store_threat_at_revision(struct store *st, long long id, long long revision,
 			continue;
 		threat_clear(out);
 		if (threat_copy(out, &revs[i].state) < 0) {
-			rc = STORE_ERROR;
+			rc = STORE_NOMEM;
 			break;
 		}
 		out->id = id;
@@ -159,7 +159,7 @@ int store_threat_at_revision(struct store *st, long long id, long long revision,
 		free(out->updated);
 		out->created = count && revs[0].at ? strdup(revs[0].at) : NULL;
 		out->updated = revs[i].at ? strdup(revs[i].at) : NULL;
-		rc = (revs[i].at && !out->updated) || (revs[0].at && !out->created) ? STORE_ERROR : 0;
+		rc = (revs[i].at && !out->updated) || (revs[0].at && !out->created) ? STORE_NOMEM : 0;
 		break;
 	}
 	store_revisions_free(revs, count);

@@ -9,7 +9,6 @@
  * announcement may rarely come twice, but never not at all. */
 #include "component/announce/announce.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +24,8 @@
 #include "storage/store.h"
 
 #define TIMER "announce"
+#define TIMER_EXTERNAL "announce-external"
+#define EXTERNAL_TIMEOUT_MS 30000 /* an external service's answer, before it counts as none */
 #define WRITE_CHECK_MS 1    /* while stanzas of ours wait in libstrophe's queue */
 #define FORGET_MS 20        /* written events are deleted with the next change's
 			       items, or after this long: one transaction, not two */
@@ -175,6 +176,8 @@ int announce_load(struct announcer *a)
 {
 	int rc = read_back(a);
 
+	if (rc < 0)
+		a->reload = 1; /* read again by the pump: none is skipped for good */
 	if (a->count)
 		log_info("%zu change%s to announce from before", a->count, a->count == 1 ? "" : "s");
 	wake(a, 0);
@@ -348,7 +351,8 @@ static int room_due(const struct waiting *w)
 
 /* Says the lines waiting: a run of merge_min or more of one kind by one
  * person as one line. */
-static void say_in_room(struct announcer *a)
+/* -1 when the room refused a line (it is said again later), else 0. */
+static int say_in_room(struct announcer *a)
 {
 	const struct threat *burst[64];
 	struct waiting *w = a->head, *run, *x;
@@ -374,7 +378,7 @@ static void say_in_room(struct announcer *a)
 			announce_text_one(w->kind, &w->threat, w->old_priority, w->by, text,
 					  sizeof text), n = 1;
 		if (a->deps.room_say(a->deps.ctx, text) < 0)
-			return;
+			return -1;
 		for (run = w; n && run; run = run->next) {
 			if (!room_due(run))
 				continue;
@@ -384,6 +388,7 @@ static void say_in_room(struct announcer *a)
 		}
 		w = run;
 	}
+	return 0;
 }
 
 /* --- vigil's own PubSub service ------------------------------------------------------- */
@@ -433,7 +438,12 @@ static int publish(struct announcer *a)
 				return PUBLISH_MORE;
 		}
 		if ((w = a->publishing)) {
-			if (a->publish_stage == 0 && priority_moved(w) && start_publish(a, w, 1) == 0) {
+			if (a->publish_stage == 0 && priority_moved(w)) {
+				if (start_publish(a, w, 1) < 0) {
+					/* the priority item is tried again later, not dropped */
+					a->store_retry_at = loop_now(a->loop) + STORE_RETRY_MS;
+					return 0;
+				}
 				a->publish_stage = 1;
 				continue;
 			}
@@ -460,12 +470,36 @@ static int publish(struct announcer *a)
 
 /* --- the external service ----------------------------------------------------------- */
 
+static void external_later(struct announcer *a, long long ms)
+{
+	a->external_retry_at = loop_now(a->loop) + ms;
+	wake(a, ms);
+}
+
+/* The external service never answered: as a refusal, tried again later. */
+static void external_unanswered(void *arg)
+{
+	struct announcer *a = arg;
+
+	if (!a->external_id)
+		return;
+	free(a->external_id);
+	a->external_id = NULL;
+	a->external_creating = 0;
+	log_warn("%s did not answer within %d s: trying again later", a->opts.external_service,
+		 EXTERNAL_TIMEOUT_MS / 1000);
+	external_later(a, STORE_RETRY_MS);
+}
+
 static void external_send(struct announcer *a, xmpp_stanza_t *iq)
 {
 	if (!iq || sender_send(a->sender, iq) < 0) {
 		free(a->external_id);
 		a->external_id = NULL;
 		a->external_for = NULL;
+		external_later(a, STORE_RETRY_MS); /* not built or not sent: again later */
+	} else {
+		loop_timer_set(a->loop, TIMER_EXTERNAL, EXTERNAL_TIMEOUT_MS, external_unanswered, a);
 	}
 	if (iq)
 		xmpp_stanza_release(iq);
@@ -493,8 +527,10 @@ static void publish_external(struct announcer *a)
 	src.stage = a->external_stage;
 	item_id(&src.src, src.stage, id, sizeof id);
 	payload = build_payload(&src);
-	if (!payload)
+	if (!payload) {
+		external_later(a, STORE_RETRY_MS);
 		return;
+	}
 	external_send(a, external_publish_iq(a->sender, a->opts.external_service,
 					     a->external_stage ? NODE_PRIORITY : NODE_THREATS, id,
 					     payload, &a->external_id));
@@ -516,6 +552,7 @@ int announce_handle_answer(void *announcer, xmpp_stanza_t *iq)
 	a->external_id = NULL;
 	a->external_creating = 0;
 	free(sent_id);
+	loop_timer_cancel(a->loop, TIMER_EXTERNAL);
 	wake(a, 0);
 	if (!w)
 		return 1;
@@ -577,7 +614,7 @@ static void pump(void *arg)
 {
 	struct announcer *a = arg;
 	long long now = loop_now(a->loop), next = -1;
-	int more, unwritten;
+	int more, unwritten, refused;
 
 	if (!a->up)
 		return;
@@ -587,7 +624,7 @@ static void pump(void *arg)
 		load_states(a);
 	check_written(a);
 	write_down(a);
-	say_in_room(a);
+	refused = say_in_room(a) < 0;
 	more = now >= a->store_retry_at && publish(a);
 	publish_external(a);
 	unwritten = check_written(a);
@@ -597,8 +634,13 @@ static void pump(void *arg)
 		next = 0;
 	else if (unwritten || more == PUBLISH_WAIT)
 		next = WRITE_CHECK_MS;
-	else if (a->forget_at)
-		next = a->forget_at > now ? a->forget_at - now : 0;
+	else if (a->forget_at) {
+		/* while the database refuses, deleting waits for it, not spins */
+		long long at = a->forget_at > a->store_retry_at ? a->forget_at : a->store_retry_at;
+		next = at > now ? at - now : 0;
+	}
+	if (refused)
+		next = next < 0 || STORE_RETRY_MS < next ? STORE_RETRY_MS : next;
 	if (a->store_retry_at > now && a->count)
 		next = next < 0 || a->store_retry_at - now < next ? a->store_retry_at - now : next;
 	if (a->external_for && !a->external_id && a->external_retry_at > now)
@@ -651,6 +693,7 @@ void announce_disconnected(struct announcer *a)
 	a->external_creating = 0;
 	a->external_for = NULL;
 	loop_timer_cancel(a->loop, TIMER);
+	loop_timer_cancel(a->loop, TIMER_EXTERNAL);
 }
 
 void announce_room_ready(struct announcer *a)
@@ -670,6 +713,7 @@ void announce_free(struct announcer *a)
 	if (!a)
 		return;
 	loop_timer_cancel(a->loop, TIMER);
+	loop_timer_cancel(a->loop, TIMER_EXTERNAL);
 	while ((w = a->head)) {
 		a->head = w->next;
 		waiting_free(w);

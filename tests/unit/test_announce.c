@@ -29,6 +29,8 @@ struct world {
 	char published[64][64];       /* node/item id */
 	size_t npublished;
 	int fanout_batches;           /* batches left in the fan-out under way */
+	int priority_fails;           /* publishes on `priority` refused (the database) */
+	int room_refuses;             /* room lines refused (the send guard, memory) */
 };
 
 static long long fake_clock(void *ctx)
@@ -62,9 +64,12 @@ static int room_ready(void *ctx) { return ((struct world *)ctx)->room_ready; }
 static int room_say(void *ctx, const char *text)
 {
 	struct world *w = ctx;
-	xmpp_stanza_t *m = xmpp_message_new(w->fake.sender.ctx, "groupchat", "room@muc", NULL);
+	xmpp_stanza_t *m;
 	int rc;
 
+	if (w->room_refuses)
+		return -1;
+	m = xmpp_message_new(w->fake.sender.ctx, "groupchat", "room@muc", NULL);
 	xmpp_message_set_body(m, text);
 	rc = send_through(w, m);
 	xmpp_stanza_release(m);
@@ -78,7 +83,13 @@ static int publish(void *ctx, const char *node, const char *item_id,
 		   xmpp_stanza_t *(*build)(void *arg), void *arg)
 {
 	struct world *w = ctx;
-	xmpp_stanza_t *payload = build(arg);
+	xmpp_stanza_t *payload;
+
+	if (strcmp(node, "priority") == 0 && w->priority_fails > 0) {
+		w->priority_fails--;
+		return -1;
+	}
+	payload = build(arg);
 	const char *ns = payload ? xmpp_stanza_get_ns(payload) : NULL;
 	int ours = ns && strcmp(ns, "urn:vigil:threat:0") == 0;
 
@@ -324,9 +335,55 @@ int main(void)
 	is_int(published(&w, "threats/T-11"), 1, "and published");
 	is_int(store_event_count(st), 0, "then deleted");
 
+	/* the priority item refused once (the database busy): tried again, not dropped */
+	cc.changes.recording = announce_recording;
+	cc.changes.changed = announce_changed;
+	cc.changes.ctx = a;
+	w.priority_fails = 1;
+	file(&cc, "alice@example.org", "Busy database", "high");
+	run(&w, loop, 0);
+	is_int(published(&w, "threats/T-12"), 1, "the threat's item goes");
+	is_int(published(&w, "priority/T-12-r1"), 0, "the priority item is refused");
+	is_int(store_event_count(st), 1, "so the event stays");
+	run(&w, loop, 2000);
+	is_int(published(&w, "priority/T-12-r1"), 1, "and it goes a second later");
+	is_int(store_event_count(st), 0, "then the event is deleted");
+
+	/* a room line the sender refused is said later, not counted as said */
+	w.room_refuses = 1;
+	file(&cc, "alice@example.org", "Refused line", "low");
+	run(&w, loop, 500);
+	is_int(lines_with(&w, "Refused line"), 0, "the line was refused");
+	is_int(store_event_count(st), 1, "its event stays");
+	w.room_refuses = 0;
+	run(&w, loop, 2000);
+	is_int(lines_with(&w, "Refused line"), 1, "said once the room takes it");
+	is_int(store_event_count(st), 0, "then deleted");
+
 	ok(strstr(fake_last(&w.fake), "groupchat") || fake_count_with(&w.fake, "sub@example.org", NULL) > 0,
 	   "the fake kept what was sent");
 	announce_free(a);
+
+	/* an external service that never answers: asked again, never waited on for ever */
+	{
+		const struct announce_options opts = { "pubsub.example.org", "open", 0 };
+		size_t before = fake_count_with(&w.fake, "pubsub.example.org", NULL);
+		a = announce_new(loop, &w.sender, st, &deps, &opts);
+		cc.changes.ctx = a;
+		announce_connected(a);
+		file(&cc, "alice@example.org", "Out there", "");
+		run(&w, loop, 100);
+		is_int(fake_count_with(&w.fake, "pubsub.example.org", NULL) - before, 1,
+		       "the item is published to the external service");
+		run(&w, loop, 29000);
+		is_int(fake_count_with(&w.fake, "pubsub.example.org", NULL) - before, 1,
+		       "no answer within 29 s: still waiting");
+		run(&w, loop, 3000);
+		is_int(fake_count_with(&w.fake, "pubsub.example.org", NULL) - before, 2,
+		       "no answer in 30 s: asked again a second later");
+		is_int(store_event_count(st), 1, "its event stays until the service says yes");
+		announce_free(a);
+	}
 	loop_free(loop);
 	fake_sender_clear(&w.fake);
 	store_close(st);
