@@ -286,7 +286,13 @@ int export_site(const struct vigil_config *cfg, const char *dir, unsigned what, 
 		text_format(err, errlen, "%s", "the site needs a directory (-o DIR)");
 		return -1;
 	}
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+	if (mkdir(dir, 0755) == 0) {
+		/* readable by the web server whatever the umask (the unit's is 0077) */
+		if (chmod(dir, 0755) < 0) {
+			text_format(err, errlen, "%s: %s", dir, strerror(errno));
+			return -1;
+		}
+	} else if (errno != EEXIST) {
 		text_format(err, errlen, "%s: %s", dir, strerror(errno));
 		return -1;
 	}

@@ -37,7 +37,7 @@ REQUIRED = {
     "PrivateDevices": "yes", "DevicePolicy": "closed", "PrivateUsers": "yes",
     "NoNewPrivileges": "yes", "CapabilityBoundingSet": "",
     "RestrictAddressFamilies": "AF_UNIX AF_INET AF_INET6",
-    "SystemCallFilter": ["@system-service", "~@privileged @resources"],
+    "SystemCallFilter": ["@system-service", "~@privileged"],
     "SystemCallArchitectures": "native",
     "MemoryDenyWriteExecute": "yes", "LockPersonality": "yes",
     "RestrictNamespaces": "yes", "RestrictRealtime": "yes", "RestrictSUIDSGID": "yes",
