@@ -285,9 +285,6 @@ static int make_modules(struct daemon *d)
 	struct router_deps routes = {
 		.cfg = d->cfg, .sender = sender, .commands = &d->commands, .chat = d->chat,
 		.iq_rate = d->iq_rate, .disco = &d->disco,
-		/* the answer leaves as soon as the change is committed; the
-		 * announcements follow (the announcer is told by the operation) */
-		.send_answer = NULL, .chat_handled = NULL, .arg = d,
 	};
 
 	d->muc = muc_new(d->cfg, sender, d->loop, &room);

@@ -48,12 +48,12 @@ static int handle_command(struct router *r, xmpp_stanza_t *iq, xmpp_stanza_t *co
 	reply = adhoc_handle(r->deps.commands, iq);
 	if (!reply)
 		reply = stanza_error_reply(iq, "wait", "internal-server-error", NULL, NULL, NULL);
-	if (reply && r->deps.send_answer)
-		r->deps.send_answer(r->deps.arg, reply);
-	else if (reply)
+	/* the answer leaves as soon as the change is committed: the
+	 * announcements follow (the operation told the announcer) */
+	if (reply) {
 		sender_send(r->deps.sender, reply);
-	if (reply)
 		xmpp_stanza_release(reply);
+	}
 	return 0;
 }
 
@@ -233,8 +233,6 @@ static int route_message(struct router *r, xmpp_stanza_t *message)
 		msg.sender = bare;
 		msg.body = body;
 		chat_dispatch(r->deps.chat, &msg, direct_reply, &reply);
-		if (r->deps.chat_handled)
-			r->deps.chat_handled(r->deps.arg);
 	}
 	if (body)
 		xmpp_free(r->deps.sender->ctx, body);

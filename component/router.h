@@ -25,12 +25,6 @@ struct router_deps {
 	struct muc *muc;
 	struct pubsub *pubsub;
 	const struct disco *disco;
-	/* Sends the answer to an ad-hoc command (the announcements may decide
-	 * when); NULL: sent at once. The callee does not keep reply. */
-	void (*send_answer)(void *arg, xmpp_stanza_t *reply);
-	/* A chat command was handled (a change may wait to be announced); NULL: none. */
-	void (*chat_handled)(void *arg);
-	void *arg;
 };
 
 /* An answer handler: 1 when iq (a result or an error) answers what its

@@ -1,7 +1,7 @@
 /* feed.atom: the register's announcements as an Atom 1.0 feed (RFC 4287),
  * built with libxml2's tree API. An announcement is what the room hears: a
  * filing, a change of priority, a retirement; each is found in the
- * revisions (the outbox of announcements is emptied once they are sent). */
+ * revisions (the events table keeps a change only until it is announced). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -136,10 +136,9 @@ static int check_note(const char *var, const char *note, struct op_result *r)
 	return 0;
 }
 
-/* The change's event row (storage/events.h), inside its transaction: the
- * announcer sends from it, again after a crash if need be. */
-/* The change's event row, and what the listener records with it, in the
- * change's transaction. */
+/* The change's event row (storage/events.h), and what the listener records
+ * with it, in the change's transaction: the announcer sends from it, again
+ * after a crash if need be. */
 static int record_event(struct commands_ctx *cc, enum change_kind kind, const struct threat *t,
 			const char *old_priority, const char *by, long long *event_id)
 {

@@ -6,7 +6,9 @@
  * handed to the sender after its last one (its mark); the queue is first
  * in, first out, so the target is written once sender->written() reaches
  * the mark. A crash between the write and the delete sends it again: an
- * announcement may rarely come twice, but never not at all. */
+ * announcement may rarely come twice. (libstrophe does not count a stanza
+ * it has begun to write: one cut off when the stream breaks mid-write is
+ * counted as written and can be lost, as with any socket.) */
 #include "component/announce/announce.h"
 
 #include <stdlib.h>

@@ -10,7 +10,8 @@
  * is configured. An event row is deleted once all it caused has been
  * written to the socket (sender->written) or, for the external service,
  * acknowledged: after a crash an announcement may come twice, never not at
- * all. Room lines waiting together, of one kind by one person, are merged
+ * all (but for the stanza libstrophe was writing when the stream broke: see
+ * announce.c). Room lines waiting together, of one kind by one person, are merged
  * into one from merge_min of them on; PubSub still gets one item per threat. */
 #ifndef VIGIL_ANNOUNCE_H
 #define VIGIL_ANNOUNCE_H

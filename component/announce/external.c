@@ -1,4 +1,4 @@
-/* iqs for the external PubSub service: see announce_external.h. */
+/* iqs for the external PubSub service: see external.h. */
 #include "component/announce/external.h"
 
 #include <stdlib.h>

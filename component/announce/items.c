@@ -1,4 +1,4 @@
-/* A change's PubSub items: see announce_items.h. */
+/* A change's PubSub items: see items.h. */
 #include "component/announce/items.h"
 
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* Room lines: see announce_text.h. */
+/* Room lines: see text.h. */
 #include "component/announce/text.h"
 
 #include <string.h>

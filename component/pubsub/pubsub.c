@@ -3,7 +3,7 @@
  * bad-request + invalid-jid; one beyond pubsub.max_subscriptions_per_jid
  * policy-violation + too-many-subscriptions; publishing and owner
  * operations forbidden; what is not implemented feature-not-implemented +
- * unsupported. Item retrieval is in pubsub_items.c. */
+ * unsupported. Item retrieval is in items.c. */
 #include "component/pubsub/pubsub.h"
 
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* The replies the PubSub service builds in more than one place: see
- * pubsub_internal.h. Kept apart so that pubsub.c and pubsub_items.c both
+ * internal.h. Kept apart so that pubsub.c and items.c both
  * call down to them, never each other in a loop. */
 #include "component/pubsub/internal.h"
 

@@ -6,7 +6,7 @@
  * THREATS threats with varied, realistic-length fields; the first REVISED
  * of them get REVISIONS revisions each (assessments and edits); the
  * `threats` node holds an item per threat; SUBSCRIBERS subscriptions to
- * each node. No announcements are left in the outbox. */
+ * each node. No change is left waiting to be announced. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* component/pubsub/pubsub.c and pubsub_items.c with a fake sender against a
+/* component/pubsub/pubsub.c and items.c with a fake sender against a
  * database in a temporary directory: subscribe, unsubscribe, the
  * subscriptions and items asked for, errors for what is not allowed, a
  * node's disco, and a publication fanned out to its subscribers in
