@@ -40,6 +40,7 @@ void store_events_free(struct stored_event *events, size_t count)
 	for (i = 0; i < count; i++) {
 		free(events[i].old_priority);
 		free(events[i].who);
+		free(events[i].room_text);
 	}
 	free(events);
 }
@@ -48,7 +49,7 @@ int store_event_list(struct store *st, long long after_id, size_t limit,
 		     struct stored_event **out, size_t *count)
 {
 	sqlite3_stmt *stmt = store_prepare(st,
-		"SELECT id, kind, threat_id, revision, old_priority, who, done FROM events "
+		"SELECT id, kind, threat_id, revision, old_priority, who, done, room_text FROM events "
 		"WHERE id > ? ORDER BY id LIMIT ?");
 	struct stored_event *rows = NULL, *grown;
 	size_t n = 0, cap = 0;
@@ -79,7 +80,8 @@ int store_event_list(struct store *st, long long after_id, size_t limit,
 		e->revision = sqlite3_column_int64(stmt, 3);
 		e->done = (unsigned)sqlite3_column_int64(stmt, 6);
 		if (store_column_text(stmt, 4, &e->old_priority) < 0 ||
-		    store_column_text(stmt, 5, &e->who) < 0) {
+		    store_column_text(stmt, 5, &e->who) < 0 ||
+		    store_column_text(stmt, 7, &e->room_text) < 0) {
 			rc = SQLITE_NOMEM;
 			break;
 		}

@@ -55,19 +55,43 @@ static const char *const migrations[] = {
 	"  FROM outbox WHERE target = 'pubsub' ORDER BY id"
 	"  ON CONFLICT (node, item_id) DO UPDATE SET payload = excluded.payload,"
 	"    published = excluded.published, seq = excluded.seq;",
-	/* 2 -> 3: a change keeps only what happened (component/announce/announce.c builds
-	 * the announcements when it sends them); `done` holds the targets
-	 * already written. The items an older vigil left in the outbox are
-	 * kept already (2 above): their threats are announced again from the
-	 * current state, kind 0 (a state without a room line). */
+	/* 2 -> 3: a change keeps only what happened (component/announce/
+	 * builds the announcements when it sends them); `done` holds the
+	 * targets already written (1 room, 2 PubSub, 4 external). What an
+	 * older vigil left in its outbox is carried over, nothing dropped:
+	 * - a priority change (item id T-n-rR): kind 0 at revision R with the
+	 *   priority it moved from (the payload's from="..."), so its
+	 *   notification goes out again, no room line;
+	 * - a threats item (kept already, 2 above): the threat is announced
+	 *   again from its current state, kind 0 (a state, no room line),
+	 *   after the priority changes, so the last state notified is the
+	 *   current one;
+	 * - a room line: kept word for word in room_text, said as it is. */
 	"CREATE TABLE events ("
 	"  id INTEGER PRIMARY KEY AUTOINCREMENT, kind INTEGER NOT NULL,"
 	"  threat_id INTEGER NOT NULL, revision INTEGER NOT NULL, old_priority TEXT,"
-	"  who TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0, at TEXT NOT NULL);"
-	"INSERT INTO events (kind, threat_id, revision, who, at)"
-	"  SELECT 0, t.id, t.revision, '', min(o.created) FROM outbox o"
+	"  who TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0, at TEXT NOT NULL,"
+	"  room_text TEXT);"
+	"INSERT INTO events (kind, threat_id, revision, old_priority, who, done, at)"
+	"  SELECT 0, t.id, r.revision,"
+	"    substr(o.payload, instr(o.payload, ' from=\"') + 7,"
+	"      instr(substr(o.payload, instr(o.payload, ' from=\"') + 7), '\"') - 1),"
+	"    '', 1, o.created FROM outbox o"
+	"  JOIN threats t ON o.target = 'pubsub' AND o.node = 'priority'"
+	"    AND o.item_id LIKE 'T-%-r%' AND instr(o.payload, ' from=\"') > 0"
+	"    AND t.id = CAST(substr(o.item_id, 3, instr(o.item_id, '-r') - 3) AS INTEGER)"
+	"  JOIN threat_revisions r ON r.threat_id = t.id"
+	"    AND r.revision = CAST(substr(o.item_id, instr(o.item_id, '-r') + 2) AS INTEGER)"
+	"  ORDER BY o.id;"
+	"INSERT INTO events (kind, threat_id, revision, who, done, at)"
+	"  SELECT 0, t.id, t.revision, '', 1, min(o.created) FROM outbox o"
 	"  JOIN threats t ON o.target = 'pubsub' AND o.node = 'threats'"
 	"    AND o.item_id = 'T-' || t.id GROUP BY t.id ORDER BY min(o.id);"
+	"INSERT INTO events (kind, threat_id, revision, who, done, at, room_text)"
+	"  SELECT 0, t.id, t.revision, '', 6, o.created, o.payload FROM outbox o"
+	"  JOIN threats t ON o.target = 'room' AND o.payload LIKE 'T-% %'"
+	"    AND t.id = CAST(substr(o.payload, 3, instr(o.payload, ' ') - 3) AS INTEGER)"
+	"  ORDER BY o.id;"
 	"DROP TABLE outbox;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

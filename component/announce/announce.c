@@ -16,6 +16,7 @@
 
 #include "component/announce/external.h"
 #include "component/announce/items.h"
+#include "commands/register/text.h"
 #include "component/announce/text.h"
 #include "component/base/log.h"
 #include "component/base/loop.h"
@@ -44,6 +45,7 @@ struct waiting {
 	struct threat threat;
 	int loaded;                /* threat holds the revision's state, targets are set */
 	char *old_priority, *by;
+	char *room_text;           /* a line an older vigil worded, said as it is */
 	unsigned targets;          /* what it announces (ANNOUNCE_ROOM, ...) */
 	unsigned sent;             /* targets handed over, not yet written */
 	unsigned done;             /* targets written (or acknowledged) */
@@ -106,6 +108,7 @@ static void waiting_free(struct waiting *w)
 	threat_clear(&w->threat);
 	free(w->old_priority);
 	free(w->by);
+	free(w->room_text);
 	free(w);
 }
 
@@ -121,7 +124,7 @@ static void set_targets(struct announcer *a, struct waiting *w)
 	w->loaded = 1;
 	a->loaded++;
 	w->targets = ANNOUNCE_PUBSUB;
-	if (announce_text_says(w->kind, &w->threat, w->old_priority))
+	if (w->room_text || announce_text_says(w->kind, &w->threat, w->old_priority))
 		w->targets |= ANNOUNCE_ROOM;
 	if (a->opts.external_service)
 		w->targets |= ANNOUNCE_EXTERNAL;
@@ -141,7 +144,8 @@ static struct waiting *enqueue(struct announcer *a, const struct stored_event *e
 	w->kind = (enum change_kind)e->kind;
 	w->old_priority = e->old_priority ? strdup(e->old_priority) : NULL;
 	w->by = strdup(e->who ? e->who : "");
-	if ((e->old_priority && !w->old_priority) || !w->by) {
+	w->room_text = e->room_text ? strdup(e->room_text) : NULL;
+	if ((e->old_priority && !w->old_priority) || !w->by || (e->room_text && !w->room_text)) {
 		waiting_free(w);
 		return NULL;
 	}
@@ -366,15 +370,18 @@ static int say_in_room(struct announcer *a)
 			w = w->next;
 			continue;
 		}
-		/* the run of lines due of this kind by this person */
+		/* the run of lines due of this kind by this person (a line an
+		 * older vigil worded goes alone, as it is) */
 		for (n = 0, x = w; x && n < sizeof burst / sizeof burst[0]; x = x->next) {
 			if (!room_due(x))
 				continue;
-			if (x->kind != w->kind || strcmp(x->by, w->by) != 0)
+			if (x->kind != w->kind || strcmp(x->by, w->by) != 0 || x->room_text)
 				break;
 			burst[n++] = &x->threat;
 		}
-		if (n >= a->opts.merge_min)
+		if (w->room_text)
+			text_format(text, sizeof text, "%s", w->room_text), n = 1;
+		else if (n >= a->opts.merge_min)
 			announce_text_burst(w->kind, burst, n, w->by, text, sizeof text);
 		else
 			announce_text_one(w->kind, &w->threat, w->old_priority, w->by, text,

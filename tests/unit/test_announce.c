@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "commands/register/context.h"
 #include "commands/register/ops.h"
 #include "commands/register/template.h"
@@ -363,6 +365,24 @@ int main(void)
 	ok(strstr(fake_last(&w.fake), "groupchat") || fake_count_with(&w.fake, "sub@example.org", NULL) > 0,
 	   "the fake kept what was sent");
 	announce_free(a);
+
+	/* a room line an older vigil worded (carried over by the migration): said as it is */
+	{
+		sqlite3 *db;
+		sqlite3_open(path, &db);
+		is_int(sqlite3_exec(db, "INSERT INTO events (kind, threat_id, revision, who, done, at, "
+				    "room_text) VALUES (0, 1, 1, '', 6, '2026-01-01T00:00:00Z', "
+				    "'T-1 \"First\" filed by alice@example.org: priority high (old words)')",
+				    NULL, NULL, NULL), SQLITE_OK, "an older vigil's room line waits");
+		sqlite3_close(db);
+		a = announce_new(loop, &w.sender, st, &deps, NULL);
+		is_int(announce_load(a), 0, "taken up");
+		announce_connected(a);
+		run(&w, loop, 100);
+		is_int(lines_with(&w, "priority high (old words)"), 1, "said word for word");
+		is_int(store_event_count(st), 0, "then deleted");
+		announce_free(a);
+	}
 
 	/* an external service that never answers: asked again, never waited on for ever */
 	{

@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include "commands/register/template.h"
+#include "storage/events.h"
 #include "storage/store.h"
 #include "tests/unit/tap.h"
 
@@ -383,6 +384,69 @@ static void test_files(void)
 	store_close(st);
 }
 
+/* What a version 2 vigil left in its outbox is carried over by the
+ * migration to events, nothing dropped: a priority change (at its
+ * revision, with the priority it moved from), a threat's state, and a room
+ * line word for word. */
+static void test_outbox_carried_over(void)
+{
+	static const char *const line = "T-1 \"Ümlaut ✓ 𝄞\" filed by alice@localhost: priority high";
+	struct stored_event *ev = NULL;
+	struct threat t;
+	struct store *st;
+	sqlite3 *db;
+	size_t n = 0;
+	char path[512], err[512], sql[1024];
+	int changed;
+
+	path_of(path, sizeof path, "outbox.db");
+	is_int(store_open(&st, path, STORE_OPEN_WRITE, template_schema(), err, sizeof err), 0,
+	       "a register for the outbox");
+	make_threat(&t, "Ümlaut ✓ 𝄞", "medium", "medium", 3, "identified");
+	store_threat_insert(st, &t, "alice@localhost", NULL);
+	threat_set(&t, THREAT_LIKELIHOOD, "high");
+	free(t.priority);
+	t.priority = strdup("high");
+	t.priority_rank = 4;
+	store_threat_update(st, &t, 1, "bob@localhost", NULL, &changed);
+	threat_clear(&t);
+	make_threat(&t, "Second", "", "", 0, "identified");
+	store_threat_insert(st, &t, "alice@localhost", NULL);
+	threat_clear(&t);
+	store_close(st);
+
+	sqlite3_open(path, &db);
+	snprintf(sql, sizeof sql,
+		 "DROP TABLE events; PRAGMA user_version = 2;"
+		 "CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+		 "  target TEXT NOT NULL, node TEXT, item_id TEXT, payload TEXT NOT NULL,"
+		 "  created TEXT NOT NULL);"
+		 "INSERT INTO outbox (target, node, item_id, payload, created) VALUES "
+		 "('room', NULL, NULL, '%s', '2026-01-01T00:00:00Z'),"
+		 "('pubsub', 'threats', 'T-2', '<threat/>', '2026-01-01T00:00:01Z'),"
+		 "('pubsub', 'priority', 'T-1-r2', '<priority-change xmlns=\"urn:vigil:threat:0\" "
+		 "threat=\"T-1\" from=\"medium\" to=\"high\"/>', '2026-01-01T00:00:02Z'),"
+		 "('external', 'threats', 'T-2', '<threat/>', '2026-01-01T00:00:03Z')", line);
+	is_int(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK,
+	       "made a version 2 register with four rows waiting in its outbox");
+	sqlite3_close(db);
+	is_int(store_open(&st, path, STORE_OPEN_WRITE, template_schema(), err, sizeof err), 0,
+	       "which opens and migrates");
+	is_int(store_event_list(st, 0, 10, &ev, &n), 0, "its events are read");
+	is_int((long long)n, 3, "three events: the priority change, the state, the room line");
+	if (n == 3) {
+		ok(ev[0].threat_id == 1 && ev[0].revision == 2 && ev[0].old_priority &&
+		   strcmp(ev[0].old_priority, "medium") == 0 && !ev[0].room_text,
+		   "the priority change at its revision, from medium");
+		ok(ev[1].threat_id == 2 && !ev[1].old_priority && !ev[1].room_text,
+		   "then the state of T-2 (the external row is the same change)");
+		ok(ev[2].threat_id == 1 && ev[2].room_text && strcmp(ev[2].room_text, line) == 0 &&
+		   ev[2].done == 6, "and the room line word for word, for the room only");
+	}
+	store_events_free(ev, n);
+	store_close(st);
+}
+
 int main(void)
 {
 	struct store *st;
@@ -404,6 +468,7 @@ int main(void)
 	store_close(st);
 	test_files();
 	test_items();
+	test_outbox_carried_over();
 	test_item_pages();
 	test_subscriptions();
 	{
