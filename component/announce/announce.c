@@ -16,6 +16,7 @@
 
 #include "component/announce/external.h"
 #include "component/announce/items.h"
+#include "component/announce/state.h"
 #include "commands/register/text.h"
 #include "component/announce/text.h"
 #include "component/base/log.h"
@@ -27,94 +28,20 @@
 #include "storage/store.h"
 
 #define TIMER "announce"
-#define TIMER_EXTERNAL "announce-external"
-#define EXTERNAL_TIMEOUT_MS 30000 /* an external service's answer, before it counts as none */
 #define WRITE_CHECK_MS 1    /* while stanzas of ours wait in libstrophe's queue */
 #define FORGET_MS 20        /* written events are deleted with the next change's
 			       items, or after this long: one transaction, not two */
-#define STORE_RETRY_MS 1000 /* the database refused: try again */
 #define KEEP_THREATS 256    /* changes held with their state at once; the others
 			       are read from their revision when their turn comes */
 #define FANOUT_BACKLOG 0    /* notifications left unwritten when the next batch may go */
 #define ROUNDS 16           /* items a turn may start publishing */
 #define LOAD_BATCH 256
 
-struct waiting {
-	long long event_id, threat_id, revision;
-	enum change_kind kind;
-	struct threat threat;
-	int loaded;                /* threat holds the revision's state, targets are set */
-	char *old_priority, *by;
-	char *room_text;           /* a line an older vigil worded, said as it is */
-	unsigned targets;          /* what it announces (ANNOUNCE_ROOM, ...) */
-	unsigned sent;             /* targets handed over, not yet written */
-	unsigned done;             /* targets written (or acknowledged) */
-	unsigned done_stored;      /* done as the events table has it */
-	int kept;                  /* its PubSub items are stored for retrieval */
-	int kept_with_change;      /* ...by announce_recording, in the change's transaction */
-	unsigned long long room_mark, pubsub_mark; /* see the opening comment */
-	struct waiting *next;
-};
-
-struct announcer {
-	struct loop *loop;
-	const struct sender *sender;
-	struct store *store;
-	struct announce_deps deps;
-	struct announce_options opts;
-	struct waiting *head, **tail;
-	size_t count, loaded;
-	long long last_id;          /* the newest event taken up */
-	long long recorded_event;   /* the last whose items were kept with it */
-	int reload;                 /* a change could not be taken up: read them back */
-	int up;                     /* the stream is there */
-	long long forget_at;        /* loop ms: delete written events by then, 0 none */
-	long long store_retry_at;   /* loop ms: the database refused until then */
-	struct waiting *publishing; /* its fan-out runs */
-	int publish_stage;          /* 0: the threats item, 1: the priority item */
-	/* the external service: one item at a time, answered before the next */
-	struct waiting *external_for;
-	char *external_id;          /* the iq awaiting its answer, NULL none */
-	int external_creating;      /* ...which asks to create the node */
-	int external_stage;
-	int external_failures;
-	long long external_retry_at; /* loop ms */
-};
-
 static void pump(void *arg);
 
 static void wake(struct announcer *a, long long ms)
 {
 	loop_timer_soon(a->loop, TIMER, ms, pump, a);
-}
-
-static struct item_source source_of(const struct waiting *w)
-{
-	struct item_source src = { &w->threat, w->threat_id, w->revision, w->kind,
-				   w->old_priority, w->by };
-
-	return src;
-}
-
-static int priority_moved(const struct waiting *w)
-{
-	struct item_source src = source_of(w);
-
-	return item_priority_moved(&src);
-}
-
-static void waiting_free(struct waiting *w)
-{
-	threat_clear(&w->threat);
-	free(w->old_priority);
-	free(w->by);
-	free(w->room_text);
-	free(w);
-}
-
-static int complete(const struct waiting *w)
-{
-	return w->loaded && (w->done & w->targets) == w->targets;
 }
 
 /* --- taking changes up ----------------------------------------------------------- */
@@ -256,23 +183,9 @@ static void load_states(struct announcer *a)
 
 /* --- the database: items kept, events marked and deleted, in one transaction ---- */
 
-/* A stage's payload, built when pubsub.c has someone to notify. */
-struct payload_source {
-	xmpp_ctx_t *ctx;
-	struct item_source src;
-	int stage;
-};
-
-static xmpp_stanza_t *build_payload(void *arg)
-{
-	const struct payload_source *p = arg;
-
-	return item_payload(p->ctx, &p->src, p->stage);
-}
-
 static int keep_items(struct announcer *a, struct waiting *w)
 {
-	struct item_source src = source_of(w);
+	struct item_source src = waiting_source(w);
 
 	return item_keep(a->store, a->sender->ctx, &src);
 }
@@ -288,7 +201,7 @@ static int to_forget(const struct announcer *a)
 	const struct waiting *w;
 
 	for (w = a->head; w; w = w->next)
-		if (complete(w) || (w->loaded && w->done != w->done_stored))
+		if (waiting_complete(w) || (w->loaded && w->done != w->done_stored))
 			return 1;
 	return 0;
 }
@@ -305,7 +218,7 @@ static void write_down(struct announcer *a)
 		return;
 	for (w = a->head; w; w = w->next) {
 		keep |= needs_keeping(w);
-		forget |= complete(w) || (w->loaded && w->done != w->done_stored);
+		forget |= waiting_complete(w) || (w->loaded && w->done != w->done_stored);
 	}
 	if (forget && !keep && !a->forget_at)
 		a->forget_at = now + FORGET_MS;
@@ -316,7 +229,7 @@ static void write_down(struct announcer *a)
 	for (w = a->head; w && rc == 0; w = w->next) {
 		if (needs_keeping(w))
 			rc = keep_items(a, w);
-		else if (complete(w))
+		else if (waiting_complete(w))
 			rc = store_event_delete(a->store, w->event_id);
 		else if (w->loaded && w->done != w->done_stored)
 			rc = store_event_mark(a->store, w->event_id, w->done);
@@ -332,7 +245,7 @@ static void write_down(struct announcer *a)
 		if (needs_keeping(w))
 			w->kept = 1;
 		w->done_stored = w->done;
-		if (complete(w) && w != a->publishing && w != a->external_for) {
+		if (waiting_complete(w) && w != a->publishing && w != a->external_for) {
 			*p = w->next;
 			a->count--;
 			a->loaded--;
@@ -410,12 +323,12 @@ static int pubsub_due(const struct waiting *w)
 
 static int start_publish(struct announcer *a, struct waiting *w, int stage)
 {
-	struct payload_source src = { a->sender->ctx, source_of(w), stage };
+	struct payload_source src = { a->sender->ctx, waiting_source(w), stage };
 	char id[64];
 
 	item_id(&src.src, stage, id, sizeof id);
 	return a->deps.publish(a->deps.ctx, stage ? NODE_PRIORITY : NODE_THREATS, id,
-			       build_payload, &src);
+			       payload_build, &src);
 }
 
 /* Stanzas handed over but not yet written to the socket. */
@@ -447,7 +360,7 @@ static int publish(struct announcer *a)
 				return PUBLISH_MORE;
 		}
 		if ((w = a->publishing)) {
-			if (a->publish_stage == 0 && priority_moved(w)) {
+			if (a->publish_stage == 0 && waiting_priority_moved(w)) {
 				if (start_publish(a, w, 1) < 0) {
 					/* the priority item is tried again later, not dropped */
 					a->store_retry_at = loop_now(a->loop) + STORE_RETRY_MS;
@@ -477,122 +390,9 @@ static int publish(struct announcer *a)
 	}
 }
 
-/* --- the external service ----------------------------------------------------------- */
-
-static void external_later(struct announcer *a, long long ms)
-{
-	a->external_retry_at = loop_now(a->loop) + ms;
-	wake(a, ms);
-}
-
-/* The external service never answered: as a refusal, tried again later. */
-static void external_unanswered(void *arg)
-{
-	struct announcer *a = arg;
-
-	if (!a->external_id)
-		return;
-	free(a->external_id);
-	a->external_id = NULL;
-	a->external_creating = 0;
-	log_warn("%s did not answer within %d s: trying again later", a->opts.external_service,
-		 EXTERNAL_TIMEOUT_MS / 1000);
-	external_later(a, STORE_RETRY_MS);
-}
-
-static void external_send(struct announcer *a, xmpp_stanza_t *iq)
-{
-	if (!iq || sender_send(a->sender, iq) < 0) {
-		free(a->external_id);
-		a->external_id = NULL;
-		a->external_for = NULL;
-		external_later(a, STORE_RETRY_MS); /* not built or not sent: again later */
-	} else {
-		loop_timer_set(a->loop, TIMER_EXTERNAL, EXTERNAL_TIMEOUT_MS, external_unanswered, a);
-	}
-	if (iq)
-		xmpp_stanza_release(iq);
-}
-
-static void publish_external(struct announcer *a)
-{
-	struct payload_source src = { a->sender->ctx, { 0 }, 0 };
-	struct waiting *w;
-	xmpp_stanza_t *payload;
-	char id[64];
-
-	if (!a->opts.external_service || a->external_id || loop_now(a->loop) < a->external_retry_at)
-		return;
-	for (w = a->head; w; w = w->next)
-		if (w->loaded && (w->targets & ANNOUNCE_EXTERNAL) && !(w->done & ANNOUNCE_EXTERNAL))
-			break;
-	if (!w)
-		return;
-	if (w != a->external_for) {
-		a->external_for = w;
-		a->external_stage = 0;
-	}
-	src.src = source_of(w);
-	src.stage = a->external_stage;
-	item_id(&src.src, src.stage, id, sizeof id);
-	payload = build_payload(&src);
-	if (!payload) {
-		external_later(a, STORE_RETRY_MS);
-		return;
-	}
-	external_send(a, external_publish_iq(a->sender, a->opts.external_service,
-					     a->external_stage ? NODE_PRIORITY : NODE_THREATS, id,
-					     payload, &a->external_id));
-	xmpp_stanza_release(payload);
-}
-
 int announce_handle_answer(void *announcer, xmpp_stanza_t *iq)
 {
-	struct announcer *a = announcer;
-	const char *id = xmpp_stanza_get_id(iq), *type = xmpp_stanza_get_type(iq);
-	const char *cond = stanza_error_condition(iq);
-	struct waiting *w = a->external_for;
-	int was_create = a->external_creating;
-	long long delay;
-	char *sent_id = a->external_id;
-
-	if (!sent_id || !id || strcmp(id, sent_id) != 0)
-		return 0;
-	a->external_id = NULL;
-	a->external_creating = 0;
-	free(sent_id);
-	loop_timer_cancel(a->loop, TIMER_EXTERNAL);
-	wake(a, 0);
-	if (!w)
-		return 1;
-	if (type && strcmp(type, "result") == 0) {
-		a->external_failures = 0;
-		if (was_create)
-			return 1; /* publish again */
-		if (a->external_stage == 0 && priority_moved(w)) {
-			a->external_stage = 1;
-		} else {
-			w->done |= ANNOUNCE_EXTERNAL;
-			a->external_for = NULL;
-		}
-		return 1;
-	}
-	if (cond && strcmp(cond, "item-not-found") == 0 && !was_create) {
-		const char *node = a->external_stage ? NODE_PRIORITY : NODE_THREATS;
-		log_info("creating node %s on %s (access model %s)", node, a->opts.external_service,
-			 a->opts.access_model);
-		a->external_creating = 1;
-		external_send(a, external_create_iq(a->sender, a->opts.external_service, node,
-						    a->opts.access_model, &a->external_id));
-		return 1;
-	}
-	/* keep the item and try again later, backing off to a minute */
-	a->external_failures++;
-	delay = a->external_failures > 6 ? 60 : 1LL << a->external_failures;
-	a->external_retry_at = loop_now(a->loop) + delay * 1000;
-	log_warn("%s refused an item (%s): retrying in %lld s", a->opts.external_service,
-		 cond ? cond : "error", delay);
-	return 1;
+	return external_answer(announcer, iq);
 }
 
 /* --- the turn ------------------------------------------------------------------------- */
@@ -635,7 +435,7 @@ static void pump(void *arg)
 	write_down(a);
 	refused = say_in_room(a) < 0;
 	more = now >= a->store_retry_at && publish(a);
-	publish_external(a);
+	external_pump(a);
 	unwritten = check_written(a);
 	if (!a->forget_at && to_forget(a))
 		a->forget_at = now + FORGET_MS;
@@ -678,6 +478,7 @@ struct announcer *announce_new(struct loop *loop, const struct sender *sender, s
 	if (!a->opts.access_model)
 		a->opts.access_model = "open";
 	a->tail = &a->head;
+	a->wake = wake;
 	return a;
 }
 
@@ -697,12 +498,8 @@ void announce_disconnected(struct announcer *a)
 	if (a->publishing)
 		a->deps.publish_reset(a->deps.ctx);
 	a->publishing = NULL;
-	free(a->external_id);
-	a->external_id = NULL;
-	a->external_creating = 0;
-	a->external_for = NULL;
+	external_reset(a);
 	loop_timer_cancel(a->loop, TIMER);
-	loop_timer_cancel(a->loop, TIMER_EXTERNAL);
 }
 
 void announce_room_ready(struct announcer *a)
@@ -722,11 +519,10 @@ void announce_free(struct announcer *a)
 	if (!a)
 		return;
 	loop_timer_cancel(a->loop, TIMER);
-	loop_timer_cancel(a->loop, TIMER_EXTERNAL);
+	external_reset(a);
 	while ((w = a->head)) {
 		a->head = w->next;
 		waiting_free(w);
 	}
-	free(a->external_id);
 	free(a);
 }

@@ -1,20 +1,21 @@
-/* The iqs the announcer sends to an external PubSub service (XEP-0060
- * §7.1 publish, §8.1.3 create and configure). */
+/* The announcer and an external PubSub service (pubsub.external_service):
+ * the same items as vigil's own nodes, one at a time, each answered before
+ * the next (XEP-0060 §7.1 publish; §8.1.3 create and configure when the
+ * node is missing); refused or unanswered (30 s), tried again with backoff. */
 #ifndef VIGIL_ANNOUNCE_EXTERNAL_H
 #define VIGIL_ANNOUNCE_EXTERNAL_H
 
 #include <strophe.h>
 
-struct sender;
+struct announcer;
 
-/* <iq type='set' to=service><pubsub><publish node><item id>payload</item>
- * </publish></pubsub></iq>; payload is copied. *id gets the iq's id (free()).
- * NULL when out of memory. */
-xmpp_stanza_t *external_publish_iq(const struct sender *s, const char *service, const char *node,
-				   const char *item_id, xmpp_stanza_t *payload, char **id);
+/* Publishes the next item due, unless one awaits its answer or a retry. */
+void external_pump(struct announcer *a);
 
-/* Creates node with access_model, keeping every item (one per threat). */
-xmpp_stanza_t *external_create_iq(const struct sender *s, const char *service, const char *node,
-				  const char *access_model, char **id);
+/* An iq answer: 1 when it answers what was asked (then handled), else 0. */
+int external_answer(struct announcer *a, xmpp_stanza_t *iq);
+
+/* The stream is gone (or the announcer freed): nothing awaits an answer. */
+void external_reset(struct announcer *a);
 
 #endif
