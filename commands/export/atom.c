@@ -8,6 +8,7 @@
 
 #include "commands/export/site.h"
 #include "commands/export/xml.h"
+#include "commands/register/announcement.h"
 #include "commands/register/ops.h"
 #include "commands/register/template.h"
 #include "commands/register/text.h"
@@ -65,38 +66,50 @@ static void collect(void *userdata, long long id, long long revision, const char
 	c->items[c->count++].revision = revision;
 }
 
-static const char *or_unassessed(const char *p)
+/* Whether every field revision r changed is one an assessment sets. */
+static int only_assessed_fields(const struct threat_revision *r)
 {
-	return p && *p ? p : "unassessed";
+	static const char *const assessed[] = { "likelihood", "damage", "status" };
+	const char *p = r->changed ? r->changed : "";
+	size_t i, len;
+	int known;
+
+	while (*p) {
+		len = strcspn(p, " ");
+		for (known = 0, i = 0; i < sizeof assessed / sizeof assessed[0]; i++)
+			known |= len == strlen(assessed[i]) && strncmp(p, assessed[i], len) == 0;
+		if (len && !known)
+			return 0;
+		p += len;
+		p += strspn(p, " ");
+	}
+	return 1;
 }
 
-/* The room's line for revision r (prev: the one before, NULL for a filing),
- * or 0 when it announced nothing. */
+/* The room's line for revision r (prev: the one before, NULL for a
+ * filing), in the announcer's own words (commands/register/announcement.h),
+ * or 0 when the revision announced nothing. A revision does not say which
+ * command made it: one that changed only what an assessment sets counts
+ * as an assessment. */
 static int announcement(const struct threat_revision *r, const struct threat_revision *prev,
 			char *buf, size_t len)
 {
 	const struct threat *t = &r->state;
-	char tid[32];
+	const char *old = prev ? prev->state.priority : NULL;
+	const char *who = r->who ? r->who : "?";
+	enum change_kind kind;
 
-	threat_id_format(t->id, tid, sizeof tid);
-	if (!prev) {
-		text_format(buf, len, "%s \"%s\" filed by %s: priority %s", tid, threat_get(t, THREAT_NAME),
-			    r->who ? r->who : "?", or_unassessed(t->priority));
-		return 1;
-	}
-	if (strcmp(threat_get(t, THREAT_STATUS), "retired") == 0 &&
-	    strcmp(threat_get(&prev->state, THREAT_STATUS), "retired") != 0) {
-		text_format(buf, len, "%s \"%s\" retired by %s", tid, threat_get(t, THREAT_NAME),
-			    r->who ? r->who : "?");
-		return 1;
-	}
-	if (strcmp(or_unassessed(prev->state.priority), or_unassessed(t->priority)) != 0) {
-		text_format(buf, len, "%s \"%s\": priority %s → %s, by %s", tid, threat_get(t, THREAT_NAME),
-			    or_unassessed(prev->state.priority), or_unassessed(t->priority),
-			    r->who ? r->who : "?");
-		return 1;
-	}
-	return 0;
+	if (!prev)
+		kind = CHANGE_FILED;
+	else if (strcmp(threat_get(t, THREAT_STATUS), "retired") == 0 &&
+		 strcmp(threat_get(&prev->state, THREAT_STATUS), "retired") != 0)
+		kind = CHANGE_RETIRED;
+	else
+		kind = only_assessed_fields(r) ? CHANGE_ASSESSED : CHANGE_EDITED;
+	if (!announce_text_says(kind, t, old))
+		return 0;
+	announce_text_one(kind, t, old, who, buf, len);
+	return 1;
 }
 
 static void link(xmlNodePtr parent, xmlNsPtr ns, const char *rel, const char *type, const char *base,

@@ -18,7 +18,7 @@
 #include "component/announce/items.h"
 #include "component/announce/state.h"
 #include "commands/register/text.h"
-#include "component/announce/text.h"
+#include "commands/register/announcement.h"
 #include "component/base/log.h"
 #include "component/base/loop.h"
 #include "component/xmpp/nodes.h"

@@ -8,7 +8,7 @@
 #include "commands/register/context.h"
 #include "commands/register/ops.h"
 #include "commands/register/template.h"
-#include "component/announce/text.h"
+#include "commands/register/announcement.h"
 #include "config/config.h"
 #include "storage/events.h"
 #include "storage/store.h"

@@ -1,5 +1,5 @@
-/* Room lines: see text.h. */
-#include "component/announce/text.h"
+/* The room lines: see announcement.h. */
+#include "commands/register/announcement.h"
 
 #include <string.h>
 

@@ -1,7 +1,9 @@
-/* The room's lines for changes (PROTOCOL.md §6.1): one per change, or one
- * for a burst of the same kind by the same person. */
-#ifndef VIGIL_ANNOUNCE_TEXT_H
-#define VIGIL_ANNOUNCE_TEXT_H
+/* How a change is announced in words (PROTOCOL.md §6.1): the room's line
+ * for one change, or one for a burst of the same kind by the same person.
+ * The announcer says them; the Atom feed (commands/export/atom.c) writes
+ * the same words. */
+#ifndef VIGIL_REGISTER_ANNOUNCEMENT_H
+#define VIGIL_REGISTER_ANNOUNCEMENT_H
 
 #include <stddef.h>
 
