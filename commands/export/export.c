@@ -33,25 +33,14 @@ int export_register(const struct vigil_config *cfg, enum export_format format, c
 	struct export_doc doc;
 	struct store *st = NULL;
 	char *out = NULL;
-	time_t now = time(NULL);
-	struct tm tm;
 	FILE *f = NULL;
 	int rc = -1;
 
 	if (format == EXPORT_SITE)
 		return export_site(cfg, path, SITE_ALL, NULL, 0, NULL, err, errlen);
 	memset(&doc, 0, sizeof doc);
-	/* read-only: safe while the daemon runs (WAL readers do not block it) */
-	if (store_open(&st, cfg->storage_path, STORE_OPEN_READ, template_schema(), err, errlen) < 0)
-		return -1;
-	if (export_load(st, &doc) < 0) {
-		text_format(err, errlen, "%s: %s", cfg->storage_path, store_errmsg(st));
+	if (export_open_doc(cfg, &st, &doc, err, errlen) < 0)
 		goto out;
-	}
-	gmtime_r(&now, &tm);
-	strftime(doc.generated, sizeof doc.generated, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	doc.room = cfg->room_jid;
-	doc.service = cfg->component_jid;
 	out = format == EXPORT_XEP ? export_xep(&doc) : format == EXPORT_HTML ? export_html(&doc)
 									     : export_markdown(&doc);
 	if (!out) {

@@ -72,6 +72,13 @@ int export_site(const struct vigil_config *cfg, const char *dir, unsigned what, 
 int export_load(struct store *st, struct export_doc *doc);
 void export_doc_clear(struct export_doc *doc);
 
+/* Opens the register at cfg's storage.path read-only (safe while the daemon
+ * runs: WAL readers do not block it) into *st and loads doc, stamped with
+ * the time, the room and the service. 0, or -1 with a message in err (*st
+ * may then be open: the caller closes it). */
+int export_open_doc(const struct vigil_config *cfg, struct store **st, struct export_doc *doc,
+		    char *err, size_t errlen);
+
 /* Each writer returns the document as a NUL-terminated buffer (free()). */
 /* The day (YYYY-MM-DD) of an XEP-0082 timestamp into out, or "?" when
  * timestamp does not start with one. Returns out. */

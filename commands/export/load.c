@@ -3,9 +3,12 @@
  * load it. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "commands/export/export.h"
+#include "commands/register/template.h"
 #include "commands/register/text.h"
+#include "config/config.h"
 #include "storage/store.h"
 
 #define DAY_SUMMARY_ITEMS 12
@@ -98,3 +101,22 @@ int export_load(struct store *st, struct export_doc *doc)
 	return rc < 0 || b.failed ? -1 : 0;
 }
 
+int export_open_doc(const struct vigil_config *cfg, struct store **st, struct export_doc *doc,
+		    char *err, size_t errlen)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	*st = NULL;
+	if (store_open(st, cfg->storage_path, STORE_OPEN_READ, template_schema(), err, errlen) < 0)
+		return -1;
+	if (export_load(*st, doc) < 0) {
+		text_format(err, errlen, "%s: %s", cfg->storage_path, store_errmsg(*st));
+		return -1;
+	}
+	gmtime_r(&now, &tm);
+	strftime(doc->generated, sizeof doc->generated, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	doc->room = cfg->room_jid;
+	doc->service = cfg->component_jid;
+	return 0;
+}

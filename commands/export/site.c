@@ -276,8 +276,6 @@ int export_site(const struct vigil_config *cfg, const char *dir, unsigned what, 
 	struct svg_drawer *d = NULL;
 	struct site_result r = { 0, 0, 0 };
 	double start = now_ms();
-	time_t now = time(NULL);
-	struct tm tm;
 	size_t i;
 	int rc = -1;
 
@@ -296,16 +294,8 @@ int export_site(const struct vigil_config *cfg, const char *dir, unsigned what, 
 		text_format(err, errlen, "%s: %s", dir, strerror(errno));
 		return -1;
 	}
-	if (store_open(&st, cfg->storage_path, STORE_OPEN_READ, template_schema(), err, errlen) < 0)
-		return -1;
-	if (export_load(st, &doc) < 0) {
-		text_format(err, errlen, "%s: %s", cfg->storage_path, store_errmsg(st));
+	if (export_open_doc(cfg, &st, &doc, err, errlen) < 0)
 		goto out;
-	}
-	gmtime_r(&now, &tm);
-	strftime(doc.generated, sizeof doc.generated, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	doc.room = cfg->room_jid;
-	doc.service = cfg->component_jid;
 	/* without Graphviz (its plugins missing) the trees are lists only */
 	d = what & SITE_PAGES ? svg_drawer_new() : NULL;
 	/* the pages first, the index that links to them after */
