@@ -130,6 +130,10 @@ class Poezio:
                 time.sleep(0.05)
         if self.pid is None:
             raise Skip('poezio could not be started in tmux: %s' % self.screen())
+        # the PID is the shell's until it has exec'd poezio: on a busy
+        # machine alive() would otherwise see "sh" and call it exited
+        while time.monotonic() < deadline and not self.alive():
+            time.sleep(0.05)
 
     def alive(self):
         if not self.pid:

@@ -81,15 +81,22 @@ class Profanity:
                 time.sleep(0.05)
         if self.pid is None:
             raise AssertionError('profanity did not start in tmux')
+        # the PID is the shell's until it has exec'd profanity: on a busy
+        # machine alive() would otherwise see "sh" and call it exited
+        while time.monotonic() < deadline and not self.alive():
+            time.sleep(0.05)
+        if not self.alive():
+            raise AssertionError('profanity did not start in tmux (still %s)' % self.comm())
 
-    def alive(self):
-        if not self.pid:
-            return False
+    def comm(self):
         try:
             with open('/proc/%d/comm' % self.pid) as f:
-                return f.read().strip() == 'profanity'
-        except OSError:
-            return False
+                return f.read().strip()
+        except (OSError, TypeError):
+            return None
+
+    def alive(self):
+        return bool(self.pid) and self.comm() == 'profanity'
 
     def screen(self):
         p = self.tmux('capture-pane', '-p', '-t', 'vigil', check=False)
