@@ -89,6 +89,7 @@ static void child_main(struct publisher *p, unsigned what, const long long *ids,
 	char err[1024];
 	int rc;
 
+	memset(&r, 0, sizeof r); /* sent whole to the parent, even when export_site failed early */
 	/* in the background: the daemon and the XMPP server come first */
 	if (setpriority(PRIO_PROCESS, 0, PUBLISH_NICE) < 0)
 		log_debug("publish: setpriority: %s", strerror(errno));
@@ -186,6 +187,8 @@ static void run(struct publisher *p)
 	p->pages_due = p->documents_due = 0;
 	if (!what)
 		return;
+	/* nothing buffered is left for the child to write out a second time */
+	fflush(NULL);
 	if (pipe(fds) < 0 || (pid = fork()) < 0) {
 		log_warn("publish: %s: %s", "fork", strerror(errno));
 		if (fds[0] >= 0)
