@@ -17,7 +17,7 @@
 
 #include "commands/export/export.h"
 #include "commands/register/links.h"
-#include "commands/register/text.h"
+#include "commands/text/text.h"
 #include "component/base/log.h"
 #include "component/base/loop.h"
 #include "config/config.h"

@@ -11,7 +11,7 @@
 #include "commands/adhoc/commands.h"
 #include "commands/adhoc/kv.h"
 #include "commands/adhoc/sessions.h"
-#include "commands/register/text.h"
+#include "commands/text/text.h"
 #include "component/xmpp/stanza.h"
 #include "config/config.h"
 #include "storage/store.h"

@@ -7,7 +7,7 @@
 #include "commands/adhoc/commands.h"
 #include "commands/adhoc/kv.h"
 #include "commands/register/template.h"
-#include "commands/register/text.h"
+#include "commands/text/text.h"
 #include "commands/adhoc/threat_form.h"
 
 static int show_pick(struct adhoc_step *s, const char *note)

@@ -6,7 +6,7 @@
 #include "commands/adhoc/commands.h"
 #include "component/xmpp/forms.h"
 #include "commands/register/template.h"
-#include "commands/register/text.h"
+#include "commands/text/text.h"
 #include "commands/register/validate.h"
 #include "storage/store.h"
 

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "commands/adhoc/commands.h"
-#include "commands/register/text.h"
+#include "commands/text/text.h"
 #include "commands/adhoc/threat_form.h"
 
 static int show_form(struct adhoc_step *s, const struct threat *prefill)

@@ -10,7 +10,7 @@
 #include "commands/adhoc/commands.h"
 #include "commands/adhoc/kv.h"
 #include "commands/register/priority.h"
-#include "commands/register/text.h"
+#include "commands/text/text.h"
 #include "commands/register/validate.h"
 #include "config/config.h"
 #include "storage/store.h"

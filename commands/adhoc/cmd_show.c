@@ -5,7 +5,7 @@
 
 #include "commands/adhoc/commands.h"
 #include "commands/adhoc/kv.h"
-#include "commands/register/text.h"
+#include "commands/text/text.h"
 #include "commands/adhoc/threat_form.h"
 #include "commands/register/validate.h"
 #include "storage/store.h"

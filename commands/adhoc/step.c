@@ -1,7 +1,7 @@
 /* The helpers a command's step answers with: see step.h. */
 #include "commands/adhoc/step.h"
 
-#include "commands/register/text.h"
+#include "commands/text/text.h"
 #include "component/xmpp/stanza.h"
 
 int adhoc_note(struct adhoc_step *s, const char *type, const char *text)

@@ -9,7 +9,7 @@
 #include "commands/register/attack_tree.h"
 #include "commands/register/ops.h"
 #include "commands/register/template.h"
-#include "commands/register/text.h"
+#include "commands/text/text.h"
 #include "commands/register/xep_catalogue.h"
 
 static const char *const kind_names[] = {

@@ -16,7 +16,7 @@
 #include "commands/register/ops.h"
 #include "commands/register/template.h"
 #include "commands/chat/ratelimit.h"
-#include "commands/register/text.h"
+#include "commands/text/text.h"
 #include "config/config.h"
 #include "storage/store.h"
 

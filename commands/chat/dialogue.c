@@ -11,7 +11,7 @@
 #include "commands/chat/chat_internal.h"
 #include "commands/register/ops.h"
 #include "commands/register/template.h"
-#include "commands/register/text.h"
+#include "commands/text/text.h"
 #include "commands/register/validate.h"
 #include "config/config.h"
 

@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "commands/register/text.h"
+#include "commands/text/text.h"
 #include "storage/threat.h"
 
 /* "T-7 [high] Dialback spoofing (likelihood high, damage medium, analyzed)" */

@@ -5,7 +5,7 @@
 
 #include "commands/chat/chat_internal.h"
 #include "commands/register/context.h"
-#include "commands/register/text.h"
+#include "commands/text/text.h"
 #include "config/config.h"
 
 #define CHAT_MAX_PARTS 8

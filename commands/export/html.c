@@ -12,7 +12,7 @@
 #include "commands/export/xml.h"
 #include "commands/register/ops.h"
 #include "commands/register/template.h"
-#include "commands/register/text.h"
+#include "commands/text/text.h"
 
 #define X (const xmlChar *)
 

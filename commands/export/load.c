@@ -7,7 +7,7 @@
 
 #include "commands/export/export.h"
 #include "commands/register/template.h"
-#include "commands/register/text.h"
+#include "commands/text/text.h"
 #include "config/config.h"
 #include "storage/store.h"
 

@@ -8,7 +8,7 @@
 #include "commands/export/export.h"
 #include "commands/register/ops.h"
 #include "commands/register/template.h"
-#include "commands/register/text.h"
+#include "commands/text/text.h"
 #include "commands/register/xep_catalogue.h"
 
 /* Writes text so that it reads as written and never becomes markup:

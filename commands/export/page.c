@@ -11,7 +11,7 @@
 #include "commands/register/attack_tree.h"
 #include "commands/register/ops.h"
 #include "commands/register/template.h"
-#include "commands/register/text.h"
+#include "commands/text/text.h"
 
 #define X (const xmlChar *)
 

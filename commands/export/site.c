@@ -17,7 +17,7 @@
 #include "commands/export/xml.h"
 #include "commands/register/ops.h"
 #include "commands/register/template.h"
-#include "commands/register/text.h"
+#include "commands/text/text.h"
 #include "config/config.h"
 #include "storage/store.h"
 

@@ -9,7 +9,7 @@
 #include "commands/register/ops.h"
 #include "commands/register/priority.h"
 #include "commands/register/template.h"
-#include "commands/register/text.h"
+#include "commands/text/text.h"
 
 #define X (const xmlChar *)
 

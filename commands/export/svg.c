@@ -10,7 +10,7 @@
 #include <gvc.h>
 #include <gvplugin.h>
 
-#include "commands/register/text.h"
+#include "commands/text/text.h"
 
 #define X (const xmlChar *)
 #define LABEL_CHARS 120   /* a step's label is shortened; its <title> keeps it whole */

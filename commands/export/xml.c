@@ -9,7 +9,7 @@
 #include <libxml/HTMLtree.h>
 
 #include "commands/register/attack_tree.h"
-#include "commands/register/text.h"
+#include "commands/text/text.h"
 #include "commands/register/xep_catalogue.h"
 
 #define X (const xmlChar *)

@@ -5,7 +5,7 @@
 
 #include "commands/register/ops.h"
 #include "commands/register/template.h"
-#include "commands/register/text.h"
+#include "commands/text/text.h"
 
 static const char *priority_or_unassessed(const char *p)
 {

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "commands/register/text.h"
+#include "commands/text/text.h"
 
 #define MAX_LINE_CHARS 1000
 #define STEP_CHARS 60 /* of a step's text in the evaluation's summary */

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "commands/register/text.h"
+#include "commands/text/text.h"
 #include "config/config.h"
 
 int links_threat_page(const struct vigil_config *cfg, long long id, char *buf, size_t len)

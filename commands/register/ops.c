@@ -10,7 +10,7 @@
 #include "commands/register/context.h"
 #include "commands/register/priority.h"
 #include "commands/register/template.h"
-#include "commands/register/text.h"
+#include "commands/text/text.h"
 #include "commands/register/validate.h"
 #include "storage/events.h"
 #include "storage/store.h"

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "commands/register/attack_tree.h"
-#include "commands/register/text.h"
+#include "commands/text/text.h"
 
 size_t utf8_length(const char *s)
 {

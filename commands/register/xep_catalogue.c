@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "commands/register/text.h"
+#include "commands/text/text.h"
 
 #define MAX_REFS 64
 

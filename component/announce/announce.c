@@ -17,7 +17,7 @@
 #include "component/announce/external.h"
 #include "component/announce/items.h"
 #include "component/announce/state.h"
-#include "commands/register/text.h"
+#include "commands/text/text.h"
 #include "commands/register/announcement.h"
 #include "component/base/log.h"
 #include "component/base/loop.h"

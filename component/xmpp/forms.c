@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "commands/register/text.h"
+#include "commands/text/text.h"
 #include "component/xmpp/stanza.h"
 
 /* More than the template ever needs, small enough to bound the work an

@@ -5,7 +5,7 @@
 
 #include "commands/register/ops.h"
 #include "commands/register/template.h"
-#include "commands/register/text.h"
+#include "commands/text/text.h"
 #include "component/xmpp/stanza.h"
 
 static void set_attr(xmpp_stanza_t *el, const char *name, const char *value)

@@ -8,7 +8,7 @@
 #include <libxml/parser.h>
 #include <unistr.h>
 
-#include "commands/register/text.h"
+#include "commands/text/text.h"
 
 enum send_guard_mode send_guard_mode_from_env(void)
 {

@@ -2,6 +2,7 @@
 """The architecture, checked (TAP): vigil's folders are layers, and every
 dependency runs downwards.
 
+    commands/text/             text shortened and quoted by characters (below all)
     config/  storage/  component/base/   settings; the database; timers, log
     commands/register/         the threat template, its rules, the operations
     component/xmpp/            stanza helpers the commands may use
@@ -24,6 +25,7 @@ import subprocess
 import sys
 
 LAYERS = [
+    ("commands/text", -1),
     ("config", 0), ("storage", 0), ("component/base", 0),
     ("commands/register", 1),
     ("component/xmpp", 2),

@@ -15,7 +15,7 @@
 
 #include <strophe.h>
 
-#include "commands/register/text.h"
+#include "commands/text/text.h"
 #include "component/daemon.h"
 #include "component/base/log.h"
 #include "component/base/loop.h"

@@ -1,11 +1,11 @@
-/* Chat plumbing: reply splitting (commands/register/text.c), rate limits
+/* Chat plumbing: reply splitting (commands/text/text.c), rate limits
  * (commands/chat/ratelimit.c) and the attack-tree outline (commands/chat/render.c). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "commands/chat/render.h"
 #include "commands/chat/ratelimit.h"
-#include "commands/register/text.h"
+#include "commands/text/text.h"
 #include "tests/unit/tap.h"
 
 struct parts {

@@ -1,4 +1,4 @@
-/* Shortening text (commands/register/text.c): text_shorten() and text_format() cut only
+/* Shortening text (commands/text/text.c): text_shorten() and text_format() cut only
  * between grapheme clusters, keep both limits (characters and bytes), and
  * always give valid UTF-8 that XML can carry — for 1-, 2-, 3- and 4-byte
  * characters and combining sequences, at every length around each limit. */
@@ -7,7 +7,7 @@
 #include <unigbrk.h>
 #include <unistr.h>
 
-#include "commands/register/text.h"
+#include "commands/text/text.h"
 #include "tests/unit/tap.h"
 
 /* One "character" of each kind: what a reader sees as one. */

@@ -1,5 +1,5 @@
 /* Text buffers, shortening and reply splitting: see text.h. */
-#include "commands/register/text.h"
+#include "commands/text/text.h"
 
 #include <stdarg.h>
 #include <stddef.h>
