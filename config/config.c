@@ -13,6 +13,8 @@
 #include <unicase.h>
 #include <uninorm.h>
 
+#include "commands/text/text.h"
+
 #define MAX_LINE 4096
 #define MAX_JID 3071
 
@@ -99,12 +101,17 @@ static void set_error(char *err, size_t errlen, const char *name, int line, cons
 static void set_error(char *err, size_t errlen, const char *name, int line, const char *fmt, ...)
 {
 	va_list ap;
-	int n = line > 0 ? snprintf(err, errlen, "%s:%d: ", name, line) : snprintf(err, errlen, "%s: ", name);
+	size_t n;
 
-	if (n < 0 || (size_t)n >= errlen)
+	if (line > 0)
+		text_format(err, errlen, "%s:%d: ", name, line);
+	else
+		text_format(err, errlen, "%s: ", name);
+	n = strlen(err);
+	if (n + 1 >= errlen)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+	text_vformat(err + n, errlen - n, fmt, ap);
 	va_end(ap);
 }
 
@@ -222,6 +229,7 @@ static int parse_list(const char *value, struct config_list *out, int domains_on
 static int set_value(struct vigil_config *cfg, const struct key *k, const char *value,
 		     char *why, size_t whylen)
 {
+	char quoted[TEXT_QUOTE_BYTES];
 	char *base = (char *)cfg + k->offset;
 	char *copy, *end;
 	long n;
@@ -271,7 +279,8 @@ static int set_value(struct vigil_config *cfg, const struct key *k, const char *
 	*(char **)base = copy;
 	return 0;
 bad:
-	snprintf(why, whylen, "%s: expected %s, got \"%.200s\"", k->name, k->expect, value);
+	text_format(why, whylen, "%s: expected %s, got \"%s\"", k->name, k->expect,
+		    text_quote(quoted, sizeof quoted, value));
 	return -2;
 }
 
@@ -321,7 +330,7 @@ static int parse_line(struct vigil_config *cfg, const char *name, int lineno, ch
 		      char *section, size_t sectionlen, unsigned char *seen,
 		      char *err, size_t errlen)
 {
-	char keyname[160], why[512];
+	char keyname[160], why[512], quoted[TEXT_QUOTE_BYTES];
 	char *eq, *key, *value, *end;
 	const struct key *k;
 	int rc;
@@ -336,15 +345,18 @@ static int parse_line(struct vigil_config *cfg, const char *name, int lineno, ch
 	if (*line == '[') {
 		end = strchr(line, ']');
 		if (!end || end[1] || end == line + 1 || (size_t)(end - line) >= sectionlen) {
-			set_error(err, errlen, name, lineno, "malformed section header \"%.80s\"", line);
+			set_error(err, errlen, name, lineno, "malformed section header \"%s\"",
+				  text_quote(quoted, sizeof quoted, line));
 			return -1;
 		}
-		snprintf(section, sectionlen, "%.*s", (int)(end - line - 1), line + 1);
+		*end = '\0'; /* fits: checked above */
+		memcpy(section, line + 1, (size_t)(end - line));
 		return 0;
 	}
 	eq = strchr(line, '=');
 	if (!eq) {
-		set_error(err, errlen, name, lineno, "expected \"key = value\", got \"%.80s\"", line);
+		set_error(err, errlen, name, lineno, "expected \"key = value\", got \"%s\"",
+			  text_quote(quoted, sizeof quoted, line));
 		return -1;
 	}
 	*eq = '\0';
@@ -352,10 +364,12 @@ static int parse_line(struct vigil_config *cfg, const char *name, int lineno, ch
 	end = eq;
 	while (end > key && (end[-1] == ' ' || end[-1] == '\t'))
 		*--end = '\0';
+	/* a name too long for keyname is no key of ours: shortened, it is
+	 * still refused as unknown, and said by characters */
 	if (strchr(key, '.') || !*section)
-		snprintf(keyname, sizeof keyname, "%.150s", key);
+		text_format(keyname, sizeof keyname, "%s", key);
 	else
-		snprintf(keyname, sizeof keyname, "%.60s.%.90s", section, key);
+		text_format(keyname, sizeof keyname, "%s.%s", section, key);
 	k = find_key(keyname);
 	if (!k) {
 		set_error(err, errlen, name, lineno, "unknown key \"%s\" (see vigil.conf.example for "

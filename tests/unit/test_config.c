@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "config/config.h"
+#include <unistr.h>
+
 #include "tests/unit/tap.h"
 
 #define REQUIRED "component.jid = threats.localhost\ncomponent.secret = s\nroom.jid = sig@conference.localhost\n"
@@ -81,6 +83,34 @@ static void test_jid_normalisation(void)
 	ok(!config_list_has(&cfg.admins, "ÉLODIE@Example.ORG"),
 	   "a JID the server did not prepare is not matched by case-blind luck");
 	config_free(&cfg);
+}
+
+/* An error quoting a long value of 2-, 3- and 4-byte characters cuts it
+ * between characters: the message is valid UTF-8 and says it was cut. */
+static void test_error_quotes_by_characters(void)
+{
+	static const char *const chars[] = { "\xc3\xa9", "\xe2\x9c\x93", "\xf0\x9d\x84\x9e" };
+	struct vigil_config cfg;
+	char text[2048], err[512];
+	size_t i, j, n;
+
+	for (i = 0; i < 3; i++) {
+		n = (size_t)snprintf(text, sizeof text, "component.port = ");
+		for (j = 0; j < 300 && n + 5 < sizeof text - 2; j++)
+			n += (size_t)snprintf(text + n, sizeof text - n, "%s", chars[i]);
+		snprintf(text + n, sizeof text - n, "\n");
+		ok(parse(&cfg, text, err, sizeof err) < 0 && !u8_check((const uint8_t *)err, strlen(err)) &&
+		   strstr(err, "\xe2\x80\xa6"), "a %zu-byte character quoted in an error is never split: %s",
+		   i + 2, err);
+		config_free(&cfg);
+		n = (size_t)snprintf(text, sizeof text, "[");
+		for (j = 0; j < 300 && n + 5 < sizeof text - 3; j++)
+			n += (size_t)snprintf(text + n, sizeof text - n, "%s", chars[i]);
+		snprintf(text + n, sizeof text - n, "\n");
+		ok(parse(&cfg, text, err, sizeof err) < 0 && !u8_check((const uint8_t *)err, strlen(err)),
+		   "and a malformed section header of them neither");
+		config_free(&cfg);
+	}
 }
 
 static void expect_error(const char *text, const char *want, const char *what)
@@ -192,6 +222,7 @@ int main(void)
 	test_styles();
 	test_errors();
 	test_jid_normalisation();
+	test_error_quotes_by_characters();
 	test_subscription_cap();
 	test_secret_from_environment();
 	test_example_and_files();
