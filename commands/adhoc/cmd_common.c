@@ -142,3 +142,21 @@ int cmd_fit_for_reply(struct adhoc_step *s, struct threat *t)
 		    "threat does not fit in one reply. Nothing was stored.", changed);
 	return adhoc_note(s, "error", note);
 }
+
+int cmd_show_pick(struct adhoc_step *s, const char *title, const char *instructions,
+		  int include_retired, int then_complete, const char *note)
+{
+	xmpp_stanza_t *x = cmd_form(s, title, instructions);
+
+	if (!x || cmd_add_id_field(s, x, include_retired, NULL) < 0)
+		return -1;
+	if (note)
+		adhoc_note(s, "error", note);
+	s->stage = 1;
+	s->status = ADHOC_EXECUTING;
+	if (then_complete)
+		s->offer_complete = 1;
+	else
+		s->offer_next = 1;
+	return 0;
+}

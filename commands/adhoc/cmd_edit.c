@@ -12,16 +12,7 @@
 
 static int show_pick(struct adhoc_step *s, const char *note)
 {
-	xmpp_stanza_t *x = cmd_form(s, "Edit a threat", "Choose the threat to edit.");
-
-	if (!x || cmd_add_id_field(s, x, 0, NULL) < 0)
-		return -1;
-	if (note)
-		adhoc_note(s, "error", note);
-	s->stage = 1;
-	s->status = ADHOC_EXECUTING;
-	s->offer_next = 1;
-	return 0;
+	return cmd_show_pick(s, "Edit a threat", "Choose the threat to edit.", 0, 0, note);
 }
 
 static int show_template(struct adhoc_step *s, const struct threat *t)

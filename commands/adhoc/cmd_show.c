@@ -12,16 +12,7 @@
 
 static int show_pick(struct adhoc_step *s, const char *title, const char *note)
 {
-	xmpp_stanza_t *x = cmd_form(s, title, "Choose the threat.");
-
-	if (!x || cmd_add_id_field(s, x, 1, NULL) < 0)
-		return -1;
-	if (note)
-		adhoc_note(s, "error", note);
-	s->stage = 1;
-	s->status = ADHOC_EXECUTING;
-	s->offer_complete = 1;
-	return 0;
+	return cmd_show_pick(s, title, "Choose the threat.", 1, 1, note);
 }
 
 /* Common start: returns 1 when a threat id was submitted and loaded into t,

@@ -23,6 +23,13 @@ int cmd_retire_step(struct adhoc_step *s);
 int cmd_add_id_field(struct adhoc_step *s, xmpp_stanza_t *x, int include_retired,
 		     const char *value);
 
+/* Shows the stage that picks a threat (stage 1): a form with the `id`
+ * field (retired threats too when include_retired), note as an error note
+ * when set, and `next` offered (or `complete` when then_complete). -1 when
+ * out of memory. */
+int cmd_show_pick(struct adhoc_step *s, const char *title, const char *instructions,
+		  int include_retired, int then_complete, const char *note);
+
 /* The fields of a stage that picks a threat. */
 extern const char *const cmd_id_vars[];
 
