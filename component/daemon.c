@@ -22,6 +22,7 @@
 #include "component/base/loop.h"
 #include "component/muc.h"
 #include "component/announce/announce.h"
+#include "component/pidfile.h"
 #include "component/publish.h"
 #include "component/pubsub/pubsub.h"
 #include "component/router.h"
@@ -36,6 +37,7 @@
 #define TIMER_STORAGE_WRITABLE "storage-writable"
 
 volatile sig_atomic_t daemon_signal_stop;
+volatile sig_atomic_t daemon_signal_events;
 
 /* libstrophe's own log with VIGIL_XMPP_TRACE=1: its debug output is every
  * byte on the wire. */
@@ -307,10 +309,12 @@ static int make_modules(struct daemon *d)
 
 int daemon_init(struct daemon *d, struct vigil_config *cfg)
 {
+	char err[512];
 	int publish_failed;
 
 	memset(d, 0, sizeof *d);
 	d->cfg = cfg;
+	d->pidfile = -1;
 	xmpp_initialize();
 	/* libstrophe formats every debug line (each stanza, in and out) before
 	 * the handler can drop it, unless the handler is its own filtering
@@ -331,6 +335,10 @@ int daemon_init(struct daemon *d, struct vigil_config *cfg)
 		d->exit_status = VIGIL_EXIT_FAILURE;
 		return -1;
 	}
+	/* an import finds vigil by it; without it, what it imports is
+	 * announced with vigil's next change or start */
+	if ((d->pidfile = pidfile_hold(cfg->storage_path, err, sizeof err)) < 0)
+		log_warn("%s: `vigil import` cannot wake this vigil", err);
 	d->commands.xmpp = d->ctx;
 	d->commands.rand = d->rand;
 	d->commands.store = d->store;
@@ -373,6 +381,11 @@ int daemon_run(struct daemon *d)
 		/* during a fan-out the announcer's timer is due at once: one
 		 * batch per turn, incoming stanzas served between batches */
 		xmpp_run_once(d->ctx, (unsigned long)loop_next_ms(d->loop, LOOP_TIMEOUT_MS));
+		if (daemon_signal_events) {
+			daemon_signal_events = 0;
+			log_debug("woken to announce changes another process made");
+			announce_reread(d->announcer);
+		}
 		if (daemon_signal_stop && !d->stopping) {
 			log_info("shutting down");
 			muc_leave(d->muc, "vigil is shutting down");
@@ -389,6 +402,8 @@ int daemon_run(struct daemon *d)
 
 void daemon_cleanup(struct daemon *d)
 {
+	if (d->cfg && d->pidfile >= 0)
+		pidfile_release(d->cfg->storage_path, d->pidfile);
 	publish_free(d->publisher);
 	announce_free(d->announcer);
 	pubsub_free(d->pubsub);

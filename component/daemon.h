@@ -50,14 +50,18 @@ struct daemon {
 	struct announcer *announcer;  /* announcements (component/announce/announce.c) */
 	struct publisher *publisher;  /* the site in publish.dir, or NULL (component/publish.c) */
 
+	int pidfile;                  /* the lock an import finds vigil by, or -1 */
 	int in_room_once;             /* systemd has been told READY */
 	int stopping;                 /* shutdown in progress: do not reconnect */
 	int done;                     /* the event loop should end */
 	int exit_status;
 };
 
-/* Set by the signal handler, acted on by the main loop. */
+/* Set by the signal handlers, acted on by the main loop: stop (SIGINT,
+ * SIGTERM); read the events another process wrote (SIGUSR1, from
+ * `vigil import`: component/pidfile.h). */
 extern volatile sig_atomic_t daemon_signal_stop;
+extern volatile sig_atomic_t daemon_signal_events;
 
 int daemon_init(struct daemon *d, struct vigil_config *cfg);
 /* Runs the event loop until a signal or a fatal error; returns the exit status. */

@@ -4,13 +4,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "commands/export/export.h"
+#include "component/cli.h"
 #include "component/daemon.h"
 #include "component/base/log.h"
 #include "config.h"
 #include "config/config.h"
 
-#define DEFAULT_CONFIG SYSCONFDIR "/vigil/vigil.conf"
+#define DEFAULT_CONFIG VIGIL_DEFAULT_CONFIG
 
 static void usage(FILE *out)
 {
@@ -20,6 +20,10 @@ static void usage(FILE *out)
 		"       vigil export [-c FILE] --format xep|html|markdown [-o OUT]\n"
 		"       vigil export [-c FILE] --format site -o DIR\n"
 		"                                       write the register as a document\n"
+		"       vigil export [-c FILE] --format json|csv [-o OUT]\n"
+		"                                       the register for other tools\n"
+		"       vigil import [-c FILE] [--replace] [--by USER] FILE.json\n"
+		"                                       bring threats in (all or nothing)\n"
 		"       vigil --help | --version\n"
 		"\n"
 		"  -c, --config FILE   configuration file (default " DEFAULT_CONFIG ")\n"
@@ -32,66 +36,12 @@ static void usage(FILE *out)
 		"file. See vigil(8) and vigil.conf.example.\n");
 }
 
-/* vigil export: the evolving document, from the database opened read-only
- * (safe while the daemon runs). */
-static int export_main(int argc, char **argv)
-{
-	static const struct option options[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'o' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *config_path = DEFAULT_CONFIG, *output = NULL;
-	struct vigil_config cfg;
-	char err[1024];
-	int format = -1, opt, status = VIGIL_EXIT_OK;
-
-	while ((opt = getopt_long(argc, argv, "c:f:o:", options, NULL)) != -1) {
-		switch (opt) {
-		case 'c': config_path = optarg; break;
-		case 'o': output = optarg; break;
-		case 'f':
-			if ((format = export_format_parse(optarg)) < 0) {
-				fprintf(stderr, "vigil export: unknown format \"%s\" (xep, html, markdown or site)\n",
-					optarg);
-				return VIGIL_EXIT_USAGE;
-			}
-			break;
-		default: usage(stderr); return VIGIL_EXIT_USAGE;
-		}
-	}
-	if (optind != argc) {
-		fprintf(stderr, "vigil export: unexpected argument \"%s\"\n", argv[optind]);
-		return VIGIL_EXIT_USAGE;
-	}
-	if (format < 0) {
-		fprintf(stderr, "vigil export: --format xep|html|markdown|site is required\n");
-		return VIGIL_EXIT_USAGE;
-	}
-	if (format == EXPORT_SITE && !output) {
-		fprintf(stderr, "vigil export: --format site needs -o DIR\n");
-		return VIGIL_EXIT_USAGE;
-	}
-	config_defaults(&cfg);
-	cfg.secret_optional = 1;
-	if (config_load(&cfg, config_path, err, sizeof err) < 0) {
-		fprintf(stderr, "vigil: %s\n", err);
-		config_free(&cfg);
-		return VIGIL_EXIT_CONFIG;
-	}
-	if (export_register(&cfg, (enum export_format)format, output, err, sizeof err) < 0) {
-		fprintf(stderr, "vigil export: %s\n", err);
-		status = VIGIL_EXIT_FAILURE;
-	}
-	config_free(&cfg);
-	return status;
-}
-
 static void on_signal(int sig)
 {
-	(void)sig;
-	daemon_signal_stop = 1;
+	if (sig == SIGUSR1)
+		daemon_signal_events = 1; /* `vigil import` wrote events: component/pidfile.h */
+	else
+		daemon_signal_stop = 1;
 }
 
 static void install_signals(void)
@@ -103,6 +53,7 @@ static void install_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL); /* a dropped socket is an event, not a death */
 }
@@ -124,7 +75,9 @@ int main(int argc, char **argv)
 	int check_only = 0, verbose = 0, opt, status;
 
 	if (argc > 1 && strcmp(argv[1], "export") == 0)
-		return export_main(argc - 1, argv + 1);
+		return cli_export(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "import") == 0)
+		return cli_import(argc - 1, argv + 1);
 	while ((opt = getopt_long(argc, argv, "c:vnhV", options, NULL)) != -1) {
 		switch (opt) {
 		case 'c': config_path = optarg; break;

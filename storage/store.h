@@ -90,6 +90,19 @@ int store_threat_list(struct store *st, const struct threat_filter *f,
 void store_threats_free(struct threat *list, size_t count);
 long long store_threat_count(struct store *st);
 
+/* Writes threat t with its own id, revision, created and updated, and its
+ * history revs[0..n) as they are (each revs[i].state's id and revision
+ * set): an import restoring what an export wrote. Joins an open
+ * transaction. A taken id gives STORE_ERROR (the caller asks first). */
+int store_threat_restore(struct store *st, const struct threat *t,
+			 const struct threat_revision *revs, size_t n);
+
+/* Every threat id, ascending (an export's order). Caller frees *ids. */
+int store_threat_ids(struct store *st, long long **ids, size_t *count);
+
+/* 1 when threat id exists, 0 when not, or a negative STORE_ code. */
+int store_threat_exists(struct store *st, long long id);
+
 /* Every revision of every threat, oldest first, for the exporter's
  * document history: each(userdata, threat id, revision, at, who, changed
  * fields, name at that revision). */

@@ -92,7 +92,9 @@ int threat_sql_build(struct threat_sql *sql, const struct threat_schema *schema,
 			   FILTER_WHERE_NO_TEXT LIST_ORDER, columns);
 	sql->list_words = format("SELECT id, revision, %s, created, updated FROM threats "
 				 FILTER_WHERE LIST_ORDER, columns);
-	if (!sql->insert || !sql->insert_revision || !sql->update || !sql->select_by_id ||
+	sql->restore = format("INSERT INTO threats (id, revision, %s, created, updated) "
+			      "VALUES (?, ?, %s, ?, ?)", columns, params);
+	if (!sql->restore || !sql->insert || !sql->insert_revision || !sql->update || !sql->select_by_id ||
 	    !sql->select_history || !sql->list || !sql->list_words)
 		goto nomem;
 	free(columns);
@@ -115,5 +117,6 @@ void threat_sql_free(struct threat_sql *sql)
 	free(sql->select_history);
 	free(sql->list);
 	free(sql->list_words);
+	free(sql->restore);
 	memset(sql, 0, sizeof *sql);
 }

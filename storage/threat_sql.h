@@ -40,6 +40,8 @@ struct threat_sql {
 	char *select_history;   /* revision, at, who, changed, note, state... */
 	char *list;             /* as select_by_id, filtered by status and rank, paged */
 	char *list_words;       /* and by words in name or abstract */
+	char *restore;          /* INSERT INTO threats with its id: id, revision, state...,
+				   created, updated (an import, storage/threats.c) */
 };
 
 /* Builds every statement from schema (copied). 0, or -1 with the reason in

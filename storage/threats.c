@@ -443,3 +443,87 @@ int store_revision_log(struct store *st, store_revision_fn each, void *userdata)
 	store_finish(st, stmt);
 	return rc == SQLITE_DONE ? 0 : store_fail(st, rc, "reading the history");
 }
+
+/* --- an import: a threat restored with its history ------------------------- */
+
+int store_threat_restore(struct store *st, const struct threat *t,
+			 const struct threat_revision *revs, size_t n)
+{
+	int state = (int)st->threat_sql.state_count;
+	sqlite3_stmt *stmt;
+	size_t i;
+	int rc;
+
+	if ((rc = store_begin(st)) < 0)
+		return rc;
+	if (!(stmt = store_prepare(st, st->threat_sql.restore))) {
+		store_rollback(st);
+		return STORE_ERROR;
+	}
+	sqlite3_bind_int64(stmt, 1, t->id);
+	sqlite3_bind_int64(stmt, 2, t->revision);
+	rc = bind_state(st, stmt, 3, t);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(stmt, 3 + state, t->created);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(stmt, 4 + state, t->updated);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(stmt);
+	store_finish(st, stmt);
+	rc = rc == SQLITE_DONE ? 0 : store_fail(st, rc, "restoring the threat");
+	for (i = 0; i < n && rc == 0; i++)
+		rc = insert_revision(st, &revs[i].state, revs[i].at, revs[i].who, revs[i].changed,
+				     revs[i].note);
+	if (rc < 0) {
+		store_rollback(st);
+		return rc;
+	}
+	return store_commit(st);
+}
+
+int store_threat_ids(struct store *st, long long **ids, size_t *count)
+{
+	sqlite3_stmt *stmt = store_prepare(st, "SELECT id FROM threats ORDER BY id");
+	long long *list = NULL, *grown;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	*ids = NULL;
+	*count = 0;
+	if (!stmt)
+		return STORE_ERROR;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			if (!(grown = realloc(list, cap * sizeof *list))) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			list = grown;
+		}
+		list[n++] = sqlite3_column_int64(stmt, 0);
+	}
+	store_finish(st, stmt);
+	if (rc != SQLITE_DONE) {
+		free(list);
+		return store_fail(st, rc, "listing the threats' ids");
+	}
+	*ids = list;
+	*count = n;
+	return 0;
+}
+
+int store_threat_exists(struct store *st, long long id)
+{
+	sqlite3_stmt *stmt = store_prepare(st, "SELECT 1 FROM threats WHERE id = ?");
+	int rc;
+
+	if (!stmt)
+		return STORE_ERROR;
+	sqlite3_bind_int64(stmt, 1, id);
+	rc = sqlite3_step(stmt);
+	store_finish(st, stmt);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : store_fail(st, rc, "looking the threat up");
+}

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "commands/register/ops.h"
+#include "commands/register/priority.h"
 #include "commands/register/template.h"
 #include "commands/text/text.h"
 
@@ -94,4 +95,26 @@ void announce_text_burst(enum change_kind kind, const struct threat *const *thre
 	else
 		text_format(buf, len, "%s…%s: %zu threats %s by %s; %zu %s", first, last, n, verb(kind),
 			    by, critical ? critical : high, critical ? "critical" : "high");
+}
+
+void announce_text_digest(const char *verb, long long first, long long last, size_t n,
+			  const size_t by_rank[6], const char *by, char *buf, size_t len)
+{
+	char from[32], to[32], counts[160] = "";
+	size_t used = 0;
+	int rank;
+
+	threat_id_format(first, from, sizeof from);
+	threat_id_format(last, to, sizeof to);
+	for (rank = PRIORITY_CRITICAL; rank >= PRIORITY_UNASSESSED; rank--) {
+		if (!by_rank[rank])
+			continue;
+		text_format(counts + used, sizeof counts - used, "%s%zu %s", used ? ", " : "",
+			    by_rank[rank], priority_name(rank));
+		used = strlen(counts);
+	}
+	if (n == 1)
+		text_format(buf, len, "%s: 1 threat %s by %s — %s", from, verb, by, counts);
+	else
+		text_format(buf, len, "%s…%s: %zu threats %s by %s — %s", from, to, n, verb, by, counts);
 }

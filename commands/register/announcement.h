@@ -22,4 +22,11 @@ void announce_text_one(enum change_kind kind, const struct threat *t, const char
 void announce_text_burst(enum change_kind kind, const struct threat *const *threats, size_t n,
 			 const char *by, char *buf, size_t len);
 
+/* The digest of a batch (an import): n threats from first to last, their
+ * count by priority rank (by_rank[0] unassessed .. [5] critical), by whom:
+ * "T-12…T-111: 100 threats imported by alice — 3 critical, 10 high, 87
+ * unassessed". verb is "imported". */
+void announce_text_digest(const char *verb, long long first, long long last, size_t n,
+			  const size_t by_rank[6], const char *by, char *buf, size_t len);
+
 #endif

@@ -15,6 +15,12 @@ enum change_kind {
 	CHANGE_RETIRED = 4,
 };
 
+/* The targets of a change already seen to (the events table's `done`
+ * bits, the announcer's ANNOUNCE_ROOM, _PUBSUB, _EXTERNAL): an import
+ * records its threats' changes with the room done, and one digest line
+ * with the rest done (commands/interchange/import.c). */
+enum { CHANGE_DONE_ROOM = 1, CHANGE_DONE_PUBSUB = 2, CHANGE_DONE_EXTERNAL = 4 };
+
 struct change {
 	long long event_id;       /* its row in the events table */
 	enum change_kind kind;

@@ -27,6 +27,10 @@
 #include "storage/events.h"
 #include "storage/store.h"
 
+_Static_assert((int)ANNOUNCE_ROOM == (int)CHANGE_DONE_ROOM &&
+	       (int)ANNOUNCE_PUBSUB == (int)CHANGE_DONE_PUBSUB &&
+	       (int)ANNOUNCE_EXTERNAL == (int)CHANGE_DONE_EXTERNAL, "the done bits an import writes");
+
 #define TIMER "announce"
 #define WRITE_CHECK_MS 1    /* while stanzas of ours wait in libstrophe's queue */
 #define FORGET_MS 20        /* written events are deleted with the next change's
@@ -138,6 +142,10 @@ void announce_changed(void *announcer, const struct change *c)
 	};
 	struct waiting *w = NULL;
 
+	/* events before this one that were not taken up were written by
+	 * another process (an import): all of them from the table, in order */
+	if (c->event_id > a->last_id + 1)
+		a->reload = 1;
 	/* after a miss, in order from the table until it is read back */
 	if (!a->reload && (w = enqueue(a, &e)))
 		w->kept_with_change = c->event_id == a->recorded_event;
@@ -480,6 +488,12 @@ struct announcer *announce_new(struct loop *loop, const struct sender *sender, s
 	a->tail = &a->head;
 	a->wake = wake;
 	return a;
+}
+
+void announce_reread(struct announcer *a)
+{
+	a->reload = 1;
+	wake(a, 0);
 }
 
 void announce_connected(struct announcer *a)

@@ -73,6 +73,10 @@ int announce_load(struct announcer *a);
 void announce_recording(void *announcer, const struct change *change);
 void announce_changed(void *announcer, const struct change *change);
 
+/* Another process (`vigil import`) has written events: read the table
+ * for them (the daemon calls it on SIGUSR1). */
+void announce_reread(struct announcer *a);
+
 /* The stream is up (handshake done) / gone: what was in flight and not
  * written is sent again on the next stream. */
 void announce_connected(struct announcer *a);

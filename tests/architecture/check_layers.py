@@ -6,7 +6,7 @@ dependency runs downwards.
     config/  storage/  component/base/   settings; the database; timers, log
     commands/register/         the threat template, its rules, the operations
     component/xmpp/            stanza helpers the commands may use
-    commands/adhoc/ chat/ export/   the ways in and out (siblings: no edges)
+    commands/adhoc/ chat/ export/ interchange/   the ways in and out (siblings: no edges)
     component/pubsub/  component/announce/   vigil's PubSub service; the announcer
     component/                 the daemon: connection, routing, MUC, wiring
 
@@ -30,6 +30,7 @@ LAYERS = [
     ("commands/register", 1),
     ("component/xmpp", 2),
     ("commands/adhoc", 3), ("commands/chat", 3), ("commands/export", 3),
+    ("commands/interchange", 3),
     ("component/pubsub", 4), ("component/announce", 4),
     ("component", 5),
 ]

@@ -1,0 +1,23 @@
+/* The formats by name: see interchange.h. */
+#include "commands/interchange/interchange.h"
+
+#include <string.h>
+
+#include "commands/interchange/csv.h"
+#include "commands/interchange/json_doc.h"
+
+int interchange_format_parse(const char *name)
+{
+	if (name && strcmp(name, "json") == 0)
+		return INTERCHANGE_JSON;
+	if (name && strcmp(name, "csv") == 0)
+		return INTERCHANGE_CSV;
+	return -1;
+}
+
+int interchange_export(struct store *st, enum interchange_format format, FILE *out, char *err,
+		       size_t errlen)
+{
+	return format == INTERCHANGE_CSV ? csv_write_register(st, out, err, errlen) :
+					   json_write_register(st, out, err, errlen);
+}

@@ -1,0 +1,53 @@
+/* What an import holds between reading the file and writing the register:
+ * one record per threat, checked with the forms' rules, and the problems
+ * found on the way, each with its JSON path. Internal to
+ * commands/interchange/. */
+#ifndef VIGIL_INTERCHANGE_RECORDS_H
+#define VIGIL_INTERCHANGE_RECORDS_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "storage/threat.h"
+
+#define RECORD_PATH_BYTES 64
+
+struct import_record {
+	char path[RECORD_PATH_BYTES];   /* "$.threats[12]" */
+	struct threat current;          /* id 0 when the file gave none */
+	int has_author;                 /* the file named the author */
+	struct threat_revision *revs;   /* its history as the file has it; none: */
+	size_t nrevs;                   /* filed as revision 1 by the import */
+};
+
+struct import_batch {
+	struct import_record *records;
+	size_t count, cap;
+	size_t problems;
+	FILE *report;
+};
+
+/* Reports a problem at path (printf-style reason), counted in b->problems. */
+void batch_reject(struct import_batch *b, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* A new record at the end of b, threat_init'ed; NULL when out of memory. */
+struct import_record *batch_add(struct import_batch *b, const char *path);
+void batch_free(struct import_batch *b);
+
+/* Checks a state as the forms do (validate_threat: limits, options, the
+ * attack-tree notation), stores "unassessed" as empty, and sets priority
+ * and its rank from likelihood and damage; a priority the file gave must
+ * agree. Each problem is reported under path. 0 or -1. */
+int record_check_state(struct import_batch *b, const char *path, struct threat *t,
+		       const char *given_priority);
+
+/* Whether s is an XEP-0082 UTC time as vigil writes it, 2026-11-30T16:43:51Z. */
+int record_is_timestamp(const char *s);
+
+/* Reads vigil's JSON document at path into b (json_read.c). 0, or -1 with
+ * the reason in err when the file as a whole cannot be read (too large,
+ * not JSON, too deep); a bad record is reported in b and reading goes on. */
+int json_read_file(const char *path, struct import_batch *b, char *err, size_t errlen);
+
+#endif
