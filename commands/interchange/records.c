@@ -72,7 +72,11 @@ int record_check_state(struct import_batch *b, const char *path, struct threat *
 			return -1;
 	}
 	if (validate_threat(t, &bad, msg, sizeof msg) < 0) {
-		batch_reject(b, path, "fields.%s", msg);
+		/* "var: problem" from the forms' rules, reported at the field's path */
+		char at[RECORD_PATH_BYTES + 64];
+		const char *rest = strstr(msg, ": ");
+		text_format(at, sizeof at, "%s.fields.%s", path, bad ? bad->var : "");
+		batch_reject(b, at, "%s", rest && bad ? rest + 2 : msg);
 		return -1;
 	}
 	rank = priority_rank(threat_get(t, THREAT_LIKELIHOOD), threat_get(t, THREAT_DAMAGE));

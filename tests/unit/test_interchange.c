@@ -1,0 +1,339 @@
+/* The register's interchange (commands/interchange/): JSON written and read
+ * back byte for byte (1-, 2-, 3- and 4-byte characters, every revision, an
+ * empty field, a note of null and one of ""), the import's events and its
+ * digest, all or nothing on every kind of bad file (nothing imported, every
+ * problem reported with its path), --replace, and CSV as RFC 4180 has it. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands/interchange/interchange.h"
+#include "commands/register/priority.h"
+#include "commands/register/template.h"
+#include "storage/events.h"
+#include "storage/store.h"
+#include "tests/unit/tap.h"
+
+static char dir[] = "/tmp/vigil-test-interchange-XXXXXX";
+
+/* 1-byte, 2-byte (é), 3-byte (€, 脆) and 4-byte (𝄞, 🔓) characters */
+static const char utf8_name[] = "Spoofed \"é\" €, 脆弱 𝄞🔓, a, b";
+
+static struct store *open_db(const char *name)
+{
+	char path[256], err[512];
+	struct store *st = NULL;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if (store_open(&st, path, STORE_OPEN_WRITE, template_schema(), err, sizeof err) < 0) {
+		diag("%s", err);
+		return NULL;
+	}
+	return st;
+}
+
+static void set_priority(struct threat *t)
+{
+	int rank = priority_rank(threat_get(t, THREAT_LIKELIHOOD), threat_get(t, THREAT_DAMAGE));
+
+	free(t->priority);
+	t->priority = strdup(priority_name(rank));
+	t->priority_rank = rank;
+}
+
+/* Three threats: one with a history of three revisions, one retired, one
+ * with little in it. */
+static void fill(struct store *st)
+{
+	struct threat t;
+
+	threat_init(&t);
+	threat_set(&t, THREAT_NAME, utf8_name);
+	threat_set(&t, THREAT_ABSTRACT, "Line one, with \"quotes\".\nLine two\ttabbed: ü ∑ 😀.");
+	threat_set(&t, THREAT_ATTACK_TREE, "Read messages\n  OR Sniff [cost=0]\n    Strip STARTTLS [cost=1000]\n");
+	threat_set(&t, THREAT_STATUS, "identified");
+	t.author = strdup("alice@localhost");
+	set_priority(&t);
+	store_threat_insert(st, &t, "alice@localhost", NULL);
+	threat_set(&t, THREAT_LIKELIHOOD, "high");
+	threat_set(&t, THREAT_DAMAGE, "high");
+	threat_set(&t, THREAT_STATUS, "analyzed");
+	set_priority(&t);
+	store_threat_update(st, &t, 1, "bob@localhost", "because ✓", NULL);
+	threat_set(&t, THREAT_GAP, "Nothing for 𝄞.");
+	store_threat_update(st, &t, 2, "bob@localhost", "", NULL);
+	threat_clear(&t);
+
+	threat_init(&t);
+	threat_set(&t, THREAT_NAME, "Retired one, with a comma");
+	threat_set(&t, THREAT_ABSTRACT, "Gone.");
+	threat_set(&t, THREAT_STATUS, "identified");
+	t.author = strdup("carol@localhost");
+	set_priority(&t);
+	store_threat_insert(st, &t, "carol@localhost", NULL);
+	threat_set(&t, THREAT_STATUS, "retired");
+	store_threat_update(st, &t, 1, "admin@localhost", "a duplicate", NULL);
+	threat_clear(&t);
+
+	threat_init(&t);
+	threat_set(&t, THREAT_NAME, "x");
+	threat_set(&t, THREAT_ABSTRACT, "y");
+	threat_set(&t, THREAT_LIKELIHOOD, "low");
+	threat_set(&t, THREAT_DAMAGE, "medium");
+	threat_set(&t, THREAT_STATUS, "identified");
+	t.author = strdup("dave@localhost");
+	set_priority(&t);
+	store_threat_insert(st, &t, "dave@localhost", NULL);
+	threat_clear(&t);
+}
+
+/* The export as a string (caller frees). */
+static char *export_text(struct store *st, enum interchange_format f)
+{
+	char *buf = NULL, err[512] = "";
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	int rc = interchange_export(st, f, out, err, sizeof err);
+
+	fclose(out);
+	if (rc < 0) {
+		diag("export: %s", err);
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	fputs(text, f);
+	fclose(f);
+}
+
+/* Imports text (as a file) into st; the report goes to *report. */
+static int import_text(struct store *st, const char *text, int replace, char **report,
+		       struct import_result *res, char *err, size_t errlen)
+{
+	char path[256], *buf = NULL;
+	size_t len = 0;
+	FILE *rep = open_memstream(&buf, &len);
+	struct import_options o = { .by = "alice", .replace = replace, .report = rep };
+	int rc;
+
+	snprintf(path, sizeof path, "%s/in.json", dir);
+	write_file(path, text);
+	rc = interchange_import(st, path, &o, res, err, errlen);
+	fclose(rep);
+	*report = buf;
+	return rc;
+}
+
+static void test_round_trip(void)
+{
+	struct store *a = open_db("a.db"), *b = open_db("b.db");
+	struct import_result res;
+	struct stored_event *events = NULL;
+	size_t nevents = 0;
+	char *first, *second, *report = NULL, err[1024] = "";
+	int rc;
+
+	fill(a);
+	first = export_text(a, INTERCHANGE_JSON);
+	ok(first && strstr(first, "é\\\" €, 脆弱 𝄞🔓, a, b") != NULL, "the export carries 2-, 3- and 4-byte characters as they are");
+	ok(first && strstr(first, "\"note\": null") && strstr(first, "\"note\": \"\""),
+	   "a note of null and an empty note are told apart");
+	rc = import_text(b, first, 0, &report, &res, err, sizeof err);
+	is_int(rc, 0, "the export imports into an empty register (%s)", err);
+	is_str(report, "", "nothing was rejected");
+	is_int(res.imported, 3, "three threats imported");
+	second = export_text(b, INTERCHANGE_JSON);
+	ok(first && second && strcmp(first, second) == 0,
+	   "export, import into an empty register, export: the same document byte for byte");
+	is_str(res.digest, "T-1…T-3: 3 threats imported by alice — 1 critical, 1 low, 1 unassessed",
+	       "the digest names the range, the count by priority and who");
+	store_event_list(b, 0, 10, &events, &nevents);
+	is_int(nevents, 4, "one event per threat and one for the digest");
+	if (nevents == 4) {
+		is_str(events[0].room_text, res.digest, "the digest's event comes first, worded");
+		is_int(events[0].done, 6, "...with PubSub and the external service done");
+		is_int(events[1].done, 1, "a threat's event has its room line done (the digest says it)");
+		is_str(events[1].who, "import:alice", "the events are by import:<user>");
+	}
+	store_events_free(events, nevents);
+	free(report);
+	free(first);
+	free(second);
+	store_close(a);
+	store_close(b);
+}
+
+/* Each bad file: refused, the reason names what and where, nothing imported. */
+static void refused(const char *what, const char *text, const char *in_err, const char *in_report)
+{
+	struct store *st = open_db("bad.db");
+	struct import_result res;
+	char *report = NULL, err[1024] = "";
+	int rc = import_text(st, text, 0, &report, &res, err, sizeof err);
+
+	is_int(rc, -1, "%s: refused", what);
+	ok(strstr(err, in_err) != NULL, "%s: the error says so (%s)", what, err);
+	if (in_report)
+		ok(report && strstr(report, in_report) != NULL, "%s: the report names it (%s)", what,
+		   report ? report : "");
+	is_int(store_threat_count(st), 1, "%s: nothing imported", what);
+	is_int(store_event_count(st), 0, "%s: nothing to announce", what);
+	free(report);
+	store_close(st);
+}
+
+#define HEAD "{\"format\": \"vigil-register\", \"version\": 1, \"threats\": ["
+#define GOOD_BODY "\"fields\": {\"name\": \"ok\", \"abstract\": \"fine\"}}"
+#define GOOD "{" GOOD_BODY
+
+static void test_malformed(void)
+{
+	struct store *st = open_db("bad.db");
+	struct threat t;
+	char path[256], *deep;
+	size_t i;
+	int fd;
+
+	/* one threat there already: T-1 */
+	threat_init(&t);
+	threat_set(&t, THREAT_NAME, "there");
+	threat_set(&t, THREAT_ABSTRACT, "already");
+	threat_set(&t, THREAT_STATUS, "identified");
+	t.author = strdup("alice@localhost");
+	set_priority(&t);
+	store_threat_insert(st, &t, "alice@localhost", NULL);
+	threat_clear(&t);
+	store_close(st);
+
+	refused("not JSON", HEAD GOOD ",", "line 1", NULL);
+	refused("invalid UTF-8", HEAD "{\"fields\": {\"name\": \"\xc3\x28\", \"abstract\": \"a\"}}]}",
+		"unable to decode byte 0xc3", NULL);
+	refused("not a vigil register", "{\"threats\": []}", "not a vigil register", NULL);
+	refused("another version", "{\"format\": \"vigil-register\", \"version\": 2, \"threats\": []}",
+		"\"version\" must be 1", NULL);
+	refused("a duplicate key", HEAD "{\"fields\": {\"name\": \"a\", \"name\": \"b\"}}]}", "duplicate",
+		NULL);
+	deep = malloc(5000 * 2 + 1);
+	for (i = 0; i < 5000; i++)
+		deep[i] = '[', deep[5000 + i] = ']';
+	deep[10000] = '\0';
+	refused("nested too deep", deep, "nested deeper than 2048", NULL);
+	free(deep);
+	refused("a good record and a bad one", HEAD GOOD ", {\"fields\": {\"name\": \"b\", \"abstract\": "
+		"\"c\", \"likelihood\": \"huge\"}}]}", "1 problem", "$.threats[1].fields.likelihood:");
+	refused("a required field missing", HEAD "{\"fields\": {\"name\": \"no abstract\"}}]}",
+		"1 problem", "$.threats[0].fields.abstract: required");
+	refused("a field the template lacks", HEAD "{\"fields\": {\"name\": \"a\", \"abstract\": \"b\", "
+		"\"colour\": \"red\"}}]}", "problem", "$.threats[0].fields: \"colour\" is not a field");
+	refused("a bad attack tree", HEAD "{\"fields\": {\"name\": \"a\", \"abstract\": \"b\", "
+		"\"attack-tree\": \"Goal\\nAnother goal\\n\"}}]}", "problem", "$.threats[0].fields.attack-tree");
+	refused("a priority that disagrees", HEAD "{\"priority\": \"critical\", \"fields\": {\"name\": "
+		"\"a\", \"abstract\": \"b\", \"likelihood\": \"low\", \"damage\": \"low\"}}]}", "problem",
+		"$.threats[0]: priority: \"critical\" is not what likelihood and damage give (note)");
+	refused("an id there already, without --replace", HEAD "{\"id\": \"T-1\", \"fields\": {\"name\": "
+		"\"a\", \"abstract\": \"b\"}}]}", "problem", "T-1 is in the register already");
+	refused("an id twice", HEAD "{\"id\": \"T-9\"," GOOD_BODY ", {\"id\": \"T-9\"," GOOD_BODY "]}",
+		"problem", "$.threats[1]: T-9 is also $.threats[0]");
+	refused("revisions out of order", HEAD "{\"id\": \"T-5\", \"revision\": 1, \"created\": "
+		"\"2026-01-01T00:00:00Z\", \"updated\": \"2026-01-01T00:00:00Z\", \"fields\": {\"name\": "
+		"\"a\", \"abstract\": \"b\"}, \"revisions\": [{\"revision\": 2, \"at\": \"yesterday\", "
+		"\"who\": \"a@b\", \"changed\": \"name\", \"author\": \"a@b\", \"priority\": \"unassessed\", "
+		"\"fields\": {\"name\": \"a\", \"abstract\": \"b\"}}]}]}", "problem",
+		"$.threats[0].revisions[0]: \"revision\" must be 1");
+	refused("a comment (not kept yet)", HEAD "{\"comments\": [{\"text\": \"hi\"}]," GOOD_BODY "]}",
+		"problem", "\"comments\" must be an empty array");
+	refused("an empty file", "", "line 1", NULL);
+
+	/* larger than the limit: refused before it is read (a sparse file) */
+	snprintf(path, sizeof path, "%s/in.json", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ok(fd >= 0 && ftruncate(fd, IMPORT_MAX_BYTES + 1) == 0, "a file over the size limit");
+	if (fd >= 0)
+		close(fd);
+	{
+		struct store *s = open_db("bad.db");
+		struct import_options o = { .by = "alice", .report = NULL };
+		struct import_result res;
+		char err[1024] = "";
+		is_int(interchange_import(s, path, &o, &res, err, sizeof err), -1, "too large: refused");
+		ok(strstr(err, "at most 64 MiB") != NULL, "too large: the limit is named (%s)", err);
+		is_int(store_threat_count(s), 1, "too large: nothing imported");
+		store_close(s);
+	}
+}
+
+static void test_replace(void)
+{
+	struct store *st = open_db("bad.db");
+	struct import_result res;
+	struct threat t;
+	char *report = NULL, err[1024] = "";
+	int rc;
+
+	rc = import_text(st, HEAD "{\"id\": \"T-1\", \"fields\": {\"name\": \"replaced\", \"abstract\": "
+			 "\"new\", \"likelihood\": \"high\", \"damage\": \"medium\"}}, " GOOD "]}", 1,
+			 &report, &res, err, sizeof err);
+	is_int(rc, 0, "--replace: imported (%s)", err);
+	is_int(res.replaced, 1, "--replace: one threat replaced");
+	is_int(res.imported, 1, "--replace: one filed new");
+	threat_init(&t);
+	store_threat_get(st, 1, &t);
+	is_str(threat_get(&t, THREAT_NAME), "replaced", "--replace: the file's state is the threat's");
+	is_int(t.revision, 2, "--replace: as a new revision");
+	is_str(t.priority, "high", "--replace: the priority computed");
+	is_str(t.author, "alice@localhost", "--replace: the author stays");
+	threat_clear(&t);
+	{
+		struct threat_revision *revs = NULL;
+		size_t n = 0;
+		store_threat_history(st, 1, &revs, &n);
+		ok(n == 2 && strcmp(revs[1].who, "import:alice") == 0, "--replace: the revision is by import:alice");
+		store_revisions_free(revs, n);
+	}
+	threat_init(&t);
+	store_threat_get(st, 2, &t);
+	is_str(t.author, "import:alice", "a new threat without an author is the importer's");
+	is_str(threat_get(&t, THREAT_STATUS), "identified", "...identified, as a filing is");
+	threat_clear(&t);
+	free(report);
+	store_close(st);
+}
+
+static void test_csv(void)
+{
+	struct store *st = open_db("a.db");
+	char *csv = export_text(st, INTERCHANGE_CSV);
+
+	ok(csv && strncmp(csv, "id,name,priority,likelihood,damage,status,updated,author\r\n", 58) == 0,
+	   "CSV: a header, CRLF");
+	ok(csv && strstr(csv, "\r\nT-1,\"Spoofed \"\"é\"\" €, 脆弱 𝄞🔓, a, b\",critical,high,high,analyzed,") != NULL,
+	   "CSV: a field with quotes and commas quoted, its quotes doubled, UTF-8 as it is");
+	ok(csv && !strstr(csv, "Retired one"), "CSV: a retired threat is left out");
+	ok(csv && strstr(csv, "\r\nT-3,x,low,low,medium,identified,") != NULL, "CSV: a plain row unquoted");
+	free(csv);
+	store_close(st);
+}
+
+int main(void)
+{
+	char cmd[300];
+
+	if (!mkdtemp(dir))
+		return 1;
+	test_round_trip();
+	test_malformed();
+	test_replace();
+	test_csv();
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	if (system(cmd) != 0)
+		diag("could not remove %s", dir);
+	return done_testing();
+}
