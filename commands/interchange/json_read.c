@@ -295,16 +295,31 @@ out:
 
 int json_read_file(const char *path, struct import_batch *b, char *err, size_t errlen)
 {
-	json_error_t jerr;
-	json_t *doc, *threats, *v;
-	size_t len = 0, i;
+	size_t len = 0;
 	char *buf = slurp(path, &len, err, errlen);
-	int rc = -1;
+	int rc;
 
 	if (!buf)
 		return -1;
-	doc = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	rc = json_read_buffer(path, buf, len, b, err, errlen);
 	free(buf);
+	return rc;
+}
+
+int json_read_buffer(const char *path, const char *buf, size_t len, struct import_batch *b,
+		     char *err, size_t errlen)
+{
+	json_error_t jerr;
+	json_t *doc, *threats, *v;
+	size_t i;
+	int rc = -1;
+
+	if (len > IMPORT_MAX_BYTES) {
+		text_format(err, errlen, "%s: %zu bytes; an import reads at most %ld MiB (split the file)",
+			    path, len, IMPORT_MAX_BYTES / (1024 * 1024));
+		return -1;
+	}
+	doc = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!doc) {
 		text_format(err, errlen, "%s: line %d, column %d: %s%s", path, jerr.line, jerr.column,
 			    jerr.text, json_error_code(&jerr) == json_error_stack_overflow ?

@@ -49,5 +49,9 @@ int record_is_timestamp(const char *s);
  * the reason in err when the file as a whole cannot be read (too large,
  * not JSON, too deep); a bad record is reported in b and reading goes on. */
 int json_read_file(const char *path, struct import_batch *b, char *err, size_t errlen);
+/* The same from len bytes at buf (path names it in messages): the fuzz
+ * target's way in. */
+int json_read_buffer(const char *path, const char *buf, size_t len, struct import_batch *b,
+		     char *err, size_t errlen);
 
 #endif
