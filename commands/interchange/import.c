@@ -226,6 +226,27 @@ static int check_duplicates(struct import_batch *b)
 	return 0;
 }
 
+/* Ids the register has already, reported with the file's other problems
+ * (checked again in the transaction: the daemon may file meanwhile). */
+static int check_taken(struct store *st, struct import_batch *b)
+{
+	char tid[32];
+	size_t i;
+	int exists;
+
+	for (i = 0; i < b->count; i++) {
+		if (!b->records[i].current.id)
+			continue;
+		if ((exists = store_threat_exists(st, b->records[i].current.id)) < 0)
+			return exists;
+		threat_id_format(b->records[i].current.id, tid, sizeof tid);
+		if (exists)
+			batch_reject(b, b->records[i].path,
+				     "%s is in the register already (--replace overwrites it)", tid);
+	}
+	return 0;
+}
+
 int interchange_import(struct store *st, const char *path, const struct import_options *o,
 		       struct import_result *res, char *err, size_t errlen)
 {
@@ -243,6 +264,8 @@ int interchange_import(struct store *st, const char *path, const struct import_o
 		text_format(err, errlen, "out of memory");
 		goto out;
 	}
+	if (!o->replace && check_taken(st, &b) < 0)
+		goto storage;
 	if (b.problems)
 		goto rejected;
 	if (!b.count) {
