@@ -15,6 +15,10 @@ on 127.0.0.1. Prints its figures; asserts nothing (tests assert behaviour).
            with 100,000 threats), database size per threat
   cost     callgrind: instructions in the whole daemon per `file` (after a
            warm-up), with the top functions; the two references' beside it
+  import   BENCH_IMPORT_THREATS (10,000) threats imported by `vigil import`
+           while vigil runs: the import's time, its announcements (one
+           PubSub item a threat, one digest line in the room) and `list`s
+           answered meanwhile (not in the default run: BENCH_ARGS=import)
   publish  publish.dir with 1,000 and 10,000 threats: the whole site at start,
            then one change at a time (BENCH_PUBLISH_CHANGES, default 5): how
            long until the site is current, the child's time, how long the
@@ -25,7 +29,7 @@ Ends with one table (figure, vigil, reference, against, ratio, goal, met?), also
 written as JSON to tests/bench/results/ (or $BENCH_RESULTS) with the machine
 and the commit.
 
-Usage: bench.py [filing] [fanout] [scale] [cost] [publish]
+Usage: bench.py [filing] [fanout] [scale] [cost] [publish] [import]
 (default: filing fanout scale cost)
 Sizes: BENCH_FILINGS (per client, default 200), BENCH_SUBSCRIBERS (1000),
 BENCH_ROUNDS (of the filing part, default 3: each figure their median).
@@ -609,6 +613,121 @@ def bench_scale(prosody):
                        hwm / 1024 <= 16, 'MB')
         finally:
             vigil.cleanup()
+
+
+# --- import ---------------------------------------------------------------------
+
+IMPORT_THREATS = int(os.environ.get('BENCH_IMPORT_THREATS', '10000'))
+
+
+def import_document(n):
+    """n threats with full, varied templates (sample_threats.py), as a
+    wiki's or spreadsheet's register would come: no ids, no history."""
+    levels = ['', 'low', 'medium', 'high']
+    threats = []
+    for i in range(n):
+        t = dict(THREATS[i % len(THREATS)])
+        t['name'] = '%s (%d)' % (t['name'][:180], i)
+        t['likelihood'] = levels[i % 4]
+        t['damage'] = levels[(i // 4) % 4]
+        t.pop('status', None)
+        threats.append({'fields': t})
+    return {'format': 'vigil-register', 'version': 1, 'threats': threats}
+
+
+def list_probe_many(c2s_port, conn):
+    """In a process of its own: on "go", sends a `list` after each answer
+    (20 ms apart) until "stop"; sends back every answer's time (ms)."""
+    class Where:
+        pass
+    where = Where()
+    where.c2s_port = c2s_port
+
+    async def run():
+        carol = await Light('carol').start(where)
+        try:
+            loop = asyncio.get_running_loop()
+            conn.send('ready')
+            await loop.run_in_executor(None, conn.recv)
+            times = []
+            while not conn.poll() and len(times) < 10000:
+                started = time.monotonic()
+                await carol.iq(command('list', {}), COMPONENT)
+                times.append((time.monotonic() - started) * 1000)
+                await asyncio.sleep(0.02)
+            conn.recv()
+            conn.send(times)
+        finally:
+            await carol.stop()
+    asyncio.run(run())
+
+
+async def import_run(prosody, vigil, path, probe):
+    (subscriber,) = await connect_all(prosody, ['user0'])
+    room = await harness.connect(prosody, 'dave')
+    loop = asyncio.get_running_loop()
+    try:
+        await room.join()
+        await room.wait_occupant('vigil')
+        await subscriber.iq(subscribe('threats', subscriber.boundjid.bare), COMPONENT)
+        assert await loop.run_in_executor(None, probe.recv) == 'ready'
+        started = time.monotonic()
+        proc = await asyncio.create_subprocess_exec(
+            harness.VIGIL_BIN, 'import', '-c', vigil.config, '--by', 'alice', path,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        out, err = await proc.communicate()
+        took = time.monotonic() - started
+        if proc.returncode != 0:
+            raise RuntimeError('vigil import failed: %s' % err.decode())
+        probe.send('go')
+        deadline = time.monotonic() + DEADLINE
+        while len(subscriber.events) < IMPORT_THREATS and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        announced = time.monotonic() - started - took
+        probe.send('stop')
+        lists = await loop.run_in_executor(None, probe.recv)
+        lines = [m['body'] for m in room.messages if m['type'] == 'groupchat' and
+                 m['from'].resource == 'vigil' and 'imported by' in (m['body'] or '')]
+        return took, announced, len(subscriber.events), lists, lines, out.decode()
+    finally:
+        await subscriber.stop()
+        await room.stop()
+
+
+def bench_import(prosody):
+    say('== import: %d threats with full templates while vigil runs' % IMPORT_THREATS)
+    vigil = Vigil(prosody)
+    path = os.path.join(vigil.dir, 'import.json')
+    with open(path, 'w') as f:
+        json.dump(import_document(IMPORT_THREATS), f, ensure_ascii=False)
+    try:
+        vigil.start()
+        vigil.wait_log(r'joined \S+ as ', 15)
+        here, there = multiprocessing.Pipe()
+        probe = multiprocessing.get_context('fork').Process(target=list_probe_many,
+                                                            args=(prosody.c2s_port, there))
+        probe.start()
+        try:
+            took, announced, items, lists, lines, out = asyncio.run(
+                import_run(prosody, vigil, path, here))
+        finally:
+            probe.join(10)
+            if probe.is_alive():
+                probe.kill()
+        say('file: %.1f MB; `vigil import` took %.2f s (parse, check, one transaction)' %
+            (os.path.getsize(path) / 1e6, took))
+        say('announced after the import: %d PubSub items in %.2f s' % (items, announced))
+        say('the room got %d line(s) for it: %s' % (len(lines), ' | '.join(lines)))
+        if lists:
+            say('%d `list`s during the announcements: p50 %.1f ms, p99 %.1f ms, max %.1f ms' %
+                (len(lists), percentile(lists, 50), percentile(lists, 99), max(lists)))
+            record('list during a %d-threat import\'s announcements, p99' % IMPORT_THREATS,
+                   percentile(lists, 99), None, '<= 100 ms', percentile(lists, 99) <= 100, 'ms')
+        record('import of %d threats' % IMPORT_THREATS, took * 1000, unit='ms')
+        record('its announcements (%d PubSub items, one room line)' % items, announced * 1000,
+               unit='ms')
+    finally:
+        vigil.cleanup()
 
 
 # --- the register on the web -----------------------------------------------------
