@@ -189,8 +189,11 @@ int cli_import(int argc, char **argv)
 		case 'r': o.replace = 1; break;
 		case 'b': by = optarg; break;
 		case 'F':
-			if (strcmp(optarg, "vigil") != 0) {
-				fprintf(stderr, "vigil import: unknown source \"%s\" (vigil)\n", optarg);
+			if (strcmp(optarg, "threat-dragon") == 0) {
+				o.from = IMPORT_FROM_THREAT_DRAGON;
+			} else if (strcmp(optarg, "vigil") != 0) {
+				fprintf(stderr, "vigil import: unknown source \"%s\" (vigil or "
+					"threat-dragon)\n", optarg);
 				return VIGIL_EXIT_USAGE;
 			}
 			break;
@@ -198,7 +201,8 @@ int cli_import(int argc, char **argv)
 		}
 	}
 	if (optind + 1 != argc) {
-		fprintf(stderr, "usage: vigil import [-c FILE] [--replace] [--by USER] FILE\n");
+		fprintf(stderr, "usage: vigil import [-c FILE] [--from vigil|threat-dragon] [--replace] "
+			"[--by USER] FILE\n");
 		return VIGIL_EXIT_USAGE;
 	}
 	if (!(o.by = importer(by)))

@@ -258,7 +258,7 @@ int interchange_import(struct store *st, const char *path, const struct import_o
 
 	memset(res, 0, sizeof *res);
 	text_format(who, sizeof who, "import:%s", o->by);
-	if (json_read_file(path, &b, err, errlen) < 0)
+	if (import_read_file(o->from, path, &b, err, errlen) < 0)
 		goto out;
 	if (check_duplicates(&b) < 0) {
 		text_format(err, errlen, "out of memory");

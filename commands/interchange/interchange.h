@@ -28,7 +28,12 @@ int interchange_export(struct store *st, enum interchange_format format, FILE *o
 #define IMPORT_MAX_DEPTH 2048                  /* nesting: jansson's parser limit */
 #define IMPORT_MAX_ID 999999999999LL           /* T-1 .. T-999999999999 */
 
+/* What the file is: vigil's own document, or an OWASP Threat Dragon v2
+ * model whose threats are filed (README "Threat Dragon"). */
+enum import_from { IMPORT_FROM_VIGIL, IMPORT_FROM_THREAT_DRAGON };
+
 struct import_options {
+	enum import_from from;
 	const char *by;   /* who imports (the Unix user, or --by): revisions by "import:<by>" */
 	int replace;      /* an id that exists is overwritten (a new revision) */
 	FILE *report;     /* every rejected record: "PATH: reason", one a line */
@@ -41,7 +46,8 @@ struct import_result {
 	char digest[512]; /* the room's line for the batch */
 };
 
-/* Reads a vigil JSON document (interchange_export's) from path and writes
+/* Reads a vigil JSON document (interchange_export's) or a Threat Dragon
+ * model from path and writes
  * every threat in it to st in one transaction, with an event row for each
  * (announced by the daemon without a room line each) and one for the
  * digest. All or nothing: 0 when every record was written; -1 with the

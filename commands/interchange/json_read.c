@@ -258,108 +258,43 @@ static int read_threat(struct import_batch *b, size_t index, json_t *o)
 	return 0;
 }
 
-/* The file into memory, refused when larger than IMPORT_MAX_BYTES. */
-static char *slurp(const char *path, size_t *len, char *err, size_t errlen)
+int json_read_register(const char *path, json_t *doc, struct import_batch *b, char *err,
+		       size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
-	struct stat sb;
-	char *buf = NULL;
-
-	if (!f) {
-		text_format(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	if (fstat(fileno(f), &sb) < 0 || !S_ISREG(sb.st_mode)) {
-		text_format(err, errlen, "%s: not a regular file", path);
-		goto out;
-	}
-	if (sb.st_size > IMPORT_MAX_BYTES) {
-		text_format(err, errlen, "%s: %lld bytes; an import reads at most %ld MiB (split the file)",
-			    path, (long long)sb.st_size, IMPORT_MAX_BYTES / (1024 * 1024));
-		goto out;
-	}
-	if (!(buf = malloc((size_t)sb.st_size + 1))) {
-		text_format(err, errlen, "%s: out of memory", path);
-		goto out;
-	}
-	*len = fread(buf, 1, (size_t)sb.st_size + 1, f);
-	if (ferror(f) || *len > (size_t)sb.st_size) {
-		text_format(err, errlen, "%s: %s", path, ferror(f) ? "read error" : "it grew while read");
-		free(buf);
-		buf = NULL;
-	}
-out:
-	fclose(f);
-	return buf;
-}
-
-int json_read_file(const char *path, struct import_batch *b, char *err, size_t errlen)
-{
-	size_t len = 0;
-	char *buf = slurp(path, &len, err, errlen);
-	int rc;
-
-	if (!buf)
-		return -1;
-	rc = json_read_buffer(path, buf, len, b, err, errlen);
-	free(buf);
-	return rc;
-}
-
-int json_read_buffer(const char *path, const char *buf, size_t len, struct import_batch *b,
-		     char *err, size_t errlen)
-{
-	json_error_t jerr;
-	json_t *doc, *threats, *v;
+	json_t *threats, *v;
 	size_t i;
-	int rc = -1;
 
-	if (len > IMPORT_MAX_BYTES) {
-		text_format(err, errlen, "%s: %zu bytes; an import reads at most %ld MiB (split the file)",
-			    path, len, IMPORT_MAX_BYTES / (1024 * 1024));
-		return -1;
-	}
-	doc = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!doc) {
-		text_format(err, errlen, "%s: line %d, column %d: %s%s", path, jerr.line, jerr.column,
-			    jerr.text, json_error_code(&jerr) == json_error_stack_overflow ?
-			    " (nested deeper than " "2048" " levels)" : "");
-		return -1;
-	}
 	if (!json_is_object(doc)) {
 		text_format(err, errlen, "%s: not a vigil register (a JSON object is expected)", path);
-		goto out;
+		return -1;
 	}
 	v = json_object_get(doc, "format");
 	if (!json_is_string(v) || strcmp(json_string_value(v), JSON_DOC_FORMAT) != 0) {
 		text_format(err, errlen, "%s: not a vigil register (\"format\" is not \"%s\")", path,
 			    JSON_DOC_FORMAT);
-		goto out;
+		return -1;
 	}
 	v = json_object_get(doc, "version");
 	if (!json_is_integer(v) || json_integer_value(v) != JSON_DOC_VERSION) {
 		text_format(err, errlen, "%s: \"version\" must be %d (this vigil reads that one)", path,
 			    JSON_DOC_VERSION);
-		goto out;
+		return -1;
 	}
 	threats = json_object_get(doc, "threats");
 	if (!json_is_array(threats)) {
 		text_format(err, errlen, "%s: \"threats\" is not an array", path);
-		goto out;
+		return -1;
 	}
 	if (json_array_size(threats) > IMPORT_MAX_THREATS) {
 		text_format(err, errlen, "%s: %zu threats; an import takes at most %d (split the file)",
 			    path, json_array_size(threats), IMPORT_MAX_THREATS);
-		goto out;
+		return -1;
 	}
 	unknown_keys(b, "$", doc, document_keys);
 	json_array_foreach(threats, i, v)
 		if (read_threat(b, i, v) < 0) {
 			text_format(err, errlen, "%s: out of memory", path);
-			goto out;
+			return -1;
 		}
-	rc = 0;
-out:
-	json_decref(doc);
-	return rc;
+	return 0;
 }

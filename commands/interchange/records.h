@@ -8,9 +8,12 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
+#include "commands/interchange/interchange.h"
 #include "storage/threat.h"
 
-#define RECORD_PATH_BYTES 64
+#define RECORD_PATH_BYTES 96
 
 struct import_record {
 	char path[RECORD_PATH_BYTES];   /* "$.threats[12]" */
@@ -45,13 +48,22 @@ int record_check_state(struct import_batch *b, const char *path, struct threat *
 /* Whether s is an XEP-0082 UTC time as vigil writes it, 2026-11-30T16:43:51Z. */
 int record_is_timestamp(const char *s);
 
-/* Reads vigil's JSON document at path into b (json_read.c). 0, or -1 with
- * the reason in err when the file as a whole cannot be read (too large,
- * not JSON, too deep); a bad record is reported in b and reading goes on. */
-int json_read_file(const char *path, struct import_batch *b, char *err, size_t errlen);
+/* Reads the file at path (a vigil document or a Threat Dragon model, by
+ * from) into b (json_load.c). 0, or -1 with the reason in err when the file
+ * as a whole cannot be read (too large, not JSON, too deep, not of its
+ * kind); a bad record is reported in b and reading goes on. */
+int import_read_file(enum import_from from, const char *path, struct import_batch *b, char *err,
+		     size_t errlen);
 /* The same from len bytes at buf (path names it in messages): the fuzz
- * target's way in. */
-int json_read_buffer(const char *path, const char *buf, size_t len, struct import_batch *b,
-		     char *err, size_t errlen);
+ * targets' way in. */
+int import_read_buffer(enum import_from from, const char *path, const char *buf, size_t len,
+		       struct import_batch *b, char *err, size_t errlen);
+
+/* The readers of a parsed document: vigil's own (json_read.c) and an OWASP
+ * Threat Dragon v2 model's threats (threat_dragon.c). */
+int json_read_register(const char *path, json_t *doc, struct import_batch *b, char *err,
+		       size_t errlen);
+int threat_dragon_read(const char *path, json_t *doc, struct import_batch *b, char *err,
+		       size_t errlen);
 
 #endif

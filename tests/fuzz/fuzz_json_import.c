@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > 256 * 1024 || !report)
 		goto out;
 	b.report = report;
-	if (json_read_buffer("fuzz.json", (const char *)data, size, &b, err, sizeof err) < 0 && !*err)
+	if (import_read_buffer(IMPORT_FROM_VIGIL, "fuzz.json", (const char *)data, size, &b, err, sizeof err) < 0 && !*err)
 		abort(); /* every refusal says what was wrong */
 	for (i = 0; !b.problems && i < b.count; i++)
 		if (validate_threat(&b.records[i].current, &bad, msg, sizeof msg) < 0)

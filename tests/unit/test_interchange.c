@@ -307,6 +307,97 @@ static void test_replace(void)
 	store_close(st);
 }
 
+#ifndef TEST_DATA_DIR
+#define TEST_DATA_DIR "tests/data"
+#endif
+
+/* The sample model (tests/data/threat-dragon-xmpp.json): eight threats on
+ * five elements, every severity and status. */
+static void test_threat_dragon(void)
+{
+	static const struct {
+		const char *name, *priority, *status, *recommended;
+	} want[] = {
+		{ "Credential phishing via a look-alike domain", "medium", "analyzed", "Show the" },
+		{ "STARTTLS stripping", "high", "addressed", "Require TLS" },
+		{ "SCRAM downgrade to PLAIN", "critical", "analyzed", "Channel binding" },
+		{ "Stanza flood from one account", "unassessed", "identified", "Rate-limit" },
+		{ "Dialback spoofing of a federated domain", "high", "analyzed", "Authenticate" },
+		{ "Archive readable by the operator", "low", "analyzed", "End-to-end" },
+		{ "Archive filled to exhaust the disk", "medium", "retired", "" },
+		{ "Presence leaks to a third party", "medium", "analyzed", "XEP-0115" },
+	};
+	struct store *st = open_db("td.db");
+	struct import_options o = { .from = IMPORT_FROM_THREAT_DRAGON, .by = "alice" };
+	struct import_result res;
+	struct threat t;
+	char err[1024] = "";
+	size_t i;
+	int rc;
+
+	rc = interchange_import(st, TEST_DATA_DIR "/threat-dragon-xmpp.json", &o, &res, err, sizeof err);
+	is_int(rc, 0, "Threat Dragon: the sample model imports (%s)", err);
+	is_int(res.imported, 8, "Threat Dragon: its eight threats, every element's");
+	for (i = 0; i < sizeof want / sizeof want[0]; i++) {
+		threat_init(&t);
+		store_threat_get(st, (long long)i + 1, &t);
+		is_str(threat_get(&t, THREAT_NAME), want[i].name, "Threat Dragon: title -> name (T-%zu)", i + 1);
+		is_str(t.priority, want[i].priority, "Threat Dragon: severity -> priority (%s)", want[i].name);
+		is_str(threat_get(&t, THREAT_STATUS), want[i].status, "Threat Dragon: status (%s)", want[i].name);
+		ok(strncmp(threat_get(&t, THREAT_RECOMMENDED), want[i].recommended,
+			   strlen(want[i].recommended)) == 0, "Threat Dragon: mitigation -> recommended approach");
+		threat_clear(&t);
+	}
+	threat_init(&t);
+	store_threat_get(st, 3, &t);
+	is_str(threat_get(&t, THREAT_ABSTRACT),
+	       "A man in the middle offers only PLAIN so that the password is sent to it.",
+	       "Threat Dragon: description -> abstract");
+	ok(strstr(threat_get(&t, THREAT_DEFINITION), "the process \"c2s listener\"") &&
+	   strstr(threat_get(&t, THREAT_DEFINITION), "STRIDE: Information disclosure.") &&
+	   strstr(threat_get(&t, THREAT_DEFINITION), "Threat Dragon threat 0a6e6a8e-2b9c-4f0d-8a3e-51c2a1d1e003"),
+	   "Threat Dragon: the element, its STRIDE type and the threat's id in the definition");
+	threat_clear(&t);
+	threat_init(&t);
+	store_threat_get(st, 4, &t);
+	is_str(threat_get(&t, THREAT_ABSTRACT), "Stanza flood from one account",
+	       "Threat Dragon: no description: the title is the abstract");
+	threat_clear(&t);
+	threat_init(&t);
+	store_threat_get(st, 6, &t);
+	ok(strstr(threat_get(&t, THREAT_ABSTRACT), "📜 ✉") != NULL, "Threat Dragon: 4- and 3-byte characters kept");
+	threat_clear(&t);
+	store_close(st);
+
+	o.report = NULL;
+	st = open_db("td-bad.db");
+	{
+		char *report = NULL;
+		size_t len = 0;
+		FILE *rep = open_memstream(&report, &len);
+		char path[256];
+		o.report = rep;
+		snprintf(path, sizeof path, "%s/in.json", dir);
+		write_file(path, "{\"summary\": {\"title\": \"m\"}, \"detail\": {\"diagrams\": []}}");
+		rc = interchange_import(st, path, &o, &res, err, sizeof err);
+		ok(rc < 0 && strstr(err, "not a Threat Dragon v2 model"), "Threat Dragon: a v1 model is refused (%s)", err);
+		write_file(path, "{\"format\": \"vigil-register\", \"version\": 1, \"threats\": []}");
+		rc = interchange_import(st, path, &o, &res, err, sizeof err);
+		ok(rc < 0 && strstr(err, "not a Threat Dragon model"), "Threat Dragon: a vigil document is not a model (%s)", err);
+		write_file(path, "{\"version\": \"2.2.0\", \"summary\": {\"title\": \"m\"}, \"detail\": "
+			   "{\"diagrams\": [{\"title\": \"d\", \"cells\": [{\"id\": \"c\", \"data\": "
+			   "{\"name\": \"n\", \"type\": \"tm.Process\", \"threats\": [{\"title\": \"ok\", "
+			   "\"severity\": \"High\", \"status\": \"Open\"}, {\"severity\": \"Low\"}]}}]}]}}");
+		rc = interchange_import(st, path, &o, &res, err, sizeof err);
+		fclose(rep);
+		ok(rc < 0 && report && strstr(report, "$.detail.diagrams[0].cells[0].data.threats[1]: \"title\" is missing"),
+		   "Threat Dragon: a threat without a title is reported at its path (%s)", report ? report : "");
+		is_int(store_threat_count(st), 0, "Threat Dragon: ...and nothing is imported");
+		free(report);
+	}
+	store_close(st);
+}
+
 static void test_csv(void)
 {
 	struct store *st = open_db("a.db");
@@ -331,6 +422,7 @@ int main(void)
 	test_round_trip();
 	test_malformed();
 	test_replace();
+	test_threat_dragon();
 	test_csv();
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	if (system(cmd) != 0)
