@@ -11,9 +11,10 @@
 
 struct store;
 
-enum interchange_format { INTERCHANGE_JSON, INTERCHANGE_CSV };
+/* ADTool: one threat's attack tree (adtool.h), not the register. */
+enum interchange_format { INTERCHANGE_JSON, INTERCHANGE_CSV, INTERCHANGE_ADTOOL };
 
-/* "json" or "csv" -> format; -1 for anything else. */
+/* "json", "csv" or "adtool" -> format; -1 for anything else. */
 int interchange_format_parse(const char *name);
 
 /* Writes the whole register from st to out. 0, or -1 with the reason in err. */
@@ -30,7 +31,7 @@ int interchange_export(struct store *st, enum interchange_format format, FILE *o
 
 /* What the file is: vigil's own document, or an OWASP Threat Dragon v2
  * model whose threats are filed (README "Threat Dragon"). */
-enum import_from { IMPORT_FROM_VIGIL, IMPORT_FROM_THREAT_DRAGON };
+enum import_from { IMPORT_FROM_VIGIL, IMPORT_FROM_THREAT_DRAGON, IMPORT_FROM_ADTOOL };
 
 struct import_options {
 	enum import_from from;
