@@ -173,37 +173,65 @@ static const char *domain_class(struct reading *r, const xmlChar *id, xmlChar **
 	return "";
 }
 
-/* A parameter of a domain vigil knows into attrs ("cost=N, impossible"). */
-static int read_parameter(struct reading *r, xmlNodePtr p, const char *where, char *attrs,
-			  size_t len)
+/* What a node's parameters say, in the domains vigil knows. */
+struct step_attrs {
+	int has_cost, impossible, equipment;
+	unsigned long long cost;
+};
+
+/* A parameter of a domain vigil knows into a; another domain (time,
+ * probability ...) is not vigil's and is left out. */
+static int read_parameter(struct reading *r, xmlNodePtr p, const char *where, struct step_attrs *a)
 {
 	xmlChar *id = xmlGetProp(p, X "domainId"), *value = xmlNodeGetContent(p), *class_owned = NULL;
 	const char *class = domain_class(r, id, &class_owned), *v = value ? (const char *)value : "";
 	char *end, quoted[TEXT_QUOTE_BYTES];
-	size_t used = strlen(attrs);
 	int rc = 0;
 
 	if (strcmp(class, CLASS_COST) == 0) {
 		double cost;
 		errno = 0;
 		cost = strtod(v, &end);
-		if (end == v || *end || errno || cost < 0 || cost > 1e15 || cost != (double)(unsigned long long)cost) {
+		if (a->has_cost) {
+			text_format(r->err, r->errlen, "%s: two costs", where);
+			rc = -1;
+		} else if (end == v || *end || errno || !(cost >= 0 && cost <= 1e15) ||
+			   cost != (double)(unsigned long long)cost) {
 			text_format(r->err, r->errlen, "%s: the cost \"%s\" is not an integer from 0 to "
 				    "10^15", where, text_quote(quoted, sizeof quoted, v));
 			rc = -1;
 		} else {
-			text_format(attrs + used, len - used, "%scost=%llu", used ? ", " : "",
-				    (unsigned long long)cost);
+			a->has_cost = 1;
+			a->cost = (unsigned long long)cost;
 		}
-	} else if (strcmp(class, CLASS_BOOL) == 0 && id && strcmp(v, "true") == 0 &&
-		   (xmlStrcmp(id, X DOMAIN_IMPOSSIBLE) == 0 || xmlStrcmp(id, X DOMAIN_EQUIPMENT) == 0)) {
-		text_format(attrs + used, len - used, "%s%s", used ? ", " : "",
-			    xmlStrcmp(id, X DOMAIN_IMPOSSIBLE) == 0 ? "impossible" : "equipment");
-	} /* another domain (probability, time ...) is not vigil's: left out */
+	} else if (strcmp(class, CLASS_BOOL) == 0 && id && strcmp(v, "true") == 0) {
+		if (xmlStrcmp(id, X DOMAIN_IMPOSSIBLE) == 0)
+			a->impossible = 1;
+		else if (xmlStrcmp(id, X DOMAIN_EQUIPMENT) == 0)
+			a->equipment = 1;
+	}
 	xmlFree(id);
 	xmlFree(value);
 	xmlFree(class_owned);
 	return rc;
+}
+
+/* Whether a label can be one step of the notation as it is: one line of
+ * text without control characters, space around it, brackets, or a
+ * leading AND or OR (each would be read as something else). */
+static int fits_notation(const xmlChar *label)
+{
+	const xmlChar *c;
+	size_t len = label ? (size_t)xmlStrlen(label) : 0;
+
+	if (!len || label[0] == ' ' || label[len - 1] == ' ' || xmlStrchr(label, '[') ||
+	    xmlStrchr(label, ']') || !xmlStrncmp(label, X "AND ", 4) || !xmlStrncmp(label, X "OR ", 3) ||
+	    !xmlStrcmp(label, X "AND") || !xmlStrcmp(label, X "OR"))
+		return 0;
+	for (c = label; *c; c++)
+		if (*c < 0x20 || *c == 0x7f)
+			return 0;
+	return 1;
 }
 
 /* One <node> and, below it, its children, at depth (the root 1). */
@@ -211,8 +239,9 @@ static int read_node(struct reading *r, xmlNodePtr node, int depth)
 {
 	xmlChar *refinement = xmlGetProp(node, X "refinement"), *role = xmlGetProp(node, X "switchRole");
 	xmlChar *label = NULL;
+	struct step_attrs a = { 0 };
 	xmlNodePtr c;
-	char where[64], attrs[128] = "", quoted[TEXT_QUOTE_BYTES];
+	char where[64], quoted[TEXT_QUOTE_BYTES];
 	int children = 0, and = 0, rc = -1, i;
 
 	snprintf(where, sizeof where, "step %zu", ++r->steps);
@@ -232,21 +261,29 @@ static int read_node(struct reading *r, xmlNodePtr node, int depth)
 			label = xmlNodeGetContent(c);
 		else if (is_element(c, "node"))
 			children++;
-		else if (is_element(c, "parameter") && read_parameter(r, c, where, attrs, sizeof attrs) < 0)
+		else if (is_element(c, "parameter") && read_parameter(r, c, where, &a) < 0)
 			goto out;
 	}
-	if (!label || !*label || xmlStrchr(label, '\n') || xmlStrchr(label, '[') ||
-	    xmlStrchr(label, ']') || !xmlStrncmp(label, X "AND ", 4) || !xmlStrncmp(label, X "OR ", 3)) {
+	if (!fits_notation(label)) {
 		text_format(r->err, r->errlen, "%s: the label \"%s\" cannot be a step of vigil's notation "
-			    "(empty, several lines, [ ], or starting with AND or OR)", where,
+			    "(empty, several lines or control characters, space around it, [ ], or "
+			    "starting with AND or OR)", where,
 			    text_quote(quoted, sizeof quoted, label ? (const char *)label : ""));
 		goto out;
 	}
 	for (i = 1; i < depth; i++)
 		text_put(&r->out, "  ");
 	text_add(&r->out, "%s%s", children ? (and ? "AND " : "OR ") : "", (const char *)label);
-	if (*attrs)
-		text_add(&r->out, " [%s]", attrs);
+	if (a.has_cost || a.impossible || a.equipment) {
+		text_put(&r->out, " [");
+		if (a.has_cost)
+			text_add(&r->out, "cost=%llu", a.cost);
+		if (a.impossible)
+			text_add(&r->out, "%simpossible", a.has_cost ? ", " : "");
+		if (a.equipment)
+			text_add(&r->out, "%sequipment", a.has_cost || a.impossible ? ", " : "");
+		text_put(&r->out, "]");
+	}
 	text_put(&r->out, "\n");
 	for (c = node->children; c; c = c->next)
 		if (is_element(c, "node") && read_node(r, c, depth + 1) < 0)

@@ -142,6 +142,11 @@ int main(void)
 	refused(b, "a cost not an integer", HEAD "<node><label>a</label><parameter domainId=\"c\">1.5"
 		"</parameter></node><domain id=\"c\"><class>lu.uni.adtool.domains.adtpredefined.MinCost"
 		"</class></domain></adtree>", "is not an integer");
+	refused(b, "two costs on a step", HEAD "<node><label>a</label><parameter domainId=\"c\">1"
+		"</parameter><parameter domainId=\"c\">2</parameter></node><domain id=\"c\"><class>"
+		"lu.uni.adtool.domains.adtpredefined.MinCost</class></domain></adtree>", "two costs");
+	refused(b, "a label with a space before it", HEAD "<node><label>a</label><node><label>  b</label>"
+		"</node></node></adtree>", "cannot be a step");
 	{
 		char deep[4096] = HEAD;
 		int i;
