@@ -22,6 +22,7 @@
 #include "component/base/log.h"
 #include "component/base/loop.h"
 #include "component/xmpp/nodes.h"
+#include "component/xmpp/ns.h"
 #include "component/xmpp/sender.h"
 #include "component/xmpp/stanza.h"
 #include "storage/events.h"
@@ -353,7 +354,50 @@ static unsigned long long backlog(const struct announcer *a)
  * waits behind a batch or so, not behind the whole fan-out (the server
  * reads slower than vigil writes), and the socket never runs dry. Returns PUBLISH_MORE when more is to do now, PUBLISH_WAIT when
  * the next batch waits for the socket, 0 when done. */
-enum { PUBLISH_MORE = 1, PUBLISH_WAIT = 2 };
+enum { PUBLISH_MORE = 1, PUBLISH_WAIT = 2, PUBLISH_PACE = 3 };
+
+/* A ping to opts.pace_to; its answer (or its timeout) lets the burst go on. */
+static int send_pace_ping(struct announcer *a)
+{
+	xmpp_stanza_t *iq = NULL;
+	char *id = sender_new_id(a->sender);
+	int rc = -1;
+
+	if (id && (iq = xmpp_iq_new(a->sender->ctx, "get", id))) {
+		xmpp_stanza_set_to(iq, a->opts.pace_to);
+		xmpp_stanza_set_from(iq, a->sender->jid);
+		if (stanza_add_child(iq, "ping", NS_PING) && sender_send(a->sender, iq) == 0) {
+			a->pace_id = id;
+			a->pace_sent_at = loop_now(a->loop);
+			id = NULL;
+			rc = 0;
+		}
+	}
+	if (iq)
+		xmpp_stanza_release(iq);
+	free(id);
+	return rc;
+}
+
+/* PUBLISH_PACE while the burst waits for the server's answer, else 0. */
+static int paced(struct announcer *a)
+{
+	if (!a->opts.pace_to)
+		return 0;
+	if (a->pace_id) {
+		if (loop_now(a->loop) - a->pace_sent_at < ANNOUNCE_PACE_TIMEOUT_MS)
+			return PUBLISH_PACE;
+		log_warn("%s did not answer a ping within %d ms: announcing on", a->opts.pace_to,
+			 ANNOUNCE_PACE_TIMEOUT_MS);
+		free(a->pace_id); /* no answer: go on, unpaced, rather than hold back */
+		a->pace_id = NULL;
+		a->pace_count = 0;
+	}
+	if (a->pace_count < ANNOUNCE_PACE_ITEMS)
+		return 0;
+	a->pace_count = 0;
+	return send_pace_ping(a) == 0 ? PUBLISH_PACE : 0;
+}
 
 static int publish(struct announcer *a)
 {
@@ -383,15 +427,20 @@ static int publish(struct announcer *a)
 		}
 		for (w = a->head; w && !pubsub_due(w); w = w->next)
 			;
-		if (!w)
+		if (!w) {
+			a->pace_count = 0; /* the burst is over */
 			return 0;
+		}
 		if (++rounds > ROUNDS)
 			return PUBLISH_MORE;
+		if (paced(a))
+			return PUBLISH_PACE;
 		if (start_publish(a, w, 0) < 0) {
 			a->store_retry_at = loop_now(a->loop) + STORE_RETRY_MS;
 			return 0; /* tried again later */
 		}
 		w->sent |= ANNOUNCE_PUBSUB;
+		a->pace_count++;
 		w->pubsub_mark = 0; /* its fan-out runs */
 		a->publishing = w;
 		a->publish_stage = 0;
@@ -400,6 +449,16 @@ static int publish(struct announcer *a)
 
 int announce_handle_answer(void *announcer, xmpp_stanza_t *iq)
 {
+	struct announcer *a = announcer;
+	const char *id = xmpp_stanza_get_id(iq);
+
+	if (a->pace_id && id && strcmp(id, a->pace_id) == 0) {
+		/* any answer, an error too: the server has routed what came before */
+		free(a->pace_id);
+		a->pace_id = NULL;
+		wake(a, 0);
+		return 1;
+	}
 	return external_answer(announcer, iq);
 }
 
@@ -442,13 +501,20 @@ static void pump(void *arg)
 	check_written(a);
 	write_down(a);
 	refused = say_in_room(a) < 0;
-	more = now >= a->store_retry_at && publish(a);
+	/* (PUBLISH_WAIT counts as more, as it always has; a burst waiting for
+	 * the server's answer is woken by it) */
+	more = now >= a->store_retry_at ? publish(a) : 0;
+	if (more && more != PUBLISH_PACE)
+		more = PUBLISH_MORE;
 	external_pump(a);
 	unwritten = check_written(a);
 	if (!a->forget_at && to_forget(a))
 		a->forget_at = now + FORGET_MS;
 	if (more == PUBLISH_MORE)
 		next = 0;
+	else if (more == PUBLISH_PACE) /* woken by the answer; this is the timeout */
+		next = a->pace_sent_at + ANNOUNCE_PACE_TIMEOUT_MS > now ?
+		       a->pace_sent_at + ANNOUNCE_PACE_TIMEOUT_MS - now : 0;
 	else if (unwritten || more == PUBLISH_WAIT)
 		next = WRITE_CHECK_MS;
 	else if (a->forget_at) {
@@ -512,6 +578,9 @@ void announce_disconnected(struct announcer *a)
 	if (a->publishing)
 		a->deps.publish_reset(a->deps.ctx);
 	a->publishing = NULL;
+	free(a->pace_id);
+	a->pace_id = NULL;
+	a->pace_count = 0;
 	external_reset(a);
 	loop_timer_cancel(a->loop, TIMER);
 }
@@ -534,6 +603,7 @@ void announce_free(struct announcer *a)
 		return;
 	loop_timer_cancel(a->loop, TIMER);
 	external_reset(a);
+	free(a->pace_id);
 	while ((w = a->head)) {
 		a->head = w->next;
 		waiting_free(w);

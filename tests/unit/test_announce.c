@@ -386,7 +386,7 @@ int main(void)
 
 	/* an external service that never answers: asked again, never waited on for ever */
 	{
-		const struct announce_options opts = { "pubsub.example.org", "open", 0 };
+		const struct announce_options opts = { "pubsub.example.org", "open", 0, NULL };
 		size_t before = fake_count_with(&w.fake, "pubsub.example.org", NULL);
 		a = announce_new(loop, &w.sender, st, &deps, &opts);
 		cc.changes.ctx = a;
@@ -402,6 +402,50 @@ int main(void)
 		is_int(fake_count_with(&w.fake, "pubsub.example.org", NULL) - before, 2,
 		       "no answer in 30 s: asked again a second later");
 		is_int(store_event_count(st), 1, "its event stays until the service says yes");
+		announce_free(a);
+	}
+	/* a burst (an import) paced by round trips: every 16 items, a ping to
+	 * the MUC service, and no more items until its answer (or 1 s) */
+	{
+		const struct announce_options opts = { NULL, "open", 0, "muc.example.org" };
+		size_t threats_items = 0, j;
+		char id[16];
+		xmpp_stanza_t *answer;
+		fake_sender_clear(&w.fake);
+		w.npublished = 0;
+		a = announce_new(loop, &w.sender, st, &deps, &opts);
+		cc.changes.ctx = a;
+		announce_load(a);
+		announce_connected(a);
+		for (i = 0; i < 20; i++)
+			file(&cc, "frank@example.org", "Paced", "low");
+		run(&w, loop, 0);
+		for (j = 0; j < w.npublished; j++)
+			threats_items += strncmp(w.published[j], "threats/", 8) == 0;
+		is_int(threats_items, 16, "a burst: 16 items go");
+		is_int(fake_count_with(&w.fake, "muc.example.org", "urn:xmpp:ping", NULL), 1,
+		       "then one ping to the MUC service");
+		run(&w, loop, 500);
+		is_int(w.npublished, 32, "no more items while it is unanswered (%zu)", w.npublished);
+		snprintf(id, sizeof id, "id%d", w.fake.ids);
+		answer = xmpp_iq_new(ctx, "result", id);
+		is_int(announce_handle_answer(a, answer), 1, "its answer is the announcer's");
+		xmpp_stanza_release(answer);
+		run(&w, loop, 0);
+		is_int(w.npublished, 40, "answered: the rest of the burst goes");
+		run(&w, loop, 100);
+		is_int(store_event_count(st), 0, "all written, all deleted");
+		for (i = 0; i < 20; i++)
+			file(&cc, "frank@example.org", "Paced again", "low");
+		run(&w, loop, 0);
+		is_int(fake_count_with(&w.fake, "muc.example.org", "urn:xmpp:ping", NULL), 2,
+		       "the next burst: a ping after its first 16");
+		run(&w, loop, 999);
+		is_int(w.npublished, 64, "...unanswered: nothing more within the second");
+		run(&w, loop, 2);
+		is_int(store_event_count(st) < 20 ? 1 : 0, 1, "a ping never answered holds back 1 s at most");
+		run(&w, loop, 1000);
+		is_int(store_event_count(st), 0, "then the burst is announced whole");
 		announce_free(a);
 	}
 	loop_free(loop);
