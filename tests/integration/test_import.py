@@ -156,6 +156,49 @@ async def test_round_trip_beside_daemon(env):
             await c.stop()
 
 
+async def test_threat_dragon_and_adtool(env):
+    """the Threat Dragon sample model and an ADTool tree imported while vigil runs, announced"""
+    carol = await connect(env.prosody, 'carol')
+    model = os.path.join(os.environ.get('VIGIL_SRCDIR', '.'), 'tests', 'data',
+                         'threat-dragon-xmpp.json')
+    work = tempfile.mkdtemp(prefix='vigil-td-')
+    try:
+        await carol.join()
+        await carol.wait_occupant('vigil')
+        before = len(room_lines(carol))
+        done = vigil(env, 'import', '-c', env.vigil.config, '--from', 'threat-dragon', '--by',
+                     'alice', model)
+        assert done.returncode == 0, done.stderr
+        await wait_until(lambda: any('8 threats imported by alice' in l
+                                     for l in room_lines(carol)[before:]), what='the digest')
+        digest = [l for l in room_lines(carol)[before:] if 'imported by alice' in l][0]
+        assert digest.endswith('— 1 critical, 2 high, 3 medium, 1 low, 1 unassessed'), digest
+        first = int(digest.split('…')[0][2:])
+        # T-<first+2> is "SCRAM downgrade to PLAIN"; give it a tree through ADTool
+        xml = os.path.join(work, 'tree.xml')
+        with open(xml, 'w') as f:
+            f.write('<?xml version="1.0"?><adtree><node refinement="conjunctive"><label>Downgrade '
+                    'SASL</label><node refinement="disjunctive"><label>Sit in the path</label>'
+                    '<parameter domainId="c">1000</parameter></node><node refinement='
+                    '"disjunctive"><label>Offer PLAIN only</label></node></node><domain id="c">'
+                    '<class>lu.uni.adtool.domains.adtpredefined.MinCost</class></domain></adtree>')
+        tid = 'T-%d' % (first + 2)
+        done = vigil(env, 'import', '-c', env.vigil.config, '--from', 'adtool', '--threat', tid,
+                     '--by', 'alice', xml)
+        assert done.returncode == 0, done.stderr
+        out = vigil(env, 'export', '-c', env.vigil.config, '--format', 'adtool', '--threat', tid)
+        assert out.returncode == 0 and '<label>Offer PLAIN only</label>' in out.stdout, out
+        doc = json.loads(vigil(env, 'export', '-c', env.vigil.config, '--format', 'json').stdout)
+        t = [x for x in doc['threats'] if x['id'] == tid][0]
+        assert t['fields']['name'] == 'SCRAM downgrade to PLAIN', t['fields']['name']
+        assert t['fields']['attack-tree'] == ('AND Downgrade SASL\n  Sit in the path [cost=1000]\n'
+                                              '  Offer PLAIN only\n'), t['fields']['attack-tree']
+        assert t['revisions'][-1]['who'] == 'import:alice', t['revisions'][-1]
+        return digest
+    finally:
+        await carol.stop()
+
+
 if __name__ == '__main__':
     run([test_import_announced_as_digest, test_bad_file_imports_nothing,
-         test_round_trip_beside_daemon])
+         test_round_trip_beside_daemon, test_threat_dragon_and_adtool])
