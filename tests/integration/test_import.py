@@ -5,6 +5,8 @@ bad file imports nothing and says where, and the daemon's register exported
 while it runs comes back byte for byte in an empty one."""
 import json
 import os
+
+import jsonschema
 import subprocess
 import tempfile
 import time
@@ -147,10 +149,18 @@ async def test_round_trip_beside_daemon(env):
         with open(first, 'rb') as a, open(second, 'rb') as b:
             one, two = a.read(), b.read()
         assert one == two, 'the round trip changed the document'
+        schema_path = os.path.join(os.environ.get('VIGIL_SRCDIR', '.'), 'data',
+                                   'register.schema.json')
+        with open(schema_path) as f:
+            schema = json.load(f)
+        jsonschema.Draft202012Validator.check_schema(schema)
+        problems = [e.message for e in
+                    jsonschema.Draft202012Validator(schema).iter_errors(json.loads(one))]
+        assert not problems, 'the export is not valid against its schema: %s' % problems[:3]
         revs = [r['who'] for t in json.loads(one)['threats'] if t['id'] == tid
                 for r in t['revisions']]
         assert revs == ['alice@localhost', 'bob@localhost'], revs
-        return '%d bytes, identical' % len(one)
+        return '%d bytes, identical, valid against data/register.schema.json' % len(one)
     finally:
         for c in (alice, bob):
             await c.stop()
