@@ -57,12 +57,24 @@ void batch_free(struct import_batch *b)
 	b->count = b->cap = 0;
 }
 
+/* "var: problem" from the forms' rules, reported at the field's own path. */
+static void report_field(struct import_batch *b, const char *path, const struct template_field *f,
+			 const char *msg)
+{
+	char at[RECORD_PATH_BYTES + 64];
+	const char *rest = strstr(msg, ": ");
+
+	text_format(at, sizeof at, "%s.fields.%s", path, f ? f->var : "");
+	batch_reject(b, at, "%s", rest && f ? rest + 2 : msg);
+}
+
 int record_check_state(struct import_batch *b, const char *path, struct threat *t,
 		       const char *given_priority)
 {
 	const struct template_field *bad;
 	char msg[1024];
-	int slot, rank;
+	size_t i;
+	int slot, rank, failed = 0;
 
 	/* a form's "unassessed" is stored as empty (template_stored_value) */
 	for (slot = THREAT_LIKELIHOOD; slot <= THREAT_DAMAGE; slot++) {
@@ -71,14 +83,21 @@ int record_check_state(struct import_batch *b, const char *path, struct threat *
 		if (stored != threat_get(t, slot) && threat_set(t, slot, stored) < 0)
 			return -1;
 	}
-	if (validate_threat(t, &bad, msg, sizeof msg) < 0) {
-		/* "var: problem" from the forms' rules, reported at the field's path */
-		char at[RECORD_PATH_BYTES + 64];
-		const char *rest = strstr(msg, ": ");
-		text_format(at, sizeof at, "%s.fields.%s", path, bad ? bad->var : "");
-		batch_reject(b, at, "%s", rest && bad ? rest + 2 : msg);
-		return -1;
+	/* every field, each problem at its own path; then the whole (its size) */
+	for (i = 0; i < template_field_count; i++) {
+		const struct template_field *f = &template_fields[i];
+		if (f->slot == TEMPLATE_NOT_STORED ||
+		    validate_field(f, t->field[f->slot], msg, sizeof msg) == 0)
+			continue;
+		report_field(b, path, f, msg);
+		failed = 1;
 	}
+	if (!failed && validate_threat(t, &bad, msg, sizeof msg) < 0) {
+		report_field(b, path, bad, msg);
+		failed = 1;
+	}
+	if (failed)
+		return -1;
 	rank = priority_rank(threat_get(t, THREAT_LIKELIHOOD), threat_get(t, THREAT_DAMAGE));
 	if (given_priority && strcmp(given_priority, priority_name(rank)) != 0) {
 		char quoted[TEXT_QUOTE_BYTES];

@@ -229,6 +229,8 @@ static void test_malformed(void)
 	free(deep);
 	refused("a good record and a bad one", HEAD GOOD ", {\"fields\": {\"name\": \"b\", \"abstract\": "
 		"\"c\", \"likelihood\": \"huge\"}}]}", "1 problem", "$.threats[1].fields.likelihood:");
+	refused("two bad fields in one record", HEAD "{\"fields\": {\"name\": \"a\", \"abstract\": \"\", "
+		"\"damage\": \"vast\"}}]}", "2 problems", "$.threats[0].fields.damage: \"vast\"");
 	refused("a required field missing", HEAD "{\"fields\": {\"name\": \"no abstract\"}}]}",
 		"1 problem", "$.threats[0].fields.abstract: required");
 	refused("a field the template lacks", HEAD "{\"fields\": {\"name\": \"a\", \"abstract\": \"b\", "
