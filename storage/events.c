@@ -9,8 +9,8 @@
 int store_event_add(struct store *st, const struct stored_event *e, long long *id)
 {
 	sqlite3_stmt *stmt = store_prepare(st,
-		"INSERT INTO events (kind, threat_id, revision, old_priority, who, done, at) "
-		"VALUES (?, ?, ?, ?, ?, ?, ?)");
+		"INSERT INTO events (kind, threat_id, revision, old_priority, who, done, at, room_text) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
 	char now[32];
 	int rc;
 
@@ -24,6 +24,7 @@ int store_event_add(struct store *st, const struct stored_event *e, long long *i
 	store_bind_text(stmt, 5, e->who ? e->who : "");
 	sqlite3_bind_int64(stmt, 6, (sqlite3_int64)e->done);
 	store_bind_text(stmt, 7, now);
+	store_bind_text(stmt, 8, e->room_text);
 	rc = sqlite3_step(stmt);
 	store_finish(st, stmt);
 	if (rc != SQLITE_DONE)

@@ -134,7 +134,7 @@ void announce_changed(void *announcer, const struct change *c)
 	struct stored_event e = {
 		.id = c->event_id, .kind = c->kind, .threat_id = c->threat->id,
 		.revision = c->threat->revision, .old_priority = (char *)c->old_priority,
-		.who = (char *)c->by,
+		.who = (char *)c->by, .room_text = (char *)c->room_text,
 	};
 	struct waiting *w = NULL;
 
