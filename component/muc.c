@@ -1,5 +1,6 @@
 /* The SIG room. See muc.h; protocol references are to XEP-0045 and XEP-0410. */
 #include "component/muc.h"
+#include "component/reply_ids.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,7 @@ struct muc {
 	int voiceless;           /* joined as a visitor: may not speak */
 	char selfping_id[32];    /* the self-ping awaiting its answer */
 	struct occupant *occupants;
+	struct reply_ids replies;  /* our room messages' ids -> their threats */
 };
 
 static void rejoin_due(void *arg);
@@ -540,9 +542,14 @@ struct room_reply {
 /* 0 when handed to the sender; -1 when not (out of memory, refused). */
 static int send_chat(struct muc *m, const char *to, const char *type, const char *text)
 {
-	xmpp_stanza_t *msg = xmpp_message_new(m->ctx, type, to, NULL);
+	/* an id of its own, so a reply can name it where the room stamps no
+	 * stanza-id (XEP-0461 §3) */
+	char *id = xmpp_uuid_gen(m->ctx);
+	xmpp_stanza_t *msg = xmpp_message_new(m->ctx, type, to, id);
 	int rc = -1;
 
+	if (id)
+		xmpp_free(m->ctx, id);
 	if (!msg)
 		return -1;
 	xmpp_stanza_set_from(msg, m->cfg->component_jid);
@@ -564,6 +571,53 @@ int muc_say(struct muc *m, const char *text)
 		return -1;
 	/* the announcer keeps its room line until this says it went */
 	return send_chat(m, m->cfg->room_jid, "groupchat", text);
+}
+
+/* The room's XEP-0359 stanza-id: only one the room itself stamped (its
+ * `by` is the room's JID, XEP-0359 §3.1), never one a sender made up. */
+static const char *room_stanza_id(const struct muc *m, xmpp_stanza_t *message)
+{
+	xmpp_stanza_t *c;
+
+	for (c = xmpp_stanza_get_children(message); c; c = xmpp_stanza_get_next(c)) {
+		const char *name = xmpp_stanza_get_name(c), *ns = xmpp_stanza_get_ns(c);
+		const char *by = xmpp_stanza_get_attribute(c, "by");
+		if (name && ns && by && strcmp(name, "stanza-id") == 0 && strcmp(ns, NS_SID) == 0 &&
+		    strcmp(by, m->cfg->room_jid) == 0)
+			return xmpp_stanza_get_attribute(c, "id");
+	}
+	return NULL;
+}
+
+/* Our own message echoed by the room: remember which threat it was about,
+ * by both ids a reply may name (XEP-0461 §3). */
+static void remember_own(struct muc *m, xmpp_stanza_t *message, xmpp_stanza_t *body_el)
+{
+	char *body = xmpp_stanza_get_text(body_el);
+	long long threat = reply_ids_threat_of(body);
+
+	if (threat) {
+		reply_ids_remember(&m->replies, room_stanza_id(m, message), threat);
+		reply_ids_remember(&m->replies, xmpp_stanza_get_id(message), threat);
+	}
+	if (body)
+		xmpp_free(m->ctx, body);
+}
+
+/* The threat whose announcement a XEP-0461 reply answers: one addressed to
+ * our occupant JID (or to nobody in particular) naming a remembered id. */
+static long long reply_target(struct muc *m, xmpp_stanza_t *message)
+{
+	xmpp_stanza_t *reply = xmpp_stanza_get_child_by_ns(message, NS_REPLY);
+	const char *to, *slash;
+
+	if (!reply || !xmpp_stanza_get_name(reply) || strcmp(xmpp_stanza_get_name(reply), "reply") != 0)
+		return 0;
+	to = xmpp_stanza_get_attribute(reply, "to");
+	slash = to ? strchr(to, '/') : NULL;
+	if (to && (!slash || strcmp(slash + 1, m->nick) != 0))
+		return 0; /* a reply to someone else */
+	return reply_ids_find(&m->replies, xmpp_stanza_get_attribute(reply, "id"));
 }
 
 int muc_handle_message(struct muc *m, xmpp_stanza_t *message)
@@ -590,12 +644,17 @@ int muc_handle_message(struct muc *m, xmpp_stanza_t *message)
 	    stanza_has_child(message, "x", NS_DELAY_LEGACY))
 		return 1;
 	msg.nick = slash + 1;
-	if (strcmp(msg.nick, m->nick) == 0)
+	if (strcmp(msg.nick, m->nick) == 0) {
+		if (type && strcmp(type, "groupchat") == 0)
+			remember_own(m, message, body_el);
 		return 1; /* our own echo */
+	}
 	msg.from = from;
 	msg.sender = muc_occupant_jid(m, msg.nick);
 	if (type && strcmp(type, "groupchat") == 0) {
 		msg.origin = CHAT_ROOM;
+		msg.stanza_id = room_stanza_id(m, message);
+		msg.reply_to = reply_target(m, message);
 		reply.to = m->cfg->room_jid;
 		reply.type = "groupchat";
 	} else {

@@ -15,7 +15,7 @@
 #include "storage/store.h"
 
 /* The votes of threat id's assessors, and how they stand under the quorum. */
-static int group_stance(struct commands_ctx *cc, long long id, struct consensus *c)
+int op_stance(struct commands_ctx *cc, long long id, struct consensus *c)
 {
 	struct stored_assessment *list = NULL;
 	struct consensus_vote *votes;
@@ -79,7 +79,7 @@ int op_assess(struct commands_ctx *cc, const struct actor *who, long long id,
 	rc = store_assessment_put(cc->store, id, who->jid, mine_l, mine_d,
 				  rationale && *rationale ? rationale : NULL);
 	if (rc == 0)
-		rc = group_stance(cc, id, &c);
+		rc = op_stance(cc, id, &c);
 	if (rc < 0)
 		goto rollback;
 	/* the threat's levels are the group's (median, ties to the higher) */
@@ -114,9 +114,10 @@ int op_assess(struct commands_ctx *cc, const struct actor *who, long long id,
 	else
 		text_format(r->message, sizeof r->message,
 			    "%s \"%s\": your assessment is kept (likelihood %s, damage %s); %s; "
-			    "priority %s → %s.", tid, threat_get(out, THREAT_NAME),
+			    "priority %s%s%s.", tid, threat_get(out, THREAT_NAME),
 			    *mine_l ? mine_l : "not assessed", *mine_d ? mine_d : "not assessed",
-			    stance, r->old_priority, out->priority);
+			    stance, strcmp(r->old_priority, out->priority) ? r->old_priority : "stays ",
+			    strcmp(r->old_priority, out->priority) ? " → " : "", out->priority);
 	return 0;
 rollback:
 	store_rollback(cc->store);

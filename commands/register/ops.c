@@ -41,6 +41,25 @@ int threat_id_parse(const char *text, long long *id)
 	return 0;
 }
 
+int comment_number_parse(const char *text, long long *n)
+{
+	char *end;
+
+	if (!text)
+		return -1;
+	while (*text == ' ')
+		text++;
+	if (*text == '#')
+		text++;
+	if (*text < '0' || *text > '9')
+		return -1;
+	errno = 0;
+	*n = strtoll(text, &end, 10);
+	while (*end == ' ')
+		end++;
+	return errno || *end || *n <= 0 ? -1 : 0;
+}
+
 void threat_id_format(long long id, char *buf, size_t len)
 {
 	snprintf(buf, len, "T-%lld", id);
