@@ -323,7 +323,7 @@ static int pubsub_due(const struct waiting *w)
 
 static int start_publish(struct announcer *a, struct waiting *w, int stage)
 {
-	struct payload_source src = { a->sender->ctx, waiting_source(w), stage };
+	struct payload_source src = { a->sender->ctx, a->store, waiting_source(w), stage };
 	char id[64];
 
 	item_id(&src.src, stage, id, sizeof id);

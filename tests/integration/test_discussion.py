@@ -5,14 +5,19 @@ With VIGIL_TRANSCRIPT=path the last test also writes the room transcript
 and the show output it prints to that file."""
 import asyncio
 import os
+import subprocess
+import tempfile
 import time
 
-from harness import COMPONENT, ET, ROOM, command_of, connect, file_threat, run, sentinel
+from harness import (COMPONENT, ET, ROOM, SRCDIR, VIGIL_BIN, command_of, connect, file_threat,
+                     pubsub, run, sentinel)
 
 NS_REPLY = 'urn:xmpp:reply:0'         # XEP-0461
 NS_FALLBACK = 'urn:xmpp:fallback:0'   # XEP-0428
 NS_SID = 'urn:xmpp:sid:0'             # XEP-0359
 NS_DELAY = 'urn:xmpp:delay'           # XEP-0203
+NS_PUBSUB = 'http://jabber.org/protocol/pubsub'
+NS_THREAT = 'urn:vigil:threat:0'
 VIGIL = ROOM + '/vigil'
 
 
@@ -287,6 +292,14 @@ async def test_comments_and_delete(env):
         assert 'from a form é' in shown and 'deleted by carol@localhost' in shown, shown
         r = await ask(carol, COMPONENT, '!help')
         assert '!comment T-7 TEXT' in r[0] and '!delete-comment #3' in r[0], r
+        # the PubSub item: how many comments, and the latest
+        request = pubsub('items', node='threats')
+        ET.SubElement(request.find('{%s}items' % NS_PUBSUB), '{%s}item' % NS_PUBSUB, id=tid)
+        reply = await dave.iq(request)
+        comments = reply.xml.find('.//{%s}threat/{%s}comments' % (NS_THREAT, NS_THREAT))
+        assert comments is not None and comments.get('count') == '3', reply
+        latest = comments.find('{%s}comment' % NS_THREAT)
+        assert latest.text == 'from a form é' and latest.get('by') == 'dave@localhost', reply
     finally:
         await stop(alice, carol, dave)
 
@@ -325,6 +338,25 @@ async def test_transcript(env):
             with open(os.environ['VIGIL_TRANSCRIPT'], 'w') as f:
                 f.write(text)
         assert any('assessors' in line for line in lines), lines
+        # the exports list every assessment and the comments
+        for fmt in ('markdown', 'html', 'xep'):
+            p = subprocess.run([VIGIL_BIN, 'export', '-c', env.vigil.config, '--format', fmt],
+                               capture_output=True, timeout=60)
+            doc = p.stdout.decode('utf-8')
+            assert p.returncode == 0, p.stderr
+            for want in ('Assessments: 2 of 3 assessors: high', 'bob@localhost: likelihood high',
+                         'dave@localhost: likelihood low, damage low',
+                         'Seen against two servers this week'):
+                assert want in doc, (fmt, want)
+        with tempfile.NamedTemporaryFile('w', suffix='.xml', delete=False) as f:
+            f.write(doc)
+        try:
+            p = subprocess.run(['xmllint', '--noout', '--dtdvalid',
+                                os.path.join(SRCDIR, 'tests', 'data', 'xep.dtd'), f.name],
+                               capture_output=True, timeout=60)
+            assert p.returncode == 0, p.stderr
+        finally:
+            os.unlink(f.name)
     finally:
         await stop(alice, bob, carol, dave)
 
