@@ -10,7 +10,7 @@ import tempfile
 import time
 
 from harness import (COMPONENT, ET, ROOM, SRCDIR, VIGIL_BIN, command_of, connect, file_threat,
-                     pubsub, run, sentinel)
+                     form_values, pubsub, run, sentinel)
 
 NS_REPLY = 'urn:xmpp:reply:0'         # XEP-0461
 NS_FALLBACK = 'urn:xmpp:fallback:0'   # XEP-0428
@@ -229,6 +229,11 @@ async def test_median_of_three(env):
                      'carol@localhost: likelihood high, damage medium',
                      'dave@localhost: likelihood low, damage medium', 'Disagreement'):
             assert line in shown, (line, shown)
+        # the ad-hoc show lists them too
+        values = form_values(command_of(await alice.command('show', fields={'id': tid})))
+        assert values.get('assessments', '').startswith(
+            'Assessments: 1 of 3 assessors: high, assessors disagree'), values
+        assert 'dave@localhost: likelihood low, damage medium' in values['assessments'], values
         # an assessor's latest assessment replaces their earlier one
         r = await assess(dave, tid, 'high', 'medium')
         assert '2 of 3 assessors: high' in r and 'disagree' not in r, r
@@ -290,6 +295,12 @@ async def test_comments_and_delete(env):
         assert cmd is not None and cmd.get('status') == 'completed', reply
         shown = await comments_of(dave, tid)
         assert 'from a form é' in shown and 'deleted by carol@localhost' in shown, shown
+        values = form_values(command_of(await dave.command('show', fields={'id': tid})))
+        assert values.get('comments', '').startswith('Comments: 3.'), values
+        assert '#%s carol@localhost' % number[1:] in values['comments'], values
+        # the ad-hoc delete-comment: only its author or an admin
+        reply = await carol.command('delete-comment', fields={'comment': '#999'})
+        assert 'There is no comment #999' in str(reply), reply
         r = await ask(carol, COMPONENT, '!help')
         assert '!comment T-7 TEXT' in r[0] and '!delete-comment #3' in r[0], r
         # the PubSub item: how many comments, and the latest
