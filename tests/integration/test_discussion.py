@@ -9,7 +9,7 @@ import subprocess
 import tempfile
 import time
 
-from harness import (COMPONENT, ET, ROOM, SRCDIR, VIGIL_BIN, command_of, connect, file_threat,
+from harness import (COMPONENT, ET, ROOM, SERVER, SRCDIR, VIGIL_BIN, command_of, connect, file_threat,
                      form_values, pubsub, run, sentinel)
 
 NS_REPLY = 'urn:xmpp:reply:0'         # XEP-0461
@@ -341,8 +341,8 @@ async def test_transcript(env):
                     not m['body'].startswith('sentinel '):
                 lines.append('<%s> %s' % (m['from'].resource, m['body']))
         shown = await ask(alice, COMPONENT, '!show ' + tid)
-        text = '--- room transcript ---\n%s\n--- !show %s ---\n%s\n' % (
-            '\n'.join(lines), tid, '\n'.join(shown))
+        text = '--- room transcript (%s) ---\n%s\n--- !show %s ---\n%s\n' % (
+            SERVER, '\n'.join(lines), tid, '\n'.join(shown))
         for line in text.splitlines():
             print('# ' + line)
         if os.environ.get('VIGIL_TRANSCRIPT'):
