@@ -65,8 +65,8 @@ int store_threat_update(struct store *st, struct threat *t, long long expected_r
 			const char *who, const char *note, int *changed);
 
 /* store_threat_update that always writes a revision when `also` is set:
- * `also` (a word such as "assessment" or "comment", never user text) leads
- * the revision's changed list, before the fields that changed. */
+ * `also` (a word such as "assessment" or "comment", never user text) is
+ * the revision's changed list when no field changed. */
 int store_threat_record(struct store *st, struct threat *t, long long expected_revision,
 			const char *who, const char *also, const char *note, int *changed_out);
 

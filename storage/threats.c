@@ -227,15 +227,13 @@ int store_threat_record(struct store *st, struct threat *t, long long expected_r
 		rc = STORE_ERROR;
 		goto fail;
 	}
-	if (also && *also) {
+	if (also && *also && !*changed) {
 		char *more = malloc(strlen(changed) + strlen(also) + 2);
 		if (!more) {
 			rc = STORE_NOMEM;
 			goto fail;
 		}
 		strcpy(more, also);
-		if (*changed)
-			strcat(strcat(more, " "), changed);
 		free(changed);
 		changed = more;
 	}

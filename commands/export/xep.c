@@ -163,6 +163,10 @@ static void add_threat(xmlNodePtr xep, const struct export_doc *doc, const struc
 				xml_paragraphs(sub, "Attack tree (the cheapest attack in bold):", XML_XEP);
 				xml_attack_tree(sub, value, XML_XEP);
 			}
+		} else if (f->slot == TEMPLATE_NOT_STORED && discussion) {
+			/* the priority is the group's: its assessments, then the talk */
+			xml_paragraphs(sub, value, XML_XEP);
+			xml_paragraphs(sub, discussion, XML_XEP);
 		} else if (value && *value) {
 			xml_paragraphs(sub, value, XML_XEP);
 		} else if (f->slot != THREAT_DEFINITION || !*threat_get(t, THREAT_ATTACK_TREE)) {
@@ -170,14 +174,7 @@ static void add_threat(xmlNodePtr xep, const struct export_doc *doc, const struc
 					    "Not assessed yet." : "Not described yet.", XML_XEP);
 		}
 	}
-	if (discussion) {
-		sub = xml_child(s, "section2", NULL);
-		xml_attr(sub, "topic", "Discussion");
-		text_format(title, sizeof title, "%s-discussion", tid);
-		xml_attr(sub, "anchor", title);
-		xml_paragraphs(sub, discussion, XML_XEP);
-		free(discussion);
-	}
+	free(discussion);
 }
 
 static void add_retired(xmlNodePtr xep, const struct export_doc *doc)

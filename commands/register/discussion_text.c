@@ -2,9 +2,11 @@
 #include "commands/register/discussion_text.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "commands/register/consensus.h"
 #include "storage/discussion.h"
+#include "storage/threat.h"
 
 static void put_text(struct text *out, const char *s, size_t max_chars)
 {
@@ -68,4 +70,40 @@ void discussion_comments_text(struct text *out, struct store *st, long long id, 
 	}
 out:
 	store_comments_free(list, n);
+}
+
+int discussion_fill_history(struct store *st, long long id, struct threat_revision *revs,
+			    size_t count)
+{
+	struct stored_comment *list = NULL;
+	size_t n = 0, i, j;
+	int rc = 0;
+
+	if (store_comment_list(st, id, 0, &list, &n, NULL) < 0)
+		return -1;
+	for (i = 0, j = 0; i < count && rc == 0; i++) {
+		struct text t = { 0 };
+		char *note;
+		if (!revs[i].changed || strncmp(revs[i].changed, "comment", 7) != 0 ||
+		    (revs[i].changed[7] && revs[i].changed[7] != ' '))
+			continue;
+		while (j < n && list[j].revision < revs[i].revision)
+			j++; /* both in order */
+		if (j == n || list[j].revision != revs[i].revision)
+			continue;
+		if (list[j].body)
+			text_add(&t, "#%lld: %s", list[j].id, list[j].body);
+		else
+			text_add(&t, "#%lld deleted by %s on %s", list[j].id,
+				 list[j].deleted_by ? list[j].deleted_by : "?",
+				 list[j].deleted_at ? list[j].deleted_at : "?");
+		if (!(note = text_take(&t))) {
+			rc = -1;
+			continue;
+		}
+		free(revs[i].note);
+		revs[i].note = note;
+	}
+	store_comments_free(list, n);
+	return rc;
 }

@@ -22,4 +22,12 @@ void discussion_assessments_text(struct text *out, struct store *st, long long i
 void discussion_comments_text(struct text *out, struct store *st, long long id, size_t max,
 			      size_t max_chars);
 
+/* A history's comment revisions (changed "comment") get the comment as
+ * their note: "#7: text", or once deleted "#7 deleted by alice@… on …", so
+ * every view of the history shows the entry (or its mark). 0, or -1 when
+ * the comments could not be read or out of memory (revs unchanged then). */
+struct threat_revision;
+int discussion_fill_history(struct store *st, long long id, struct threat_revision *revs,
+			    size_t count);
+
 #endif

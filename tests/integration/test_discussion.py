@@ -10,7 +10,7 @@ import tempfile
 import time
 
 from harness import (COMPONENT, ET, ROOM, SERVER, SRCDIR, VIGIL_BIN, command_of, connect, file_threat,
-                     form_values, pubsub, run, sentinel)
+                     form_values, notes, pubsub, run, sentinel)
 
 NS_REPLY = 'urn:xmpp:reply:0'         # XEP-0461
 NS_FALLBACK = 'urn:xmpp:fallback:0'   # XEP-0428
@@ -298,7 +298,11 @@ async def test_comments_and_delete(env):
         values = form_values(command_of(await dave.command('show', fields={'id': tid})))
         assert values.get('comments', '').startswith('Comments: 3.'), values
         assert '#%s carol@localhost' % number[1:] in values['comments'], values
-        # the ad-hoc delete-comment: only its author or an admin
+        # the ad-hoc history has the entries too: a comment, or its mark
+        log = ' '.join(text for _, text in notes(command_of(
+            await dave.command('history', fields={'id': tid}))))
+        assert '%s deleted by carol@localhost' % number in log and ': from a form é' in log, log
+        # the ad-hoc delete-comment
         reply = await carol.command('delete-comment', fields={'comment': '#999'})
         assert 'There is no comment #999' in str(reply), reply
         r = await ask(carol, COMPONENT, '!help')
