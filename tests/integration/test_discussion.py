@@ -111,6 +111,26 @@ async def test_mention_unfolds_once(env):
         await stop(alice, carol)
 
 
+async def test_commands_and_off(env):
+    """a command naming T-n is answered as a command, not unfolded; chat.unfold = false: silent"""
+    alice, carol = await in_room(env, 'alice', 'carol')
+    try:
+        tid = await file_threat(alice, name='Named in a command')
+        await sentinel(carol, room=True)
+        start = len(carol.messages)
+        r = await ask(carol, ROOM, '!history ' + tid, 'groupchat')
+        assert len(r) == 1 and r[0].startswith('History of ' + tid), r
+    finally:
+        await stop(alice, carol)
+    old = env.restart_vigil(**{'chat.unfold': 'false'})
+    alice, carol = await in_room(env, 'alice', 'carol')
+    try:
+        await silent(carol, 'and %s, is it bad?' % tid)
+    finally:
+        await stop(alice, carol)
+        env.restart_vigil(**old)
+
+
 async def test_three_per_message(env):
     """at most three threats are unfolded per message"""
     alice, carol = await in_room(env, 'alice', 'carol')
@@ -377,5 +397,5 @@ async def test_transcript(env):
 
 
 if __name__ == '__main__':
-    run([test_mention_unfolds_once, test_three_per_message, test_xep0461_reply, test_quoted_reply,
+    run([test_mention_unfolds_once, test_commands_and_off, test_three_per_message, test_xep0461_reply, test_quoted_reply,
          test_median_of_three, test_quorum, test_comments_and_delete, test_transcript])
