@@ -88,6 +88,7 @@ int payload_add_comments(xmpp_stanza_t *threat_el, struct store *st, long long i
 	set_attr(c, "at", latest[0].at);
 	set_attr(c, "deleted-by", latest[0].deleted_by);
 	set_attr(c, "deleted-at", latest[0].deleted_at);
+	set_attr(c, "stanza-id", latest[0].stanza_id); /* XEP-0359, the room's */
 	rc = 0;
 out:
 	store_comments_free(latest, n);
