@@ -573,53 +573,6 @@ int muc_say(struct muc *m, const char *text)
 	return send_chat(m, m->cfg->room_jid, "groupchat", text);
 }
 
-/* The room's XEP-0359 stanza-id: only one the room itself stamped (its
- * `by` is the room's JID, XEP-0359 §3.1), never one a sender made up. */
-static const char *room_stanza_id(const struct muc *m, xmpp_stanza_t *message)
-{
-	xmpp_stanza_t *c;
-
-	for (c = xmpp_stanza_get_children(message); c; c = xmpp_stanza_get_next(c)) {
-		const char *name = xmpp_stanza_get_name(c), *ns = xmpp_stanza_get_ns(c);
-		const char *by = xmpp_stanza_get_attribute(c, "by");
-		if (name && ns && by && strcmp(name, "stanza-id") == 0 && strcmp(ns, NS_SID) == 0 &&
-		    strcmp(by, m->cfg->room_jid) == 0)
-			return xmpp_stanza_get_attribute(c, "id");
-	}
-	return NULL;
-}
-
-/* Our own message echoed by the room: remember which threat it was about,
- * by both ids a reply may name (XEP-0461 §3). */
-static void remember_own(struct muc *m, xmpp_stanza_t *message, xmpp_stanza_t *body_el)
-{
-	char *body = xmpp_stanza_get_text(body_el);
-	long long threat = reply_ids_threat_of(body);
-
-	if (threat) {
-		reply_ids_remember(&m->replies, room_stanza_id(m, message), threat);
-		reply_ids_remember(&m->replies, xmpp_stanza_get_id(message), threat);
-	}
-	if (body)
-		xmpp_free(m->ctx, body);
-}
-
-/* The threat whose announcement a XEP-0461 reply answers: one addressed to
- * our occupant JID (or to nobody in particular) naming a remembered id. */
-static long long reply_target(struct muc *m, xmpp_stanza_t *message)
-{
-	xmpp_stanza_t *reply = xmpp_stanza_get_child_by_ns(message, NS_REPLY);
-	const char *to, *slash;
-
-	if (!reply || !xmpp_stanza_get_name(reply) || strcmp(xmpp_stanza_get_name(reply), "reply") != 0)
-		return 0;
-	to = xmpp_stanza_get_attribute(reply, "to");
-	slash = to ? strchr(to, '/') : NULL;
-	if (to && (!slash || strcmp(slash + 1, m->nick) != 0))
-		return 0; /* a reply to someone else */
-	return reply_ids_find(&m->replies, xmpp_stanza_get_attribute(reply, "id"));
-}
-
 int muc_handle_message(struct muc *m, xmpp_stanza_t *message)
 {
 	const char *from = xmpp_stanza_get_from(message);
@@ -646,15 +599,15 @@ int muc_handle_message(struct muc *m, xmpp_stanza_t *message)
 	msg.nick = slash + 1;
 	if (strcmp(msg.nick, m->nick) == 0) {
 		if (type && strcmp(type, "groupchat") == 0)
-			remember_own(m, message, body_el);
+			reply_ids_note_own(&m->replies, message, body_el, m->cfg->room_jid);
 		return 1; /* our own echo */
 	}
 	msg.from = from;
 	msg.sender = muc_occupant_jid(m, msg.nick);
 	if (type && strcmp(type, "groupchat") == 0) {
 		msg.origin = CHAT_ROOM;
-		msg.stanza_id = room_stanza_id(m, message);
-		msg.reply_to = reply_target(m, message);
+		msg.stanza_id = reply_ids_room_stanza_id(message, m->cfg->room_jid);
+		msg.reply_to = reply_ids_target(&m->replies, message, m->nick);
 		reply.to = m->cfg->room_jid;
 		reply.type = "groupchat";
 	} else {

@@ -3,11 +3,76 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <strophe.h>
+
 #include "component/reply_ids.h"
 #include "tests/unit/tap.h"
 
+#define ROOM "sig@conference.localhost"
+
+/* <message id='m1'><body>...</body><stanza-id by=... id=.../>[<reply .../>]</message> */
+static xmpp_stanza_t *message(xmpp_ctx_t *ctx, const char *body, const char *sid_by,
+			      const char *reply_to, const char *reply_id)
+{
+	xmpp_stanza_t *m = xmpp_message_new(ctx, "groupchat", ROOM, "m1"), *c;
+
+	xmpp_message_set_body(m, body);
+	c = xmpp_stanza_new(ctx);
+	xmpp_stanza_set_name(c, "stanza-id");
+	xmpp_stanza_set_ns(c, "urn:xmpp:sid:0");
+	xmpp_stanza_set_attribute(c, "by", sid_by);
+	xmpp_stanza_set_attribute(c, "id", "sid-1");
+	xmpp_stanza_add_child(m, c);
+	xmpp_stanza_release(c);
+	if (reply_id) {
+		c = xmpp_stanza_new(ctx);
+		xmpp_stanza_set_name(c, "reply");
+		xmpp_stanza_set_ns(c, "urn:xmpp:reply:0");
+		if (reply_to)
+			xmpp_stanza_set_attribute(c, "to", reply_to);
+		xmpp_stanza_set_attribute(c, "id", reply_id);
+		xmpp_stanza_add_child(m, c);
+		xmpp_stanza_release(c);
+	}
+	return m;
+}
+
+static void test_stanzas(void)
+{
+	xmpp_ctx_t *ctx = xmpp_ctx_new(NULL, NULL);
+	static struct reply_ids r;
+	xmpp_stanza_t *m;
+
+	m = message(ctx, "T-5 \"Five\" filed by alice@localhost: priority high", "bob@localhost", NULL, NULL);
+	ok(reply_ids_room_stanza_id(m, ROOM) == NULL, "a stanza-id the room did not stamp is ignored");
+	reply_ids_note_own(&r, m, xmpp_stanza_get_child_by_name(m, "body"), ROOM);
+	is_int((int)reply_ids_find(&r, "sid-1"), 0, "so it is not remembered");
+	is_int((int)reply_ids_find(&r, "m1"), 5, "the message id is");
+	xmpp_stanza_release(m);
+	m = message(ctx, "T-6 \"Six\" retired by alice@localhost", ROOM, NULL, NULL);
+	is_str(reply_ids_room_stanza_id(m, ROOM), "sid-1", "the room's stanza-id");
+	reply_ids_note_own(&r, m, xmpp_stanza_get_child_by_name(m, "body"), ROOM);
+	is_int((int)reply_ids_find(&r, "sid-1"), 6, "remembered for its threat");
+	xmpp_stanza_release(m);
+	m = message(ctx, "> T-6\nyes", ROOM, ROOM "/vigil", "sid-1");
+	is_int((int)reply_ids_target(&r, m, "vigil"), 6, "a reply to vigil names T-6");
+	is_int((int)reply_ids_target(&r, m, "vigil_"), 0, "not when vigil has another nick");
+	xmpp_stanza_release(m);
+	m = message(ctx, "yes", ROOM, NULL, "m1");
+	is_int((int)reply_ids_target(&r, m, "vigil"), 5, "a reply to nobody in particular, by message id");
+	xmpp_stanza_release(m);
+	m = message(ctx, "yes", ROOM, ROOM "/alice", "m1");
+	is_int((int)reply_ids_target(&r, m, "vigil"), 0, "a reply to alice is hers");
+	xmpp_stanza_release(m);
+	m = message(ctx, "yes", ROOM, NULL, NULL);
+	is_int((int)reply_ids_target(&r, m, "vigil"), 0, "no reply element: no target");
+	xmpp_stanza_release(m);
+	xmpp_ctx_free(ctx);
+}
+
 int main(void)
 {
+	test_stanzas();
 	static struct reply_ids r;
 	char id[REPLY_ID_MAX + 8];
 	int i;
