@@ -1,5 +1,6 @@
 /* The SIG room. See muc.h; protocol references are to XEP-0045 and XEP-0410. */
 #include "component/muc.h"
+#include "component/reply_ids.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,7 @@ struct muc {
 	int voiceless;           /* joined as a visitor: may not speak */
 	char selfping_id[32];    /* the self-ping awaiting its answer */
 	struct occupant *occupants;
+	struct reply_ids replies;  /* our room messages' ids -> their threats */
 };
 
 static void rejoin_due(void *arg);
@@ -540,9 +542,14 @@ struct room_reply {
 /* 0 when handed to the sender; -1 when not (out of memory, refused). */
 static int send_chat(struct muc *m, const char *to, const char *type, const char *text)
 {
-	xmpp_stanza_t *msg = xmpp_message_new(m->ctx, type, to, NULL);
+	/* an id of its own, so a reply can name it where the room stamps no
+	 * stanza-id (XEP-0461 §3) */
+	char *id = xmpp_uuid_gen(m->ctx);
+	xmpp_stanza_t *msg = xmpp_message_new(m->ctx, type, to, id);
 	int rc = -1;
 
+	if (id)
+		xmpp_free(m->ctx, id);
 	if (!msg)
 		return -1;
 	xmpp_stanza_set_from(msg, m->cfg->component_jid);
@@ -590,12 +597,17 @@ int muc_handle_message(struct muc *m, xmpp_stanza_t *message)
 	    stanza_has_child(message, "x", NS_DELAY_LEGACY))
 		return 1;
 	msg.nick = slash + 1;
-	if (strcmp(msg.nick, m->nick) == 0)
+	if (strcmp(msg.nick, m->nick) == 0) {
+		if (type && strcmp(type, "groupchat") == 0)
+			reply_ids_note_own(&m->replies, message, body_el, m->cfg->room_jid);
 		return 1; /* our own echo */
+	}
 	msg.from = from;
 	msg.sender = muc_occupant_jid(m, msg.nick);
 	if (type && strcmp(type, "groupchat") == 0) {
 		msg.origin = CHAT_ROOM;
+		msg.stanza_id = reply_ids_room_stanza_id(message, m->cfg->room_jid);
+		msg.reply_to = reply_ids_target(&m->replies, message, m->nick);
 		reply.to = m->cfg->room_jid;
 		reply.type = "groupchat";
 	} else {

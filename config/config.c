@@ -18,7 +18,7 @@
 #define MAX_LINE 4096
 #define MAX_JID 3071
 
-enum key_type { KEY_STRING, KEY_DOMAIN, KEY_ROOM_JID, KEY_INT, KEY_LIST, KEY_ENUM };
+enum key_type { KEY_STRING, KEY_DOMAIN, KEY_ROOM_JID, KEY_INT, KEY_BOOL, KEY_LIST, KEY_ENUM };
 
 struct key {
 	const char *name;
@@ -72,6 +72,13 @@ static const struct key keys[] = {
 	  "bytes, 200-20000", 0 },
 	{ "chat.rate_per_minute", KEY_INT, OFF(chat_rate_per_minute), "30", 1, 6000, NULL,
 	  "commands a minute, 1-6000", 0 },
+	/* mentions of T-n in the room answered with a one-line summary */
+	{ "chat.unfold", KEY_BOOL, OFF(chat_unfold), "true", 0, 0, NULL, "true or false", 0 },
+	{ "chat.unfold_interval", KEY_INT, OFF(chat_unfold_interval), "600", 0, 86400, NULL,
+	  "seconds, 0-86400", 0 },
+	/* assessments needed before a priority is set (1: one assessor's word) */
+	{ "assess.quorum", KEY_INT, OFF(assess_quorum), "1", 1, 100, NULL,
+	  "an integer 1-100", 0 },
 	{ "access.rate_per_minute", KEY_INT, OFF(rate_per_minute), "120", 1, 60000, NULL,
 	  "requests a minute, 1-60000", 0 },
 	{ "access.allow_domains", KEY_LIST, OFF(allow_domains), NULL, 0, 0, NULL,
@@ -242,6 +249,11 @@ static int set_value(struct vigil_config *cfg, const struct key *k, const char *
 		if (!*value || *end || errno || n < k->min || n > k->max)
 			goto bad;
 		*(int *)base = (int)n;
+		return 0;
+	case KEY_BOOL:
+		if (strcmp(value, "true") != 0 && strcmp(value, "false") != 0)
+			goto bad;
+		*(int *)base = strcmp(value, "true") == 0;
 		return 0;
 	case KEY_ENUM:
 		for (i = 0; k->choices[i] && strcmp(k->choices[i], value) != 0; i++)
@@ -502,7 +514,8 @@ void config_free(struct vigil_config *cfg)
 		char *base = (char *)cfg + keys[i].offset;
 		if (keys[i].type == KEY_LIST)
 			list_clear((struct config_list *)base);
-		else if (keys[i].type != KEY_INT && keys[i].offset != OFF(log_level))
+		else if (keys[i].type != KEY_INT && keys[i].type != KEY_BOOL &&
+			 keys[i].offset != OFF(log_level))
 			free(*(char **)base), *(char **)base = NULL;
 	}
 }

@@ -37,6 +37,12 @@ struct vigil_config {
 	/* [chat] — plain-message commands */
 	int chat_max_reply;         /* chat.max_reply characters per message, default 3000 */
 	int chat_rate_per_minute;   /* chat.rate_per_minute commands per JID, default 30 */
+	int chat_unfold;            /* chat.unfold: answer mentions of T-n, default true */
+	int chat_unfold_interval;   /* chat.unfold_interval seconds between two unfoldings
+				       of one threat, default 600 */
+
+	/* [assess] */
+	int assess_quorum;          /* assess.quorum: assessments before a priority, default 1 */
 
 	/* [access] — bare JIDs / domains */
 	int rate_per_minute;        /* access.rate_per_minute: command and PubSub

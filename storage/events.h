@@ -20,9 +20,11 @@ struct stored_event {
 	char *old_priority;     /* before the change, NULL for a filing */
 	char *who;              /* bare JID of whoever made the change */
 	unsigned done;          /* bits of the targets already written (the announcer's) */
-	char *room_text;        /* a room line worded already, said as it is: one an
-				   older vigil did not send (carried over by the
-				   migration), or an import's digest; NULL */
+	char *room_text;        /* a room line worded when the change was made (an
+				   assessment: how the group stood then), or one an
+				   older vigil worded and did not send (carried over by
+				   the migration), or an import's digest; said as it is;
+				   NULL */
 };
 
 /* Records e (id ignored) and sets *id (may be NULL). Joins an open

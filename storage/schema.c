@@ -93,6 +93,36 @@ static const char *const migrations[] = {
 	"    AND t.id = CAST(substr(o.payload, 3, instr(o.payload, ' ') - 3) AS INTEGER)"
 	"  ORDER BY o.id;"
 	"DROP TABLE outbox;",
+	/* 3 -> 4: the SIG's discussion (issue 18). Each assessor's latest
+	 * assessment per threat; an existing assessment is carried over as
+	 * the threat's first assessor's: the author of its last revision
+	 * that set likelihood or damage, or gave a rationale with nothing
+	 * changed, or moved it to analyzed (what only an assessment does),
+	 * else the threat's author. Comments keep their mark when deleted
+	 * (body NULL, deleted_by set). */
+	"CREATE TABLE assessments ("
+	"  threat_id INTEGER NOT NULL REFERENCES threats (id), assessor TEXT NOT NULL,"
+	"  likelihood TEXT NOT NULL, damage TEXT NOT NULL, rationale TEXT, at TEXT NOT NULL,"
+	"  PRIMARY KEY (threat_id, assessor));"
+	"CREATE TEMP VIEW last_assessed AS"
+	"  SELECT r.threat_id, r.who, r.note, r.at FROM threat_revisions r"
+	"  WHERE r.revision = (SELECT max(q.revision) FROM threat_revisions q"
+	"    WHERE q.threat_id = r.threat_id AND (' ' || q.changed || ' ' LIKE '% likelihood %'"
+	"      OR ' ' || q.changed || ' ' LIKE '% damage %'"
+	"      OR (q.changed = '' AND q.note IS NOT NULL)"
+	"      OR (q.changed = 'status' AND q.status = 'analyzed')));"
+	"INSERT INTO assessments (threat_id, assessor, likelihood, damage, rationale, at)"
+	"  SELECT t.id, coalesce(a.who, t.author), coalesce(t.likelihood, ''),"
+	"    coalesce(t.damage, ''), a.note, coalesce(a.at, t.updated)"
+	"  FROM threats t LEFT JOIN last_assessed a ON a.threat_id = t.id"
+	"  WHERE coalesce(t.likelihood, '') <> '' OR coalesce(t.damage, '') <> '';"
+	"DROP VIEW last_assessed;"
+	"CREATE TABLE comments ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  threat_id INTEGER NOT NULL REFERENCES threats (id), revision INTEGER NOT NULL,"
+	"  who TEXT NOT NULL, at TEXT NOT NULL, body TEXT, stanza_id TEXT,"
+	"  deleted_by TEXT, deleted_at TEXT);"
+	"CREATE INDEX comments_by_threat ON comments (threat_id, id);",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -64,6 +64,12 @@ int store_threat_insert(struct store *st, struct threat *t, const char *who, con
 int store_threat_update(struct store *st, struct threat *t, long long expected_revision,
 			const char *who, const char *note, int *changed);
 
+/* store_threat_update that always writes a revision when `also` is set:
+ * `also` (a word such as "assessment" or "comment", never user text) is
+ * the revision's changed list when no field changed. */
+int store_threat_record(struct store *st, struct threat *t, long long expected_revision,
+			const char *who, const char *also, const char *note, int *changed_out);
+
 /* Loads threat id into out (threat_init'ed by caller). STORE_NOTFOUND. */
 int store_threat_get(struct store *st, long long id, struct threat *out);
 

@@ -198,6 +198,12 @@ int store_threat_get(struct store *st, long long id, struct threat *out)
 int store_threat_update(struct store *st, struct threat *t, long long expected_revision,
 			const char *who, const char *note, int *changed_out)
 {
+	return store_threat_record(st, t, expected_revision, who, NULL, note, changed_out);
+}
+
+int store_threat_record(struct store *st, struct threat *t, long long expected_revision,
+			const char *who, const char *also, const char *note, int *changed_out)
+{
 	int state = (int)st->threat_sql.state_count;
 	struct threat current;
 	sqlite3_stmt *stmt = NULL;
@@ -220,6 +226,16 @@ int store_threat_update(struct store *st, struct threat *t, long long expected_r
 	if (!(changed = changed_fields(st, &current, t))) {
 		rc = STORE_ERROR;
 		goto fail;
+	}
+	if (also && *also && !*changed) {
+		char *more = malloc(strlen(changed) + strlen(also) + 2);
+		if (!more) {
+			rc = STORE_NOMEM;
+			goto fail;
+		}
+		strcpy(more, also);
+		free(changed);
+		changed = more;
 	}
 	if (!*changed && !note) {
 		/* nothing to record: report the stored revision */

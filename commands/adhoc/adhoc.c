@@ -27,6 +27,8 @@ static const struct adhoc_command command_table[] = {
 	{ "show", "Show a threat", ROLE_MEMBER, cmd_show_step },
 	{ "history", "Threat history", ROLE_MEMBER, cmd_history_step },
 	{ "retire", "Retire a threat", ROLE_ADMIN, cmd_retire_step },
+	{ "comment", "Comment on a threat", ROLE_MEMBER, cmd_comment_step },
+	{ "delete-comment", "Delete a comment", ROLE_MEMBER, cmd_delete_comment_step },
 };
 #define COMMAND_COUNT (sizeof command_table / sizeof command_table[0])
 

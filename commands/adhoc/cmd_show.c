@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "commands/adhoc/commands.h"
+#include "commands/register/discussion_text.h"
+#include "config/config.h"
 #include "commands/adhoc/kv.h"
 #include "commands/text/text.h"
 #include "commands/adhoc/threat_form.h"
@@ -37,6 +39,40 @@ static int picked(struct adhoc_step *s, const char *title, struct threat *t)
 	return 1;
 }
 
+/* The newest comments a show result carries, and how long a comment or
+ * rationale may be there: the result stays well under the stanza limit
+ * next to a threat of 96 KiB (history and the documents have them whole). */
+#define SHOW_COMMENTS 5
+#define SHOW_TEXT_CHARS 400
+
+/* The discussion as two text-multi fields, each only when there is one:
+ * every assessment with how the group stands, and the comments. */
+static int add_discussion(struct adhoc_step *s, xmpp_stanza_t *x, long long id)
+{
+	static const char *const vars[] = { "assessments", "comments" };
+	static const char *const labels[] = { "Assessments", "Comments" };
+	int i, rc = 0;
+
+	for (i = 0; i < 2 && rc == 0; i++) {
+		struct text t = { 0 };
+		xmpp_stanza_t *field;
+		char *value;
+		if (i == 0)
+			discussion_assessments_text(&t, s->cc->store, id, s->cc->cfg->assess_quorum,
+						    SHOW_TEXT_CHARS);
+		else
+			discussion_comments_text(&t, s->cc->store, id, SHOW_COMMENTS, SHOW_TEXT_CHARS);
+		if (!(value = text_take(&t)) || !*value) {
+			free(value);
+			continue; /* none (or out of memory: shown without) */
+		}
+		field = form_add_field(x, vars[i], "text-multi", labels[i]);
+		rc = field && form_field_set_value(field, value, 1) == 0 ? 0 : -1;
+		free(value);
+	}
+	return rc;
+}
+
 int cmd_show_step(struct adhoc_step *s)
 {
 	struct threat t;
@@ -52,7 +88,8 @@ int cmd_show_step(struct adhoc_step *s)
 	text_format(title, sizeof title, "%s: %s", tid, threat_get(&t, THREAT_NAME));
 	x = cmd_result(s, title);
 	rc = -1;
-	if (!x || threat_form_add_fields(x, &t, THREAT_FORM_RESULT) < 0)
+	if (!x || threat_form_add_fields(x, &t, THREAT_FORM_RESULT) < 0 ||
+	    add_discussion(s, x, t.id) < 0)
 		goto out;
 	note[0] = '\0';
 	threat_form_xep_note(&t, note, sizeof note);
@@ -238,7 +275,8 @@ static int history_turn(struct adhoc_step *s, struct threat *t, struct threat_re
 		rc = show_pick(s, "Threat history", r.message);
 		goto out;
 	}
-	if (store_threat_history(s->cc->store, t->id, revs, count) < 0)
+	if (store_threat_history(s->cc->store, t->id, revs, count) < 0 ||
+	    discussion_fill_history(s->cc->store, t->id, *revs, *count) < 0)
 		goto out;
 	page = s->action == ADHOC_PREV ? page - 1 : page + 1;
 	if (page_start(*revs, *count, page) >= *count && page > 0)
@@ -266,7 +304,8 @@ int cmd_history_step(struct adhoc_step *s)
 	if (rc <= 0)
 		goto out;
 	rc = -1;
-	if (store_threat_history(s->cc->store, t.id, &revs, &count) < 0)
+	if (store_threat_history(s->cc->store, t.id, &revs, &count) < 0 ||
+	    discussion_fill_history(s->cc->store, t.id, revs, count) < 0)
 		goto out;
 	rc = show_history_page(s, &t, revs, count, 0);
 out:

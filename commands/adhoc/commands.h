@@ -15,6 +15,8 @@ int cmd_search_step(struct adhoc_step *s);
 int cmd_show_step(struct adhoc_step *s);
 int cmd_history_step(struct adhoc_step *s);
 int cmd_retire_step(struct adhoc_step *s);
+int cmd_comment_step(struct adhoc_step *s);
+int cmd_delete_comment_step(struct adhoc_step *s);
 
 /* --- shared by the steps (commands/adhoc/cmd_common.c) --- */
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "commands/register/consensus.h"
 #include "commands/register/context.h"
 #include "commands/chat/chat_internal.h"
 #include "commands/chat/render.h"
@@ -18,6 +19,7 @@
 #include "commands/chat/ratelimit.h"
 #include "commands/text/text.h"
 #include "config/config.h"
+#include "storage/discussion.h"
 #include "storage/store.h"
 
 #define LIST_PAGE 20
@@ -37,7 +39,12 @@ static const struct {
 	{ "show", "!show T-7", "one threat, every field", 0 },
 	{ "history", "!history T-7", "its revisions", 0 },
 	{ "file", "!file NAME | ABSTRACT", "file a threat (in a direct message, `file` alone guides you)", 1 },
-	{ "assess", "!assess T-7 likelihood=high damage=medium [rationale]", "assess a threat", 1 },
+	{ "assess", "!assess T-7 likelihood=high damage=medium [rationale]",
+	  "assess a threat: your assessment counts with the other assessors' (the median)", 1 },
+	{ "comment", "!comment T-7 TEXT", "add a comment to a threat's record (up to 2,000 characters); "
+	  "replying to one of my announcements does it too", 1 },
+	{ "delete-comment", "!delete-comment #3", "delete a comment of yours (admins: any); "
+	  "the history keeps a mark", 1 },
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 
@@ -184,11 +191,30 @@ static int read_id(const struct chat_out *out, const char *arg, const char *usag
 	return 0;
 }
 
+/* show's assessments (each assessor's, how the group stands) and comments */
+static void render_discussion(struct chat_ctx *chat, struct text *t, long long id)
+{
+	struct stored_assessment *list = NULL;
+	struct stored_comment *comments = NULL;
+	size_t n = 0, ncomments = 0;
+	long long total = 0;
+	struct consensus c;
+
+	if (store_assessment_list(chat->cc->store, id, &list, &n) == 0 &&
+	    op_stance(chat->cc, id, &c) == 0)
+		render_assessments(t, list, n, &c);
+	store_assessments_free(list, n);
+	if (store_comment_list(chat->cc->store, id, 5, &comments, &ncomments, &total) == 0)
+		render_comments(t, comments, ncomments, total);
+	store_comments_free(comments, ncomments);
+}
+
 static void cmd_show(struct chat_ctx *chat, const struct chat_out *out, const char *arg, int history)
 {
 	const char *usage = history ? "!history T-7" : "!show T-7";
 	struct threat_revision *revs = NULL;
-	size_t count = 0;
+	struct stored_comment *comments = NULL;
+	size_t count = 0, ncomments = 0;
 	struct op_result r;
 	struct threat th;
 	struct text t = { 0 };
@@ -204,16 +230,19 @@ static void cmd_show(struct chat_ctx *chat, const struct chat_out *out, const ch
 	if (!history) {
 		char url[2048];
 		render_threat(&t, &th);
+		render_discussion(chat, &t, id);
 		if (links_threat_page(chat->cc->cfg, id, url, sizeof url))
 			text_add(&t, "\nPage: %s", url); /* publish.base_url */
-	} else if (store_threat_history(chat->cc->store, id, &revs, &count) == 0) {
-		render_history(&t, &th, revs, count);
+	} else if (store_threat_history(chat->cc->store, id, &revs, &count) == 0 &&
+		   store_comment_list(chat->cc->store, id, 0, &comments, &ncomments, NULL) == 0) {
+		render_history(&t, &th, revs, count, comments, ncomments);
 	} else {
 		text_put(&t, "Sorry, the history could not be read just now.");
 	}
 	say_text(out, &t);
 out:
 	store_revisions_free(revs, count);
+	store_comments_free(comments, ncomments);
 	threat_clear(&th);
 }
 
@@ -291,6 +320,48 @@ static void cmd_assess(struct chat_ctx *chat, const struct chat_out *out,
 	threat_clear(&t);
 }
 
+static void cmd_comment(struct chat_ctx *chat, const struct chat_out *out,
+			const struct actor *who, const char *arg, const char *stanza_id)
+{
+	const char *usage = "!comment T-7 TEXT";
+	struct op_result r;
+	struct threat t;
+	const char *rest;
+	long long id;
+
+	if (read_id(out, arg, usage, &id, &rest) < 0)
+		return;
+	threat_init(&t);
+	if (op_comment(chat->cc, who, id, rest, stanza_id, &t, NULL, &r) < 0)
+		say_error(out, r.message, usage);
+	else
+		chat_say(out, r.message);
+	threat_clear(&t);
+}
+
+static void cmd_delete_comment(struct chat_ctx *chat, const struct chat_out *out,
+			       const struct actor *who, const char *arg)
+{
+	const char *usage = "!delete-comment #3";
+	char quoted[TEXT_QUOTE_BYTES], problem[TEXT_QUOTE_BYTES + 64];
+	struct op_result r;
+	struct threat t;
+	long long n;
+
+	if (comment_number_parse(arg, &n) < 0) {
+		text_format(problem, sizeof problem, "\"%s\" is not a comment number such as #3",
+			    text_quote(quoted, sizeof quoted, arg));
+		say_error(out, *arg ? problem : "Which comment?", usage);
+		return;
+	}
+	threat_init(&t);
+	if (op_comment_delete(chat->cc, who, n, &t, &r) < 0)
+		say_error(out, r.message, usage);
+	else
+		chat_say(out, r.message);
+	threat_clear(&t);
+}
+
 /* --- dispatch ----------------------------------------------------------------- */
 
 static int find_command(const char *word, size_t len)
@@ -317,8 +388,14 @@ int chat_dispatch(struct chat_ctx *chat, const struct chat_message *msg, chat_re
 	while (*body == ' ' || *body == '\t' || *body == '\n')
 		body++;
 	bang = body[0] == '!';
-	if (!*body || (msg->origin == CHAT_ROOM && !bang))
-		return 0; /* ordinary conversation */
+	if (!*body)
+		return 0;
+	if (msg->origin == CHAT_ROOM && !bang) {
+		/* ordinary conversation: vigil answers only what concerns it */
+		if (actor.role < ROLE_MEMBER && (who || chat->cc->cfg->allow_domains.count))
+			return 0;
+		return chat_room_talk(chat, msg, &actor, &out);
+	}
 	if (!bang && msg->origin != CHAT_ROOM && dialogue_active(chat, msg->from)) {
 		switch (ratelimit_check(chat->answer_rate, msg->from, chat->cc->monotonic())) {
 		case RATE_OK: dialogue_answer(chat, msg->from, body, actor.role, &out); break;
@@ -353,7 +430,8 @@ int chat_dispatch(struct chat_ctx *chat, const struct chat_message *msg, chat_re
 		text_format(problem, sizeof problem, "Unknown command \"%s\"",
 			    text_quote(quoted, sizeof quoted, word ? word : ""));
 		free(word);
-		say_error(&out, problem, "!help, !list, !top, !show, !history, !file, !assess");
+		say_error(&out, problem, "!help, !list, !top, !show, !history, !file, !assess, !comment, "
+			  "!delete-comment");
 		return 1;
 	}
 	if (commands[index].changes && !who) {
@@ -383,6 +461,8 @@ int chat_dispatch(struct chat_ctx *chat, const struct chat_message *msg, chat_re
 			cmd_file(chat, &out, &actor, arg);
 		break;
 	case 6: cmd_assess(chat, &out, &actor, arg); break;
+	case 7: cmd_comment(chat, &out, &actor, arg, msg->origin == CHAT_ROOM ? msg->stanza_id : NULL); break;
+	case 8: cmd_delete_comment(chat, &out, &actor, arg); break;
 	}
 	return 1;
 }

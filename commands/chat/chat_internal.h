@@ -9,8 +9,15 @@
 struct dialogue;
 struct ratelimit;
 
+#define CHAT_UNFOLDED_KEPT 64 /* threats unfolded within chat.unfold_interval, remembered */
+
 struct chat_ctx {
 	struct commands_ctx *cc;
+	struct {
+		long long threat;
+		double at;               /* monotonic seconds */
+	} unfolded[CHAT_UNFOLDED_KEPT];
+	size_t unfolded_count;
 	struct ratelimit *rate;        /* commands */
 	struct ratelimit *answer_rate; /* answers in a guided filing: cheaper, so looser */
 	struct dialogue *dialogues;
@@ -24,6 +31,12 @@ struct chat_out {
 };
 /* Says text where the message came from (commands/chat/say.c). */
 void chat_say(const struct chat_out *out, const char *text);
+
+/* A room message that is not a command (commands/chat/talk.c): a reply to
+ * one of vigil's lines becomes a comment, mentioned threats are unfolded.
+ * 1 when vigil answered. */
+int chat_room_talk(struct chat_ctx *chat, const struct chat_message *msg, const struct actor *who,
+		   const struct chat_out *out);
 
 /* Guided filing (commands/chat/dialogue.c), keyed by full JID. */
 int dialogue_active(struct chat_ctx *chat, const char *jid);

@@ -19,6 +19,17 @@ void render_threat_line(struct text *out, const struct threat *t)
 		 *l ? l : "-", *d ? d : "-", threat_get(t, THREAT_STATUS));
 }
 
+void render_threat_summary(struct text *out, const struct threat *t, const char *url)
+{
+	char tid[32];
+
+	threat_id_format(t->id, tid, sizeof tid);
+	text_add(out, "%s \"%s\": priority %s, %s", tid, threat_get(t, THREAT_NAME),
+		 t->priority ? t->priority : "unassessed", threat_get(t, THREAT_STATUS));
+	if (url)
+		text_add(out, " — %s", url);
+}
+
 static const char *kind_word(const struct attack_node *n, int has_children)
 {
 	if (!has_children)
@@ -98,22 +109,5 @@ void render_threat(struct text *out, const struct threat *t)
 		}
 		text_add(out, "%s: %s\n", f->label, value);
 		xep_note(out, value);
-	}
-}
-
-void render_history(struct text *out, const struct threat *t, const struct threat_revision *revs,
-		    size_t count)
-{
-	char tid[32];
-	size_t i;
-
-	threat_id_format(t->id, tid, sizeof tid);
-	text_add(out, "History of %s \"%s\" (%zu revision%s):\n", tid, threat_get(t, THREAT_NAME),
-		 count, count == 1 ? "" : "s");
-	for (i = 0; i < count; i++) {
-		const struct threat_revision *r = &revs[i];
-		text_add(out, "r%lld %s %s: %s%s%s\n", r->revision, r->at, r->who,
-			 i == 0 ? "filed" : (r->changed && *r->changed ? r->changed : "no field changed"),
-			 r->note ? " — " : "", r->note ? r->note : "");
 	}
 }

@@ -31,7 +31,16 @@ struct export_doc {
 	char generated[32];      /* XEP-0082 UTC of the export */
 	const char *room;        /* the SIG room */
 	const char *service;     /* the component JID */
+	struct store *store;     /* the register it was read from, for the
+				    discussion (NULL: none shown) */
+	int quorum;              /* assess.quorum */
 };
+
+/* A threat's assessments (how the group stands, each assessor's) and
+ * comments (a deleted one as its mark) as paragraphs separated by blank
+ * lines (commands/export/discussion.c); NULL when it has none. Caller
+ * frees. */
+char *export_discussion(const struct export_doc *doc, long long id);
 
 /* "xep", "html", "markdown" or "site" -> format; -1 for anything else. */
 int export_format_parse(const char *name);

@@ -16,7 +16,8 @@
 
 #define X (const xmlChar *)
 
-static void threat_section(xmlNodePtr body, const struct threat *t, struct svg_drawer *d)
+static void threat_section(xmlNodePtr body, const struct export_doc *doc, const struct threat *t,
+			   struct svg_drawer *d)
 {
 	xmlNodePtr section = xml_child(body, "section", NULL);
 	char title[1024], tid[32];
@@ -26,6 +27,7 @@ static void threat_section(xmlNodePtr body, const struct threat *t, struct svg_d
 	page_heading(section, "h2", title, tid);
 	page_threat_meta(section, t);
 	page_threat_items(section, t, "h3", d, NULL);
+	page_discussion(section, doc, t->id, "h3");
 }
 
 char *export_html(const struct export_doc *doc)
@@ -75,14 +77,14 @@ char *export_html(const struct export_doc *doc)
 		xml_child(body, "p", "The register has no open threat.");
 	}
 	for (i = 0; i < doc->nopen; i++)
-		threat_section(body, &doc->open[i], d);
+		threat_section(body, doc, &doc->open[i], d);
 	if (doc->nretired) {
 		page_heading(body, "h2", "Appendix: retired threats", "retired");
 		table = page_summary_table(body);
 		for (i = 0; i < doc->nretired; i++)
 			page_summary_row(table, &doc->retired[i], PAGE_LINKS_ANCHOR);
 		for (i = 0; i < doc->nretired; i++)
-			threat_section(body, &doc->retired[i], d);
+			threat_section(body, doc, &doc->retired[i], d);
 	}
 	out = xml_serialise(html, XML_HTML);
 	xmlFreeDoc(html);

@@ -118,5 +118,7 @@ int export_open_doc(const struct vigil_config *cfg, struct store **st, struct ex
 	strftime(doc->generated, sizeof doc->generated, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	doc->room = cfg->room_jid;
 	doc->service = cfg->component_jid;
+	doc->store = *st;
+	doc->quorum = cfg->assess_quorum;
 	return 0;
 }

@@ -2,6 +2,7 @@
  * and mailing lists. Text from the register is escaped so that it reads as
  * written and never becomes markup. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "commands/register/attack_tree.h"
@@ -143,8 +144,9 @@ static void table(struct text *out, const struct threat *list, size_t count)
 	text_put(out, "\n");
 }
 
-static void threat(struct text *out, const struct threat *t)
+static void threat(struct text *out, const struct export_doc *doc, const struct threat *t)
 {
+	char *discussion = export_discussion(doc, t->id);
 	char tid[32], item = 0, created[EXPORT_DAY_SIZE], updated[EXPORT_DAY_SIZE];
 	size_t i;
 
@@ -177,6 +179,11 @@ static void threat(struct text *out, const struct threat *t)
 				      "*Not assessed yet.*\n\n" : "*Not described yet.*\n\n");
 		}
 	}
+	if (discussion) {
+		text_put(out, "### Discussion\n\n");
+		paragraphs(out, discussion);
+		free(discussion);
+	}
 }
 
 char *export_markdown(const struct export_doc *doc)
@@ -206,12 +213,12 @@ char *export_markdown(const struct export_doc *doc)
 	else
 		text_put(&out, "The register has no open threat.\n\n");
 	for (i = 0; i < doc->nopen; i++)
-		threat(&out, &doc->open[i]);
+		threat(&out, doc, &doc->open[i]);
 	if (doc->nretired) {
 		text_put(&out, "## Appendix: retired threats {#retired}\n\n");
 		table(&out, doc->retired, doc->nretired);
 		for (i = 0; i < doc->nretired; i++)
-			threat(&out, &doc->retired[i]);
+			threat(&out, doc, &doc->retired[i]);
 	}
 	return text_take(&out);
 }

@@ -240,3 +240,14 @@ void page_summary_row(xmlNodePtr table, const struct threat *t, enum page_links 
 	xml_attr(td, "class", t->priority);
 	xml_child(tr, "td", threat_get(t, THREAT_STATUS));
 }
+
+void page_discussion(xmlNodePtr parent, const struct export_doc *doc, long long id, const char *tag)
+{
+	char *text = export_discussion(doc, id);
+
+	if (!text)
+		return;
+	xml_child(parent, tag, "Discussion");
+	xml_paragraphs(parent, text, XML_HTML);
+	free(text);
+}

@@ -37,6 +37,11 @@ void page_attack_tree(xmlNodePtr parent, const char *notation, struct svg_drawer
 void page_threat_items(xmlNodePtr parent, const struct threat *t, const char *item_tag,
 		       struct svg_drawer *d, const char *tree_href);
 
+/* The threat's assessments and comments (export_discussion) under a
+ * `tag` heading "Discussion"; nothing when it has none. */
+struct export_doc;
+void page_discussion(xmlNodePtr parent, const struct export_doc *doc, long long id, const char *tag);
+
 /* "Priority high · status analyzed · revision 3 · filed by ... on ... · updated ..." */
 void page_threat_meta(xmlNodePtr parent, const struct threat *t);
 

@@ -13,6 +13,7 @@
 
 #include "commands/export/page.h"
 #include "commands/export/site.h"
+#include "commands/register/discussion_text.h"
 #include "commands/export/svg.h"
 #include "commands/export/xml.h"
 #include "commands/register/ops.h"
@@ -250,7 +251,8 @@ static int threat_page(struct store *st, const struct export_doc *doc, const str
 	char name[48];
 	int rc;
 
-	if (store_threat_history(st, t->id, &revs, &n) < 0) {
+	if (store_threat_history(st, t->id, &revs, &n) < 0 ||
+	    discussion_fill_history(st, t->id, revs, n) < 0) {
 		text_format(err, errlen, "history of T-%lld: %s", t->id, store_errmsg(st));
 		return -1;
 	}

@@ -151,6 +151,7 @@ char *site_threat_page(const struct export_doc *doc, const struct threat *t,
 	page_heading(main_el, "h1", title, tid);
 	page_threat_meta(main_el, t);
 	page_threat_items(main_el, t, "h2", d, NULL);
+	page_discussion(main_el, doc, t->id, "h2");
 	revisions(main_el, revs, nrevs);
 	footer = xml_child(body, "footer", NULL);
 	p = xml_child(footer, "p", "The Security SIG's register (XEP-0139), published ");

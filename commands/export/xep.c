@@ -1,5 +1,6 @@
 /* The register as an XEP-format document (xep.dtd), built with libxml2. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <libxml/tree.h>
@@ -124,8 +125,9 @@ static void add_introduction(xmlNodePtr xep, const struct export_doc *doc)
 }
 
 /* The ten template items, each a section2. */
-static void add_threat(xmlNodePtr xep, const struct threat *t)
+static void add_threat(xmlNodePtr xep, const struct export_doc *doc, const struct threat *t)
 {
+	char *discussion = export_discussion(doc, t->id);
 	xmlNodePtr s = xml_child(xep, "section1", NULL), sub = NULL;
 	char topic[1024], tid[32], title[64], created[EXPORT_DAY_SIZE], updated[EXPORT_DAY_SIZE];
 	char item = 0;
@@ -161,6 +163,10 @@ static void add_threat(xmlNodePtr xep, const struct threat *t)
 				xml_paragraphs(sub, "Attack tree (the cheapest attack in bold):", XML_XEP);
 				xml_attack_tree(sub, value, XML_XEP);
 			}
+		} else if (f->slot == TEMPLATE_NOT_STORED && discussion) {
+			/* the priority is the group's: its assessments, then the talk */
+			xml_paragraphs(sub, value, XML_XEP);
+			xml_paragraphs(sub, discussion, XML_XEP);
 		} else if (value && *value) {
 			xml_paragraphs(sub, value, XML_XEP);
 		} else if (f->slot != THREAT_DEFINITION || !*threat_get(t, THREAT_ATTACK_TREE)) {
@@ -168,6 +174,7 @@ static void add_threat(xmlNodePtr xep, const struct threat *t)
 					    "Not assessed yet." : "Not described yet.", XML_XEP);
 		}
 	}
+	free(discussion);
 }
 
 static void add_retired(xmlNodePtr xep, const struct export_doc *doc)
@@ -205,7 +212,7 @@ char *export_xep(const struct export_doc *doc)
 	add_header(xep, doc);
 	add_introduction(xep, doc);
 	for (i = 0; i < doc->nopen; i++)
-		add_threat(xep, &doc->open[i]);
+		add_threat(xep, doc, &doc->open[i]);
 	add_retired(xep, doc);
 	out = xml_serialise(xml, XML_XEP);
 	xmlFreeDoc(xml);

@@ -19,6 +19,9 @@ int announce_text_says(enum change_kind kind, const struct threat *t, const char
 	case CHANGE_FILED:
 	case CHANGE_RETIRED:
 		return 1;
+	case CHANGE_COMMENTED:   /* the room saw the comment, or it came in private */
+	case CHANGE_UNCOMMENTED:
+		return 0;
 	case CHANGE_ASSESSED:
 	case CHANGE_EDITED:
 		return strcmp(priority_or_unassessed(old_priority), priority_or_unassessed(t->priority)) != 0;
@@ -52,10 +55,35 @@ void announce_text_one(enum change_kind kind, const struct threat *t, const char
 	case CHANGE_RETIRED:
 		text_format(buf, len, "%s \"%s\" retired by %s", tid, threat_get(t, THREAT_NAME), by);
 		return;
+	case CHANGE_COMMENTED:
+		text_format(buf, len, "%s \"%s\": comment by %s", tid, threat_get(t, THREAT_NAME), by);
+		return;
+	case CHANGE_UNCOMMENTED:
+		text_format(buf, len, "%s \"%s\": comment deleted by %s", tid,
+			    threat_get(t, THREAT_NAME), by);
+		return;
 	case CHANGE_STATE:
 		break;
 	}
 	text_format(buf, len, "%s \"%s\" changed", tid, threat_get(t, THREAT_NAME));
+}
+
+void announce_text_assessed(const struct threat *t, const char *old_priority, const char *stance,
+			    const char *by, char *buf, size_t len)
+{
+	const char *likelihood = threat_get(t, THREAT_LIKELIHOOD);
+	const char *damage = threat_get(t, THREAT_DAMAGE);
+	const char *from = priority_or_unassessed(old_priority), *to = priority_or_unassessed(t->priority);
+	char tid[32];
+
+	threat_id_format(t->id, tid, sizeof tid);
+	if (strcmp(from, to) != 0)
+		text_format(buf, len, "%s \"%s\": %s; priority %s → %s (likelihood %s, damage %s), "
+			    "assessed by %s", tid, threat_get(t, THREAT_NAME), stance, from, to,
+			    *likelihood ? likelihood : "not assessed", *damage ? damage : "not assessed", by);
+	else
+		text_format(buf, len, "%s \"%s\": %s; priority stays %s, assessed by %s", tid,
+			    threat_get(t, THREAT_NAME), stance, to, by);
 }
 
 static const char *verb(enum change_kind kind)
@@ -65,6 +93,8 @@ static const char *verb(enum change_kind kind)
 	case CHANGE_ASSESSED: return "assessed";
 	case CHANGE_EDITED: return "edited";
 	case CHANGE_RETIRED: return "retired";
+	case CHANGE_COMMENTED: return "commented on";
+	case CHANGE_UNCOMMENTED: return "had a comment deleted";
 	case CHANGE_STATE: break;
 	}
 	return "changed";

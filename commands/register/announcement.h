@@ -17,6 +17,11 @@ int announce_text_says(enum change_kind kind, const struct threat *t, const char
 void announce_text_one(enum change_kind kind, const struct threat *t, const char *old_priority,
 		       const char *by, char *buf, size_t len);
 
+/* The line for an assessment by a group (commands/register/consensus.h):
+ * how it stands, then how the priority moved, or that it stays. */
+void announce_text_assessed(const struct threat *t, const char *old_priority, const char *stance,
+			    const char *by, char *buf, size_t len);
+
 /* The line for n changes of one kind by one person, threats[0..n) in
  * order: "T-12…T-40: 29 threats filed by alice@example.org; 2 critical, 5 high". */
 void announce_text_burst(enum change_kind kind, const struct threat *const *threats, size_t n,

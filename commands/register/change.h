@@ -13,6 +13,8 @@ enum change_kind {
 	CHANGE_EDITED = 2,   /* template fields changed (priority may have moved) */
 	CHANGE_ASSESSED = 3, /* likelihood and damage set */
 	CHANGE_RETIRED = 4,
+	CHANGE_COMMENTED = 5, /* a comment added (no field changed) */
+	CHANGE_UNCOMMENTED = 6, /* a comment deleted, its mark kept */
 };
 
 /* The targets of a change already seen to (the events table's `done`
@@ -27,6 +29,9 @@ struct change {
 	const struct threat *threat; /* the state committed (valid during the call) */
 	const char *old_priority; /* before the change; NULL for a filing */
 	const char *by;           /* bare JID */
+	const char *room_text;    /* the room line worded with the change (an
+				     assessment: how the group stood), NULL: the
+				     announcer words it */
 };
 
 struct change_listener {

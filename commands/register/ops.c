@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "commands/register/context.h"
+#include "commands/register/ops_internal.h"
 #include "commands/register/priority.h"
 #include "commands/register/template.h"
 #include "commands/text/text.h"
@@ -40,15 +41,31 @@ int threat_id_parse(const char *text, long long *id)
 	return 0;
 }
 
+int comment_number_parse(const char *text, long long *n)
+{
+	char *end;
+
+	if (!text)
+		return -1;
+	while (*text == ' ')
+		text++;
+	if (*text == '#')
+		text++;
+	if (*text < '0' || *text > '9')
+		return -1;
+	errno = 0;
+	*n = strtoll(text, &end, 10);
+	while (*end == ' ')
+		end++;
+	return errno || *end || *n <= 0 ? -1 : 0;
+}
+
 void threat_id_format(long long id, char *buf, size_t len)
 {
 	snprintf(buf, len, "T-%lld", id);
 }
 
-static int fail(struct op_result *r, enum op_code code, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(struct op_result *r, enum op_code code, const char *field, const char *fmt, ...)
+int op_fail(struct op_result *r, enum op_code code, const char *field, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -60,30 +77,30 @@ static int fail(struct op_result *r, enum op_code code, const char *field, const
 	return code;
 }
 
-static int storage_failed(struct commands_ctx *cc, struct op_result *r, int rc, long long id)
+int op_storage_failed(struct commands_ctx *cc, struct op_result *r, int rc, long long id)
 {
 	char tid[32];
 
 	threat_id_format(id, tid, sizeof tid);
 	if (rc == STORE_NOTFOUND)
-		return fail(r, OP_NOTFOUND, "id", "There is no threat %s.", tid);
+		return op_fail(r, OP_NOTFOUND, "id", "There is no threat %s.", tid);
 	if (rc == STORE_STALE)
-		return fail(r, OP_STALE, "revision",
+		return op_fail(r, OP_STALE, "revision",
 			    "%s was changed by someone else since you opened it: nothing was "
 			    "saved. Open it again to see the new revision.", tid);
 	if (rc == STORE_NOMEM)
-		return fail(r, OP_NOMEM, NULL, "vigil ran out of memory: nothing was changed.");
-	return fail(r, OP_STORAGE, NULL, "The register could not save this: %s. Nothing was changed.",
+		return op_fail(r, OP_NOMEM, NULL, "vigil ran out of memory: nothing was changed.");
+	return op_fail(r, OP_STORAGE, NULL, "The register could not save this: %s. Nothing was changed.",
 		    store_errmsg(cc->store));
 }
 
-static void clear_result(struct op_result *r)
+void op_clear_result(struct op_result *r)
 {
 	memset(r, 0, sizeof *r);
 }
 
 /* Sets priority and its rank from likelihood and damage (PROTOCOL.md §4). */
-static int set_priority(struct threat *t)
+int op_set_priority(struct threat *t)
 {
 	int rank = priority_rank(threat_get(t, THREAT_LIKELIHOOD), threat_get(t, THREAT_DAMAGE));
 	char *name = strdup(priority_name(rank));
@@ -114,52 +131,54 @@ static int store_unassessed(struct threat *t)
 	return 0;
 }
 
-static int check_threat(struct threat *t, struct op_result *r)
+int op_check_threat(struct threat *t, struct op_result *r)
 {
 	const struct template_field *bad = NULL;
 	char msg[sizeof r->message];
 
-	if (store_unassessed(t) < 0 || set_priority(t) < 0)
-		return fail(r, OP_NOMEM, NULL, "vigil ran out of memory: nothing was changed.");
+	if (store_unassessed(t) < 0 || op_set_priority(t) < 0)
+		return op_fail(r, OP_NOMEM, NULL, "vigil ran out of memory: nothing was changed.");
 
 	if (validate_threat(t, &bad, msg, sizeof msg) < 0)
-		return fail(r, OP_INVALID, bad ? bad->var : NULL, "%s", msg);
+		return op_fail(r, OP_INVALID, bad ? bad->var : NULL, "%s", msg);
 	return 0;
 }
 
-static int check_note(const char *var, const char *note, struct op_result *r)
+int op_check_text(const char *var, const char *note, struct op_result *r)
 {
 	char msg[sizeof r->message];
 
 	if (note && validate_text(var, note, NOTE_MAX_CHARS, msg, sizeof msg) < 0)
-		return fail(r, OP_INVALID, var, "%s", msg);
+		return op_fail(r, OP_INVALID, var, "%s", msg);
 	return 0;
 }
 
 /* The change's event row (storage/events.h), and what the listener records
  * with it, in the change's transaction: the announcer sends from it, again
  * after a crash if need be. */
-static int record_event(struct commands_ctx *cc, enum change_kind kind, const struct threat *t,
-			const char *old_priority, const char *by, long long *event_id)
+int op_record_event(struct commands_ctx *cc, enum change_kind kind, const struct threat *t,
+		    const char *old_priority, const char *by, const char *room_text,
+		    long long *event_id)
 {
 	struct stored_event e = {
 		.kind = kind, .threat_id = t->id, .revision = t->revision,
 		.old_priority = (char *)old_priority, .who = (char *)by,
+		.room_text = (char *)room_text,
 	};
 	int rc = store_event_add(cc->store, &e, event_id);
 
 	if (rc == 0 && cc->changes.recording) {
-		struct change c = { *event_id, kind, t, old_priority, by };
+		struct change c = { *event_id, kind, t, old_priority, by, room_text };
 		cc->changes.recording(cc->changes.ctx, &c);
 	}
 	return rc;
 }
 
 /* Committed: whoever listens (the announcer) learns of it now. */
-static void tell(struct commands_ctx *cc, long long event_id, enum change_kind kind,
-		 const struct threat *t, const char *old_priority, const char *by)
+void op_tell(struct commands_ctx *cc, long long event_id, enum change_kind kind,
+	     const struct threat *t, const char *old_priority, const char *by, const char *room_text)
 {
-	struct change c = { event_id, kind, t, old_priority, by };
+	struct change c = { event_id, kind, t, old_priority, by, room_text };
 
 	if (cc->changes.changed)
 		cc->changes.changed(cc->changes.ctx, &c);
@@ -178,13 +197,13 @@ static int commit_update(struct commands_ctx *cc, struct threat *t, long long ex
 		return rc;
 	rc = store_threat_update(cc->store, t, expected, who, note, &changed);
 	if (rc == 0 && changed)
-		rc = record_event(cc, kind, t, old_priority, who, &event_id);
+		rc = op_record_event(cc, kind, t, old_priority, who, NULL, &event_id);
 	if (rc == 0)
 		rc = store_commit(cc->store);
 	if (rc < 0)
 		store_rollback(cc->store);
 	else if (changed)
-		tell(cc, event_id, kind, t, old_priority, who);
+		op_tell(cc, event_id, kind, t, old_priority, who, NULL);
 	if (changed_out)
 		*changed_out = rc == 0 && changed;
 	return rc;
@@ -194,9 +213,9 @@ int op_load(struct commands_ctx *cc, long long id, struct threat *out, struct op
 {
 	int rc;
 
-	clear_result(r);
+	op_clear_result(r);
 	rc = store_threat_get(cc->store, id, out);
-	return rc < 0 ? storage_failed(cc, r, rc, id) : 0;
+	return rc < 0 ? op_storage_failed(cc, r, rc, id) : 0;
 }
 
 int op_file(struct commands_ctx *cc, const struct actor *who, struct threat *t,
@@ -206,27 +225,27 @@ int op_file(struct commands_ctx *cc, const struct actor *who, struct threat *t,
 	char tid[32];
 	int rc;
 
-	clear_result(r);
+	op_clear_result(r);
 	if (who->role < ROLE_MEMBER)
-		return fail(r, OP_FORBIDDEN, NULL, "Your domain may not file threats here.");
+		return op_fail(r, OP_FORBIDDEN, NULL, "Your domain may not file threats here.");
 	free(t->author);
 	t->author = strdup(who->jid);
-	if (!t->author || threat_set(t, THREAT_STATUS, "identified") < 0 || set_priority(t) < 0)
-		return fail(r, OP_NOMEM, NULL, "vigil ran out of memory: nothing was changed.");
-	if (check_threat(t, r) < 0)
+	if (!t->author || threat_set(t, THREAT_STATUS, "identified") < 0 || op_set_priority(t) < 0)
+		return op_fail(r, OP_NOMEM, NULL, "vigil ran out of memory: nothing was changed.");
+	if (op_check_threat(t, r) < 0)
 		return r->code;
 	rc = store_begin(cc->store);
 	if (rc == 0)
 		rc = store_threat_insert(cc->store, t, who->jid, NULL);
 	if (rc == 0)
-		rc = record_event(cc, CHANGE_FILED, t, NULL, who->jid, &event_id);
+		rc = op_record_event(cc, CHANGE_FILED, t, NULL, who->jid, NULL, &event_id);
 	if (rc == 0)
 		rc = store_commit(cc->store);
 	if (rc < 0) {
 		store_rollback(cc->store);
-		return storage_failed(cc, r, rc, 0);
+		return op_storage_failed(cc, r, rc, 0);
 	}
-	tell(cc, event_id, CHANGE_FILED, t, NULL, who->jid);
+	op_tell(cc, event_id, CHANGE_FILED, t, NULL, who->jid, NULL);
 	threat_id_format(t->id, tid, sizeof tid);
 	text_format(r->message, sizeof r->message, "Filed %s \"%s\": priority %s.", tid,
 		    threat_get(t, THREAT_NAME), t->priority);
@@ -240,34 +259,34 @@ int op_edit(struct commands_ctx *cc, const struct actor *who, struct threat *t,
 	char tid[32];
 	int rc, changed = 0;
 
-	clear_result(r);
+	op_clear_result(r);
 	threat_init(&current);
 	threat_id_format(t->id, tid, sizeof tid);
 	if ((rc = op_load(cc, t->id, &current, r)) < 0)
 		goto out;
 	/* authors are stored as given by the server, which normalises from */
 	if (who->role < ROLE_ASSESSOR && !(current.author && strcmp(current.author, who->jid) == 0)) {
-		rc = fail(r, OP_FORBIDDEN, NULL, "Only the author of %s, assessors and admins may edit it.", tid);
+		rc = op_fail(r, OP_FORBIDDEN, NULL, "Only the author of %s, assessors and admins may edit it.", tid);
 		goto out;
 	}
 	if (!t->field[THREAT_STATUS] && threat_set(t, THREAT_STATUS, threat_get(&current, THREAT_STATUS)) < 0)
 		goto nomem;
 	if (strcmp(threat_get(t, THREAT_STATUS), "retired") == 0 &&
 	    strcmp(threat_get(&current, THREAT_STATUS), "retired") != 0 && who->role < ROLE_ADMIN) {
-		rc = fail(r, OP_FORBIDDEN, "status", "Only admins may retire a threat.");
+		rc = op_fail(r, OP_FORBIDDEN, "status", "Only admins may retire a threat.");
 		goto out;
 	}
 	free(t->author);
 	t->author = current.author ? strdup(current.author) : NULL;
-	if ((current.author && !t->author) || set_priority(t) < 0)
+	if ((current.author && !t->author) || op_set_priority(t) < 0)
 		goto nomem;
 	text_format(r->old_priority, sizeof r->old_priority, "%s", current.priority ? current.priority : "");
-	if ((rc = check_threat(t, r)) < 0)
+	if ((rc = op_check_threat(t, r)) < 0)
 		goto out;
 	rc = commit_update(cc, t, expected_revision, who->jid, NULL, CHANGE_EDITED, r->old_priority,
 			   &changed);
 	if (rc < 0) {
-		rc = storage_failed(cc, r, rc, t->id);
+		rc = op_storage_failed(cc, r, rc, t->id);
 		goto out;
 	}
 	if (changed)
@@ -279,48 +298,10 @@ int op_edit(struct commands_ctx *cc, const struct actor *who, struct threat *t,
 	rc = 0;
 	goto out;
 nomem:
-	rc = fail(r, OP_NOMEM, NULL, "vigil ran out of memory: nothing was changed.");
+	rc = op_fail(r, OP_NOMEM, NULL, "vigil ran out of memory: nothing was changed.");
 out:
 	threat_clear(&current);
 	return rc;
-}
-
-int op_assess(struct commands_ctx *cc, const struct actor *who, long long id,
-	      const char *likelihood, const char *damage, const char *rationale,
-	      struct threat *out, struct op_result *r)
-{
-	char tid[32];
-	int rc;
-
-	clear_result(r);
-	threat_id_format(id, tid, sizeof tid);
-	if (who->role < ROLE_ASSESSOR)
-		return fail(r, OP_FORBIDDEN, NULL, "Only assessors and admins may assess threats.");
-	if ((rc = check_note("rationale", rationale, r)) < 0)
-		return rc;
-	if ((rc = op_load(cc, id, out, r)) < 0)
-		return rc;
-	if (strcmp(threat_get(out, THREAT_STATUS), "retired") == 0)
-		return fail(r, OP_INVALID, "id", "%s is retired: it is not assessed any more.", tid);
-	text_format(r->old_priority, sizeof r->old_priority, "%s", out->priority ? out->priority : "");
-	if (threat_set(out, THREAT_LIKELIHOOD, likelihood) < 0 ||
-	    threat_set(out, THREAT_DAMAGE, damage) < 0 || set_priority(out) < 0 ||
-	    (strcmp(threat_get(out, THREAT_STATUS), "identified") == 0 &&
-	     threat_set(out, THREAT_STATUS, "analyzed") < 0))
-		return fail(r, OP_NOMEM, NULL, "vigil ran out of memory: nothing was changed.");
-	if ((rc = check_threat(out, r)) < 0)
-		return rc;
-	rc = commit_update(cc, out, out->revision, who->jid,
-			   rationale && *rationale ? rationale : NULL, CHANGE_ASSESSED,
-			   r->old_priority, NULL);
-	if (rc < 0)
-		return storage_failed(cc, r, rc, id);
-	text_format(r->message, sizeof r->message,
-		    "%s \"%s\": priority %s → %s (likelihood %s, damage %s).", tid,
-		    threat_get(out, THREAT_NAME), r->old_priority, out->priority,
-		    *threat_get(out, THREAT_LIKELIHOOD) ? threat_get(out, THREAT_LIKELIHOOD) : "not assessed",
-		    *threat_get(out, THREAT_DAMAGE) ? threat_get(out, THREAT_DAMAGE) : "not assessed");
-	return 0;
 }
 
 int op_retire(struct commands_ctx *cc, const struct actor *who, long long id,
@@ -329,25 +310,25 @@ int op_retire(struct commands_ctx *cc, const struct actor *who, long long id,
 	char tid[32];
 	int rc;
 
-	clear_result(r);
+	op_clear_result(r);
 	threat_id_format(id, tid, sizeof tid);
 	if (who->role < ROLE_ADMIN)
-		return fail(r, OP_FORBIDDEN, NULL, "Only admins may retire threats.");
+		return op_fail(r, OP_FORBIDDEN, NULL, "Only admins may retire threats.");
 	if (!reason || !*reason)
-		return fail(r, OP_INVALID, "reason", "reason: required — say why the threat is retired.");
-	if ((rc = check_note("reason", reason, r)) < 0)
+		return op_fail(r, OP_INVALID, "reason", "reason: required — say why the threat is retired.");
+	if ((rc = op_check_text("reason", reason, r)) < 0)
 		return rc;
 	if ((rc = op_load(cc, id, out, r)) < 0)
 		return rc;
 	if (strcmp(threat_get(out, THREAT_STATUS), "retired") == 0)
-		return fail(r, OP_INVALID, "id", "%s is already retired.", tid);
+		return op_fail(r, OP_INVALID, "id", "%s is already retired.", tid);
 	text_format(r->old_priority, sizeof r->old_priority, "%s", out->priority ? out->priority : "");
 	if (threat_set(out, THREAT_STATUS, "retired") < 0)
-		return fail(r, OP_NOMEM, NULL, "vigil ran out of memory: nothing was changed.");
+		return op_fail(r, OP_NOMEM, NULL, "vigil ran out of memory: nothing was changed.");
 	rc = commit_update(cc, out, out->revision, who->jid, reason, CHANGE_RETIRED,
 			   r->old_priority, NULL);
 	if (rc < 0)
-		return storage_failed(cc, r, rc, id);
+		return op_storage_failed(cc, r, rc, id);
 	text_format(r->message, sizeof r->message, "Retired %s \"%s\".", tid, threat_get(out, THREAT_NAME));
 	return 0;
 }

@@ -51,6 +51,23 @@ int op_assess(struct commands_ctx *cc, const struct actor *who, long long id,
 	      const char *likelihood, const char *damage, const char *rationale,
 	      struct threat *out, struct op_result *r);
 
+/* How the assessors of threat id stand (consensus.h) under assess.quorum;
+ * 0 or a negative STORE_ code. */
+struct consensus;
+int op_stance(struct commands_ctx *cc, long long id, struct consensus *c);
+
+/* Adds a comment to threat id (members; text up to 2,000 characters;
+ * stanza_id: the room message's XEP-0359 id or NULL). Writes a revision
+ * ("comment"); out gets the threat, *comment_id (may be NULL) its #n. */
+int op_comment(struct commands_ctx *cc, const struct actor *who, long long id, const char *text,
+	       const char *stanza_id, struct threat *out, long long *comment_id,
+	       struct op_result *r);
+
+/* Deletes comment #comment_id (its author or an admin): the text goes, the
+ * mark stays; a revision ("comment-deleted") records it. out: the threat. */
+int op_comment_delete(struct commands_ctx *cc, const struct actor *who, long long comment_id,
+		      struct threat *out, struct op_result *r);
+
 /* Admins only: status becomes retired, reason kept in the revision. */
 int op_retire(struct commands_ctx *cc, const struct actor *who, long long id,
 	      const char *reason, struct threat *out, struct op_result *r);
@@ -61,5 +78,7 @@ int op_load(struct commands_ctx *cc, long long id, struct threat *out, struct op
 /* "T-7", "t-7" or "7" -> 7. Returns 0 or -1. */
 int threat_id_parse(const char *text, long long *id);
 void threat_id_format(long long id, char *buf, size_t len);
+/* A comment's number: "#3" or "3" -> 3. Returns 0 or -1. */
+int comment_number_parse(const char *text, long long *n);
 
 #endif

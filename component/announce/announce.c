@@ -139,7 +139,7 @@ void announce_changed(void *announcer, const struct change *c)
 	struct stored_event e = {
 		.id = c->event_id, .kind = c->kind, .threat_id = c->threat->id,
 		.revision = c->threat->revision, .old_priority = (char *)c->old_priority,
-		.who = (char *)c->by,
+		.who = (char *)c->by, .room_text = (char *)c->room_text,
 	};
 	struct waiting *w = NULL;
 
@@ -332,7 +332,7 @@ static int pubsub_due(const struct waiting *w)
 
 static int start_publish(struct announcer *a, struct waiting *w, int stage)
 {
-	struct payload_source src = { a->sender->ctx, waiting_source(w), stage };
+	struct payload_source src = { a->sender->ctx, a->store, waiting_source(w), stage };
 	char id[64];
 
 	item_id(&src.src, stage, id, sizeof id);

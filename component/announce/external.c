@@ -143,7 +143,7 @@ static void external_send(struct announcer *a, xmpp_stanza_t *iq)
 
 void external_pump(struct announcer *a)
 {
-	struct payload_source src = { a->sender->ctx, { 0 }, 0 };
+	struct payload_source src = { a->sender->ctx, a->store, { 0 }, 0 };
 	struct waiting *w;
 	xmpp_stanza_t *payload;
 	char id[64];

@@ -31,10 +31,18 @@ void item_id(const struct item_source *src, int stage, char *buf, size_t len)
 		snprintf(buf, len, "%s-r%lld", tid, src->revision);
 }
 
-xmpp_stanza_t *item_payload(xmpp_ctx_t *ctx, const struct item_source *src, int stage)
+xmpp_stanza_t *item_payload(xmpp_ctx_t *ctx, struct store *st, const struct item_source *src,
+			    int stage)
 {
-	if (stage == ITEM_THREAT)
-		return payload_threat(ctx, src->threat);
+	if (stage == ITEM_THREAT) {
+		xmpp_stanza_t *el = payload_threat(ctx, src->threat);
+		/* the comments as they are now (a count and the latest) */
+		if (el && st && payload_add_comments(el, st, src->threat_id) < 0) {
+			xmpp_stanza_release(el);
+			return NULL;
+		}
+		return el;
+	}
 	return payload_priority_change(ctx, src->threat, src->old_priority, src->by,
 				       src->threat->updated);
 }
@@ -50,7 +58,7 @@ int item_keep(struct store *st, xmpp_ctx_t *ctx, const struct item_source *src)
 	if ((rc = store_item_put(st, NODE_THREATS, id, STORE_ITEM_CURRENT)) < 0 ||
 	    !item_priority_moved(src))
 		return rc;
-	change = item_payload(ctx, src, ITEM_PRIORITY);
+	change = item_payload(ctx, NULL, src, ITEM_PRIORITY);
 	if (!change || stanza_serialize(change, &text, &len) < 0) {
 		rc = STORE_NOMEM;
 	} else {

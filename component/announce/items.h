@@ -31,8 +31,10 @@ int item_priority_moved(const struct item_source *src);
 /* "T-7" for ITEM_THREAT, "T-7-r3" for ITEM_PRIORITY. */
 void item_id(const struct item_source *src, int stage, char *buf, size_t len);
 
-/* The payload of a stage, a new stanza; NULL when out of memory. */
-xmpp_stanza_t *item_payload(xmpp_ctx_t *ctx, const struct item_source *src, int stage);
+/* The payload of a stage, a new stanza; NULL when out of memory. With st,
+ * a threat's item carries its comments' count and the latest. */
+xmpp_stanza_t *item_payload(xmpp_ctx_t *ctx, struct store *st, const struct item_source *src,
+			    int stage);
 
 /* Keeps the change's items for retrieval (in the caller's transaction, if
  * one is open). 0 or a STORE_ code. */

@@ -73,6 +73,7 @@ void waiting_free(struct waiting *w);
 /* A stage's payload, built when someone is to be told (pubsub.c's builder). */
 struct payload_source {
 	xmpp_ctx_t *ctx;
+	struct store *store;
 	struct item_source src;
 	int stage;
 };

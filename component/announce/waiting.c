@@ -36,5 +36,5 @@ xmpp_stanza_t *payload_build(void *arg)
 {
 	const struct payload_source *p = arg;
 
-	return item_payload(p->ctx, &p->src, p->stage);
+	return item_payload(p->ctx, p->store, &p->src, p->stage);
 }

@@ -70,6 +70,10 @@ static xmpp_stanza_t *current_state(struct pubsub *ps, const char *id)
 	threat_init(&t);
 	if (threat_id_parse(id, &n) == 0 && store_threat_get(ps->store, n, &t) == 0)
 		content = payload_threat(ps->ctx, &t);
+	if (content && payload_add_comments(content, ps->store, n) < 0) {
+		xmpp_stanza_release(content);
+		content = NULL;
+	}
 	threat_clear(&t);
 	return content;
 }

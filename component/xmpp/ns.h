@@ -20,5 +20,7 @@
 #define NS_PING "urn:xmpp:ping"                               /* XEP-0199 */
 #define NS_DELAY "urn:xmpp:delay"                             /* XEP-0203 */
 #define NS_DELAY_LEGACY "jabber:x:delay"
+#define NS_SID "urn:xmpp:sid:0"                               /* XEP-0359 */
+#define NS_REPLY "urn:xmpp:reply:0"                           /* XEP-0461 */
 
 #endif

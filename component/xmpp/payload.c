@@ -7,6 +7,7 @@
 #include "commands/register/template.h"
 #include "commands/text/text.h"
 #include "component/xmpp/stanza.h"
+#include "storage/discussion.h"
 
 static void set_attr(xmpp_stanza_t *el, const char *name, const char *value)
 {
@@ -56,6 +57,42 @@ xmpp_stanza_t *payload_threat(xmpp_ctx_t *ctx, const struct threat *t)
 		return NULL;
 	}
 	return el;
+}
+
+int payload_add_comments(xmpp_stanza_t *threat_el, struct store *st, long long id)
+{
+	struct stored_comment *latest = NULL;
+	xmpp_stanza_t *comments, *c;
+	size_t n = 0;
+	long long total = 0;
+	char num[32];
+	int rc = -1;
+
+	if (store_comment_list(st, id, 1, &latest, &n, &total) < 0)
+		return -1;
+	if (!n) {
+		rc = 0;
+		goto out;
+	}
+	if (!(comments = stanza_add_child(threat_el, "comments", NULL)))
+		goto out;
+	snprintf(num, sizeof num, "%lld", total);
+	xmpp_stanza_set_attribute(comments, "count", num);
+	c = latest[0].body ? stanza_add_text_child(comments, "comment", latest[0].body)
+			   : stanza_add_child(comments, "comment", NULL);
+	if (!c)
+		goto out;
+	snprintf(num, sizeof num, "%lld", latest[0].id);
+	xmpp_stanza_set_attribute(c, "id", num);
+	set_attr(c, "by", latest[0].who);
+	set_attr(c, "at", latest[0].at);
+	set_attr(c, "deleted-by", latest[0].deleted_by);
+	set_attr(c, "deleted-at", latest[0].deleted_at);
+	set_attr(c, "stanza-id", latest[0].stanza_id); /* XEP-0359, the room's */
+	rc = 0;
+out:
+	store_comments_free(latest, n);
+	return rc;
 }
 
 xmpp_stanza_t *payload_priority_change(xmpp_ctx_t *ctx, const struct threat *t,

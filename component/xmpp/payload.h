@@ -13,6 +13,13 @@
 /* <threat xmlns='urn:vigil:threat:0' id='T-7' revision=... >...</threat> */
 xmpp_stanza_t *payload_threat(xmpp_ctx_t *ctx, const struct threat *t);
 
+/* Adds <comments count='n'><comment id='7' by='...' at='...'>text</comment>
+ * </comments> to a threat payload: how many comments threat id has and the
+ * latest (a deleted one without its text, deleted-by and deleted-at set).
+ * Nothing when it has none. 0, or -1 when it could not be read or built. */
+struct store;
+int payload_add_comments(xmpp_stanza_t *threat_el, struct store *st, long long id);
+
 /* <priority-change threat='T-7' from='medium' to='high' by='...' at='...'>
  *   <name>...</name></priority-change> */
 xmpp_stanza_t *payload_priority_change(xmpp_ctx_t *ctx, const struct threat *t,

@@ -38,6 +38,33 @@ static void test_defaults(void)
 	config_free(&cfg);
 }
 
+static void expect_error(const char *text, const char *want, const char *what);
+
+/* The discussion's keys (issue 18): mentions unfold, assessments by quorum. */
+static void test_discussion_keys(void)
+{
+	struct vigil_config cfg;
+	char err[512];
+
+	is_int(parse(&cfg, REQUIRED, err, sizeof err), 0, "defaults parse");
+	is_int(cfg.chat_unfold, 1, "chat.unfold defaults to true");
+	is_int(cfg.chat_unfold_interval, 600, "chat.unfold_interval defaults to 10 minutes");
+	is_int(cfg.assess_quorum, 1, "assess.quorum defaults to 1 (one assessor's word)");
+	config_free(&cfg);
+	is_int(parse(&cfg, REQUIRED "[chat]\nunfold = false\nunfold_interval = 30\n[assess]\nquorum = 3\n",
+		     err, sizeof err), 0, "the keys are read from their sections");
+	is_int(cfg.chat_unfold, 0, "chat.unfold = false");
+	is_int(cfg.chat_unfold_interval, 30, "chat.unfold_interval = 30");
+	is_int(cfg.assess_quorum, 3, "assess.quorum = 3");
+	config_free(&cfg);
+	expect_error(REQUIRED "chat.unfold = yes\n", "t.conf:4: chat.unfold: expected true or false, got \"yes\"",
+		     "chat.unfold takes only true or false");
+	expect_error(REQUIRED "assess.quorum = 0\n", "t.conf:4: assess.quorum: expected an integer 1-100",
+		     "assess.quorum below 1 is refused");
+	expect_error(REQUIRED "chat.unfold_interval = -1\n", "chat.unfold_interval: expected seconds, 0-86400",
+		     "a negative interval is refused");
+}
+
 static void test_styles(void)
 {
 	struct vigil_config cfg;
@@ -221,6 +248,7 @@ int main(void)
 	test_defaults();
 	test_styles();
 	test_errors();
+	test_discussion_keys();
 	test_jid_normalisation();
 	test_error_quotes_by_characters();
 	test_subscription_cap();

@@ -10,12 +10,14 @@
 #include "commands/register/template.h"
 #include "commands/register/announcement.h"
 #include "config/config.h"
+#include <stdio.h>
 #include "storage/events.h"
 #include "storage/store.h"
 #include "tap.h"
 
 struct heard {
 	int calls;
+	char room_text[1024];
 	long long event_id, revision, threat_id;
 	enum change_kind kind;
 	char old_priority[32], priority[32], by[64];
@@ -38,6 +40,7 @@ static void listen(void *ctx, const struct change *c)
 	snprintf(h->by, sizeof h->by, "%s", c->by);
 	h->events_in_table = store_event_count(h->st);
 	h->line[0] = '\0';
+	snprintf(h->room_text, sizeof h->room_text, "%s", c->room_text ? c->room_text : "");
 	if (announce_text_says(c->kind, c->threat, c->old_priority))
 		announce_text_one(c->kind, c->threat, c->old_priority, c->by, h->line, sizeof h->line);
 }
@@ -55,6 +58,97 @@ static void draft(struct threat *t, const char *name, const char *likelihood, co
 	threat_set(t, THREAT_ABSTRACT, "an abstract");
 	threat_set(t, THREAT_LIKELIHOOD, likelihood);
 	threat_set(t, THREAT_DAMAGE, damage);
+}
+
+static const struct actor dave = { "dave@example.org", ROLE_ASSESSOR };
+static const struct actor erin = { "erin@example.org", ROLE_ASSESSOR };
+
+/* Assessments by a group (commands/register/assess.c): the median, the
+ * quorum, the room line worded with the change. */
+static void test_group(struct commands_ctx *cc, struct vigil_config *cfg, struct heard *heard)
+{
+	struct op_result r;
+	struct threat t, out;
+	long long id;
+
+	cfg->assess_quorum = 2;
+	draft(&t, "Group ✓ 𝄞", "", "");
+	op_file(cc, &alice, &t, &r);
+	id = t.id;
+	threat_clear(&t);
+	threat_init(&out);
+	is_int(op_assess(cc, &bob, id, "high", "high", NULL, &out, &r), 0, "below the quorum: %s", r.message);
+	ok(strstr(r.message, "1 of 2 assessments") && strstr(r.message, "priority stays unassessed"),
+	   "the priority is held back, said so");
+	is_str(out.priority, "unassessed", "and stored so");
+	is_str(threat_get(&out, THREAT_STATUS), "identified", "still identified");
+	is_str(heard->room_text, "", "nothing to say in the room");
+	threat_clear(&out);
+	threat_init(&out);
+	is_int(op_assess(cc, &dave, id, "low", "medium", "needs DNS", &out, &r), 0, "quorum reached: %s",
+	       r.message);
+	/* likelihood low, high -> high (the tie to the higher); damage medium, high -> high */
+	is_str(out.priority, "critical", "the median of two, ties to the higher: critical");
+	ok(strstr(heard->room_text, "1 of 2 assessors: critical, assessors disagree (two levels apart); "
+					  "priority unassessed → critical") != NULL,
+	   "the room line says how the group stands: %s", heard->room_text);
+	threat_clear(&out);
+	threat_init(&out);
+	is_int(op_assess(cc, &erin, id, "low", "low", NULL, &out, &r), 0, "a third assessor");
+	is_str(out.priority, "low", "likelihood low, low, high; damage low, medium, high: low × medium = low");
+	threat_clear(&out);
+	threat_init(&out);
+	is_int(op_assess(cc, &erin, id, "unassessed", "unassessed", NULL, &out, &r), 0,
+	       "an assessment withdrawn");
+	is_str(out.priority, "critical", "counts no more: back to the two others'");
+	threat_clear(&out);
+	cfg->assess_quorum = 1;
+}
+
+static void test_comments(struct commands_ctx *cc, struct heard *heard)
+{
+	struct op_result r;
+	struct threat t, out;
+	long long id, cid = 0, rev;
+	char *long_text = malloc(2001 * 4 + 1);
+	int i, calls;
+
+	draft(&t, "Commented", "", "");
+	op_file(cc, &alice, &t, &r);
+	id = t.id;
+	rev = t.revision;
+	threat_clear(&t);
+	threat_init(&out);
+	is_int(op_comment(cc, &mallory, id, "hi", NULL, &out, &cid, &r), OP_FORBIDDEN,
+	       "outside allow_domains: no comment");
+	is_int(op_comment(cc, &carol, id, "  ", NULL, &out, &cid, &r), OP_INVALID, "an empty comment");
+	is_str(r.field, "comment", "names the field");
+	for (i = 0; i < 2001; i++)
+		memcpy(long_text + 4 * i, "𝄞", 4);
+	long_text[4 * 2000] = '\0';
+	is_int(op_comment(cc, &carol, id, long_text, NULL, &out, &cid, &r), 0,
+	       "2,000 characters of 4 bytes each are one comment");
+	long_text[4 * 2000] = (char)0xf0;
+	long_text[4 * 2001] = '\0';
+	is_int(op_comment(cc, &carol, id, long_text, NULL, &out, &cid, &r), OP_INVALID,
+	       "2,001 characters are refused: %.60s", r.message);
+	threat_clear(&out);
+	threat_init(&out);
+	calls = heard->calls;
+	is_int(op_comment(cc, &carol, id, "worse than we thought", "sid-7", &out, &cid, &r), 0, "%s",
+	       r.message);
+	ok(out.revision == rev + 2, "each comment is a revision of the threat");
+	ok(heard->calls == calls + 1 && heard->kind == CHANGE_COMMENTED, "the listener hears of it");
+	is_str(heard->line, "", "no room line: the room saw it");
+	threat_clear(&out);
+	threat_init(&out);
+	is_int(op_comment_delete(cc, &bob, cid, &out, &r), OP_FORBIDDEN, "an assessor may not delete carol's");
+	is_int(op_comment_delete(cc, &root, 999, &out, &r), OP_NOTFOUND, "no comment #999");
+	is_int(op_comment_delete(cc, &carol, cid, &out, &r), 0, "its author deletes it: %s", r.message);
+	is_int(heard->kind, CHANGE_UNCOMMENTED, "heard as a deletion");
+	is_int(op_comment_delete(cc, &root, cid, &out, &r), OP_INVALID, "not twice: %s", r.message);
+	threat_clear(&out);
+	free(long_text);
 }
 
 int main(void)
@@ -189,6 +283,9 @@ int main(void)
 	threat_init(&out);
 	is_int(store_threat_at_revision(st, id, 9, &out), STORE_NOTFOUND, "no revision 9");
 	threat_clear(&out);
+
+	test_group(&cc, &cfg, &heard);
+	test_comments(&cc, &heard);
 
 	store_close(st);
 	unlink(path);

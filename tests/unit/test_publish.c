@@ -75,7 +75,7 @@ static int run_until(struct loop *loop, struct publisher *p, unsigned long runs)
 static void change(struct publisher *p, long long id)
 {
 	struct threat t;
-	struct change c = { 0, CHANGE_EDITED, NULL, "unassessed", "bob@localhost" };
+	struct change c = { 0, CHANGE_EDITED, NULL, "unassessed", "bob@localhost", NULL };
 
 	threat_init(&t);
 	t.id = id;

@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include "commands/register/template.h"
+#include "storage/discussion.h"
 #include "storage/events.h"
 #include "storage/store.h"
 #include "tests/unit/tap.h"
@@ -215,6 +216,7 @@ static void test_items(void)
 	is_int(sqlite3_exec(db, "DROP INDEX pubsub_items_by_seq; DROP INDEX threats_by_rank_status;"
 			    "CREATE INDEX threats_by_status ON threats (status); PRAGMA user_version = 1;"
 			    /* version 3 replaced the outbox by the events table */
+			    "DROP TABLE comments; DROP TABLE assessments;"
 			    "DROP TABLE events; CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT,"
 			    "  target TEXT NOT NULL, node TEXT, item_id TEXT, payload TEXT NOT NULL,"
 			    "  created TEXT NOT NULL);"
@@ -223,7 +225,7 @@ static void test_items(void)
 			    NULL, NULL, NULL), SQLITE_OK, "made a version 1 register");
 	sqlite3_close(db);
 	is_int(store_open(&st, path, STORE_OPEN_WRITE, template_schema(), err, sizeof err), 0, "which opens");
-	is_int(store_schema_version(st), 3, "migrated to the current version");
+	is_int(store_schema_version(st), 4, "migrated to the current version");
 	is_int(store_item_list(st, "priority", NULL, 0, &items, &n), 0, "items of the other node");
 	ok(n == 2 && strcmp(items[0].item_id, "T-2-r2") == 0 && strcmp(items[0].payload, "<q/>") == 0,
 	   "the item waiting in the outbox is kept, as the newest");
@@ -380,7 +382,7 @@ static void test_files(void)
 	sqlite3_open(path, &db);
 	sqlite3_close(db);
 	is_int(store_open(&st, path, 0, template_schema(), err, sizeof err), 0, "an empty (version 0) file is migrated");
-	is_int(store_schema_version(st), 3, "to the current schema");
+	is_int(store_schema_version(st), 4, "to the current schema");
 	store_close(st);
 }
 
@@ -417,6 +419,7 @@ static void test_outbox_carried_over(void)
 
 	sqlite3_open(path, &db);
 	snprintf(sql, sizeof sql,
+		 "DROP TABLE comments; DROP TABLE assessments;"
 		 "DROP TABLE events; PRAGMA user_version = 2;"
 		 "CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT,"
 		 "  target TEXT NOT NULL, node TEXT, item_id TEXT, payload TEXT NOT NULL,"
@@ -447,6 +450,88 @@ static void test_outbox_carried_over(void)
 	store_close(st);
 }
 
+/* Version 3 -> 4: an assessment made before the assessors were counted is
+ * carried over as the threat's first assessor's: who last set its levels
+ * (or the author when nobody did), with the rationale given then. */
+static void test_assessments_carried_over(void)
+{
+	struct stored_assessment *list = NULL;
+	struct stored_comment *comments = NULL;
+	struct threat t;
+	struct store *st;
+	sqlite3 *db;
+	size_t n = 0;
+	long long total = -1, cid = 0;
+	char path[512], err[512];
+	int changed;
+
+	path_of(path, sizeof path, "v3.db");
+	is_int(store_open(&st, path, STORE_OPEN_WRITE, template_schema(), err, sizeof err), 0,
+	       "a register for the version 3 schema");
+	/* T-1: filed unassessed, assessed by bob with a rationale, then edited by alice */
+	make_threat(&t, "Ümlaut ✓ 𝄞", "", "", 0, "identified");
+	store_threat_insert(st, &t, "alice@localhost", NULL);
+	threat_set(&t, THREAT_LIKELIHOOD, "high");
+	threat_set(&t, THREAT_DAMAGE, "medium");
+	threat_set(&t, THREAT_STATUS, "analyzed");
+	store_threat_update(st, &t, 1, "bob@localhost", "seen in the wild 𝄞", &changed);
+	threat_set(&t, THREAT_ABSTRACT, "a better abstract");
+	store_threat_update(st, &t, 2, "alice@localhost", NULL, &changed);
+	threat_clear(&t);
+	/* T-2: filed with its levels by its author, never assessed since */
+	make_threat(&t, "Second", "low", "low", 1, "identified");
+	store_threat_insert(st, &t, "carol@localhost", NULL);
+	threat_clear(&t);
+	/* T-3: never assessed */
+	make_threat(&t, "Third", "", "", 0, "identified");
+	store_threat_insert(st, &t, "dave@localhost", NULL);
+	threat_clear(&t);
+	store_close(st);
+
+	sqlite3_open(path, &db);
+	is_int(sqlite3_exec(db, "DROP TABLE comments; DROP TABLE assessments; PRAGMA user_version = 3;",
+			    NULL, NULL, NULL), SQLITE_OK, "made a version 3 register");
+	sqlite3_close(db);
+	is_int(store_open(&st, path, STORE_OPEN_WRITE, template_schema(), err, sizeof err), 0,
+	       "which opens and migrates");
+	is_int(store_schema_version(st), 4, "to version 4");
+	is_int(store_assessment_list(st, 1, &list, &n), 0, "T-1's assessments are read");
+	is_int((long long)n, 1, "one: its first assessor's");
+	if (n == 1) {
+		is_str(list[0].assessor, "bob@localhost", "bob's, who set the levels (not alice, who edited since)");
+		ok(strcmp(list[0].likelihood, "high") == 0 && strcmp(list[0].damage, "medium") == 0,
+		   "with the threat's likelihood and damage");
+		is_str(list[0].rationale, "seen in the wild 𝄞", "and the rationale he gave");
+	}
+	store_assessments_free(list, n);
+	store_assessment_list(st, 2, &list, &n);
+	ok(n == 1 && strcmp(list[0].assessor, "carol@localhost") == 0 && !list[0].rationale,
+	   "T-2, filed with its levels: its author's");
+	store_assessments_free(list, n);
+	store_assessment_list(st, 3, &list, &n);
+	is_int((long long)n, 0, "T-3, never assessed: none");
+	store_assessments_free(list, n);
+
+	is_int(store_assessment_put(st, 1, "carol@localhost", "low", "low", NULL), 0,
+	       "a second assessor's assessment is kept");
+	is_int(store_assessment_put(st, 1, "bob@localhost", "medium", "medium", NULL), 0,
+	       "and bob's replaced by his latest");
+	store_assessment_list(st, 1, &list, &n);
+	ok(n == 2, "two assessments of T-1, one per assessor");
+	store_assessments_free(list, n);
+
+	is_int(store_comment_add(st, 1, 4, "dave@localhost", "worse than we thought ✓", "sid-1", &cid), 0,
+	       "a comment is kept");
+	is_int(store_comment_delete(st, cid, "alice@localhost"), 0, "and deleted");
+	is_int(store_comment_delete(st, 999, "alice@localhost"), STORE_NOTFOUND, "no comment #999");
+	is_int(store_comment_list(st, 1, 5, &comments, &n, &total), 0, "T-1's comments are read");
+	ok(n == 1 && total == 1 && !comments[0].body && comments[0].deleted_by &&
+	   strcmp(comments[0].deleted_by, "alice@localhost") == 0 && strcmp(comments[0].stanza_id, "sid-1") == 0,
+	   "a deleted comment keeps its mark, not its text");
+	store_comments_free(comments, n);
+	store_close(st);
+}
+
 int main(void)
 {
 	struct store *st;
@@ -456,7 +541,7 @@ int main(void)
 		return 1;
 	path_of(path, sizeof path, "register.db");
 	is_int(store_open(&st, path, 0, template_schema(), err, sizeof err), 0, "a new register is created");
-	is_int(store_schema_version(st), 3, "at schema version 3");
+	is_int(store_schema_version(st), 4, "at schema version 4");
 	test_round_trip(st);
 	test_history(st);
 	test_list(st);
@@ -469,6 +554,7 @@ int main(void)
 	test_files();
 	test_items();
 	test_outbox_carried_over();
+	test_assessments_carried_over();
 	test_item_pages();
 	test_subscriptions();
 	{
