@@ -175,6 +175,11 @@ static int plausible_bare_jid(const char *s, int need_node)
 	return plausible_domain(at + 1);
 }
 
+int config_jid_plausible(const char *s)
+{
+	return s && plausible_bare_jid(s, 0);
+}
+
 /* A JID as the servers compare them: case-folded and in Unicode normal form
  * KC (what nodeprep and nameprep do to the parts that matter here), so that
  * the `from` of a stanza, which the server has prepared, matches with a

@@ -90,6 +90,10 @@ int config_parse(struct vigil_config *cfg, const char *name, const char *text,
  * the configuration was read. */
 int config_list_has(const struct config_list *list, const char *jid);
 
+/* Whether s looks like a bare JID (node@domain or domain): the check the
+ * configuration's lists get, good enough to catch typos. */
+int config_jid_plausible(const char *s);
+
 void config_free(struct vigil_config *cfg);
 
 #endif

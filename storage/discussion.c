@@ -246,3 +246,66 @@ nomem:
 	store_comments_free(rows, n);
 	return STORE_NOMEM;
 }
+
+int store_discussion_clear(struct store *st, long long threat_id)
+{
+	static const char *const sql[] = { "DELETE FROM assessments WHERE threat_id = ?",
+					   "DELETE FROM comments WHERE threat_id = ?" };
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof sql / sizeof sql[0]; i++) {
+		sqlite3_stmt *stmt = store_prepare(st, sql[i]);
+		if (!stmt)
+			return STORE_ERROR;
+		sqlite3_bind_int64(stmt, 1, threat_id);
+		rc = sqlite3_step(stmt);
+		store_finish(st, stmt);
+		if (rc != SQLITE_DONE)
+			return store_fail(st, rc, "clearing the discussion");
+	}
+	return 0;
+}
+
+int store_assessment_restore(struct store *st, long long threat_id,
+			     const struct stored_assessment *a)
+{
+	sqlite3_stmt *stmt = store_prepare(st,
+		"INSERT INTO assessments (threat_id, assessor, likelihood, damage, rationale, at) "
+		"VALUES (?, ?, ?, ?, ?, ?)");
+	int rc;
+
+	if (!stmt)
+		return STORE_ERROR;
+	sqlite3_bind_int64(stmt, 1, threat_id);
+	store_bind_text(stmt, 2, a->assessor);
+	store_bind_text(stmt, 3, a->likelihood ? a->likelihood : "");
+	store_bind_text(stmt, 4, a->damage ? a->damage : "");
+	store_bind_text(stmt, 5, a->rationale);
+	store_bind_text(stmt, 6, a->at);
+	rc = sqlite3_step(stmt);
+	store_finish(st, stmt);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, rc, "restoring the assessment");
+}
+
+int store_comment_restore(struct store *st, const struct stored_comment *c)
+{
+	sqlite3_stmt *stmt = store_prepare(st,
+		"INSERT INTO comments (" COMMENT_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	int rc;
+
+	if (!stmt)
+		return STORE_ERROR;
+	sqlite3_bind_int64(stmt, 1, c->id);
+	sqlite3_bind_int64(stmt, 2, c->threat_id);
+	sqlite3_bind_int64(stmt, 3, c->revision);
+	store_bind_text(stmt, 4, c->who);
+	store_bind_text(stmt, 5, c->at);
+	store_bind_text(stmt, 6, c->body);
+	store_bind_text(stmt, 7, c->stanza_id);
+	store_bind_text(stmt, 8, c->deleted_by);
+	store_bind_text(stmt, 9, c->deleted_at);
+	rc = sqlite3_step(stmt);
+	store_finish(st, stmt);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, rc, "restoring the comment");
+}

@@ -56,4 +56,15 @@ int store_comment_list(struct store *st, long long threat_id, size_t max,
 void stored_comment_clear(struct stored_comment *c);
 void store_comments_free(struct stored_comment *list, size_t count);
 
+/* An import's way back (commands/interchange/): each joins an open
+ * transaction and writes what it is given as it is (times, ids, marks). */
+/* Forgets threat_id's assessments and comments (--replace). */
+int store_discussion_clear(struct store *st, long long threat_id);
+/* Keeps a's assessment of threat_id with its own time. */
+int store_assessment_restore(struct store *st, long long threat_id,
+			     const struct stored_assessment *a);
+/* Keeps c under its own id (c->threat_id, revision, times, deletion mark);
+ * later comments are numbered after the highest id kept. */
+int store_comment_restore(struct store *st, const struct stored_comment *c);
+
 #endif

@@ -5,7 +5,8 @@
  * unless --replace, which writes a new revision by "import:<user>". Each
  * threat gets an event row with its room line done, and the batch one room
  * line, the digest: the daemon's announcer sends them (PubSub one item per
- * threat, the room one line), woken by the caller. */
+ * threat, the room one line), woken by the caller. A record's assessments
+ * and comments are restored as the file has them, in the same transaction. */
 #include "commands/interchange/interchange.h"
 
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include "commands/register/priority.h"
 #include "commands/register/template.h"
 #include "commands/text/text.h"
+#include "storage/discussion.h"
 #include "storage/events.h"
 #include "storage/store.h"
 
@@ -119,6 +121,42 @@ out:
 	return rc;
 }
 
+/* The record's assessments and comments as the file has them; with
+ * --replace they replace the threat's. The threat's levels stay the file's
+ * (not recomputed from the assessments: README "Bringing a register in").
+ * A comment's #n taken by another threat's comment is reported. */
+static int write_discussion(struct store *st, struct import_batch *b, struct import_record *r,
+			    int replacing)
+{
+	struct stored_comment taken;
+	char at[RECORD_PATH_BYTES + 40], tid[32];
+	size_t i;
+	int rc;
+
+	if (replacing && (rc = store_discussion_clear(st, r->current.id)) < 0)
+		return rc;
+	for (i = 0; i < r->ncomments; i++) {
+		struct stored_comment *c = &r->comments[i];
+		memset(&taken, 0, sizeof taken);
+		if ((rc = store_comment_get(st, c->id, &taken)) == 0) {
+			threat_id_format(taken.threat_id, tid, sizeof tid);
+			text_format(at, sizeof at, "%s.comments[%zu]", r->path, i);
+			batch_reject(b, at, "comment #%lld is on %s in the register already", c->id, tid);
+			stored_comment_clear(&taken);
+			continue;
+		}
+		if (rc != STORE_NOTFOUND)
+			return rc;
+		c->threat_id = r->current.id;
+		if ((rc = store_comment_restore(st, c)) < 0)
+			return rc;
+	}
+	for (i = 0; i < r->nassessments; i++)
+		if ((rc = store_assessment_restore(st, r->current.id, &r->assessments[i])) < 0)
+			return rc;
+	return 0;
+}
+
 /* Writes one record; problems with the register (a taken id) are reported. */
 static int write_record(struct store *st, struct import_batch *b, struct import_record *r,
 			const struct import_options *o, const char *who, struct written *w)
@@ -143,6 +181,8 @@ static int write_record(struct store *st, struct import_batch *b, struct import_
 	} else {
 		rc = file_new(st, r, who);
 	}
+	if (rc == 0)
+		rc = write_discussion(st, b, r, exists);
 	w->id = r->current.id;
 	w->revision = r->current.revision;
 	return rc;

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 struct store;
 
 /* The document's "format" and "version": a reader refuses a version it
@@ -14,5 +16,10 @@ struct store;
 #define JSON_DOC_VERSION 1
 
 int json_write_register(struct store *st, FILE *out, char *err, size_t errlen);
+
+/* Adds threat id's "assessments" and "comments" to its object
+ * (json_discussion.c). 0, or -1 with the reason in err. */
+int json_write_discussion(struct store *st, long long id, json_t *threat, char *err,
+			  size_t errlen);
 
 #endif

@@ -29,8 +29,8 @@ static const char *const revision_keys[] = { "revision", "at", "who", "changed",
 static const char *const document_keys[] = { "$schema", "format", "version", "threats", NULL };
 
 /* Reports every key of o that is not in known. */
-static int unknown_keys(struct import_batch *b, const char *path, json_t *o,
-			const char *const *known)
+int json_unknown_keys(struct import_batch *b, const char *path, json_t *o,
+		      const char *const *known)
 {
 	const char *key, *const *k;
 	char quoted[TEXT_QUOTE_BYTES];
@@ -51,8 +51,8 @@ static int unknown_keys(struct import_batch *b, const char *path, json_t *o,
 /* The text of o[key]: NULL and *bad set when it is there and not a string
  * or not valid text of at most max_chars; NULL when absent (reported when
  * required). A JSON null counts as absent. */
-static const char *text_member(struct import_batch *b, const char *path, json_t *o,
-			       const char *key, int required, size_t max_chars, int *bad)
+const char *json_text_member(struct import_batch *b, const char *path, json_t *o,
+			     const char *key, int required, size_t max_chars, int *bad)
 {
 	json_t *v = json_object_get(o, key);
 	char msg[1024];
@@ -77,10 +77,10 @@ static const char *text_member(struct import_batch *b, const char *path, json_t 
 	return json_string_value(v);
 }
 
-static const char *time_member(struct import_batch *b, const char *path, json_t *o,
-			       const char *key, int required, int *bad)
+const char *json_time_member(struct import_batch *b, const char *path, json_t *o,
+			     const char *key, int required, int *bad)
 {
-	const char *s = text_member(b, path, o, key, required, 0, bad);
+	const char *s = json_text_member(b, path, o, key, required, 0, bad);
 
 	if (s && !record_is_timestamp(s)) {
 		batch_reject(b, path, "\"%s\" is not a UTC time like 2026-11-30T16:43:51Z", key);
@@ -140,7 +140,7 @@ static int read_revision(struct import_batch *b, const char *path, json_t *o, lo
 		batch_reject(b, path, "a revision is an object");
 		return -1;
 	}
-	bad |= unknown_keys(b, path, o, revision_keys) < 0;
+	bad |= json_unknown_keys(b, path, o, revision_keys) < 0;
 	if (!json_is_integer(n) || json_integer_value(n) != expected) {
 		batch_reject(b, path, "\"revision\" must be %lld (revisions are numbered from 1, in order)",
 			     expected);
@@ -149,29 +149,18 @@ static int read_revision(struct import_batch *b, const char *path, json_t *o, lo
 	r->revision = expected;
 	r->state.id = id;
 	r->state.revision = expected;
-	if (copy_text(&r->at, time_member(b, path, o, "at", 1, &bad)) < 0 ||
-	    copy_text(&r->who, text_member(b, path, o, "who", 1, MAX_JID_CHARS, &bad)) < 0 ||
-	    copy_text(&r->changed, text_member(b, path, o, "changed", 1, MAX_CHANGED_CHARS, &bad)) < 0 ||
-	    copy_text(&r->note, text_member(b, path, o, "note", 0, MAX_NOTE_CHARS, &bad)) < 0 ||
-	    copy_text(&r->state.author, text_member(b, path, o, "author", 1, MAX_JID_CHARS, &bad)) < 0)
+	if (copy_text(&r->at, json_time_member(b, path, o, "at", 1, &bad)) < 0 ||
+	    copy_text(&r->who, json_text_member(b, path, o, "who", 1, MAX_JID_CHARS, &bad)) < 0 ||
+	    copy_text(&r->changed, json_text_member(b, path, o, "changed", 1, MAX_CHANGED_CHARS, &bad)) < 0 ||
+	    copy_text(&r->note, json_text_member(b, path, o, "note", 0, MAX_NOTE_CHARS, &bad)) < 0 ||
+	    copy_text(&r->state.author, json_text_member(b, path, o, "author", 1, MAX_JID_CHARS, &bad)) < 0)
 		return -1;
-	priority = text_member(b, path, o, "priority", 1, 0, &bad);
+	priority = json_text_member(b, path, o, "priority", 1, 0, &bad);
 	if (read_fields(b, path, o, &r->state) < 0)
 		return -1;
 	if (bad || record_check_state(b, path, &r->state, priority) < 0)
 		return -1;
 	return 0;
-}
-
-/* "assessments" and "comments" are reserved for issue 18: absent or empty. */
-static int reserved_empty(struct import_batch *b, const char *path, json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-
-	if (!v || (json_is_array(v) && json_array_size(v) == 0))
-		return 0;
-	batch_reject(b, path, "\"%s\" must be an empty array: this vigil keeps none yet", key);
-	return -1;
 }
 
 static int read_history(struct import_batch *b, const char *path, json_t *o,
@@ -228,10 +217,8 @@ static int read_threat(struct import_batch *b, size_t index, json_t *o)
 	}
 	if (!(r = batch_add(b, path)))
 		return -1;
-	bad |= unknown_keys(b, path, o, threat_keys) < 0;
-	bad |= reserved_empty(b, path, o, "assessments") < 0;
-	bad |= reserved_empty(b, path, o, "comments") < 0;
-	if ((id = text_member(b, path, o, "id", 0, 0, &bad)) &&
+	bad |= json_unknown_keys(b, path, o, threat_keys) < 0;
+	if ((id = json_text_member(b, path, o, "id", 0, 0, &bad)) &&
 	    (threat_id_parse(id, &r->current.id) < 0 || r->current.id < 1 ||
 	     r->current.id > IMPORT_MAX_ID || strncmp(id, "T-", 2) != 0)) {
 		batch_reject(b, path, "\"id\" \"%s\" is not a threat id like T-7",
@@ -240,11 +227,11 @@ static int read_threat(struct import_batch *b, size_t index, json_t *o)
 		bad = 1;
 	}
 	r->has_author = json_object_get(o, "author") != NULL;
-	if (copy_text(&r->current.author, text_member(b, path, o, "author", 0, MAX_JID_CHARS, &bad)) < 0 ||
-	    copy_text(&r->current.created, time_member(b, path, o, "created", 0, &bad)) < 0 ||
-	    copy_text(&r->current.updated, time_member(b, path, o, "updated", 0, &bad)) < 0)
+	if (copy_text(&r->current.author, json_text_member(b, path, o, "author", 0, MAX_JID_CHARS, &bad)) < 0 ||
+	    copy_text(&r->current.created, json_time_member(b, path, o, "created", 0, &bad)) < 0 ||
+	    copy_text(&r->current.updated, json_time_member(b, path, o, "updated", 0, &bad)) < 0)
 		return -1;
-	priority = text_member(b, path, o, "priority", 0, 0, &bad);
+	priority = json_text_member(b, path, o, "priority", 0, 0, &bad);
 	if (read_fields(b, path, o, &r->current) < 0)
 		bad = 1;
 	else if (!json_object_get(o, "revisions") && !*threat_get(&r->current, THREAT_STATUS) &&
@@ -252,7 +239,7 @@ static int read_threat(struct import_batch *b, size_t index, json_t *o)
 		return -1; /* a new threat is identified, as a filing is */
 	else if (record_check_state(b, path, &r->current, priority) < 0)
 		bad = 1;
-	if (read_history(b, path, o, r, &bad) < 0)
+	if (read_history(b, path, o, r, &bad) < 0 || json_read_discussion(b, path, o, r) < 0)
 		return -1;
 	(void)bad; /* every problem is reported and counted in b */
 	return 0;
@@ -290,7 +277,7 @@ int json_read_register(const char *path, json_t *doc, struct import_batch *b, ch
 			    path, json_array_size(threats), IMPORT_MAX_THREATS);
 		return -1;
 	}
-	unknown_keys(b, "$", doc, document_keys);
+	json_unknown_keys(b, "$", doc, document_keys);
 	json_array_foreach(threats, i, v)
 		if (read_threat(b, i, v) < 0) {
 			text_format(err, errlen, "%s: out of memory", path);

@@ -1,5 +1,6 @@
 /* The register as vigil's JSON document (data/register.schema.json): every
- * threat by id, its current state and every revision, built with jansson and
+ * threat by id, its current state, every revision and its discussion (the
+ * assessments and comments: json_discussion.c), built with jansson and
  * written with its keys in a fixed order, so the same register always gives
  * the same bytes (an import then an export reproduces the file). */
 #include "commands/interchange/interchange.h"
@@ -84,6 +85,10 @@ static json_t *threat_object(struct store *st, long long id, char *err, size_t e
 	for (i = 0; i < count; i++)
 		if (json_array_append_new(history, revision_object(&revs[i])) < 0)
 			goto nomem;
+	if (json_write_discussion(st, id, o, err, errlen) < 0) {
+		json_decref(o);
+		o = NULL;
+	}
 	goto out;
 nomem:
 	json_decref(o);

@@ -51,6 +51,8 @@ void batch_free(struct import_batch *b)
 		for (j = 0; j < b->records[i].nrevs; j++)
 			threat_revision_clear(&b->records[i].revs[j]);
 		free(b->records[i].revs);
+		store_assessments_free(b->records[i].assessments, b->records[i].nassessments);
+		store_comments_free(b->records[i].comments, b->records[i].ncomments);
 	}
 	free(b->records);
 	b->records = NULL;

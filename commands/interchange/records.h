@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "commands/interchange/interchange.h"
+#include "storage/discussion.h"
 #include "storage/threat.h"
 
 #define RECORD_PATH_BYTES 96
@@ -21,6 +22,10 @@ struct import_record {
 	int has_author;                 /* the file named the author */
 	struct threat_revision *revs;   /* its history as the file has it; none: */
 	size_t nrevs;                   /* filed as revision 1 by the import */
+	struct stored_assessment *assessments; /* the discussion as the file has */
+	size_t nassessments;                   /* it (absent: none), restored as */
+	struct stored_comment *comments;       /* it is; with --replace it */
+	size_t ncomments;                      /* replaces the register's */
 };
 
 struct import_batch {
@@ -61,6 +66,21 @@ int import_read_buffer(enum import_from from, const char *path, const char *buf,
 
 /* The readers of a parsed document: vigil's own (json_read.c) and an OWASP
  * Threat Dragon v2 model's threats (threat_dragon.c). */
+/* The helpers of json_read.c that json_discussion.c shares: every key of
+ * o not in known reported; o[key]'s text (NULL when absent or bad, *bad
+ * then set: see json_read.c); the same for a UTC time. */
+int json_unknown_keys(struct import_batch *b, const char *path, json_t *o,
+		      const char *const *known);
+const char *json_text_member(struct import_batch *b, const char *path, json_t *o,
+			     const char *key, int required, size_t max_chars, int *bad);
+const char *json_time_member(struct import_batch *b, const char *path, json_t *o,
+			     const char *key, int required, int *bad);
+
+/* A threat's "assessments" and "comments" into r, each problem reported
+ * at its path (json_discussion.c); -1 only when out of memory. */
+int json_read_discussion(struct import_batch *b, const char *path, json_t *o,
+			 struct import_record *r);
+
 int json_read_register(const char *path, json_t *doc, struct import_batch *b, char *err,
 		       size_t errlen);
 int threat_dragon_read(const char *path, json_t *doc, struct import_batch *b, char *err,

@@ -16,7 +16,7 @@
 #include "storage/events.h"
 #include "storage/store.h"
 
-#define NOTE_MAX_CHARS 2000
+#define NOTE_MAX_CHARS OP_NOTE_MAX_CHARS
 
 int threat_id_parse(const char *text, long long *id)
 {

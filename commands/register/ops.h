@@ -56,6 +56,9 @@ int op_assess(struct commands_ctx *cc, const struct actor *who, long long id,
 struct consensus;
 int op_stance(struct commands_ctx *cc, long long id, struct consensus *c);
 
+/* The most characters a note, a rationale or a comment may have. */
+#define OP_NOTE_MAX_CHARS 2000
+
 /* Adds a comment to threat id (members; text up to 2,000 characters;
  * stanza_id: the room message's XEP-0359 id or NULL). Writes a revision
  * ("comment"); out gets the threat, *comment_id (may be NULL) its #n. */

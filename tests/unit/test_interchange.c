@@ -12,6 +12,7 @@
 #include "commands/interchange/interchange.h"
 #include "commands/register/priority.h"
 #include "commands/register/template.h"
+#include "storage/discussion.h"
 #include "storage/events.h"
 #include "storage/store.h"
 #include "tests/unit/tap.h"
@@ -43,8 +44,13 @@ static void set_priority(struct threat *t)
 	t->priority_rank = rank;
 }
 
-/* Three threats: one with a history of three revisions, one retired, one
- * with little in it. */
+/* 1-, 2-, 3- and 4-byte characters in a rationale */
+static const char utf8_rationale[] = "Seen: é € 脆 𝄞 🔓 in the wild";
+
+/* Three threats: one with a history of three revisions and a discussion
+ * (two assessments, one with a rationale, and three comments: a plain one,
+ * one with its room message's stanza-id, one deleted), one retired, one
+ * with little in it and one assessment. */
 static void fill(struct store *st)
 {
 	struct threat t;
@@ -65,6 +71,12 @@ static void fill(struct store *st)
 	threat_set(&t, THREAT_GAP, "Nothing for 𝄞.");
 	store_threat_update(st, &t, 2, "bob@localhost", "", NULL);
 	threat_clear(&t);
+	store_assessment_put(st, 1, "bob@localhost", "high", "high", utf8_rationale);
+	store_assessment_put(st, 1, "carol@localhost", "medium", "", NULL);
+	store_comment_add(st, 1, 3, "alice@localhost", "First: ü ∑ 😀", NULL, NULL);
+	store_comment_add(st, 1, 3, "bob@localhost", "Said in the room", "2026-11-30-abc-ℵ", NULL);
+	store_comment_add(st, 1, 3, "carol@localhost", "Oops, wrong threat", NULL, NULL);
+	store_comment_delete(st, 3, "carol@localhost");
 
 	threat_init(&t);
 	threat_set(&t, THREAT_NAME, "Retired one, with a comma");
@@ -87,6 +99,7 @@ static void fill(struct store *st)
 	set_priority(&t);
 	store_threat_insert(st, &t, "dave@localhost", NULL);
 	threat_clear(&t);
+	store_assessment_put(st, 3, "dave@localhost", "low", "medium", "");
 }
 
 /* The export as a string (caller frees). */
@@ -153,6 +166,30 @@ static void test_round_trip(void)
 	second = export_text(b, INTERCHANGE_JSON);
 	ok(first && second && strcmp(first, second) == 0,
 	   "export, import into an empty register, export: the same document byte for byte");
+	ok(first && strstr(first, "\"rationale\": \"Seen: é € 脆 𝄞 🔓 in the wild\"") &&
+	   strstr(first, "\"who\": \"carol@localhost\",") && strstr(first, "\"rationale\": null"),
+	   "the export holds each assessment, with and without a rationale");
+	ok(first && strstr(first, "\"stanza-id\": \"2026-11-30-abc-ℵ\"") &&
+	   strstr(first, "\"text\": null,") && strstr(first, "\"deleted-by\": \"carol@localhost\""),
+	   "the export holds each comment, its stanza-id and a deletion's mark");
+	{
+		struct stored_assessment *as = NULL;
+		struct stored_comment *cs = NULL;
+		size_t na = 0, nc = 0;
+		long long total = 0;
+		store_assessment_list(b, 1, &as, &na);
+		store_comment_list(b, 1, 0, &cs, &nc, &total);
+		ok(na == 2 && strcmp(as[0].assessor, "bob@localhost") == 0 && as[0].rationale &&
+		   strcmp(as[0].rationale, utf8_rationale) == 0 && !as[1].rationale,
+		   "imported: both assessments, the rationale as it was");
+		ok(nc == 3 && cs[2].id == 3 && !cs[2].body && cs[2].deleted_by && cs[2].deleted_at &&
+		   cs[1].stanza_id && strcmp(cs[1].stanza_id, "2026-11-30-abc-ℵ") == 0,
+		   "imported: the comments, their ids, the stanza-id and the deleted one's mark");
+		store_assessments_free(as, na);
+		store_comments_free(cs, nc);
+		store_comment_add(b, 2, 1, "erin@localhost", "after the import", NULL, &total);
+		is_int(total, 4, "a comment after the import is numbered after the file's");
+	}
 	is_str(res.digest, "T-1…T-3: 3 threats imported by alice — 1 critical, 1 low, 1 unassessed",
 	       "the digest names the range, the count by priority and who");
 	store_event_list(b, 0, 10, &events, &nevents);
@@ -194,6 +231,72 @@ static void refused(const char *what, const char *text, const char *in_err, cons
 #define GOOD_BODY "\"fields\": {\"name\": \"ok\", \"abstract\": \"fine\"}}"
 #define GOOD "{" GOOD_BODY
 
+#define ASSESS(x) HEAD "{\"assessments\": [" x "]," GOOD_BODY "]}"
+#define A_GOOD "{\"who\": \"a@b.example\", \"at\": \"2026-01-01T00:00:00Z\", " \
+	"\"likelihood\": \"low\", \"damage\": \"high\", \"rationale\": null}"
+#define COMMENT(x) HEAD "{\"id\": \"T-7\", \"comments\": [" x "]," GOOD_BODY "]}"
+#define C_HEAD "{\"id\": 5, \"revision\": 1, \"who\": \"a@b.example\", " \
+	"\"at\": \"2026-01-01T00:00:00Z\", "
+
+/* Each bad assessment or comment: refused at its path, nothing imported. */
+static void test_malformed_discussion(void)
+{
+	char *big = malloc(2001 * 4 + 200), *p;
+	size_t i;
+
+	refused("a level not among the options", ASSESS("{\"who\": \"a@b.example\", \"at\": "
+		"\"2026-01-01T00:00:00Z\", \"likelihood\": \"huge\", \"damage\": \"low\"}"),
+		"1 problem", "$.threats[0].assessments[0]: likelihood: \"huge\"");
+	refused("an assessor that is no JID", ASSESS("{\"who\": \"not a jid\", \"at\": "
+		"\"2026-01-01T00:00:00Z\", \"likelihood\": \"low\", \"damage\": \"low\"}"),
+		"1 problem", "$.threats[0].assessments[0]: who: \"not a jid\" is not a bare JID");
+	refused("an assessment's time not UTC", ASSESS("{\"who\": \"a@b.example\", \"at\": "
+		"\"2026-01-01 00:00\", \"likelihood\": \"low\", \"damage\": \"low\"}"),
+		"1 problem", "$.threats[0].assessments[0]: \"at\" is not a UTC time");
+	refused("one assessor twice", ASSESS(A_GOOD ", " A_GOOD), "1 problem",
+		"$.threats[0].assessments[1]: a@b.example assessed it already");
+	refused("an assessment's unknown member", ASSESS("{\"who\": \"a@b.example\", \"at\": "
+		"\"2026-01-01T00:00:00Z\", \"likelihood\": \"low\", \"damage\": \"low\", "
+		"\"mood\": \"x\"}"), "1 problem", "$.threats[0].assessments[0]: unknown member \"mood\"");
+	/* 2,001 characters of four bytes each: too long by characters */
+	p = big + sprintf(big, C_HEAD "\"text\": \"");
+	for (i = 0; i < 2001; i++)
+		p += sprintf(p, "🔓");
+	strcpy(p, "\"}");
+	{
+		size_t len = strlen(COMMENT("")) + strlen(big) + 1;
+		char *doc = malloc(len);
+		snprintf(doc, len, HEAD "{\"id\": \"T-7\", \"comments\": [%s]," GOOD_BODY "]}", big);
+		refused("a comment of 2,001 characters", doc, "1 problem",
+			"$.threats[0].comments[0]: text: 2,001 characters, the limit is 2,000");
+		free(doc);
+	}
+	free(big);
+	refused("a comment with a control character", COMMENT(C_HEAD "\"text\": \"bell\\u0007\"}"),
+		"1 problem", "$.threats[0].comments[0]: text:");
+	refused("a comment whose text is blank", COMMENT(C_HEAD "\"text\": \" \\n\"}"), "1 problem",
+		"$.threats[0].comments[0]: \"text\" is blank");
+	refused("a deleted comment that keeps its text", COMMENT(C_HEAD "\"text\": \"still here\", "
+		"\"deleted-by\": \"a@b.example\", \"deleted-at\": \"2026-01-02T00:00:00Z\"}"),
+		"1 problem", "$.threats[0].comments[0]: \"text\" must be null: the comment is deleted");
+	refused("half a deletion mark", COMMENT(C_HEAD "\"text\": null, \"deleted-by\": "
+		"\"a@b.example\"}"), "problem",
+		"$.threats[0].comments[0]: a deleted comment has both \"deleted-by\" and \"deleted-at\"");
+	refused("a comment without its text", COMMENT(C_HEAD "\"text\": null}"), "1 problem",
+		"$.threats[0].comments[0]: \"text\" is missing");
+	refused("a comment's id not a number", COMMENT("{\"id\": \"#5\", \"revision\": 1, \"who\": "
+		"\"a@b.example\", \"at\": \"2026-01-01T00:00:00Z\", \"text\": \"x\"}"), "1 problem",
+		"$.threats[0].comments[0]: \"id\" must be a whole number");
+	refused("a commenter that is no JID", COMMENT("{\"id\": 5, \"revision\": 1, \"who\": "
+		"\"a@b/c\", \"at\": \"2026-01-01T00:00:00Z\", \"text\": \"x\"}"), "1 problem",
+		"$.threats[0].comments[0]: who: \"a@b/c\" is not a bare JID");
+	refused("a comment's #n taken in the register", COMMENT("{\"id\": 1, \"revision\": 1, "
+		"\"who\": \"a@b.example\", \"at\": \"2026-01-01T00:00:00Z\", \"text\": \"x\"}"),
+		"1 problem", "$.threats[0].comments[0]: comment #1 is on T-1 in the register already");
+	refused("\"comments\" not an array", HEAD "{\"comments\": {}," GOOD_BODY "]}", "1 problem",
+		"$.threats[0]: \"comments\" must be an array");
+}
+
 static void test_malformed(void)
 {
 	struct store *st = open_db("bad.db");
@@ -211,6 +314,7 @@ static void test_malformed(void)
 	set_priority(&t);
 	store_threat_insert(st, &t, "alice@localhost", NULL);
 	threat_clear(&t);
+	store_comment_add(st, 1, 1, "alice@localhost", "comment #1", NULL, NULL);
 	store_close(st);
 
 	refused("not JSON", HEAD GOOD ",", "line 1", NULL);
@@ -250,8 +354,7 @@ static void test_malformed(void)
 		"\"who\": \"a@b\", \"changed\": \"name\", \"author\": \"a@b\", \"priority\": \"unassessed\", "
 		"\"fields\": {\"name\": \"a\", \"abstract\": \"b\"}}]}]}", "problem",
 		"$.threats[0].revisions[0]: \"revision\" must be 1");
-	refused("a comment (not kept yet)", HEAD "{\"comments\": [{\"text\": \"hi\"}]," GOOD_BODY "]}",
-		"problem", "\"comments\" must be an empty array");
+	test_malformed_discussion();
 	refused("an empty file", "", "line 1", NULL);
 
 	/* larger than the limit: refused before it is read (a sparse file) */
