@@ -375,6 +375,46 @@ static void test_malformed(void)
 	}
 }
 
+/* --replace with a discussion: T-1's comment #1 and assessments give way
+ * to the file's; a comment of 2,000 four-byte characters is taken; the
+ * threat's levels are the file's even where its assessments' median is not. */
+static void test_replace_discussion(struct store *st)
+{
+	struct stored_assessment *as = NULL;
+	struct stored_comment *cs = NULL;
+	struct import_result res;
+	struct threat t;
+	size_t na = 0, nc = 0, i, len = 4 * 2000 + 1024;
+	char *doc = malloc(len), *text = malloc(4 * 2000 + 1), *report = NULL, err[1024] = "";
+	int rc;
+
+	for (i = 0; i < 2000; i++)
+		memcpy(text + 4 * i, "𝄞", 4);
+	text[4 * 2000] = '\0';
+	snprintf(doc, len, HEAD "{\"id\": \"T-1\", \"fields\": {\"name\": \"replaced\", "
+		 "\"abstract\": \"again\", \"likelihood\": \"high\", \"damage\": \"high\"}, "
+		 "\"assessments\": [" A_GOOD "], \"comments\": [{\"id\": 1, \"revision\": 2, "
+		 "\"who\": \"a@b.example\", \"at\": \"2026-01-01T00:00:00Z\", \"text\": \"%s\", "
+		 "\"stanza-id\": null, \"deleted-by\": null, \"deleted-at\": null}]}]}", text);
+	rc = import_text(st, doc, 1, &report, &res, err, sizeof err);
+	is_int(rc, 0, "--replace with a discussion: imported (%s%s)", err, report ? report : "");
+	store_assessment_list(st, 1, &as, &na);
+	store_comment_list(st, 1, 0, &cs, &nc, NULL);
+	ok(na == 1 && strcmp(as[0].assessor, "a@b.example") == 0 && strcmp(as[0].likelihood, "low") == 0,
+	   "--replace: the threat's assessments are the file's");
+	ok(nc == 1 && cs[0].id == 1 && cs[0].body && strcmp(cs[0].body, text) == 0,
+	   "--replace: its comments are the file's (2,000 four-byte characters taken)");
+	threat_init(&t);
+	store_threat_get(st, 1, &t);
+	is_str(t.priority, "critical", "--replace: the levels are the file's, not its assessments' median");
+	threat_clear(&t);
+	store_assessments_free(as, na);
+	store_comments_free(cs, nc);
+	free(report);
+	free(text);
+	free(doc);
+}
+
 static void test_replace(void)
 {
 	struct store *st = open_db("bad.db");
@@ -403,6 +443,7 @@ static void test_replace(void)
 		ok(n == 2 && strcmp(revs[1].who, "import:alice") == 0, "--replace: the revision is by import:alice");
 		store_revisions_free(revs, n);
 	}
+	test_replace_discussion(st);
 	threat_init(&t);
 	store_threat_get(st, 2, &t);
 	is_str(t.author, "import:alice", "a new threat without an author is the importer's");
