@@ -11,7 +11,7 @@ import subprocess
 import tempfile
 import time
 
-from harness import (VIGIL_BIN, command_of, connect, file_threat, pubsub, sentinel, run,
+from harness import (COMPONENT, VIGIL_BIN, command_of, connect, file_threat, pubsub, sentinel, run,
                      wait_until)
 from harness import pubsub_events as events
 
@@ -95,6 +95,13 @@ async def test_bad_file_imports_nothing(env):
     carol = await connect(env.prosody, 'carol')
     doc = document(3, first_id=1)  # T-1..T-3 exist: refused without --replace
     doc['threats'].append({'fields': {'name': 'x', 'abstract': 'y', 'likelihood': 'huge'}})
+    doc['threats'].append({'fields': {'name': 'z', 'abstract': 'w'}, 'assessments': [
+        {'who': 'not a jid', 'at': '2026-01-01T00:00:00Z', 'likelihood': 'low', 'damage': 'low',
+         'rationale': None}], 'comments': [
+        {'id': 90, 'revision': 1, 'who': 'carol@localhost', 'at': '2026-01-01T00:00:00Z',
+         'text': None, 'stanza-id': None, 'deleted-by': None, 'deleted-at': None},
+        {'id': 91, 'revision': 1, 'who': 'carol@localhost', 'at': '2026-01-01T00:00:00Z',
+         'text': 'ok', 'stanza-id': 'x' * 1024, 'deleted-by': None, 'deleted-at': None}]})
     path = write(doc)
     bad_json = write({})
     try:
@@ -105,7 +112,10 @@ async def test_bad_file_imports_nothing(env):
         assert done.returncode != 0
         for want in ('$.threats[0]: T-1 is in the register already (--replace overwrites it)',
                      '$.threats[3].fields.likelihood: "huge" is not one of',
-                     '4 problems in %s (listed above): nothing was imported' % path):
+                     '$.threats[4].assessments[0]: who: "not a jid" is not a bare JID',
+                     '$.threats[4].comments[0]: "text" is missing (null only when deleted)',
+                     '$.threats[4].comments[1]: stanza-id: 1,024 characters, the limit is 1,023',
+                     '7 problems in %s (listed above): nothing was imported' % path):
             assert want in done.stderr, (want, done.stderr)
         with open(bad_json, 'w') as f:
             f.write('{"format": "vigil-register", "version": 1, "threats": [')
@@ -122,47 +132,98 @@ async def test_bad_file_imports_nothing(env):
         await carol.stop()
 
 
+def empty_register(env, work, name):
+    """A configuration like the daemon's on an empty register of its own."""
+    conf = os.path.join(work, name + '.conf')
+    with open(env.vigil.config) as f, open(conf, 'w') as out:
+        for line in f:
+            out.write('storage.path = %s\n' % os.path.join(work, name + '.db')
+                      if line.startswith('storage.path') else line)
+    return conf
+
+
+def import_then_export(env, work, name, path):
+    """path imported into an empty register, then exported: the export's bytes."""
+    conf = empty_register(env, work, name)
+    done = vigil(env, 'import', '-c', conf, path)
+    assert done.returncode == 0, done.stderr
+    assert 'vigil is not running on' in done.stdout, done.stdout
+    out = os.path.join(work, name + '.json')
+    done = vigil(env, 'export', '-c', conf, '--format', 'json', '-o', out)
+    assert done.returncode == 0, done.stderr
+    with open(out, 'rb') as f:
+        return f.read()
+
+
 async def test_round_trip_beside_daemon(env):
     """export --format json while vigil runs, import into an empty register, export: same bytes"""
     alice = await connect(env.prosody, 'alice')
     bob = await connect(env.prosody, 'bob')
+    carol = await connect(env.prosody, 'carol')
     work = tempfile.mkdtemp(prefix='vigil-rt-')
+    rationale = 'Seen: é € 脆 𝄞 🔓 in the wild'  # 1-, 2-, 3- and 4-byte characters
     try:
         tid = await file_threat(alice, name='Round trip “quotes” & <markup> 𝄞')
         reply = await bob.command('assess', fields={'id': tid, 'likelihood': 'high',
                                                    'damage': 'high'})
         assert command_of(reply).get('status') == 'completed', reply
+        reply = await alice.command('assess', fields={'id': tid, 'likelihood': 'medium',
+                                                     'damage': 'high', 'rationale': rationale})
+        assert command_of(reply).get('status') == 'completed', reply
+        said = []
+        for text in ('First: ü ∑ 😀', 'Posted by mistake'):
+            carol.send_message(mto=COMPONENT, mbody='!comment %s %s' % (tid, text), mtype='chat')
+            await wait_until(lambda: len([m for m in carol.messages if m['type'] == 'chat' and
+                                          m['body'].startswith('Comment #')]) > len(said),
+                             what='the comment kept')
+            said = [m['body'] for m in carol.messages if m['type'] == 'chat' and
+                    m['body'].startswith('Comment #')]
+        number = said[-1].split(' ')[1]
+        carol.send_message(mto=COMPONENT, mbody='!delete-comment ' + number, mtype='chat')
+        await wait_until(lambda: any(m['body'].startswith('Deleted comment ' + number)
+                                     for m in carol.messages), what='the comment deleted')
         first = os.path.join(work, 'first.json')
         done = vigil(env, 'export', '-c', env.vigil.config, '--format', 'json', '-o', first)
         assert done.returncode == 0, done.stderr
-        conf = os.path.join(work, 'empty.conf')
-        with open(env.vigil.config) as f, open(conf, 'w') as out:
-            for line in f:
-                out.write('storage.path = %s\n' % os.path.join(work, 'empty.db')
-                          if line.startswith('storage.path') else line)
-        done = vigil(env, 'import', '-c', conf, first)
-        assert done.returncode == 0, done.stderr
-        assert 'vigil is not running on' in done.stdout, done.stdout
-        second = os.path.join(work, 'second.json')
-        done = vigil(env, 'export', '-c', conf, '--format', 'json', '-o', second)
-        assert done.returncode == 0, done.stderr
-        with open(first, 'rb') as a, open(second, 'rb') as b:
-            one, two = a.read(), b.read()
+        with open(first, 'rb') as a:
+            one = a.read()
+        two = import_then_export(env, work, 'empty', first)
         assert one == two, 'the round trip changed the document'
+        threat = [t for t in json.loads(one)['threats'] if t['id'] == tid][0]
+        # by time, then assessor: both may fall in the same second
+        assert sorted((a['who'], a['rationale'] or '') for a in threat['assessments']) == [
+            ('alice@localhost', rationale), ('bob@localhost', '')], threat['assessments']
+        assert [(c['text'], c['deleted-by']) for c in threat['comments']] == [
+            ('First: ü ∑ 😀', None), (None, 'carol@localhost')], threat['comments']
+        # a comment said in a room whose server gives stanza-ids (XEP-0359):
+        # vigil's own export of it comes back byte for byte too
+        doc = json.loads(one)
+        [t for t in doc['threats'] if t['id'] == tid][0]['comments'][0]['stanza-id'] = 'sid-ℵ-1'
+        with_sid = write(doc)
+        three = import_then_export(env, work, 'sid', with_sid)
+        os.unlink(with_sid)
+        assert b'"stanza-id": "sid-\xe2\x84\xb5-1"' in three, three[:2000]
+        sid_path = os.path.join(work, 'sid.json')
+        four = import_then_export(env, work, 'sid-again', sid_path)
+        assert three == four, 'the round trip changed the document with a stanza-id'
         schema_path = os.path.join(os.environ.get('VIGIL_SRCDIR', '.'), 'data',
                                    'register.schema.json')
         with open(schema_path) as f:
             schema = json.load(f)
         jsonschema.Draft202012Validator.check_schema(schema)
-        problems = [e.message for e in
-                    jsonschema.Draft202012Validator(schema).iter_errors(json.loads(one))]
-        assert not problems, 'the export is not valid against its schema: %s' % problems[:3]
-        revs = [r['who'] for t in json.loads(one)['threats'] if t['id'] == tid
-                for r in t['revisions']]
-        assert revs == ['alice@localhost', 'bob@localhost'], revs
-        return '%d bytes, identical, valid against data/register.schema.json' % len(one)
+        for doc in (one, three):
+            problems = [e.message for e in
+                        jsonschema.Draft202012Validator(schema).iter_errors(json.loads(doc))]
+            assert not problems, 'the export is not valid against its schema: %s' % problems[:3]
+        revs = [(r['who'], r['changed']) for r in threat['revisions']]
+        assert [w for w, _ in revs[:3]] == ['alice@localhost', 'bob@localhost',
+                                             'alice@localhost'], revs
+        assert [c for _, c in revs[3:]] == ['comment', 'comment', 'comment-deleted'], revs
+        return ('%d bytes, identical (2 assessments, a comment and a deleted one); with a '
+                'stanza-id %d bytes, identical; valid against data/register.schema.json'
+                % (len(one), len(three)))
     finally:
-        for c in (alice, bob):
+        for c in (alice, bob, carol):
             await c.stop()
 
 
