@@ -5,6 +5,7 @@ bad file imports nothing and says where, and the daemon's register exported
 while it runs comes back byte for byte in an empty one."""
 import json
 import os
+import shutil
 
 import jsonschema
 import subprocess
@@ -223,6 +224,7 @@ async def test_round_trip_beside_daemon(env):
                 'stanza-id %d bytes, identical; valid against data/register.schema.json'
                 % (len(one), len(three)))
     finally:
+        shutil.rmtree(work, ignore_errors=True)
         for c in (alice, bob, carol):
             await c.stop()
 
