@@ -287,6 +287,18 @@ static void test_malformed_discussion(void)
 	refused("a comment's id not a number", COMMENT("{\"id\": \"#5\", \"revision\": 1, \"who\": "
 		"\"a@b.example\", \"at\": \"2026-01-01T00:00:00Z\", \"text\": \"x\"}"), "1 problem",
 		"$.threats[0].comments[0]: \"id\" must be a whole number");
+	refused("a comment's id and revision of 0", COMMENT("{\"id\": 0, \"revision\": 0, \"who\": "
+		"\"a@b.example\", \"at\": \"2026-01-01T00:00:00Z\", \"text\": \"x\"}"), "2 problems",
+		"$.threats[0].comments[0]: \"revision\" must be a whole number from 1 to 10000");
+	refused("a comment's revision after the threat's", HEAD "{\"id\": \"T-5\", \"revision\": 1, "
+		"\"created\": \"2026-01-01T00:00:00Z\", \"updated\": \"2026-01-01T00:00:00Z\", "
+		"\"fields\": {\"name\": \"a\", \"abstract\": \"b\", \"status\": \"identified\"}, "
+		"\"revisions\": [{\"revision\": 1, "
+		"\"at\": \"2026-01-01T00:00:00Z\", \"who\": \"a@b\", \"changed\": \"name\", \"author\": "
+		"\"a@b\", \"priority\": \"unassessed\", \"fields\": {\"name\": \"a\", \"status\": "
+		"\"identified\", \"abstract\": \"b\"}}], \"comments\": [" C_HEAD "\"text\": \"x\"}, {\"id\": 6, \"revision\": 2, "
+		"\"who\": \"a@b.example\", \"at\": \"2026-01-01T00:00:00Z\", \"text\": \"y\"}]}]}",
+		"1 problem", "$.threats[0].comments[1]: \"revision\" must be a whole number from 1 to 1");
 	refused("a commenter that is no JID", COMMENT("{\"id\": 5, \"revision\": 1, \"who\": "
 		"\"a@b/c\", \"at\": \"2026-01-01T00:00:00Z\", \"text\": \"x\"}"), "1 problem",
 		"$.threats[0].comments[0]: who: \"a@b/c\" is not a bare JID");
