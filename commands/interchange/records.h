@@ -66,7 +66,7 @@ int import_read_buffer(enum import_from from, const char *path, const char *buf,
 
 /* The readers of a parsed document: vigil's own (json_read.c) and an OWASP
  * Threat Dragon v2 model's threats (threat_dragon.c). */
-/* The helpers of json_read.c that json_discussion.c shares: every key of
+/* The members' readers (json_members.c) of json_read.c and json_discussion.c: every key of
  * o not in known reported; o[key]'s text (NULL when absent or bad, *bad
  * then set: see json_read.c); the same for a UTC time. */
 int json_unknown_keys(struct import_batch *b, const char *path, json_t *o,
