@@ -266,6 +266,49 @@ static int check_duplicates(struct import_batch *b)
 	return 0;
 }
 
+struct comment_ref {
+	long long id;
+	size_t record, index;
+};
+
+static int by_comment_id(const void *a, const void *b)
+{
+	const struct comment_ref *x = a, *y = b;
+
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return x->record != y->record ? (x->record < y->record ? -1 : 1) :
+					(x->index > y->index) - (x->index < y->index);
+}
+
+/* The comment numbers the file gives twice: a number is the register's
+ * (#n over every threat), so two threats may not share one. */
+static int check_comment_duplicates(struct import_batch *b)
+{
+	struct comment_ref *refs;
+	char at[RECORD_PATH_BYTES + 40];
+	size_t n = 0, i, j;
+
+	for (i = 0; i < b->count; i++)
+		n += b->records[i].ncomments;
+	if (!(refs = malloc((n ? n : 1) * sizeof *refs)))
+		return -1;
+	for (n = 0, i = 0; i < b->count; i++)
+		for (j = 0; j < b->records[i].ncomments; j++)
+			refs[n++] = (struct comment_ref){ b->records[i].comments[j].id, i, j };
+	qsort(refs, n, sizeof *refs, by_comment_id);
+	for (i = 1; i < n; i++) {
+		if (!refs[i].id || refs[i].id != refs[i - 1].id)
+			continue;
+		text_format(at, sizeof at, "%s.comments[%zu]", b->records[refs[i].record].path,
+			    refs[i].index);
+		batch_reject(b, at, "comment #%lld is also %s.comments[%zu]", refs[i].id,
+			     b->records[refs[i - 1].record].path, refs[i - 1].index);
+	}
+	free(refs);
+	return 0;
+}
+
 /* Ids the register has already, reported with the file's other problems
  * (checked again in the transaction: the daemon may file meanwhile). */
 static int check_taken(struct store *st, struct import_batch *b)
@@ -300,7 +343,7 @@ int interchange_import(struct store *st, const char *path, const struct import_o
 	text_format(who, sizeof who, "import:%s", o->by);
 	if (import_read_file(o->from, path, &b, err, errlen) < 0)
 		goto out;
-	if (check_duplicates(&b) < 0) {
+	if (check_duplicates(&b) < 0 || check_comment_duplicates(&b) < 0) {
 		text_format(err, errlen, "out of memory");
 		goto out;
 	}

@@ -305,6 +305,9 @@ static void test_malformed_discussion(void)
 	refused("a comment's #n taken in the register", COMMENT("{\"id\": 1, \"revision\": 1, "
 		"\"who\": \"a@b.example\", \"at\": \"2026-01-01T00:00:00Z\", \"text\": \"x\"}"),
 		"1 problem", "$.threats[0].comments[0]: comment #1 is on T-1 in the register already");
+	refused("one comment number on two threats", HEAD "{\"comments\": [" C_HEAD "\"text\": \"x\"}],"
+		GOOD_BODY ", {\"comments\": [" C_HEAD "\"text\": \"y\"}]," GOOD_BODY "]}", "1 problem",
+		"$.threats[1].comments[0]: comment #5 is also $.threats[0].comments[0]");
 	refused("\"comments\" not an array", HEAD "{\"comments\": {}," GOOD_BODY "]}", "1 problem",
 		"$.threats[0]: \"comments\" must be an array");
 }
