@@ -1,6 +1,7 @@
 /* The register in and out of other tools (issue 19): a JSON document of
- * every threat with every revision (the schema: data/register.schema.json,
- * installed with vigil), read back exactly; CSV of the open threats for
+ * every threat with every revision, assessment and comment (the schema:
+ * data/register.schema.json, installed with vigil), read back exactly; CSV
+ * of the open threats for
  * spreadsheets. A sibling of commands/export/ (the documents for people):
  * it includes neither it nor the other ways in. */
 #ifndef VIGIL_INTERCHANGE_H

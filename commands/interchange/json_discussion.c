@@ -19,6 +19,7 @@
 
 #define MAX_STANZA_ID_CHARS 1023 /* XEP-0359 sets none; a JID part's 1023 */
 #define IMPORT_PREFIX "import:"
+#define MAX_JID_CHARS 3071 /* RFC 7622 §3.1: a JID's three parts, 1023 bytes each */
 
 static const char *const assessment_keys[] = { "who", "at", "likelihood", "damage",
 					       "rationale", NULL };
@@ -121,7 +122,7 @@ static int who_member(struct import_batch *b, const char *path, json_t *o, const
 		      int required, char **dst, int *bad)
 {
 	char quoted[TEXT_QUOTE_BYTES];
-	const char *s = json_text_member(b, path, o, key, required, 3071, bad);
+	const char *s = json_text_member(b, path, o, key, required, MAX_JID_CHARS, bad);
 
 	if (!s)
 		return 0;

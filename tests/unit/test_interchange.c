@@ -1,8 +1,10 @@
 /* The register's interchange (commands/interchange/): JSON written and read
  * back byte for byte (1-, 2-, 3- and 4-byte characters, every revision, an
- * empty field, a note of null and one of ""), the import's events and its
+ * empty field, a note of null and one of "", each threat's assessments and
+ * comments with a deleted one and a stanza-id), the import's events and its
  * digest, all or nothing on every kind of bad file (nothing imported, every
- * problem reported with its path), --replace, and CSV as RFC 4180 has it. */
+ * problem reported with its path, bad assessments and comments too),
+ * --replace (the discussion replaced), and CSV as RFC 4180 has it. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
