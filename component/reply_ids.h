@@ -32,7 +32,8 @@ long long reply_ids_find(const struct reply_ids *r, const char *id);
 
 /* The room's XEP-0359 stanza-id of message: only one the room itself
  * stamped (its `by` is room_jid, XEP-0359 §3.1), never one a sender made
- * up; NULL when none. */
+ * up; NULL when none, when two claim the room (one is forged) or when it
+ * is REPLY_ID_MAX bytes or longer. */
 const char *reply_ids_room_stanza_id(xmpp_stanza_t *message, const char *room_jid);
 
 /* vigil's own message echoed by the room: remembers which threat it was
