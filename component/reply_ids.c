@@ -87,6 +87,6 @@ long long reply_ids_target(const struct reply_ids *r, xmpp_stanza_t *message, co
 	to = xmpp_stanza_get_attribute(reply, "to");
 	slash = to ? strchr(to, '/') : NULL;
 	if (to && (!slash || strcmp(slash + 1, nick) != 0))
-		return 0; /* a reply to someone else */
+		return -1; /* a reply to someone else: its fallback quote is theirs too */
 	return reply_ids_find(r, xmpp_stanza_get_attribute(reply, "id"));
 }

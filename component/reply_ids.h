@@ -43,7 +43,8 @@ void reply_ids_note_own(struct reply_ids *r, xmpp_stanza_t *message, xmpp_stanza
 
 /* The threat whose line a XEP-0461 reply in message answers: one
  * addressed to vigil's occupant (nick), or to nobody in particular,
- * naming a remembered id; else 0. */
+ * naming a remembered id; -1 for a reply addressed to someone else (its
+ * quote is not a reply to vigil either); else 0. */
 long long reply_ids_target(const struct reply_ids *r, xmpp_stanza_t *message, const char *nick);
 
 #endif

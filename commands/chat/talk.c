@@ -138,14 +138,15 @@ static int unfold_mentions(struct chat_ctx *chat, const struct chat_message *msg
 	size_t nseen = 0, i;
 	double now = chat->cc->monotonic();
 	struct text t = { 0 };
-	const char *p, *end;
+	const char *p, *end, *own = after_quote(msg->body);
 	int any = 0;
 
-	for (p = msg->body; *p && nseen < UNFOLD_PER_MESSAGE; p++) {
+	/* only the sender's own words: a quote was said (and unfolded) before */
+	for (p = own; *p && nseen < UNFOLD_PER_MESSAGE; p++) {
 		struct threat th;
 		struct op_result r;
 		char url[2048];
-		if (!(id = id_at(msg->body, p, &end)))
+		if (!(id = id_at(own, p, &end)))
 			continue;
 		p = end - 1;
 		for (i = 0; i < nseen && seen[i] != id; i++)
@@ -187,9 +188,11 @@ static int unfold_mentions(struct chat_ctx *chat, const struct chat_message *msg
 int chat_room_talk(struct chat_ctx *chat, const struct chat_message *msg, const struct actor *who,
 		   const struct chat_out *out)
 {
+	/* a reply addressed to another occupant quotes them, not vigil, even
+	 * when their words quoted vigil's line */
 	long long threat = msg->reply_to ? msg->reply_to : quoted_threat(msg->body);
 
-	if (threat)
+	if (threat > 0)
 		return comment_from_reply(chat, msg, who, threat, out);
 	if (!chat->cc->cfg->chat_unfold)
 		return 0;

@@ -199,6 +199,12 @@ async def test_xep0461_reply(env):
         # a reply to someone else is ordinary talk
         other = ET.Element('{%s}reply' % NS_REPLY, to=ROOM + '/alice', id='x')
         await silent(carol, 'I agree with alice', [other])
+        # even when its fallback quotes alice's quote of vigil's line
+        # (XEP-0461 §5): carol answered alice, not the register
+        other = ET.Element('{%s}reply' % NS_REPLY, to=ROOM + '/alice', id='y')
+        await silent(carol, '> > %s\n> the same at work\nAlice, which version?' % ann['body'], [other])
+        shown = await comments_of(carol, tid)
+        assert 'Comments (2):' in shown and 'which version' not in shown, shown
     finally:
         await stop(alice, carol)
 

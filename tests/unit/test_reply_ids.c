@@ -90,13 +90,14 @@ static void test_stanzas(void)
 	xmpp_stanza_release(m);
 	m = message(ctx, "> T-6\nyes", ROOM, ROOM "/vigil", "sid-1");
 	is_int((int)reply_ids_target(&r, m, "vigil"), 6, "a reply to vigil names T-6");
-	is_int((int)reply_ids_target(&r, m, "vigil_"), 0, "not when vigil has another nick");
+	is_int((int)reply_ids_target(&r, m, "vigil_"), -1, "not when vigil has another nick");
 	xmpp_stanza_release(m);
 	m = message(ctx, "yes", ROOM, NULL, "m1");
 	is_int((int)reply_ids_target(&r, m, "vigil"), 5, "a reply to nobody in particular, by message id");
 	xmpp_stanza_release(m);
 	m = message(ctx, "yes", ROOM, ROOM "/alice", "m1");
-	is_int((int)reply_ids_target(&r, m, "vigil"), 0, "a reply to alice is hers");
+	is_int((int)reply_ids_target(&r, m, "vigil"), -1,
+	       "a reply to alice is hers: said apart, so its quote names no threat either");
 	xmpp_stanza_release(m);
 	m = message(ctx, "yes", ROOM, NULL, NULL);
 	is_int((int)reply_ids_target(&r, m, "vigil"), 0, "no reply element: no target");
