@@ -277,7 +277,7 @@ static int history_turn(struct adhoc_step *s, struct threat *t, struct threat_re
 		rc = show_pick(s, "Threat history", r.message);
 		goto out;
 	}
-	if (store_threat_history(s->cc->store, t->id, revs, count) < 0 ||
+	if (store_threat_log(s->cc->store, t->id, revs, count) < 0 ||
 	    discussion_fill_history(s->cc->store, t->id, *revs, *count) < 0)
 		goto out;
 	page = s->action == ADHOC_PREV ? page - 1 : page + 1;
@@ -306,7 +306,7 @@ int cmd_history_step(struct adhoc_step *s)
 	if (rc <= 0)
 		goto out;
 	rc = -1;
-	if (store_threat_history(s->cc->store, t.id, &revs, &count) < 0 ||
+	if (store_threat_log(s->cc->store, t.id, &revs, &count) < 0 ||
 	    discussion_fill_history(s->cc->store, t.id, revs, count) < 0)
 		goto out;
 	rc = show_history_page(s, &t, revs, count, 0);
