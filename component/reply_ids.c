@@ -41,16 +41,26 @@ long long reply_ids_find(const struct reply_ids *r, const char *id)
 
 const char *reply_ids_room_stanza_id(xmpp_stanza_t *message, const char *room_jid)
 {
+	const char *found = NULL;
 	xmpp_stanza_t *c;
 
 	for (c = xmpp_stanza_get_children(message); c; c = xmpp_stanza_get_next(c)) {
 		const char *name = xmpp_stanza_get_name(c), *ns = xmpp_stanza_get_ns(c);
 		const char *by = xmpp_stanza_get_attribute(c, "by");
-		if (name && ns && by && strcmp(name, "stanza-id") == 0 && strcmp(ns, NS_SID) == 0 &&
-		    strcmp(by, room_jid) == 0)
-			return xmpp_stanza_get_attribute(c, "id");
+		if (!name || !ns || !by || strcmp(name, "stanza-id") != 0 || strcmp(ns, NS_SID) != 0 ||
+		    strcmp(by, room_jid) != 0)
+			continue;
+		/* a room that stamps its own strips a sender's (XEP-0359 §5); two
+		 * by the room mean one was forged beside it: take neither */
+		if (found)
+			return NULL;
+		found = xmpp_stanza_get_attribute(c, "id");
+		if (!found)
+			return NULL;
 	}
-	return NULL;
+	/* one a member made up where the room stamps none could be of any
+	 * size: it is kept with the comment and rides in its PubSub item */
+	return found && *found && strlen(found) < REPLY_ID_MAX ? found : NULL;
 }
 
 void reply_ids_note_own(struct reply_ids *r, xmpp_stanza_t *message, xmpp_stanza_t *body,
@@ -77,6 +87,6 @@ long long reply_ids_target(const struct reply_ids *r, xmpp_stanza_t *message, co
 	to = xmpp_stanza_get_attribute(reply, "to");
 	slash = to ? strchr(to, '/') : NULL;
 	if (to && (!slash || strcmp(slash + 1, nick) != 0))
-		return 0; /* a reply to someone else */
+		return -1; /* a reply to someone else: its fallback quote is theirs too */
 	return reply_ids_find(r, xmpp_stanza_get_attribute(reply, "id"));
 }

@@ -32,7 +32,8 @@ long long reply_ids_find(const struct reply_ids *r, const char *id);
 
 /* The room's XEP-0359 stanza-id of message: only one the room itself
  * stamped (its `by` is room_jid, XEP-0359 §3.1), never one a sender made
- * up; NULL when none. */
+ * up; NULL when none, when two claim the room (one is forged) or when it
+ * is REPLY_ID_MAX bytes or longer. */
 const char *reply_ids_room_stanza_id(xmpp_stanza_t *message, const char *room_jid);
 
 /* vigil's own message echoed by the room: remembers which threat it was
@@ -42,7 +43,8 @@ void reply_ids_note_own(struct reply_ids *r, xmpp_stanza_t *message, xmpp_stanza
 
 /* The threat whose line a XEP-0461 reply in message answers: one
  * addressed to vigil's occupant (nick), or to nobody in particular,
- * naming a remembered id; else 0. */
+ * naming a remembered id; -1 for a reply addressed to someone else (its
+ * quote is not a reply to vigil either); else 0. */
 long long reply_ids_target(const struct reply_ids *r, xmpp_stanza_t *message, const char *nick);
 
 #endif

@@ -77,6 +77,12 @@ int store_threat_get(struct store *st, long long id, struct threat *out);
  * store_revisions_free. */
 int store_threat_history(struct store *st, long long id,
 			 struct threat_revision **out, size_t *count);
+/* The same without each revision's state (state is left empty): what a
+ * history shown to someone needs. A revision's state is the whole threat
+ * (up to 96 KiB) and every comment is a revision, so the full history of
+ * a much-discussed threat is hundreds of megabytes. */
+int store_threat_log(struct store *st, long long id,
+		     struct threat_revision **out, size_t *count);
 void store_revisions_free(struct threat_revision *revs, size_t count);
 
 struct threat_filter {

@@ -282,7 +282,9 @@ out:
 	return rc;
 }
 
-int store_threat_history(struct store *st, long long id, struct threat_revision **out, size_t *count)
+/* The revisions of threat id; their states only when with_state. */
+static int read_history(struct store *st, long long id, int with_state,
+			struct threat_revision **out, size_t *count)
 {
 	sqlite3_stmt *stmt;
 	struct threat_revision *revs = NULL, *grown;
@@ -291,7 +293,9 @@ int store_threat_history(struct store *st, long long id, struct threat_revision 
 
 	*out = NULL;
 	*count = 0;
-	stmt = store_prepare(st, st->threat_sql.select_history);
+	stmt = store_prepare(st, with_state ? st->threat_sql.select_history :
+				 "SELECT revision, at, who, changed, note FROM threat_revisions "
+				 "WHERE threat_id = ? ORDER BY revision");
 	if (!stmt)
 		return STORE_ERROR;
 	sqlite3_bind_int64(stmt, 1, id);
@@ -311,7 +315,8 @@ int store_threat_history(struct store *st, long long id, struct threat_revision 
 		r->state.revision = r->revision;
 		if (store_column_text(stmt, 1, &r->at) < 0 || store_column_text(stmt, 2, &r->who) < 0 ||
 		    store_column_text(stmt, 3, &r->changed) < 0 || store_column_text(stmt, 4, &r->note) < 0 ||
-		    read_state(st, stmt, 5, &r->state) < 0 || set_stamp(&r->state.updated, r->at) < 0)
+		    (with_state && (read_state(st, stmt, 5, &r->state) < 0 ||
+				    set_stamp(&r->state.updated, r->at) < 0)))
 			goto nomem;
 	}
 	store_finish(st, stmt);
@@ -332,6 +337,16 @@ nomem:
 	store_revisions_free(revs, n);
 	snprintf(st->errmsg, sizeof st->errmsg, "out of memory");
 	return STORE_ERROR;
+}
+
+int store_threat_history(struct store *st, long long id, struct threat_revision **out, size_t *count)
+{
+	return read_history(st, id, 1, out, count);
+}
+
+int store_threat_log(struct store *st, long long id, struct threat_revision **out, size_t *count)
+{
+	return read_history(st, id, 0, out, count);
 }
 
 void store_revisions_free(struct threat_revision *revs, size_t count)

@@ -39,10 +39,12 @@ static int picked(struct adhoc_step *s, const char *title, struct threat *t)
 	return 1;
 }
 
-/* The newest comments a show result carries, and how long a comment or
- * rationale may be there: the result stays well under the stanza limit
- * next to a threat of 96 KiB (history and the documents have them whole). */
+/* The newest comments and assessments a show result carries, and how long
+ * a comment or rationale may be there: the result stays well under the
+ * stanza limit next to a threat of 96 KiB (history and the documents have
+ * them whole; an import may bring any number of assessors). */
 #define SHOW_COMMENTS 5
+#define SHOW_ASSESSMENTS 5
 #define SHOW_TEXT_CHARS 400
 
 /* The discussion as two text-multi fields, each only when there is one:
@@ -59,7 +61,7 @@ static int add_discussion(struct adhoc_step *s, xmpp_stanza_t *x, long long id)
 		char *value;
 		if (i == 0)
 			discussion_assessments_text(&t, s->cc->store, id, s->cc->cfg->assess_quorum,
-						    SHOW_TEXT_CHARS);
+						    SHOW_ASSESSMENTS, SHOW_TEXT_CHARS);
 		else
 			discussion_comments_text(&t, s->cc->store, id, SHOW_COMMENTS, SHOW_TEXT_CHARS);
 		if (!(value = text_take(&t)) || !*value) {
@@ -275,7 +277,7 @@ static int history_turn(struct adhoc_step *s, struct threat *t, struct threat_re
 		rc = show_pick(s, "Threat history", r.message);
 		goto out;
 	}
-	if (store_threat_history(s->cc->store, t->id, revs, count) < 0 ||
+	if (store_threat_log(s->cc->store, t->id, revs, count) < 0 ||
 	    discussion_fill_history(s->cc->store, t->id, *revs, *count) < 0)
 		goto out;
 	page = s->action == ADHOC_PREV ? page - 1 : page + 1;
@@ -304,7 +306,7 @@ int cmd_history_step(struct adhoc_step *s)
 	if (rc <= 0)
 		goto out;
 	rc = -1;
-	if (store_threat_history(s->cc->store, t.id, &revs, &count) < 0 ||
+	if (store_threat_log(s->cc->store, t.id, &revs, &count) < 0 ||
 	    discussion_fill_history(s->cc->store, t.id, revs, count) < 0)
 		goto out;
 	rc = show_history_page(s, &t, revs, count, 0);

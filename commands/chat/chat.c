@@ -233,7 +233,7 @@ static void cmd_show(struct chat_ctx *chat, const struct chat_out *out, const ch
 		render_discussion(chat, &t, id);
 		if (links_threat_page(chat->cc->cfg, id, url, sizeof url))
 			text_add(&t, "\nPage: %s", url); /* publish.base_url */
-	} else if (store_threat_history(chat->cc->store, id, &revs, &count) == 0 &&
+	} else if (store_threat_log(chat->cc->store, id, &revs, &count) == 0 &&
 		   store_comment_list(chat->cc->store, id, 0, &comments, &ncomments, NULL) == 0) {
 		render_history(&t, &th, revs, count, comments, ncomments);
 	} else {

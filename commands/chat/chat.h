@@ -21,7 +21,8 @@ struct chat_message {
 	const char *nick;    /* room nick, NULL for direct messages */
 	const char *body;
 	const char *stanza_id; /* the room's XEP-0359 stanza-id of a groupchat message, or NULL */
-	long long reply_to;    /* the threat whose announcement this replies to (XEP-0461), or 0 */
+	long long reply_to;    /* the threat whose announcement this replies to (XEP-0461), or 0;
+				* -1: a reply to someone else's message, never a comment */
 };
 
 /* Sends `text` back where the message came from (the room or the sender). */

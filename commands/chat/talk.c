@@ -17,6 +17,9 @@
 #include "storage/store.h"
 
 #define UNFOLD_PER_MESSAGE 3
+/* ids looked up in the register per message, found or not: a message of
+ * thousands of unknown ids must not cost thousands of reads */
+#define UNFOLD_LOOKUPS 16
 
 /* "T-7" at p, standing as a word of its own: its number, else 0. */
 static long long id_at(const char *body, const char *p, const char **end)
@@ -135,17 +138,18 @@ static int unfold_mentions(struct chat_ctx *chat, const struct chat_message *msg
 			   const struct chat_out *out)
 {
 	long long seen[UNFOLD_PER_MESSAGE], id;
-	size_t nseen = 0, i;
+	size_t nseen = 0, lookups = 0, i;
 	double now = chat->cc->monotonic();
 	struct text t = { 0 };
-	const char *p, *end;
+	const char *p, *end, *own = after_quote(msg->body);
 	int any = 0;
 
-	for (p = msg->body; *p && nseen < UNFOLD_PER_MESSAGE; p++) {
+	/* only the sender's own words: a quote was said (and unfolded) before */
+	for (p = own; *p && nseen < UNFOLD_PER_MESSAGE && lookups < UNFOLD_LOOKUPS; p++) {
 		struct threat th;
 		struct op_result r;
 		char url[2048];
-		if (!(id = id_at(msg->body, p, &end)))
+		if (!(id = id_at(own, p, &end)))
 			continue;
 		p = end - 1;
 		for (i = 0; i < nseen && seen[i] != id; i++)
@@ -153,6 +157,7 @@ static int unfold_mentions(struct chat_ctx *chat, const struct chat_message *msg
 		if (i < nseen)
 			continue; /* named twice in one message */
 		threat_init(&th);
+		lookups++;
 		if (op_load(chat->cc, id, &th, &r) < 0) {
 			threat_clear(&th);
 			continue; /* unknown ids stay silent */
@@ -187,9 +192,11 @@ static int unfold_mentions(struct chat_ctx *chat, const struct chat_message *msg
 int chat_room_talk(struct chat_ctx *chat, const struct chat_message *msg, const struct actor *who,
 		   const struct chat_out *out)
 {
+	/* a reply addressed to another occupant quotes them, not vigil, even
+	 * when their words quoted vigil's line */
 	long long threat = msg->reply_to ? msg->reply_to : quoted_threat(msg->body);
 
-	if (threat)
+	if (threat > 0)
 		return comment_from_reply(chat, msg, who, threat, out);
 	if (!chat->cc->cfg->chat_unfold)
 		return 0;

@@ -10,7 +10,7 @@ char *export_discussion(const struct export_doc *doc, long long id)
 
 	if (!doc->store)
 		return NULL;
-	discussion_assessments_text(&out, doc->store, id, doc->quorum, 0);
+	discussion_assessments_text(&out, doc->store, id, doc->quorum, 0, 0);
 	discussion_comments_text(&out, doc->store, id, 0, 0);
 	if (!out.len) {
 		free(text_take(&out));

@@ -17,7 +17,7 @@ static void put_text(struct text *out, const char *s, size_t max_chars)
 }
 
 void discussion_assessments_text(struct text *out, struct store *st, long long id, int quorum,
-				 size_t max_chars)
+				 size_t max, size_t max_chars)
 {
 	struct stored_assessment *list = NULL;
 	struct consensus_vote *votes = NULL;
@@ -33,7 +33,10 @@ void discussion_assessments_text(struct text *out, struct store *st, long long i
 	consensus_compute(votes, n, quorum > 0 ? (size_t)quorum : 1, &c);
 	consensus_describe(&c, stance, sizeof stance);
 	text_add(out, "Assessments: %s.", stance);
-	for (i = 0; i < n; i++) {
+	if (max && n > max)
+		text_add(out, " The newest %zu of %zu here.", max, n);
+	/* oldest first: the newest max are the last */
+	for (i = max && n > max ? n - max : 0; i < n; i++) {
 		text_add(out, "\n\n%s: likelihood %s, damage %s (%s)%s", list[i].assessor,
 			 *list[i].likelihood ? list[i].likelihood : "not assessed",
 			 *list[i].damage ? list[i].damage : "not assessed", list[i].at,

@@ -11,10 +11,11 @@
 struct store;
 
 /* "Assessments: 2 of 3 assessors: high." then one paragraph per assessor
- * (levels, when, rationale); nothing when none. quorum: assess.quorum;
+ * (levels, when, rationale), the newest max of them (0: all; the stance
+ * counts them all); nothing when none. quorum: assess.quorum;
  * max_chars > 0 shortens each rationale to that many characters. */
 void discussion_assessments_text(struct text *out, struct store *st, long long id, int quorum,
-				 size_t max_chars);
+				 size_t max, size_t max_chars);
 
 /* "Comments: 3." then one paragraph per comment (the newest max, 0: all;
  * each shortened to max_chars when > 0), a deleted one as its mark (a

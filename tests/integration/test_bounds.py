@@ -2,6 +2,7 @@
 history comes in pages, a chat reply in at most eight messages and a note, a
 list page of the longest names stays small. Each test prints its largest
 reply (the README's Security table)."""
+import sqlite3
 import sys
 
 from harness import (COMPONENT, Env, command_of, connect, form_items, form_values, notes, run,
@@ -171,7 +172,35 @@ async def test_line_breaks_count(env):
         await bob.stop()
 
 
+async def test_show_many_assessors(env):
+    """the ad-hoc show of a threat assessed by 300 assessors (as an import may bring) stays under 128 KiB"""
+    alice = await connect(env.prosody, 'alice')
+    try:
+        reply = await alice.command('file', fields={'name': 'Crowded', 'abstract': 'a'})
+        tid = form_values(command_of(reply))['id']
+        # what the assessors said, written beside the running daemon: each
+        # rationale of "&" and line breaks is 400 characters in a show
+        con = sqlite3.connect(env.vigil.db, timeout=10)
+        with con:
+            con.executemany(
+                "INSERT INTO assessments (threat_id, assessor, likelihood, damage, rationale, at)"
+                " VALUES (?, ?, 'high', 'low', ?, '2026-01-01T00:00:00Z')",
+                [(int(tid[2:]), 'assessor%03d@localhost' % i, '&\n' * 1000) for i in range(300)])
+        con.close()
+        reply = await alice.command('show', fields={'id': tid})
+        cmd = command_of(reply)
+        assert cmd.get('status') == 'completed', reply
+        size = size_of(reply)
+        assert size < LIMIT, size
+        shown = form_values(cmd).get('assessments', '')
+        assert '300 assessors' in shown, shown[:300]
+        figure('show with 300 assessments (bytes)', size)
+        return '%d bytes' % size
+    finally:
+        await alice.stop()
+
+
 if __name__ == '__main__':
     run([test_history_pages, test_chat_history_capped, test_list_page_of_long_names,
-         test_line_breaks_count],
+         test_line_breaks_count, test_show_many_assessors],
         env_factory=lambda: Env({'chat.rate_per_minute': 6000}))

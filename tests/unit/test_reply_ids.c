@@ -37,6 +37,40 @@ static xmpp_stanza_t *message(xmpp_ctx_t *ctx, const char *body, const char *sid
 	return m;
 }
 
+static void add_stanza_id(xmpp_ctx_t *ctx, xmpp_stanza_t *m, const char *by, const char *id)
+{
+	xmpp_stanza_t *c = xmpp_stanza_new(ctx);
+
+	xmpp_stanza_set_name(c, "stanza-id");
+	xmpp_stanza_set_ns(c, "urn:xmpp:sid:0");
+	xmpp_stanza_set_attribute(c, "by", by);
+	xmpp_stanza_set_attribute(c, "id", id);
+	xmpp_stanza_add_child(m, c);
+	xmpp_stanza_release(c);
+}
+
+/* A member's own <stanza-id by='room'/> reaches vigil where the room
+ * stamps none (no MAM) or adds its own beside it: neither may name the
+ * comment, and a huge one must not ride into the PubSub payload. */
+static void test_forged_stanza_ids(void)
+{
+	xmpp_ctx_t *ctx = xmpp_ctx_new(NULL, NULL);
+	static char huge[64 * 1024];
+	xmpp_stanza_t *m;
+
+	memset(huge, 'x', sizeof huge - 1);
+	m = message(ctx, "hello", ROOM, NULL, NULL);
+	add_stanza_id(ctx, m, ROOM, "sid-2");
+	ok(reply_ids_room_stanza_id(m, ROOM) == NULL,
+	   "two stanza-ids by the room: one is forged, neither is taken");
+	xmpp_stanza_release(m);
+	m = message(ctx, "hello", "bob@localhost", NULL, NULL);
+	add_stanza_id(ctx, m, ROOM, huge);
+	ok(reply_ids_room_stanza_id(m, ROOM) == NULL, "a stanza-id of 64 KiB is not taken");
+	xmpp_stanza_release(m);
+	xmpp_ctx_free(ctx);
+}
+
 static void test_stanzas(void)
 {
 	xmpp_ctx_t *ctx = xmpp_ctx_new(NULL, NULL);
@@ -56,18 +90,20 @@ static void test_stanzas(void)
 	xmpp_stanza_release(m);
 	m = message(ctx, "> T-6\nyes", ROOM, ROOM "/vigil", "sid-1");
 	is_int((int)reply_ids_target(&r, m, "vigil"), 6, "a reply to vigil names T-6");
-	is_int((int)reply_ids_target(&r, m, "vigil_"), 0, "not when vigil has another nick");
+	is_int((int)reply_ids_target(&r, m, "vigil_"), -1, "not when vigil has another nick");
 	xmpp_stanza_release(m);
 	m = message(ctx, "yes", ROOM, NULL, "m1");
 	is_int((int)reply_ids_target(&r, m, "vigil"), 5, "a reply to nobody in particular, by message id");
 	xmpp_stanza_release(m);
 	m = message(ctx, "yes", ROOM, ROOM "/alice", "m1");
-	is_int((int)reply_ids_target(&r, m, "vigil"), 0, "a reply to alice is hers");
+	is_int((int)reply_ids_target(&r, m, "vigil"), -1,
+	       "a reply to alice is hers: said apart, so its quote names no threat either");
 	xmpp_stanza_release(m);
 	m = message(ctx, "yes", ROOM, NULL, NULL);
 	is_int((int)reply_ids_target(&r, m, "vigil"), 0, "no reply element: no target");
 	xmpp_stanza_release(m);
 	xmpp_ctx_free(ctx);
+	test_forged_stanza_ids();
 }
 
 int main(void)

@@ -89,6 +89,17 @@ static void test_history(struct store *st)
 	}
 	store_revisions_free(revs, n);
 	is_int(store_threat_history(st, 42, &revs, &n), STORE_NOTFOUND, "no history for an unknown id");
+	/* the log: the same entries without the states (each up to 96 KiB) */
+	is_int(store_threat_log(st, 1, &revs, &n), 0, "log");
+	is_int(n, 2, "two revisions in the log");
+	if (n == 2) {
+		is_str(revs[1].changed, "likelihood gap", "the log names the changed fields");
+		is_str(revs[1].note, "because", "and keeps the note");
+		ok(revs[0].state.field[THREAT_LIKELIHOOD] == NULL && revs[1].state.author == NULL &&
+		   revs[1].state.updated == NULL, "but no state is read");
+	}
+	store_revisions_free(revs, n);
+	is_int(store_threat_log(st, 42, &revs, &n), STORE_NOTFOUND, "no log for an unknown id");
 }
 
 static void test_list(struct store *st)
