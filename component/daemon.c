@@ -239,6 +239,8 @@ static void stream_stanza(void *arg, xmpp_stanza_t *stanza)
 {
 	struct daemon *d = arg;
 
+	if (stream_sender_take_answer(&d->stream, stanza))
+		return;
 	router_dispatch(d->router, stanza);
 }
 
@@ -325,7 +327,10 @@ int daemon_init(struct daemon *d, struct vigil_config *cfg)
 	d->loop = loop_new(NULL, NULL);
 	if (!d->rand || !d->loop)
 		goto fail;
+	/* the MUC service is our server's own: it answers the pings that
+	 * confirm what was sent (stream_sender.h) */
 	stream_sender_init(&d->stream, d->ctx, d->rand, cfg->component_jid,
+			   strchr(cfg->room_jid, '@') ? strchr(cfg->room_jid, '@') + 1 : cfg->room_jid,
 			   send_guard_mode_from_env());
 	if (open_store(d) < 0) {
 		d->exit_status = VIGIL_EXIT_FAILURE;
