@@ -349,7 +349,10 @@ int daemon_init(struct daemon *d, struct vigil_config *cfg)
 	d->publisher = publish_new(cfg, d->loop, &publish_failed);
 	if (!d->chat || !d->iq_rate || make_modules(d) < 0 || announcements_init(d) < 0 ||
 	    publish_failed ||
-	    loop_timer_set(d->loop, TIMER_SESSIONS_SWEEP, SESSION_SWEEP_MS, sweep_sessions, d) < 0)
+	    /* the first sweep at once: a vigil restarted more often than every
+	     * SESSION_SWEEP_MS (crashes) would otherwise never expire the
+	     * sessions left by the runs before it (found by make chaos) */
+	    loop_timer_set(d->loop, TIMER_SESSIONS_SWEEP, 0, sweep_sessions, d) < 0)
 		goto fail;
 	return 0;
 fail:
