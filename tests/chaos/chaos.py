@@ -680,6 +680,8 @@ class Chaos:
 
 
 def main():
+    # stopped by SIGTERM: the finally below stops vigil and the server
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     chaos = Chaos()
     try:
         ok = asyncio.run(chaos.main())
