@@ -558,7 +558,9 @@ class Chaos:
         room_dup = 0
         for line in witness.room_lines:
             line = line or ''
-            m = re.match(r'T-(\d+)…T-(\d+): (\d+) threats (filed|retired|assessed|edited) by (\S+)', line)
+            # "T-12…T-40: 29 threats filed by alice@localhost; 2 critical"
+            m = re.match(r'T-(\d+)…T-(\d+): (\d+) threats (filed|retired|assessed|edited) by ([^\s;]+)',
+                         line)
             if m:
                 a, b, k = int(m.group(1)), int(m.group(2)), int(m.group(3))
                 verb = {'filed': 'filed', 'retired': 'retired'}.get(m.group(4), 'prio')
@@ -632,6 +634,8 @@ class Chaos:
                     len(self.violations)))
         await load.disconnect_all()
         await witness.client.stop()
+        if self.violations:
+            self.dump(witness)
         asan = [line for line in self.vigil.log_text().splitlines()
                 if 'ERROR: AddressSanitizer' in line or 'runtime error:' in line]
         if asan:
@@ -667,6 +671,14 @@ class Chaos:
                 say('| recovery after %s (n=%d) | p50 %.2f s, p99 %.2f s |' % (
                     k, len(r), percentile(r, 50), percentile(r, 99)))
         say('| invariant violations | %d |' % len(self.violations))
+
+    def dump(self, witness):
+        """What the witness received, beside vigil's log, for a violation."""
+        with open(os.path.join(self.vigil.dir, 'witness.txt'), 'w') as f:
+            for line in witness.room_lines:
+                f.write('room: %s\n' % line)
+            for item, rev in witness.notifications:
+                f.write('item: %s r%s\n' % (item, rev))
 
     def cleanup(self):
         self.vigil.stop()
