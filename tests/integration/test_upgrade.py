@@ -39,7 +39,9 @@ def git(*args, **kw):
 
 
 def previous_commit():
-    if git('rev-parse', '--git-dir').returncode != 0:
+    top = git('rev-parse', '--show-toplevel')
+    if top.returncode != 0 or os.path.realpath(top.stdout.strip()) != os.path.realpath(SRCDIR):
+        # a tarball, or make distcheck's copy (inside a checkout, not one)
         raise Skip('the sources are not a git checkout: the previous release cannot be built')
     for ref in (PREVIOUS_TAG + '^{commit}', PREVIOUS_COMMIT + '^{commit}'):
         p = git('rev-parse', '--verify', '--quiet', ref)
