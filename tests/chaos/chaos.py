@@ -356,14 +356,16 @@ class Witness:
                 if reply['type'] == 'result':
                     start = len(c.messages)
                     c.send_message(mto=ROOM, mbody='!help', mtype='groupchat')
-                    end = time.monotonic() + 2
+                    end = time.monotonic() + 1
                     while time.monotonic() < end:
                         if any(m['type'] == 'groupchat' and m['from'].resource == 'vigil'
                                and '!file' in (m['body'] or '') for m in c.messages[start:]):
                             return True
-                        await asyncio.sleep(0.05)
+                        await asyncio.sleep(0.02)
+                else:  # the component is not connected (service-unavailable)
+                    await asyncio.sleep(0.05)
             except Exception:
-                await asyncio.sleep(0.2)
+                await asyncio.sleep(0.05)
         return False
 
 
@@ -441,13 +443,15 @@ class Chaos:
         task = asyncio.ensure_future(load.run(seconds))
         await asyncio.sleep(at)
         await self.inject(kind, load, witness)
+        # timed from the end of the fault, while the load goes on
         healed = time.monotonic()
-        await task
         back = await witness.vigil_back(RECOVERY_TIMEOUT)
+        recovered = time.monotonic() - healed
+        await task
         if not back:
             self.violation(rnd, 'vigil not back in the room %ds after %s' % (RECOVERY_TIMEOUT, kind))
             return kind
-        self.recovery[kind].append(time.monotonic() - healed)
+        self.recovery[kind].append(recovered)
         # everything caused so far written: no event left waiting
         deadline = time.monotonic() + RECOVERY_TIMEOUT
         while self.waiting_events() and time.monotonic() < deadline:
