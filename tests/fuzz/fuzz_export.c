@@ -9,8 +9,9 @@
  * threats (the first byte says how many), their revisions' notes and the
  * days' summaries; a piece that is not valid text is left empty (storage
  * would have refused it). Oracle: each output is valid UTF-8; the XEP
- * document is well-formed XML (libxml2, no recovery); no output holds the
- * element "<x-" an input may try to inject (vigil writes none). */
+ * document is well-formed XML (libxml2, no recovery); no output, parsed
+ * (XML, HTML) or read as text (Markdown), holds an element "<x-..." an
+ * input may try to inject (vigil writes none). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,8 +96,37 @@ static const char *choice(struct pieces *in, const char *const *options, size_t 
 	return options[(unsigned char)p[0] % n];
 }
 
-static void check(const char *what, const char *out, const struct pieces *in, int xml)
+/* 1 when the tree holds an element whose name starts with "x-". */
+static int has_injected(xmlNodePtr node)
 {
+	for (; node; node = node->next) {
+		if (node->type == XML_ELEMENT_NODE && node->name &&
+		    strncmp((const char *)node->name, "x-", 2) == 0)
+			return 1;
+		if (has_injected(node->children))
+			return 1;
+	}
+	return 0;
+}
+
+static size_t count_elements(xmlNodePtr node, const char *name)
+{
+	size_t n = 0;
+
+	for (; node; node = node->next) {
+		if (node->type == XML_ELEMENT_NODE && strcmp((const char *)node->name, name) == 0)
+			n++;
+		n += count_elements(node->children, name);
+	}
+	return n;
+}
+
+enum kind { TEXT, XML, HTML };
+
+static void check(const char *what, const char *out, const struct pieces *in, enum kind kind)
+{
+	xmlDocPtr doc = NULL;
+
 	if (!out)
 		return; /* out of memory, or refused: nothing written */
 	if (!valid_text((const unsigned char *)out, strlen(out))) {
@@ -104,20 +134,25 @@ static void check(const char *what, const char *out, const struct pieces *in, in
 		fprintf(stderr, "%s: not valid text\n", what);
 		abort();
 	}
-	if (in->injected && strstr(out, "<x-")) {
-		fprintf(stderr, "%s: an element from the input came through: %.300s\n", what,
-			strstr(out, "<x-"));
-		abort();
-	}
-	if (xml) {
-		xmlDocPtr doc = xmlReadMemory(out, (int)strlen(out), "fuzz.xml", NULL,
-					      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (kind == XML) {
+		doc = xmlReadMemory(out, (int)strlen(out), "fuzz.xml", NULL,
+				    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 		if (!doc) {
 			fprintf(stderr, "%s: not well-formed XML\n", what);
 			abort();
 		}
-		xmlFreeDoc(doc);
+	} else if (kind == HTML) {
+		/* "<" may stand as it is in an attribute value: what counts is
+		 * whether the parsed page has the element */
+		doc = htmlReadMemory(out, (int)strlen(out), "fuzz.html", "UTF-8",
+				     HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING);
 	}
+	if (in->injected && (doc ? has_injected(xmlDocGetRootElement(doc)) : strstr(out, "<x-") != NULL)) {
+		fprintf(stderr, "%s: an element from the input came through\n", what);
+		abort();
+	}
+	if (doc)
+		xmlFreeDoc(doc);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -198,16 +233,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	doc.service = "threats.localhost";
 
 	out = export_xep(&doc);
-	check("xep", out, &in, 1);
+	check("xep", out, &in, XML);
 	free(out);
 	out = export_html(&doc);
-	check("html", out, &in, 0);
+	check("html", out, &in, HTML);
 	free(out);
 	out = export_markdown(&doc);
-	check("markdown", out, &in, 0);
+	check("markdown", out, &in, TEXT);
 	free(out);
 	out = site_index(&doc);
-	check("index", out, &in, 0);
+	check("index", out, &in, HTML);
+	if (out) { /* every threat's section is one, where it belongs */
+		htmlDocPtr html = htmlReadMemory(out, (int)strlen(out), "index.html", "UTF-8",
+						 HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING);
+		if (!html || count_elements(xmlDocGetRootElement(html), "section") != n) {
+			fprintf(stderr, "index: not one section per threat (%zu of %zu)\n", html ? count_elements(xmlDocGetRootElement(html), "section") : 0, n);
+			abort();
+		}
+		xmlFreeDoc(html);
+	}
 	free(out);
 	drawer = svg_drawer_new();
 	for (i = 0; i < n; i++) {
@@ -220,7 +264,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			revs[k].state = threats[i];
 		}
 		out = site_threat_page(&doc, &threats[i], revs, MAX_REVS, drawer);
-		check("page", out, &in, 0);
+		check("page", out, &in, HTML);
 		free(out);
 	}
 	svg_drawer_free(drawer);
