@@ -244,6 +244,8 @@ static void stream_stanza(void *arg, xmpp_stanza_t *stanza)
 {
 	struct daemon *d = arg;
 
+	if (stream_sender_take_answer(&d->stream, stanza))
+		return;
 	router_dispatch(d->router, stanza);
 }
 
@@ -332,7 +334,10 @@ int daemon_init(struct daemon *d, struct vigil_config *cfg)
 	d->loop = loop_new(NULL, NULL);
 	if (!d->rand || !d->loop)
 		goto fail;
+	/* the MUC service is our server's own: it answers the pings that
+	 * confirm what was sent (stream_sender.h) */
 	stream_sender_init(&d->stream, d->ctx, d->rand, cfg->component_jid,
+			   strchr(cfg->room_jid, '@') ? strchr(cfg->room_jid, '@') + 1 : cfg->room_jid,
 			   send_guard_mode_from_env());
 	if (open_store(d) < 0) {
 		d->exit_status = VIGIL_EXIT_FAILURE;
@@ -355,7 +360,10 @@ int daemon_init(struct daemon *d, struct vigil_config *cfg)
 	d->publisher = publish_new(cfg, d->loop, &publish_failed);
 	if (!d->chat || !d->iq_rate || make_modules(d) < 0 || announcements_init(d) < 0 ||
 	    publish_failed ||
-	    loop_timer_set(d->loop, TIMER_SESSIONS_SWEEP, SESSION_SWEEP_MS, sweep_sessions, d) < 0)
+	    /* the first sweep at once: a vigil restarted more often than every
+	     * SESSION_SWEEP_MS (crashes) would otherwise never expire the
+	     * sessions left by the runs before it (found by make chaos) */
+	    loop_timer_set(d->loop, TIMER_SESSIONS_SWEEP, 0, sweep_sessions, d) < 0)
 		goto fail;
 	return 0;
 fail:

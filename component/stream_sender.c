@@ -2,6 +2,7 @@
  * stanza is decided here too (refused_stand_in). */
 #include "component/stream_sender.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,8 +46,9 @@ static xmpp_stanza_t *refused_stand_in(xmpp_ctx_t *ctx, xmpp_stanza_t *stanza)
 }
 
 /* Serialises (serialize.h: the bytes libstrophe's xmpp_send() would write),
- * checks (send_guard.h) and queues one stanza. */
-static int send_checked(struct stream_sender *s, xmpp_stanza_t *stanza, int stand_in)
+ * checks (send_guard.h) and queues one stanza; counted unless it is the
+ * confirmation ping itself (which would otherwise ask for another). */
+static int send_checked(struct stream_sender *s, xmpp_stanza_t *stanza, int stand_in, int counted)
 {
 	xmpp_ctx_t *ctx = s->sender.ctx;
 	char *buf = NULL, why[256];
@@ -66,13 +68,13 @@ static int send_checked(struct stream_sender *s, xmpp_stanza_t *stanza, int stan
 			  xmpp_stanza_get_to(stanza) ? xmpp_stanza_get_to(stanza) : "?", why);
 		other = stand_in ? refused_stand_in(ctx, stanza) : NULL;
 		if (other) {
-			rc = send_checked(s, other, 0);
+			rc = send_checked(s, other, 0, counted);
 			xmpp_stanza_release(other);
 		}
 		goto out;
 	}
 	xmpp_send_raw(s->conn, buf, len);
-	s->queued++; /* the announcements tell from it what has been written */
+	s->queued += counted != 0; /* the announcements tell from it what has been written */
 	rc = 0;
 out:
 	free(buf);
@@ -85,7 +87,7 @@ static int stream_send(void *userdata, xmpp_stanza_t *stanza)
 
 	if (!s->conn)
 		return -1;
-	return send_checked(s, stanza, 1);
+	return send_checked(s, stanza, 1, 1);
 }
 
 static char *stream_new_id(void *userdata)
@@ -108,8 +110,56 @@ static unsigned long long stream_written(void *userdata)
 	return s->queued - stream_sender_backlog(s);
 }
 
+/* Asks the server to confirm what was sent so far: a ping (XEP-0199) to
+ * one of its services. The stream is in order, so its answer (a result or
+ * an error alike) comes after the server took every stanza before it. */
+static void ask_confirmation(struct stream_sender *s)
+{
+	xmpp_stanza_t *iq = NULL;
+	char *id = stream_new_id(s);
+
+	iq = id ? xmpp_iq_new(s->sender.ctx, "get", id) : NULL;
+	if (!iq)
+		goto out;
+	xmpp_stanza_set_to(iq, s->confirm_to);
+	xmpp_stanza_set_from(iq, s->sender.jid);
+	if (!stanza_add_child(iq, "ping", NS_PING) || send_checked(s, iq, 0, 0) < 0)
+		goto out;
+	s->confirming = s->queued;
+	snprintf(s->confirm_id, sizeof s->confirm_id, "%s", id);
+out:
+	if (iq)
+		xmpp_stanza_release(iq);
+	free(id);
+}
+
+static unsigned long long stream_confirmed(void *userdata)
+{
+	struct stream_sender *s = userdata;
+
+	/* one ping at a time, once what it covers has left libstrophe's queue */
+	if (s->conn && !s->confirm_id[0] && s->confirmed < s->queued && s->confirm_to &&
+	    stream_sender_backlog(s) == 0)
+		ask_confirmation(s);
+	return s->confirmed;
+}
+
+int stream_sender_take_answer(struct stream_sender *s, xmpp_stanza_t *stanza)
+{
+	const char *id = xmpp_stanza_get_id(stanza);
+	const char *type = xmpp_stanza_get_type(stanza);
+
+	if (!s->confirm_id[0] || !id || strcmp(id, s->confirm_id) != 0 || !type ||
+	    (strcmp(type, "result") != 0 && strcmp(type, "error") != 0) ||
+	    strcmp(xmpp_stanza_get_name(stanza), "iq") != 0)
+		return 0;
+	s->confirm_id[0] = '\0';
+	s->confirmed = s->confirming;
+	return 1;
+}
+
 void stream_sender_init(struct stream_sender *s, xmpp_ctx_t *ctx, xmpp_rand_t *rand,
-			const char *jid, int mode)
+			const char *jid, const char *confirm_to, int mode)
 {
 	memset(s, 0, sizeof *s);
 	s->sender.ctx = ctx;
@@ -117,6 +167,8 @@ void stream_sender_init(struct stream_sender *s, xmpp_ctx_t *ctx, xmpp_rand_t *r
 	s->sender.send = stream_send;
 	s->sender.new_id = stream_new_id;
 	s->sender.written = stream_written;
+	s->sender.confirmed = stream_confirmed;
+	s->confirm_to = confirm_to;
 	s->sender.userdata = s;
 	s->rand = rand;
 	s->mode = mode;
@@ -125,11 +177,16 @@ void stream_sender_init(struct stream_sender *s, xmpp_ctx_t *ctx, xmpp_rand_t *r
 void stream_sender_attach(struct stream_sender *s, xmpp_conn_t *conn)
 {
 	s->conn = conn;
+	/* what an earlier stream took is sent again by its owners (they
+	 * forget what was not confirmed when it went down) */
+	s->confirmed = s->queued;
+	s->confirm_id[0] = '\0';
 }
 
 void stream_sender_detach(struct stream_sender *s)
 {
 	s->conn = NULL;
+	s->confirm_id[0] = '\0'; /* its answer, if any, will not come */
 }
 
 int stream_sender_is_up(const struct stream_sender *s)

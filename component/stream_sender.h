@@ -16,11 +16,22 @@ struct stream_sender {
 	xmpp_rand_t *rand;          /* for stanza ids */
 	int mode;                   /* enum send_guard_mode */
 	unsigned long long queued;  /* stanzas handed to libstrophe so far */
+	/* the server's confirmation (sender.h, confirmed): the stanzas up to
+	 * `confirmed` are received; a ping of id confirm_id asks for those
+	 * up to `confirming` */
+	unsigned long long confirmed, confirming;
+	char confirm_id[32];
+	const char *confirm_to;     /* a JID of the server that answers a ping */
 };
 
-/* jid is kept (not copied); rand too. */
+/* jid and confirm_to (a JID of the server itself: the MUC service) are
+ * kept (not copied); rand too. */
 void stream_sender_init(struct stream_sender *s, xmpp_ctx_t *ctx, xmpp_rand_t *rand,
-			const char *jid, int mode);
+			const char *jid, const char *confirm_to, int mode);
+
+/* 1 when stanza is the server's answer to the confirmation ping (it is
+ * then taken), else 0. */
+int stream_sender_take_answer(struct stream_sender *s, xmpp_stanza_t *stanza);
 
 /* The handshake is done on conn: stanzas may go. */
 void stream_sender_attach(struct stream_sender *s, xmpp_conn_t *conn);

@@ -24,9 +24,14 @@
 
 #define X (const xmlChar *)
 
-/* Where the threats' sections go in the serialised index: a comment, which
- * no text from the register can become (libxml2 escapes "<"). */
-#define SECTIONS_MARK "vigil-sections"
+/* Where the threats' sections go in the serialised index: a comment
+ * "<!--vigil-sections-N-->". libxml2's HTML serialiser leaves "<" as it is
+ * in attribute values, so a threat's text can hold such a comment too
+ * (found by fuzz_export: the sections went in there, and the text after it
+ * came out as markup); N is therefore chosen so that the serialised page
+ * holds the mark exactly twice, the two comments themselves. */
+#define SECTIONS_MARK "vigil-sections-%u"
+#define SECTIONS_TRIES 64
 
 static void section(xmlNodePtr parent, const struct threat *t)
 {
@@ -87,13 +92,13 @@ static void sections(struct text *out, htmlDocPtr html, const struct threat *lis
 
 /* The serialised page with the sections of the open threats at the first
  * mark and of the retired ones at the second. */
-static char *fill_sections(char *page, htmlDocPtr html, const struct export_doc *doc)
+static char *fill_sections(char *page, const char *mark, htmlDocPtr html,
+			   const struct export_doc *doc)
 {
-	static const char mark[] = "<!--" SECTIONS_MARK "-->";
 	struct text out = { 0 };
 	char *at = page ? strstr(page, mark) : NULL, *second = at ? strstr(at + 1, mark) : NULL;
 
-	if (!at || !second) {
+	if (!at || !second || strstr(second + 1, mark)) {
 		free(page);
 		return NULL;
 	}
@@ -109,7 +114,8 @@ static char *fill_sections(char *page, htmlDocPtr html, const struct export_doc 
 
 char *site_index(const struct export_doc *doc)
 {
-	xmlNodePtr body, head, link, nav, ol, a, table, main_el, footer;
+	xmlNodePtr body, head, link, nav, ol, a, table, main_el, footer, first_mark, second_mark;
+	unsigned n;
 	htmlDocPtr html = page_new("Threats to XMPP Technologies — Security SIG register", &body);
 	char buf[1024];
 	char *out;
@@ -160,7 +166,7 @@ char *site_index(const struct export_doc *doc)
 		xml_child(main_el, "p", "The register has no open threat.");
 	}
 	page_heading(main_el, "h2", "The open threats", "threats");
-	xmlAddChild(main_el, xmlNewDocComment(html, X SECTIONS_MARK));
+	first_mark = xmlAddChild(main_el, xmlNewDocComment(html, X ""));
 	if (doc->nretired) {
 		page_heading(main_el, "h2", "Retired threats", "retired");
 		table = page_summary_table(main_el);
@@ -168,11 +174,19 @@ char *site_index(const struct export_doc *doc)
 		for (i = 0; i < doc->nretired; i++)
 			page_summary_row(table, &doc->retired[i], PAGE_LINKS_FILES);
 	}
-	xmlAddChild(main_el, xmlNewDocComment(html, X SECTIONS_MARK));
+	second_mark = xmlAddChild(main_el, xmlNewDocComment(html, X ""));
 	footer = xml_child(body, "footer", NULL);
 	page_heading(footer, "h2", "Downloads and feed", "downloads");
 	downloads(footer);
-	out = fill_sections(xml_serialise(html, XML_HTML), html, doc);
+	out = NULL;
+	for (n = 0; first_mark && second_mark && !out && n < SECTIONS_TRIES; n++) {
+		char name[48], mark[64];
+		text_format(name, sizeof name, SECTIONS_MARK, n);
+		text_format(mark, sizeof mark, "<!--%s-->", name);
+		xmlNodeSetContent(first_mark, X name);
+		xmlNodeSetContent(second_mark, X name);
+		out = fill_sections(xml_serialise(html, XML_HTML), mark, html, doc);
+	}
 	xmlFreeDoc(html);
 	return out;
 }

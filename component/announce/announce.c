@@ -1,14 +1,15 @@
 /* The announcer: see announce.h.
  *
- * xmpp_send() only queues, and libstrophe drops its queue when the stream
- * breaks; so an event is done with a target once the stanzas it caused have
- * left the queue. Each target sent remembers how many stanzas had been
- * handed to the sender after its last one (its mark); the queue is first
- * in, first out, so the target is written once sender->written() reaches
- * the mark. A crash between the write and the delete sends it again: an
- * announcement may rarely come twice. (libstrophe does not count a stanza
- * it has begun to write: one cut off when the stream breaks mid-write is
- * counted as written and can be lost, as with any socket.) */
+ * xmpp_send() only queues, libstrophe drops its queue when the stream
+ * breaks, and what it wrote may still be lost with the stream (in the
+ * kernel's buffer, cut off mid-write); so an event is done with a target
+ * once the server has confirmed the stanzas it caused (sender->confirmed:
+ * it answered a ping sent after them on the same stream). Each target sent
+ * remembers how many stanzas had been handed to the sender after its last
+ * one (its mark); the stream is first in, first out, so the target is done
+ * once sender->confirmed() reaches the mark. A crash or a broken stream
+ * between the send and the confirmation sends it again: an announcement
+ * may rarely come twice, never not at all. */
 #include "component/announce/announce.h"
 
 #include <stdlib.h>
@@ -464,11 +465,13 @@ int announce_handle_answer(void *announcer, xmpp_stanza_t *iq)
 
 /* --- the turn ------------------------------------------------------------------------- */
 
-/* Targets whose last stanza has left libstrophe's queue are done. Returns
- * 1 while some still wait. */
+/* Targets whose last stanza the server confirmed (sender.h: written to
+ * the socket is not enough, the stream may break with it in the kernel's
+ * buffer) are done. Returns 1 while some still wait. */
 static int check_written(struct announcer *a)
 {
-	unsigned long long written = a->sender->written(a->sender->userdata);
+	unsigned long long written = a->sender->confirmed ?
+		a->sender->confirmed(a->sender->userdata) : a->sender->written(a->sender->userdata);
 	struct waiting *w;
 	int waiting = 0;
 

@@ -24,12 +24,18 @@ on 127.0.0.1. Prints its figures; asserts nothing (tests assert behaviour).
            long until the site is current, the child's time, how long the
            event loop was blocked (goal <= 50 ms) and pings answered
            meanwhile, the site's size (not in the default run: BENCH_ARGS=publish)
+  abuse    1,000 clients each opening the session cap, 10,000 subscriptions
+           from distinct full JIDs, 100 chat dialogues left open, 1 MB
+           messages (refused by the server): vigil's resident memory and
+           database size after each, and the p99 of another client's `show`
+           meanwhile (not in the default run: BENCH_ARGS=abuse; sizes
+           BENCH_ABUSE_CLIENTS, BENCH_ABUSE_RESOURCES, BENCH_ABUSE_BIG)
 
 Ends with one table (figure, vigil, reference, against, ratio, goal, met?), also
 written as JSON to tests/bench/results/ (or $BENCH_RESULTS) with the machine
 and the commit.
 
-Usage: bench.py [filing] [fanout] [scale] [cost] [publish] [import]
+Usage: bench.py [filing] [fanout] [scale] [cost] [publish] [import] [abuse]
 (default: filing fanout scale cost)
 Sizes: BENCH_FILINGS (per client, default 200), BENCH_SUBSCRIBERS (1000),
 BENCH_ROUNDS (of the filing part, default 3: each figure their median).
@@ -232,8 +238,8 @@ def occupants(prosody, room):
 class Light(slixmpp.ClientXMPP):
     """A client without plugins: a thousand of them fit in one process."""
 
-    def __init__(self, user):
-        super().__init__('%s@localhost/bench' % user, user)
+    def __init__(self, user, resource='bench'):
+        super().__init__('%s@localhost/%s' % (user, resource), user)
         self['feature_mechanisms'].unencrypted_plain = True
         self.events = []
         self.register_handler(Callback('events', MatchXPath(
@@ -726,6 +732,174 @@ def bench_import(prosody):
         record('import of %d threats' % IMPORT_THREATS, took * 1000, unit='ms')
         record('its announcements (%d PubSub items, one room line)' % items, announced * 1000,
                unit='ms')
+
+
+# --- abuse ------------------------------------------------------------------------
+
+ABUSE_CLIENTS = int(os.environ.get('BENCH_ABUSE_CLIENTS', '1000'))
+ABUSE_RESOURCES = int(os.environ.get('BENCH_ABUSE_RESOURCES', '10'))  # full JIDs per account
+ABUSE_DIALOGUES = 100
+ABUSE_BIG = int(os.environ.get('BENCH_ABUSE_BIG', '50'))  # 1 MB messages
+
+
+class Probe:
+    """Another client served meanwhile: a `show` every 0.6 s (within the
+    production access.rate_per_minute of 120), its latency."""
+
+    def __init__(self, prosody):
+        self.prosody = prosody
+        self.latencies = []
+        self.failed = 0
+        self.running = True
+
+    async def run(self):
+        (client,) = await connect_all(self.prosody, ['carol'])
+        try:
+            while self.running:
+                started = time.monotonic()
+                try:
+                    reply = await client.iq(command('show', {'id': 'T-1'}), COMPONENT, timeout=10)
+                    if command_of(reply) is None:
+                        self.failed += 1
+                    else:
+                        self.latencies.append((time.monotonic() - started) * 1000)
+                except Exception:  # noqa: BLE001
+                    self.failed += 1
+                await asyncio.sleep(0.6)
+        finally:
+            await client.stop()
+
+
+def probe_process(c2s_port, conn):
+    """The probe in a process of its own (the thousand clients' parsing
+    would otherwise be in its figure): runs until told, sends latencies."""
+    prosody = type('P', (), {'c2s_port': c2s_port})()
+    probe = Probe(prosody)
+
+    async def run():
+        task = asyncio.ensure_future(probe.run())
+        while not conn.poll():
+            await asyncio.sleep(0.1)
+        probe.running = False
+        await task
+    asyncio.run(run())
+    conn.send((probe.latencies, probe.failed))
+
+
+def db_bytes(vigil):
+    return sum(os.path.getsize(vigil.db + s) for s in ('', '-wal') if os.path.exists(vigil.db + s))
+
+
+async def abuse_run(prosody, vigil):
+    users = ['user%d' % i for i in range(ABUSE_CLIENTS)]
+    pid = vigil.proc.pid
+    figures = {}
+
+    def mark(what):
+        rss, hwm = rss_kib(pid)
+        figures[what] = (rss / 1024, hwm / 1024, db_bytes(vigil) / 1e6)
+        say('%-46s RSS %.1f MB (peak %.1f MB), database %.2f MB' % (((what + ':'),) + figures[what]))
+
+    (alice,) = await connect_all(prosody, ['alice'])
+    reply = await alice.iq(command('file', {'name': 'Probe target', 'abstract': 'a'}), COMPONENT)
+    assert command_of(reply) is not None, reply
+    await alice.stop()
+    mark('start (one threat)')
+    here, there = multiprocessing.Pipe()
+    probing = multiprocessing.Process(target=probe_process, args=(prosody.c2s_port, there))
+    probing.start()
+    try:
+        # 1. every client opens the session cap (and one more): stage 1 of `edit`
+        clients = await connect_all(prosody, users)
+        cap = int(vigil.settings.get('commands.max_sessions_per_jid') or 10)
+        opened = refused = 0
+
+        async def sessions(c):
+            nonlocal opened, refused
+            for _ in range(cap + 1):
+                try:
+                    reply = await c.iq(command('edit'), COMPONENT)
+                    cmd = command_of(reply)
+                    opened += cmd is not None and cmd.get('status') == 'executing'
+                except Exception:  # noqa: BLE001  (an error reply: refused)
+                    refused += 1
+        for i in range(0, len(clients), 100):
+            await asyncio.gather(*(sessions(c) for c in clients[i:i + 100]))
+        say('sessions: %d clients x %d asked: %d opened, %d refused' % (
+            len(clients), cap + 1, opened, refused))
+        figures['sessions'] = (opened, refused)
+        mark('after the session cap from every client')
+        await asyncio.gather(*(c.stop() for c in clients))
+        # 2. subscriptions from distinct full JIDs: each account from
+        # ABUSE_RESOURCES resources (pubsub.max_subscriptions_per_jid each)
+        accepted = denied = 0
+        for r in range(ABUSE_RESOURCES):
+            batch = []
+            for i in range(0, len(users), 100):
+                batch = await asyncio.gather(*(Light(u, 'r%d' % r).start(prosody)
+                                               for u in users[i:i + 100]))
+
+                async def sub(c):
+                    nonlocal accepted, denied
+                    try:
+                        reply = await c.iq(ET.fromstring(
+                            "<pubsub xmlns='%s'><subscribe node='threats' jid='%s'/></pubsub>"
+                            % (NS_PUBSUB, c.boundjid.full)), COMPONENT)
+                        accepted += reply['type'] == 'result'
+                    except Exception:  # noqa: BLE001
+                        denied += 1
+                await asyncio.gather(*(sub(c) for c in batch))
+                await asyncio.gather(*(c.stop() for c in batch))
+        say('subscriptions from distinct full JIDs: %d accepted, %d refused' % (accepted, denied))
+        figures['subscriptions'] = (accepted, denied)
+        mark('after the subscriptions')
+        # 3. open chat dialogues (guided filings left open)
+        talkers = await connect_all(prosody, users[:ABUSE_DIALOGUES])
+        for c in talkers:
+            c.send_message(mto=COMPONENT, mbody='file', mtype='chat')
+        await asyncio.sleep(2)  # a bench, not a test: the dialogues' first questions
+        mark('with %d dialogues open' % len(talkers))
+        # 4. 1 MB messages: the server refuses them (its stanza limit) and
+        # closes the sender's stream; vigil never sees them
+        big = 'x' * (1 << 20)
+        for c in talkers[:ABUSE_BIG]:
+            c.send_message(mto=COMPONENT, mbody=big, mtype='chat')
+        await asyncio.sleep(3)
+        mark('after %d messages of 1 MB' % min(ABUSE_BIG, len(talkers)))
+        # together: those the server cut off never say they disconnected
+        # (each stop then waits its 5 s)
+        await asyncio.gather(*(c.stop() for c in talkers))
+    finally:
+        here.send('stop')
+        lat, failed = here.recv()
+        probing.join(30)
+    say('another client meanwhile (a process of its own): %d shows, p50 %.1f ms, p99 %.1f ms, '
+        'max %.1f ms, %d failed' % (len(lat), percentile(lat, 50), percentile(lat, 99), max(lat),
+                                    failed))
+    figures['probe'] = (percentile(lat, 50), percentile(lat, 99), failed)
+    return figures
+
+
+def bench_abuse(prosody):
+    say('== abuse (production limits: commands.max_sessions_per_jid, pubsub.max_subscriptions_per_jid,'
+        ' access.rate_per_minute at their defaults)')
+    vigil = Vigil(prosody, **{'commands.max_sessions_per_jid': None,
+                              'access.rate_per_minute': None})
+    try:
+        vigil.start()
+        vigil.wait_log(r'joined \S+ as ', 60)
+        f = asyncio.run(abuse_run(prosody, vigil))
+        peak = max(v[1] for k, v in f.items() if isinstance(v, tuple) and len(v) == 3
+                   and k not in ('probe', 'sessions', 'subscriptions'))
+        size = max(v[2] for k, v in f.items() if isinstance(v, tuple) and len(v) == 3
+                   and k not in ('probe', 'sessions', 'subscriptions'))
+        record('abuse: sessions opened (of %d asked)' % sum(f['sessions']), f['sessions'][0])
+        record('abuse: subscriptions accepted (of %d asked)' % sum(f['subscriptions']),
+               f['subscriptions'][0])
+        record('abuse: peak resident memory', peak, unit='MB')
+        record('abuse: largest database', size, unit='MB')
+        record('abuse: another client\'s show p99', f['probe'][1], None, '<= 100 ms',
+               f['probe'][1] <= 100, 'ms')
     finally:
         vigil.cleanup()
 

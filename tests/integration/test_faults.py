@@ -18,7 +18,7 @@ import tempfile
 import time
 
 from harness import (COMPONENT, NS_COMMANDS, NS_DATA, NS_THREAT, Skip, command_of, connect,
-                     error_of, form_items, form_values, notes, run)
+                     error_of, form_items, form_values, notes, run, sentinel)
 from slixmpp.exceptions import IqError
 from slixmpp.xmlstream import ET
 
@@ -503,6 +503,36 @@ async def test_corrupt_database(env):
     return '; '.join(results)
 
 
+async def test_sessions_expired_while_down(env):
+    """sessions a killed vigil left, expired meanwhile, are removed as soon as vigil is back (not a sweep interval later, which a vigil restarted more often never reached)"""
+    carol = await connect(env.prosody, 'carol')
+    try:
+        cmd = command_of(await carol.command('edit'))
+        assert cmd.get('status') == 'executing', cmd
+        sid = cmd.get('sessionid')
+    finally:
+        await carol.stop()
+    env.vigil.kill()
+    con = sqlite3.connect(env.vigil.db)
+    try:  # expired while vigil was down (as if it had been down long)
+        assert con.execute('UPDATE sessions SET expires = 1 WHERE id = ?', (sid,)).rowcount == 1
+        con.commit()
+    finally:
+        con.close()
+    env.start_vigil()
+    alice = await connect(env.prosody, 'alice')
+    try:
+        await sentinel(alice)  # vigil has turned its loop since it started
+    finally:
+        await alice.stop()
+    con = sqlite3.connect('file:%s?mode=ro' % env.vigil.db, uri=True)
+    try:
+        left = con.execute('SELECT count(*) FROM sessions WHERE id = ?', (sid,)).fetchone()[0]
+    finally:
+        con.close()
+    assert left == 0, 'the expired session is still stored'
+
+
 if __name__ == '__main__':
     run([test_sigkill_during_burst, test_prosody_restart_during_burst, test_disk_full,
-         test_read_only, test_corrupt_database])
+         test_read_only, test_corrupt_database, test_sessions_expired_while_down])

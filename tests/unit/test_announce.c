@@ -25,6 +25,7 @@ struct world {
 	struct fake_sender fake;
 	struct sender sender;         /* the fake, with `written` held back at will */
 	unsigned long long written_cap; /* 0: everything sent is written */
+	unsigned long long confirmed_cap; /* 0: everything written is confirmed by the server */
 	int room_ready;
 	char lines[64][1024];
 	size_t nlines;
@@ -45,6 +46,14 @@ static unsigned long long held_written(void *userdata)
 	struct world *w = userdata;
 
 	return w->written_cap && w->written_cap < w->fake.count ? w->written_cap : w->fake.count;
+}
+
+static unsigned long long held_confirmed(void *userdata)
+{
+	struct world *w = userdata;
+	unsigned long long written = held_written(userdata);
+
+	return w->confirmed_cap && w->confirmed_cap < written ? w->confirmed_cap : written;
 }
 
 static int send_through(void *userdata, xmpp_stanza_t *stanza)
@@ -200,6 +209,7 @@ int main(void)
 	w.sender.send = send_through;
 	w.sender.new_id = new_id;
 	w.sender.written = held_written;
+	w.sender.confirmed = held_confirmed;
 	w.sender.userdata = &w;
 	loop = loop_new(fake_clock, &w);
 	a = announce_new(loop, &w.sender, st, &deps, NULL);
@@ -361,6 +371,20 @@ int main(void)
 	run(&w, loop, 2000);
 	is_int(lines_with(&w, "Refused line"), 1, "said once the room takes it");
 	is_int(store_event_count(st), 0, "then deleted");
+
+	/* written to the socket but not confirmed by the server (the stream
+	 * may break with it in the kernel's buffer): kept, and sent again */
+	w.confirmed_cap = w.fake.count;
+	file(&cc, "bob@example.org", "Unconfirmed", "medium");
+	run(&w, loop, 100);
+	is_int(lines_with(&w, "Unconfirmed"), 1, "said and written");
+	is_int(store_event_count(st), 1, "not confirmed: kept");
+	announce_disconnected(a);
+	w.confirmed_cap = 0;
+	announce_connected(a);
+	run(&w, loop, 100);
+	is_int(lines_with(&w, "Unconfirmed"), 2, "said again on the next stream");
+	is_int(store_event_count(st), 0, "confirmed this time: deleted");
 
 	ok(strstr(fake_last(&w.fake), "groupchat") || fake_count_with(&w.fake, "sub@example.org", NULL) > 0,
 	   "the fake kept what was sent");
