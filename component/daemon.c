@@ -180,11 +180,9 @@ static int announcements_init(struct daemon *d)
 {
 	const struct announce_deps deps = { room_ready, room_say, publish, publish_busy,
 					    publish_step, publish_reset, stanzas_queued, d };
-	const char *service = strchr(d->cfg->room_jid, '@');
-	/* the MUC service is local to our server and always answers a ping */
+	/* bursts paced by the server's confirmations (stream_sender.h) */
 	const struct announce_options opts = { d->cfg->pubsub_external_service,
-					       d->cfg->pubsub_access_model, 0,
-					       service ? service + 1 : d->cfg->room_jid };
+					       d->cfg->pubsub_access_model, 0, 1 };
 
 	d->announcer = announce_new(d->loop, &d->stream.sender, d->store, &deps, &opts);
 	if (!d->announcer)

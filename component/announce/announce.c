@@ -23,7 +23,6 @@
 #include "component/base/log.h"
 #include "component/base/loop.h"
 #include "component/xmpp/nodes.h"
-#include "component/xmpp/ns.h"
 #include "component/xmpp/sender.h"
 #include "component/xmpp/stanza.h"
 #include "storage/events.h"
@@ -357,47 +356,34 @@ static unsigned long long backlog(const struct announcer *a)
  * the next batch waits for the socket, 0 when done. */
 enum { PUBLISH_MORE = 1, PUBLISH_WAIT = 2, PUBLISH_PACE = 3 };
 
-/* A ping to opts.pace_to; its answer (or its timeout) lets the burst go on. */
-static int send_pace_ping(struct announcer *a)
-{
-	xmpp_stanza_t *iq = NULL;
-	char *id = sender_new_id(a->sender);
-	int rc = -1;
-
-	if (id && (iq = xmpp_iq_new(a->sender->ctx, "get", id))) {
-		xmpp_stanza_set_to(iq, a->opts.pace_to);
-		xmpp_stanza_set_from(iq, a->sender->jid);
-		if (stanza_add_child(iq, "ping", NS_PING) && sender_send(a->sender, iq) == 0) {
-			a->pace_id = id;
-			a->pace_sent_at = loop_now(a->loop);
-			id = NULL;
-			rc = 0;
-		}
-	}
-	if (iq)
-		xmpp_stanza_release(iq);
-	free(id);
-	return rc;
-}
-
-/* PUBLISH_PACE while the burst waits for the server's answer, else 0. */
+/* PUBLISH_PACE while a burst waits for the server, else 0: every
+ * ANNOUNCE_PACE_ITEMS items started, no more until the server has confirmed
+ * what came before them (sender->confirmed, which asks it with a ping), or
+ * ANNOUNCE_PACE_TIMEOUT_MS have passed. */
 static int paced(struct announcer *a)
 {
-	if (!a->opts.pace_to)
+	unsigned long long confirmed;
+
+	if (!a->opts.pace || !a->sender->confirmed)
 		return 0;
-	if (a->pace_id) {
-		if (loop_now(a->loop) - a->pace_sent_at < ANNOUNCE_PACE_TIMEOUT_MS)
+	if (a->pace_mark) {
+		confirmed = a->sender->confirmed(a->sender->userdata);
+		if (confirmed < a->pace_mark &&
+		    loop_now(a->loop) - a->pace_since < ANNOUNCE_PACE_TIMEOUT_MS)
 			return PUBLISH_PACE;
-		log_warn("%s did not answer a ping within %d ms: announcing on", a->opts.pace_to,
-			 ANNOUNCE_PACE_TIMEOUT_MS);
-		free(a->pace_id); /* no answer: go on, unpaced, rather than hold back */
-		a->pace_id = NULL;
+		if (confirmed < a->pace_mark) /* go on, unpaced, rather than hold back */
+			log_warn("the server confirmed nothing within %d ms: announcing on",
+				 ANNOUNCE_PACE_TIMEOUT_MS);
+		a->pace_mark = 0;
 		a->pace_count = 0;
 	}
 	if (a->pace_count < ANNOUNCE_PACE_ITEMS)
 		return 0;
 	a->pace_count = 0;
-	return send_pace_ping(a) == 0 ? PUBLISH_PACE : 0;
+	a->pace_mark = a->deps.queued(a->deps.ctx);
+	a->pace_since = loop_now(a->loop);
+	a->sender->confirmed(a->sender->userdata); /* asks */
+	return PUBLISH_PACE;
 }
 
 static int publish(struct announcer *a)
@@ -450,16 +436,6 @@ static int publish(struct announcer *a)
 
 int announce_handle_answer(void *announcer, xmpp_stanza_t *iq)
 {
-	struct announcer *a = announcer;
-	const char *id = xmpp_stanza_get_id(iq);
-
-	if (a->pace_id && id && strcmp(id, a->pace_id) == 0) {
-		/* any answer, an error too: the server has routed what came before */
-		free(a->pace_id);
-		a->pace_id = NULL;
-		wake(a, 0);
-		return 1;
-	}
 	return external_answer(announcer, iq);
 }
 
@@ -504,8 +480,8 @@ static void pump(void *arg)
 	check_written(a);
 	write_down(a);
 	refused = say_in_room(a) < 0;
-	/* (PUBLISH_WAIT counts as more, as it always has; a burst waiting for
-	 * the server's answer is woken by it) */
+	/* (PUBLISH_WAIT counts as more, as it always has; a paced burst
+	 * waits for the server's confirmation) */
 	more = now >= a->store_retry_at ? publish(a) : 0;
 	if (more && more != PUBLISH_PACE)
 		more = PUBLISH_MORE;
@@ -515,11 +491,8 @@ static void pump(void *arg)
 		a->forget_at = now + FORGET_MS;
 	if (more == PUBLISH_MORE)
 		next = 0;
-	else if (more == PUBLISH_PACE) /* woken by the answer; this is the timeout */
-		next = a->pace_sent_at + ANNOUNCE_PACE_TIMEOUT_MS > now ?
-		       a->pace_sent_at + ANNOUNCE_PACE_TIMEOUT_MS - now : 0;
-	else if (unwritten || more == PUBLISH_WAIT)
-		next = WRITE_CHECK_MS;
+	else if (unwritten || more == PUBLISH_WAIT || more == PUBLISH_PACE)
+		next = WRITE_CHECK_MS; /* a confirmation is looked for as a write is */
 	else if (a->forget_at) {
 		/* while the database refuses, deleting waits for it, not spins */
 		long long at = a->forget_at > a->store_retry_at ? a->forget_at : a->store_retry_at;
@@ -581,8 +554,7 @@ void announce_disconnected(struct announcer *a)
 	if (a->publishing)
 		a->deps.publish_reset(a->deps.ctx);
 	a->publishing = NULL;
-	free(a->pace_id);
-	a->pace_id = NULL;
+	a->pace_mark = 0;
 	a->pace_count = 0;
 	external_reset(a);
 	loop_timer_cancel(a->loop, TIMER);
@@ -606,7 +578,6 @@ void announce_free(struct announcer *a)
 		return;
 	loop_timer_cancel(a->loop, TIMER);
 	external_reset(a);
-	free(a->pace_id);
 	while ((w = a->head)) {
 		a->head = w->next;
 		waiting_free(w);

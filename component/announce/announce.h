@@ -51,16 +51,15 @@ struct announce_options {
 	const char *external_service; /* pubsub.external_service, NULL: none */
 	const char *access_model;     /* of a node created there */
 	size_t merge_min;             /* room lines merged from this many on; 0: 4 */
-	/* A JID on the server that always answers a ping (the MUC service), or
-	 * NULL: in a burst of items (an import), every ANNOUNCE_PACE_ITEMS
-	 * items started wait for its answer to a ping, so the server has
-	 * routed them before more go, and an answer to someone else never
-	 * waits behind thousands of notifications queued at the server. */
-	const char *pace_to;
+	/* In a burst of items (an import), every ANNOUNCE_PACE_ITEMS items
+	 * started wait until the server has confirmed them (sender.h,
+	 * confirmed), so an answer to someone else never waits behind
+	 * thousands of notifications queued at the server. 0: unpaced. */
+	int pace;
 };
 
 #define ANNOUNCE_PACE_ITEMS 16
-#define ANNOUNCE_PACE_TIMEOUT_MS 1000 /* an unanswered ping holds nothing back longer */
+#define ANNOUNCE_PACE_TIMEOUT_MS 1000 /* a server that confirms nothing holds nothing back longer */
 
 #define ANNOUNCE_MERGE_MIN 4
 

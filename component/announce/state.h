@@ -45,10 +45,10 @@ struct announcer {
 	long long forget_at;        /* loop ms: delete written events by then, 0 none */
 	long long store_retry_at;   /* loop ms: the database refused until then */
 	struct waiting *publishing; /* its fan-out runs */
-	/* pacing a burst by round trips (announce_options.pace_to) */
-	unsigned pace_count;        /* items started since the last ping answered */
-	char *pace_id;              /* the ping awaiting its answer, NULL none */
-	long long pace_sent_at;     /* loop ms */
+	/* pacing a burst by the server's confirmations (announce_options.pace) */
+	unsigned pace_count;             /* items started since the burst last waited */
+	unsigned long long pace_mark;    /* waiting until the server confirmed this many, 0 not */
+	long long pace_since;            /* loop ms */
 	int publish_stage;          /* 0: the threats item, 1: the priority item */
 	/* the external service: one item at a time, answered before the next */
 	struct waiting *external_for;
