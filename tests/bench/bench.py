@@ -732,6 +732,8 @@ def bench_import(prosody):
         record('import of %d threats' % IMPORT_THREATS, took * 1000, unit='ms')
         record('its announcements (%d PubSub items, one room line)' % items, announced * 1000,
                unit='ms')
+    finally:
+        vigil.cleanup()
 
 
 # --- abuse ------------------------------------------------------------------------
