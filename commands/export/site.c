@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,13 +26,40 @@
 #define X (const xmlChar *)
 
 /* Where the threats' sections go in the serialised index: a comment
- * "<!--vigil-sections-N-->". libxml2's HTML serialiser leaves "<" as it is
+ * "<!--vigil-sections-R-->". libxml2's HTML serialiser leaves "<" as it is
  * in attribute values, so a threat's text can hold such a comment too
  * (found by fuzz_export: the sections went in there, and the text after it
- * came out as markup); N is therefore chosen so that the serialised page
- * holds the mark exactly twice, the two comments themselves. */
-#define SECTIONS_MARK "vigil-sections-%u"
-#define SECTIONS_TRIES 64
+ * came out as markup). R is 128 random bits drawn for each page, so no
+ * text can hold it in advance (a counted N could be exhausted by names
+ * holding every value); the page must hold the mark exactly twice, the two
+ * comments themselves, and another R is drawn in the unlikely other case. */
+#define SECTIONS_TRIES 4
+
+/* name: "vigil-sections-" and 32 hex digits. */
+static int sections_mark(char *name, size_t size)
+{
+	unsigned char r[16];
+	size_t got = 0, i, at;
+	ssize_t n;
+
+	while (got < sizeof r) {
+		n = getrandom(r + got, sizeof r - got, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		got += (size_t)n;
+	}
+	if (size < sizeof "vigil-sections-" + 2 * sizeof r)
+		return -1;
+	at = (size_t)snprintf(name, size, "vigil-sections-");
+	for (i = 0; i < sizeof r; i++) {
+		name[at++] = "0123456789abcdef"[r[i] >> 4];
+		name[at++] = "0123456789abcdef"[r[i] & 15];
+	}
+	name[at] = '\0';
+	return 0;
+}
 
 static void section(xmlNodePtr parent, const struct threat *t)
 {
@@ -180,8 +208,9 @@ char *site_index(const struct export_doc *doc)
 	downloads(footer);
 	out = NULL;
 	for (n = 0; first_mark && second_mark && !out && n < SECTIONS_TRIES; n++) {
-		char name[48], mark[64];
-		text_format(name, sizeof name, SECTIONS_MARK, n);
+		char name[64], mark[80];
+		if (sections_mark(name, sizeof name) < 0)
+			break;
 		text_format(mark, sizeof mark, "<!--%s-->", name);
 		xmlNodeSetContent(first_mark, X name);
 		xmlNodeSetContent(second_mark, X name);

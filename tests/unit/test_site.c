@@ -468,6 +468,28 @@ int main(void)
 	free(before);
 	ok(publish(db, SITE_DOCUMENTS, NULL, 0, &r) == 0 && r.files == 2, "the two documents on their own");
 
+	/* names holding the comment that marks where the index's sections go,
+	 * for every number a guessing mark could take (0..63): the index is
+	 * still built (the mark is random, not guessed) */
+	if (store_open(&st, db, 0, template_schema(), err, sizeof err) == 0) {
+		unsigned k, n;
+		for (k = 0; k < 8; k++) {
+			char name[256] = "";
+			for (n = 8 * k; n < 8 * k + 8; n++)
+				snprintf(name + strlen(name), sizeof name - strlen(name),
+					 "<!--vigil-sections-%u-->", n);
+			file(st, name, "Marks in the name.", "", "high", "high");
+		}
+		store_close(st);
+	}
+	ok(publish(db, SITE_INDEX, NULL, 0, &r) == 0, "the index is built though names hold every mark 0..63");
+	{
+		htmlDocPtr index = read_html("index.html");
+		ok(index && xpath_count(index, "//section") >= 11,
+		   "with a section for each open threat (%d)", index ? xpath_count(index, "//section") : -1);
+		xmlFreeDoc(index);
+	}
+
 	if (!getenv("TEST_SITE_KEEP")) remove_all(site);
 	if (!getenv("TEST_SITE_KEEP")) remove_all(dir);
 	xmlCleanupParser();
