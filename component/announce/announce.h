@@ -7,11 +7,11 @@
  * builds the payloads from the threat when it sends, says the room line
  * when vigil may speak in the room, keeps the PubSub items for retrieval
  * and starts their fan-out, and publishes to the external service when one
- * is configured. An event row is deleted once all it caused has been
- * written to the socket (sender->written) or, for the external service,
- * acknowledged: after a crash an announcement may come twice, never not at
- * all (but for the stanza libstrophe was writing when the stream broke: see
- * announce.c). Room lines waiting together, of one kind by one person, are merged
+ * is configured. An event row is deleted once the server has confirmed all
+ * it caused (sender->confirmed: a ping after it, answered) or, for the
+ * external service, acknowledged: after a crash or a broken stream an
+ * announcement may come twice, never not at all (see announce.c). Room
+ * lines waiting together, of one kind by one person, are merged
  * into one from merge_min of them on; PubSub still gets one item per threat. */
 #ifndef VIGIL_ANNOUNCE_H
 #define VIGIL_ANNOUNCE_H
@@ -41,8 +41,8 @@ struct announce_deps {
 	int (*publish_busy)(void *ctx);                /* a fan-out is under way */
 	int (*publish_step)(void *ctx);                /* next batch; 1 while some remain */
 	void (*publish_reset)(void *ctx);              /* drop the fan-out (stream gone) */
-	/* Stanzas handed to the sender so far: an announcement is written once
-	 * sender->written() reaches the count after its last stanza. */
+	/* Stanzas handed to the sender so far: an announcement is done once
+	 * sender->confirmed() reaches the count after its last stanza. */
 	unsigned long long (*queued)(void *ctx);
 	void *ctx;
 };
