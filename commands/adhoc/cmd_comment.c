@@ -5,60 +5,23 @@
 
 #include "commands/adhoc/commands.h"
 
-static int show_comment_form(struct adhoc_step *s, const char *id, const char *text)
+static int comment(struct adhoc_step *s, long long id, const char *text, struct threat *t,
+		   struct op_result *r)
 {
-	xmpp_stanza_t *x = cmd_form(s, "Comment on a threat",
-				    "A comment is part of the threat's record: its history, "
-				    "its page and its PubSub item show it.");
-	xmpp_stanza_t *field;
-
-	if (!x || cmd_add_id_field(s, x, 1, id) < 0)
-		return -1;
-	field = form_add_field(x, "comment", "text-multi", "Comment");
-	if (!field || form_field_set_desc(field, "Required; up to 2,000 characters.") < 0 ||
-	    form_field_set_required(field) < 0 || form_field_set_value(field, text, 1) < 0)
-		return -1;
-	s->stage = 1;
-	s->status = ADHOC_EXECUTING;
-	s->offer_complete = 1;
-	return 0;
+	return op_comment(s->cc, &s->actor, id, text, NULL, t, NULL, r);
 }
 
-static const char *const comment_vars[] = { "id", "comment", NULL };
+static const struct cmd_id_text comment_command = {
+	"Comment on a threat",
+	"A comment is part of the threat's record: its history, its page and its PubSub item "
+	"show it.",
+	1, "comment", "Comment", "Required; up to 2,000 characters.",
+	comment,
+};
 
 int cmd_comment_step(struct adhoc_step *s)
 {
-	struct threat t;
-	struct op_result r;
-	char msg[256];
-	char *idtext, *text;
-	long long id;
-	int rc;
-
-	if (!s->submitted || s->action == ADHOC_PREV)
-		return s->stage == 0 || s->action == ADHOC_PREV ? show_comment_form(s, NULL, NULL)
-								 : cmd_need_form(s);
-	idtext = form_text(s->submitted, "id", NULL);
-	text = form_text(s->submitted, "comment", NULL);
-	threat_init(&t);
-	if (cmd_check_form(s, comment_vars, &r) < 0) {
-		adhoc_note(s, "error", r.message);
-		rc = show_comment_form(s, idtext, text);
-	} else if (cmd_read_id(s, &id, msg, sizeof msg) < 0) {
-		adhoc_note(s, "error", msg);
-		rc = show_comment_form(s, idtext, text);
-	} else if (op_comment(s->cc, &s->actor, id, text, NULL, &t, NULL, &r) < 0) {
-		cmd_report_failure(s, &r);
-		rc = s->error_condition ? 0 : show_comment_form(s, idtext, text);
-	} else {
-		adhoc_note(s, "info", r.message);
-		s->status = ADHOC_COMPLETED;
-		rc = 0;
-	}
-	threat_clear(&t);
-	free(idtext);
-	free(text);
-	return rc;
+	return cmd_id_text_step(s, &comment_command);
 }
 
 static int show_delete_form(struct adhoc_step *s, const char *number)

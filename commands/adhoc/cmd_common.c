@@ -160,3 +160,57 @@ int cmd_show_pick(struct adhoc_step *s, const char *title, const char *instructi
 		s->offer_next = 1;
 	return 0;
 }
+
+static int show_id_text_form(struct adhoc_step *s, const struct cmd_id_text *c, const char *id,
+			     const char *text)
+{
+	xmpp_stanza_t *x = cmd_form(s, c->title, c->instructions);
+	xmpp_stanza_t *field;
+
+	if (!x || cmd_add_id_field(s, x, c->include_retired, id) < 0)
+		return -1;
+	field = form_add_field(x, c->var, "text-multi", c->label);
+	if (!field || form_field_set_desc(field, c->desc) < 0 ||
+	    form_field_set_required(field) < 0 || form_field_set_value(field, text, 1) < 0)
+		return -1;
+	s->stage = 1;
+	s->status = ADHOC_EXECUTING;
+	s->offer_complete = 1;
+	return 0;
+}
+
+int cmd_id_text_step(struct adhoc_step *s, const struct cmd_id_text *c)
+{
+	const char *const vars[] = { "id", c->var, NULL };
+	struct threat t;
+	struct op_result r;
+	char msg[256];
+	char *idtext, *text;
+	long long id;
+	int rc;
+
+	if (!s->submitted || s->action == ADHOC_PREV)
+		return s->stage == 0 || s->action == ADHOC_PREV ? show_id_text_form(s, c, NULL, NULL)
+								 : cmd_need_form(s);
+	idtext = form_text(s->submitted, "id", NULL);
+	text = form_text(s->submitted, c->var, NULL);
+	threat_init(&t);
+	if (cmd_check_form(s, vars, &r) < 0) {
+		adhoc_note(s, "error", r.message);
+		rc = show_id_text_form(s, c, idtext, text);
+	} else if (cmd_read_id(s, &id, msg, sizeof msg) < 0) {
+		adhoc_note(s, "error", msg);
+		rc = show_id_text_form(s, c, idtext, text);
+	} else if (c->run(s, id, text, &t, &r) < 0) {
+		cmd_report_failure(s, &r);
+		rc = s->error_condition ? 0 : show_id_text_form(s, c, idtext, text);
+	} else {
+		adhoc_note(s, "info", r.message);
+		s->status = ADHOC_COMPLETED;
+		rc = 0;
+	}
+	threat_clear(&t);
+	free(idtext);
+	free(text);
+	return rc;
+}

@@ -61,6 +61,18 @@ int cmd_need_form(struct adhoc_step *s);
  * everything else -> an error note (the caller re-shows its form). */
 void cmd_report_failure(struct adhoc_step *s, const struct op_result *r);
 
+/* A one-stage command on a threat with one text-multi field (retire's
+ * reason, comment's text): the form, its checks, the operation. */
+struct cmd_id_text {
+	const char *title, *instructions;
+	int include_retired;             /* the `id` field lists retired threats too */
+	const char *var, *label, *desc;  /* the text field */
+	/* the operation: 0, or -1 with r filled; t is the threat it wrote */
+	int (*run)(struct adhoc_step *s, long long id, const char *text, struct threat *t,
+		   struct op_result *r);
+};
+int cmd_id_text_step(struct adhoc_step *s, const struct cmd_id_text *c);
+
 /* Before a refused threat is shown again: shortens what would not fit in a
  * reply (validate_fit_threat) and says so in a note. -1 when out of memory. */
 int cmd_fit_for_reply(struct adhoc_step *s, struct threat *t);
