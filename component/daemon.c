@@ -110,6 +110,15 @@ static void announcements_may_go(void *arg)
 		announce_room_ready(d->announcer);
 }
 
+/* The server confirmed more of what was sent (stream_sender.h). */
+static void announcements_confirmed(void *arg)
+{
+	struct daemon *d = arg;
+
+	if (d->announcer)
+		announce_confirmed(d->announcer);
+}
+
 static int announcements_answer(void *arg, xmpp_stanza_t *iq)
 {
 	struct daemon *d = arg;
@@ -187,6 +196,8 @@ static int announcements_init(struct daemon *d)
 	d->announcer = announce_new(d->loop, &d->stream.sender, d->store, &deps, &opts);
 	if (!d->announcer)
 		return -1;
+	d->stream.on_confirmed = announcements_confirmed;
+	d->stream.on_confirmed_arg = d;
 	d->commands.changes.recording = recording;
 	d->commands.changes.changed = changed;
 	d->commands.changes.ctx = d;
@@ -242,8 +253,12 @@ static void stream_stanza(void *arg, xmpp_stanza_t *stanza)
 {
 	struct daemon *d = arg;
 
+	const char *name = xmpp_stanza_get_name(stanza);
+
 	if (stream_sender_take_answer(&d->stream, stanza))
 		return;
+	if (name && strcmp(name, "message") == 0)
+		stream_sender_see_echo(&d->stream, stanza); /* the room module sees it too */
 	router_dispatch(d->router, stanza);
 }
 
@@ -334,9 +349,9 @@ int daemon_init(struct daemon *d, struct vigil_config *cfg)
 		goto fail;
 	/* the MUC service is our server's own: it answers the pings that
 	 * confirm what was sent (stream_sender.h) */
-	stream_sender_init(&d->stream, d->ctx, d->rand, cfg->component_jid,
+	stream_sender_init(&d->stream, d->ctx, d->rand, d->loop, cfg->component_jid,
 			   strchr(cfg->room_jid, '@') ? strchr(cfg->room_jid, '@') + 1 : cfg->room_jid,
-			   send_guard_mode_from_env());
+			   cfg->room_jid, send_guard_mode_from_env());
 	if (open_store(d) < 0) {
 		d->exit_status = VIGIL_EXIT_FAILURE;
 		return -1;
@@ -415,6 +430,7 @@ void daemon_cleanup(struct daemon *d)
 		pidfile_release(d->cfg->storage_path, d->pidfile);
 	publish_free(d->publisher);
 	announce_free(d->announcer);
+	d->announcer = NULL; /* the stream's confirmations tell nobody now */
 	pubsub_free(d->pubsub);
 	chat_free(d->chat);
 	sessions_free(&d->commands);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "component/base/log.h"
+#include "component/base/loop.h"
 #include "component/xmpp/ns.h"
 #include "component/xmpp/send_guard.h"
 #include "component/xmpp/serialize.h"
@@ -45,6 +46,44 @@ static xmpp_stanza_t *refused_stand_in(xmpp_ctx_t *ctx, xmpp_stanza_t *stanza)
 	return iq;
 }
 
+/* A groupchat message to the room: its echo will confirm it (and all
+ * before it). The oldest awaited gives way when there are too many. */
+static void await_echo(struct stream_sender *s, xmpp_stanza_t *stanza)
+{
+	const char *type = xmpp_stanza_get_type(stanza);
+	const char *to = xmpp_stanza_get_to(stanza);
+	const char *id = xmpp_stanza_get_id(stanza);
+	struct stream_echo *e;
+
+	if (!s->room || !type || !to || !id || strcmp(type, "groupchat") != 0 ||
+	    strcmp(xmpp_stanza_get_name(stanza), "message") != 0 || strcmp(to, s->room) != 0 ||
+	    strlen(id) >= sizeof e->id)
+		return;
+	if (s->nechoes == STREAM_ECHOES)
+		memmove(s->echoes, s->echoes + 1, --s->nechoes * sizeof *s->echoes);
+	e = &s->echoes[s->nechoes++];
+	memcpy(e->id, id, strlen(id) + 1);
+	e->mark = s->queued;
+	e->sent_at = loop_now(s->loop);
+}
+
+/* The first `mark` stanzas are confirmed: the echoes they cover are no
+ * longer awaited, and whoever waits is told. */
+static void confirm(struct stream_sender *s, unsigned long long mark)
+{
+	size_t i, kept = 0;
+
+	if (mark <= s->confirmed)
+		return;
+	s->confirmed = mark;
+	for (i = 0; i < s->nechoes; i++)
+		if (s->echoes[i].mark > mark)
+			s->echoes[kept++] = s->echoes[i];
+	s->nechoes = kept;
+	if (s->on_confirmed)
+		s->on_confirmed(s->on_confirmed_arg);
+}
+
 /* Serialises (serialize.h: the bytes libstrophe's xmpp_send() would write),
  * checks (send_guard.h) and queues one stanza; counted unless it is the
  * confirmation ping itself (which would otherwise ask for another). */
@@ -73,8 +112,11 @@ static int send_checked(struct stream_sender *s, xmpp_stanza_t *stanza, int stan
 		}
 		goto out;
 	}
-	xmpp_send_raw(s->conn, buf, len);
-	s->queued += counted != 0; /* the announcements tell from it what has been written */
+	s->write(s->conn, buf, len);
+	if (counted) { /* the announcements tell from it what has been written */
+		s->queued++;
+		await_echo(s, stanza);
+	}
 	rc = 0;
 out:
 	free(buf);
@@ -111,8 +153,9 @@ static unsigned long long stream_written(void *userdata)
 }
 
 /* Asks the server to confirm what was sent so far: a ping (XEP-0199) to
- * one of its services. The stream is in order, so its answer (a result or
- * an error alike) comes after the server took every stanza before it. */
+ * one of its services, or to vigil itself (routed back by the server). The
+ * stream is in order, so its answer (a result or an error alike) comes
+ * after the server took every stanza before it. */
 static void ask_confirmation(struct stream_sender *s)
 {
 	xmpp_stanza_t *iq = NULL;
@@ -121,11 +164,12 @@ static void ask_confirmation(struct stream_sender *s)
 	iq = id ? xmpp_iq_new(s->sender.ctx, "get", id) : NULL;
 	if (!iq)
 		goto out;
-	xmpp_stanza_set_to(iq, s->confirm_to);
+	xmpp_stanza_set_to(iq, s->confirm_self ? s->sender.jid : s->confirm_to);
 	xmpp_stanza_set_from(iq, s->sender.jid);
 	if (!stanza_add_child(iq, "ping", NS_PING) || send_checked(s, iq, 0, 0) < 0)
 		goto out;
 	s->confirming = s->queued;
+	s->confirm_asked_at = loop_now(s->loop);
 	snprintf(s->confirm_id, sizeof s->confirm_id, "%s", id);
 out:
 	if (iq)
@@ -133,13 +177,39 @@ out:
 	free(id);
 }
 
-static unsigned long long stream_confirmed(void *userdata)
+/* Whether an echo on the way, not overdue, will confirm the first `want`. */
+static int echo_coming(const struct stream_sender *s, unsigned long long want, long long now)
+{
+	size_t i;
+
+	for (i = 0; i < s->nechoes; i++)
+		if (s->echoes[i].mark >= want)
+			return now - s->echoes[i].sent_at < STREAM_ECHO_WAIT_MS;
+	return 0;
+}
+
+static unsigned long long stream_confirmed(void *userdata, unsigned long long want)
 {
 	struct stream_sender *s = userdata;
+	long long now;
 
-	/* one ping at a time, once what it covers has left libstrophe's queue */
-	if (s->conn && !s->confirm_id[0] && s->confirmed < s->queued && s->confirm_to &&
-	    stream_sender_backlog(s) == 0)
+	if (s->confirmed >= want || !s->conn || !s->confirm_to)
+		return s->confirmed;
+	now = loop_now(s->loop);
+	if (s->confirm_id[0]) {
+		/* one ping at a time; one unanswered is asked again, of the other */
+		if (now - s->confirm_asked_at < STREAM_CONFIRM_RETRY_MS)
+			return s->confirmed;
+		log_warn("%s did not answer a ping in %d ms: asking %s instead",
+			 s->confirm_self ? s->sender.jid : s->confirm_to, STREAM_CONFIRM_RETRY_MS,
+			 s->confirm_self ? s->confirm_to : s->sender.jid);
+		s->confirm_id[0] = '\0'; /* a late answer confirms nothing */
+		s->confirm_self = !s->confirm_self;
+	} else if (echo_coming(s, want, now)) {
+		return s->confirmed;
+	}
+	/* once what it covers has left libstrophe's queue */
+	if (stream_sender_backlog(s) == 0)
 		ask_confirmation(s);
 	return s->confirmed;
 }
@@ -148,18 +218,44 @@ int stream_sender_take_answer(struct stream_sender *s, xmpp_stanza_t *stanza)
 {
 	const char *id = xmpp_stanza_get_id(stanza);
 	const char *type = xmpp_stanza_get_type(stanza);
+	int answer, own;
 
 	if (!s->confirm_id[0] || !id || strcmp(id, s->confirm_id) != 0 || !type ||
-	    (strcmp(type, "result") != 0 && strcmp(type, "error") != 0) ||
 	    strcmp(xmpp_stanza_get_name(stanza), "iq") != 0)
 		return 0;
+	/* the service's answer, or our own ping routed back to us */
+	answer = strcmp(type, "result") == 0 || strcmp(type, "error") == 0;
+	own = strcmp(type, "get") == 0 && xmpp_stanza_get_from(stanza) &&
+	      strcmp(xmpp_stanza_get_from(stanza), s->sender.jid) == 0;
+	if (!answer && !own)
+		return 0;
 	s->confirm_id[0] = '\0';
-	s->confirmed = s->confirming;
+	confirm(s, s->confirming);
 	return 1;
 }
 
+void stream_sender_see_echo(struct stream_sender *s, xmpp_stanza_t *message)
+{
+	const char *id = xmpp_stanza_get_id(message);
+	const char *type = xmpp_stanza_get_type(message);
+	size_t i;
+
+	if (!s->nechoes || !id || !type ||
+	    (strcmp(type, "groupchat") != 0 && strcmp(type, "error") != 0) ||
+	    !jid_bare_equal(xmpp_stanza_get_from(message), s->room))
+		return;
+	/* the id is random and unseen until the room has sent the message on:
+	 * nobody can echo it before the room has taken it */
+	for (i = 0; i < s->nechoes; i++)
+		if (strcmp(s->echoes[i].id, id) == 0) {
+			confirm(s, s->echoes[i].mark);
+			return;
+		}
+}
+
 void stream_sender_init(struct stream_sender *s, xmpp_ctx_t *ctx, xmpp_rand_t *rand,
-			const char *jid, const char *confirm_to, int mode)
+			struct loop *loop, const char *jid, const char *confirm_to,
+			const char *room, int mode)
 {
 	memset(s, 0, sizeof *s);
 	s->sender.ctx = ctx;
@@ -169,8 +265,11 @@ void stream_sender_init(struct stream_sender *s, xmpp_ctx_t *ctx, xmpp_rand_t *r
 	s->sender.written = stream_written;
 	s->sender.confirmed = stream_confirmed;
 	s->confirm_to = confirm_to;
+	s->room = room;
+	s->write = xmpp_send_raw;
 	s->sender.userdata = s;
 	s->rand = rand;
+	s->loop = loop;
 	s->mode = mode;
 }
 
@@ -181,12 +280,15 @@ void stream_sender_attach(struct stream_sender *s, xmpp_conn_t *conn)
 	 * forget what was not confirmed when it went down) */
 	s->confirmed = s->queued;
 	s->confirm_id[0] = '\0';
+	s->confirm_self = 0;
+	s->nechoes = 0;
 }
 
 void stream_sender_detach(struct stream_sender *s)
 {
 	s->conn = NULL;
 	s->confirm_id[0] = '\0'; /* its answer, if any, will not come */
+	s->nechoes = 0;          /* nor will these */
 }
 
 int stream_sender_is_up(const struct stream_sender *s)

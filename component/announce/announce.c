@@ -34,6 +34,9 @@ _Static_assert((int)ANNOUNCE_ROOM == (int)CHANGE_DONE_ROOM &&
 
 #define TIMER "announce"
 #define WRITE_CHECK_MS 1    /* while stanzas of ours wait in libstrophe's queue */
+#define CONFIRM_CHECK_MS 100 /* while written ones wait for the server: its
+				confirmation wakes the announcer (announce_confirmed);
+				this only drives the sender's time-outs */
 #define FORGET_MS 20        /* written events are deleted with the next change's
 			       items, or after this long: one transaction, not two */
 #define KEEP_THREATS 256    /* changes held with their state at once; the others
@@ -367,7 +370,7 @@ static int paced(struct announcer *a)
 	if (!a->opts.pace || !a->sender->confirmed)
 		return 0;
 	if (a->pace_mark) {
-		confirmed = a->sender->confirmed(a->sender->userdata);
+		confirmed = a->sender->confirmed(a->sender->userdata, a->pace_mark);
 		if (confirmed < a->pace_mark &&
 		    loop_now(a->loop) - a->pace_since < ANNOUNCE_PACE_TIMEOUT_MS)
 			return PUBLISH_PACE;
@@ -382,7 +385,7 @@ static int paced(struct announcer *a)
 	a->pace_count = 0;
 	a->pace_mark = a->deps.queued(a->deps.ctx);
 	a->pace_since = loop_now(a->loop);
-	a->sender->confirmed(a->sender->userdata); /* asks */
+	a->sender->confirmed(a->sender->userdata, a->pace_mark); /* asks */
 	return PUBLISH_PACE;
 }
 
@@ -441,16 +444,38 @@ int announce_handle_answer(void *announcer, xmpp_stanza_t *iq)
 
 /* --- the turn ------------------------------------------------------------------------- */
 
+/* The mark every target handed over waits for (0: none waits). */
+static unsigned long long wanted(const struct announcer *a)
+{
+	const struct waiting *w;
+	unsigned long long want = 0;
+
+	for (w = a->head; w; w = w->next) {
+		if ((w->sent & ANNOUNCE_ROOM) && w->room_mark > want)
+			want = w->room_mark;
+		if ((w->sent & ANNOUNCE_PUBSUB) && w != a->publishing && w->pubsub_mark > want)
+			want = w->pubsub_mark;
+	}
+	return want;
+}
+
 /* Targets whose last stanza the server confirmed (sender.h: written to
  * the socket is not enough, the stream may break with it in the kernel's
- * buffer) are done. Returns 1 while some still wait. */
+ * buffer) are done. Asked for all that waits at once, so one answer (an
+ * echo of the room line, or a ping's) covers them. Returns 1 while some
+ * still wait. */
 static int check_written(struct announcer *a)
 {
-	unsigned long long written = a->sender->confirmed ?
-		a->sender->confirmed(a->sender->userdata) : a->sender->written(a->sender->userdata);
+	unsigned long long want = wanted(a), written;
 	struct waiting *w;
 	int waiting = 0;
 
+	if (!want)
+		written = 0;
+	else if (a->sender->confirmed)
+		written = a->sender->confirmed(a->sender->userdata, want);
+	else
+		written = a->sender->written(a->sender->userdata);
 	for (w = a->head; w; w = w->next) {
 		if ((w->sent & ANNOUNCE_ROOM) && w->room_mark <= written) {
 			w->sent &= ~ANNOUNCE_ROOM;
@@ -491,12 +516,18 @@ static void pump(void *arg)
 		a->forget_at = now + FORGET_MS;
 	if (more == PUBLISH_MORE)
 		next = 0;
-	else if (unwritten || more == PUBLISH_WAIT || more == PUBLISH_PACE)
-		next = WRITE_CHECK_MS; /* a confirmation is looked for as a write is */
+	else if (more == PUBLISH_WAIT || ((unwritten || more == PUBLISH_PACE) && backlog(a)))
+		next = WRITE_CHECK_MS; /* libstrophe writes on the loop's next turn */
+	else if (unwritten || more == PUBLISH_PACE)
+		next = CONFIRM_CHECK_MS;
 	else if (a->forget_at) {
 		/* while the database refuses, deleting waits for it, not spins */
 		long long at = a->forget_at > a->store_retry_at ? a->forget_at : a->store_retry_at;
 		next = at > now ? at - now : 0;
+	}
+	if (more == PUBLISH_PACE && a->pace_mark) { /* and when the wait is over */
+		long long left = a->pace_since + ANNOUNCE_PACE_TIMEOUT_MS - now;
+		next = left < 0 ? 0 : next < 0 || left < next ? left : next;
 	}
 	if (refused)
 		next = next < 0 || STORE_RETRY_MS < next ? STORE_RETRY_MS : next;
@@ -563,6 +594,12 @@ void announce_disconnected(struct announcer *a)
 void announce_room_ready(struct announcer *a)
 {
 	wake(a, 0);
+}
+
+void announce_confirmed(struct announcer *a)
+{
+	if (a->up && a->count)
+		wake(a, 0);
 }
 
 size_t announce_waiting(const struct announcer *a)

@@ -97,6 +97,10 @@ void announce_room_ready(struct announcer *a);
  * service (then handled), else 0. */
 int announce_handle_answer(void *announcer, xmpp_stanza_t *iq);
 
+/* The server confirmed more of what was sent (sender.h): what waited for
+ * it is done now. */
+void announce_confirmed(struct announcer *a);
+
 /* Changes not yet fully announced. */
 size_t announce_waiting(const struct announcer *a);
 

@@ -17,12 +17,14 @@ struct sender {
 	/* How many stanzas sent so far have been written to the socket: an
 	 * announcement is done once its last stanza is. */
 	unsigned long long (*written)(void *userdata);
-	/* How many of them the server has confirmed it received (it answered a
-	 * ping sent after them, on the same stream, in order): a stanza written
-	 * to the socket can still be lost with the stream (in the kernel's
-	 * buffer, cut off mid-write), one confirmed cannot. NULL: written()
-	 * stands for it (the unit tests' fake). Asking may send that ping. */
-	unsigned long long (*confirmed)(void *userdata);
+	/* How many of them the server has confirmed it received (sent before
+	 * an answer that came back on the same stream, in order): a stanza
+	 * written to the socket can still be lost with the stream (in the
+	 * kernel's buffer, cut off mid-write), one confirmed cannot. Asks the
+	 * server, when the first `want` are not confirmed yet and nothing on
+	 * the way will confirm them (stream_sender.h). NULL: written() stands
+	 * for it (the unit tests' fake). */
+	unsigned long long (*confirmed)(void *userdata, unsigned long long want);
 	void *userdata;
 };
 

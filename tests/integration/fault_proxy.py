@@ -26,9 +26,17 @@ Faults (inject(kind)):
   block      new connections are refused (closed at once) until unblock();
              used while the server restarts, so that the clients are back
              before vigil is
+
+Filters (test_lossy_link.py), on whole chunks: a stanza split between two
+reads is not seen (the servers write a small stanza in one go):
+  watch(name, pattern)  counts the matches of a regular expression (bytes)
+                        in what vigil writes: proxy.counts[name]
+  mute(pattern)         removes its matches from what the server sends (a
+                        service that swallows what vigil asks of it)
 """
 import asyncio
 import random
+import re
 import socket
 import struct
 import threading
@@ -86,6 +94,13 @@ class Conn:
                     break
                 if self.stalled or (outbound and self.swallow_out):
                     continue  # half-open: what is written vanishes
+                if outbound:
+                    for name, pattern in p.watches:
+                        p.count(name, len(pattern.findall(data)))
+                else:
+                    for pattern in p.mutes:
+                        data, n = pattern.subn(b'', data)
+                        p.count('muted', n)
                 if self.cut_next and len(data) > 1:
                     writer.write(data[:len(data) // 2])
                     await writer.drain()
@@ -122,6 +137,8 @@ class FaultProxy:
         self.delay_until = 0.0
         self.slow_until = 0.0
         self.counts = {}
+        self.watches = []  # (name, compiled pattern): see watch()
+        self.mutes = []
         self.accepted = 0
         self.loop = asyncio.new_event_loop()
         self._ready = threading.Event()
@@ -183,6 +200,12 @@ class FaultProxy:
             elif kind == 'unblock':
                 self.blocked = False
         self._call(act)
+
+    def watch(self, name, pattern):
+        self.watches.append((name, re.compile(pattern, re.S)))
+
+    def mute(self, pattern):
+        self.mutes.append(re.compile(pattern, re.S))
 
     def reset_stragglers(self):
         """A reset asked for on a quiet connection: cut it now (no chunk

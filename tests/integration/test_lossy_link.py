@@ -5,20 +5,35 @@ answered after it on the same stream), not once it is written to the
 socket. The link is cut by tests/integration/fault_proxy.py between vigil
 and the server: what vigil writes vanishes, what the server sends still
 arrives (so the request reaches vigil), until vigil's keepalive gives up on
-the silent server and reconnects."""
+the silent server and reconnects.
+
+How the server confirms (component/stream_sender.h): the room's echo of a
+room line confirms it and all before it, with no ping; a ping asks for the
+rest, and one the service does not answer is asked again, of vigil's own
+JID, which the server routes back."""
 import asyncio
+import re
 import sqlite3
 
 from fault_proxy import FaultProxy
-from harness import COMPONENT, NS_EVENT, NS_THREAT, ROOM, Env, connect, pubsub, run, wait_until
+from harness import (COMPONENT, NS_EVENT, NS_THREAT, ROOM, Env, connect, file_threat, pubsub, run,
+                     wait_until)
 
 PROXY = []
+SERVICE = ROOM.split('@')[1]  # the MUC service, asked to confirm by a ping
+
+
+def ping_to(jid):
+    """A ping iq to jid as vigil writes it."""
+    return rb'<iq\b[^>]*\bto=["\']' + re.escape(jid.encode()) + rb'["\'][^>]*>\s*<ping\b'
 
 
 def env_factory():
     env = Env(start_vigil=False)
     proxy = FaultProxy(env.prosody.component_port)
     PROXY.append(proxy)
+    proxy.watch('pings to the service', ping_to(SERVICE))
+    proxy.watch('pings to vigil', ping_to(COMPONENT))
     env.restart_vigil(component__port=proxy.port, component__ping_interval=1,
                       component__ping_timeout=2, component__reconnect_max_delay=1)
     cleanup = env.cleanup
@@ -39,6 +54,62 @@ def notified(client, tid, revision):
             if item.get('id') == tid and threat is not None and threat.get('revision') == revision:
                 return True
     return False
+
+
+def events_left(env):
+    con = sqlite3.connect('file:%s?mode=ro' % env.vigil.db, uri=True, timeout=5)
+    try:
+        return con.execute('SELECT count(*) FROM events').fetchone()[0]
+    finally:
+        con.close()
+
+
+async def test_room_echo_confirms(env):
+    """with nobody subscribed, the room's echo of each line confirms the filing: no ping is sent"""
+    alice = await connect(env.prosody, 'alice')
+    try:
+        before = PROXY[0].counts.get('pings to the service', 0)
+        for i in range(3):
+            await file_threat(alice, name='Echoed %d' % i)
+        await wait_until(lambda: events_left(env) == 0, 15, 'every announcement confirmed')
+        pings = PROXY[0].counts.get('pings to the service', 0) - before
+        assert pings == 0, '%d pings sent where the echoes confirmed' % pings
+    finally:
+        await alice.stop()
+
+
+async def test_unanswered_ping_asked_again(env):
+    """a MUC service that swallows pings: the confirmation is asked again, of vigil itself"""
+    # the keepalive pings the MUC service too: out of the way for this test
+    old = env.restart_vigil(component__ping_interval=300)
+    carol = await connect(env.prosody, 'carol')
+    alice = await connect(env.prosody, 'alice')
+    offset = len(env.vigil.log_text())
+    try:
+        # a subscriber: notifications follow the room line, a ping must ask
+        reply = await carol.iq(pubsub('subscribe', node='threats', jid=carol.boundjid.bare),
+                               itype='set')
+        assert reply['type'] == 'result', reply
+        # the service's answers to vigil vanish from now on
+        PROXY[0].mute(rb'<iq\b[^>]*\bfrom=["\']' + re.escape(SERVICE.encode()) +
+                      rb'["\'][^>]*?(?:/>|>.*?</iq>)')
+        tid = await file_threat(alice, name='Unanswered')
+        env.vigil.wait_log(r'did not answer a ping in \d+ ms: asking %s instead' %
+                           re.escape(COMPONENT), 20, after=offset)
+        await wait_until(lambda: events_left(env) == 0, 15, 'the announcement confirmed')
+        assert notified(carol, tid, '1'), 'the subscriber has the notification'
+        tid = await file_threat(alice, name='Unanswered again')
+        await wait_until(lambda: events_left(env) == 0, 15, 'the next one confirmed')
+        log = env.vigil.log_text()[offset:]
+        assert len(re.findall('did not answer a ping', log)) == 1, \
+            'the pings went to vigil itself after the first time-out:\n' + log
+        assert PROXY[0].counts.get('muted', 0) >= 1, 'the service answered and was muted'
+        assert PROXY[0].counts.get('pings to vigil', 0) >= 2, PROXY[0].counts
+    finally:
+        PROXY[0].mutes.clear()
+        await carol.stop()
+        await alice.stop()
+        env.restart_vigil(**old)
 
 
 async def test_swallowed_announcements_are_sent_again(env):
@@ -63,17 +134,20 @@ async def test_swallowed_announcements_are_sent_again(env):
             await wait_until(lambda: con.execute(
                 "SELECT count(*) FROM threats WHERE name = 'Swallowed'").fetchone()[0] == 1,
                 10, 'the filing committed')
+            tid = 'T-%d' % con.execute("SELECT id FROM threats WHERE name = 'Swallowed'"
+                                       ).fetchone()[0]
         finally:
             con.close()
         env.vigil.wait_log(r'dropping the connection', 20)
-        await wait_until(lambda: notified(carol, 'T-1', '1'), 30, 'the notification of T-1')
+        await wait_until(lambda: notified(carol, tid, '1'), 30, 'the notification of ' + tid)
         await wait_until(lambda: any(m['type'] == 'groupchat' and m['from'].bare == ROOM and
-                                     (m['body'] or '').startswith('T-1 "Swallowed" filed')
-                                     for m in carol.messages), 30, 'the room line of T-1')
+                                     (m['body'] or '').startswith(tid + ' "Swallowed" filed')
+                                     for m in carol.messages), 30, 'the room line of ' + tid)
     finally:
         await carol.stop()
         await alice.stop()
 
 
 if __name__ == '__main__':
-    run([test_swallowed_announcements_are_sent_again], env_factory)
+    run([test_room_echo_confirms, test_unanswered_ping_asked_again,
+         test_swallowed_announcements_are_sent_again], env_factory)
