@@ -191,7 +191,8 @@ static int announcements_init(struct daemon *d)
 					    publish_step, publish_reset, stanzas_queued, d };
 	/* bursts paced by the server's confirmations (stream_sender.h) */
 	const struct announce_options opts = { d->cfg->pubsub_external_service,
-					       d->cfg->pubsub_access_model, 0, 1 };
+					       d->cfg->pubsub_access_model, 0, 1,
+					       ANNOUNCE_SETTLE_MS };
 
 	d->announcer = announce_new(d->loop, &d->stream.sender, d->store, &deps, &opts);
 	if (!d->announcer)
@@ -412,6 +413,7 @@ int daemon_run(struct daemon *d)
 		}
 		if (daemon_signal_stop && !d->stopping) {
 			log_info("shutting down");
+			announce_stop(d->announcer);
 			muc_leave(d->muc, "vigil is shutting down");
 			d->stopping = 1;
 			connection_close(d->connection);

@@ -207,20 +207,46 @@ static int needs_keeping(const struct waiting *w)
 	return w->loaded && (w->targets & ANNOUNCE_PUBSUB) && !w->kept;
 }
 
-/* Whether written changes wait to be deleted (or their progress marked). */
-static int to_forget(const struct announcer *a)
+/* Every target confirmed, and the stream has lasted settle_ms since
+ * (announce_options): its event may be deleted. */
+static int settled(const struct announcer *a, const struct waiting *w, long long now)
+{
+	return waiting_complete(w) && now - w->confirmed_at >= a->opts.settle_ms;
+}
+
+/* Part of its targets done since the events table was told. */
+static int progress_to_mark(const struct waiting *w)
+{
+	return w->loaded && w->done != w->done_stored && !waiting_complete(w);
+}
+
+/* Whether confirmed changes wait to be deleted (or their progress marked). */
+static int to_forget(const struct announcer *a, long long now)
 {
 	const struct waiting *w;
 
 	for (w = a->head; w; w = w->next)
-		if (waiting_complete(w) || (w->loaded && w->done != w->done_stored))
+		if (settled(a, w, now) || progress_to_mark(w))
 			return 1;
 	return 0;
 }
 
+/* When the first change confirmed but not yet settled will be, -1 none. */
+static long long next_settled(const struct announcer *a, long long now)
+{
+	const struct waiting *w;
+	long long at = -1;
+
+	for (w = a->head; w; w = w->next)
+		if (waiting_complete(w) && !settled(a, w, now) &&
+		    (at < 0 || w->confirmed_at + a->opts.settle_ms < at))
+			at = w->confirmed_at + a->opts.settle_ms;
+	return at;
+}
+
 /* Keeps the items of new changes, and deletes (or marks) what is done: new
  * items go at once, deletions wait up to FORGET_MS for the next change. */
-static void write_down(struct announcer *a)
+static void write_down(struct announcer *a, int at_once)
 {
 	long long now = loop_now(a->loop);
 	struct waiting *w, **p;
@@ -230,20 +256,22 @@ static void write_down(struct announcer *a)
 		return;
 	for (w = a->head; w; w = w->next) {
 		keep |= needs_keeping(w);
-		forget |= waiting_complete(w) || (w->loaded && w->done != w->done_stored);
+		forget |= settled(a, w, now) || progress_to_mark(w);
 	}
+	if (!forget)
+		a->forget_at = 0; /* what was to be marked is now complete: it waits to settle */
 	if (forget && !keep && !a->forget_at)
 		a->forget_at = now + FORGET_MS;
-	if (!keep && !(forget && now >= a->forget_at))
+	if (!keep && !(forget && (at_once || now >= a->forget_at)))
 		return;
 	if ((rc = store_begin(a->store)) < 0)
 		goto failed;
 	for (w = a->head; w && rc == 0; w = w->next) {
 		if (needs_keeping(w))
 			rc = keep_items(a, w);
-		else if (waiting_complete(w))
+		else if (settled(a, w, now))
 			rc = store_event_delete(a->store, w->event_id);
-		else if (w->loaded && w->done != w->done_stored)
+		else if (progress_to_mark(w))
 			rc = store_event_mark(a->store, w->event_id, w->done);
 	}
 	if (rc == 0)
@@ -256,8 +284,9 @@ static void write_down(struct announcer *a)
 	for (p = &a->head; (w = *p);) {
 		if (needs_keeping(w))
 			w->kept = 1;
-		w->done_stored = w->done;
-		if (waiting_complete(w) && w != a->publishing && w != a->external_for) {
+		if (progress_to_mark(w))
+			w->done_stored = w->done;
+		if (settled(a, w, now) && w != a->publishing && w != a->external_for) {
 			*p = w->next;
 			a->count--;
 			a->loaded--;
@@ -313,6 +342,7 @@ static int say_in_room(struct announcer *a)
 					  sizeof text), n = 1;
 		if (a->deps.room_say(a->deps.ctx, text) < 0)
 			return -1;
+		log_debug("said in the room: %s", text);
 		for (run = w; n && run; run = run->next) {
 			if (!room_due(run))
 				continue;
@@ -467,6 +497,7 @@ static unsigned long long wanted(const struct announcer *a)
 static int check_written(struct announcer *a)
 {
 	unsigned long long want = wanted(a), written;
+	long long now = loop_now(a->loop);
 	struct waiting *w;
 	int waiting = 0;
 
@@ -480,10 +511,12 @@ static int check_written(struct announcer *a)
 		if ((w->sent & ANNOUNCE_ROOM) && w->room_mark <= written) {
 			w->sent &= ~ANNOUNCE_ROOM;
 			w->done |= ANNOUNCE_ROOM;
+			w->confirmed_at = now;
 		}
 		if ((w->sent & ANNOUNCE_PUBSUB) && w != a->publishing && w->pubsub_mark <= written) {
 			w->sent &= ~ANNOUNCE_PUBSUB;
 			w->done |= ANNOUNCE_PUBSUB;
+			w->confirmed_at = now;
 		}
 		waiting |= w->sent != 0 && !(w == a->publishing && w->sent == ANNOUNCE_PUBSUB);
 	}
@@ -493,7 +526,7 @@ static int check_written(struct announcer *a)
 static void pump(void *arg)
 {
 	struct announcer *a = arg;
-	long long now = loop_now(a->loop), next = -1;
+	long long now = loop_now(a->loop), next = -1, settle_at;
 	int more, unwritten, refused;
 
 	if (!a->up)
@@ -503,7 +536,7 @@ static void pump(void *arg)
 	if (now >= a->store_retry_at)
 		load_states(a);
 	check_written(a);
-	write_down(a);
+	write_down(a, 0);
 	refused = say_in_room(a) < 0;
 	/* (PUBLISH_WAIT counts as more, as it always has; a paced burst
 	 * waits for the server's confirmation) */
@@ -512,7 +545,7 @@ static void pump(void *arg)
 		more = PUBLISH_MORE;
 	external_pump(a);
 	unwritten = check_written(a);
-	if (!a->forget_at && to_forget(a))
+	if (!a->forget_at && to_forget(a, now))
 		a->forget_at = now + FORGET_MS;
 	if (more == PUBLISH_MORE)
 		next = 0;
@@ -525,6 +558,8 @@ static void pump(void *arg)
 		long long at = a->forget_at > a->store_retry_at ? a->forget_at : a->store_retry_at;
 		next = at > now ? at - now : 0;
 	}
+	if ((settle_at = next_settled(a, now)) >= 0) /* deleted once settled */
+		next = next < 0 || settle_at - now < next ? (settle_at > now ? settle_at - now : 0) : next;
 	if (more == PUBLISH_PACE && a->pace_mark) { /* and when the wait is over */
 		long long left = a->pace_since + ANNOUNCE_PACE_TIMEOUT_MS - now;
 		next = left < 0 ? 0 : next < 0 || left < next ? left : next;
@@ -580,8 +615,13 @@ void announce_disconnected(struct announcer *a)
 	struct waiting *w;
 
 	a->up = 0;
-	for (w = a->head; w; w = w->next)
+	for (w = a->head; w; w = w->next) {
 		w->sent = 0; /* not known to be written: sent again */
+		/* confirmed just before the stream broke (a server going down
+		 * may not have handed it on): sent again too, as the table has it */
+		if (a->opts.settle_ms && loop_now(a->loop) - w->confirmed_at < a->opts.settle_ms)
+			w->done &= w->done_stored | ANNOUNCE_EXTERNAL;
+	}
 	if (a->publishing)
 		a->deps.publish_reset(a->deps.ctx);
 	a->publishing = NULL;
@@ -594,6 +634,13 @@ void announce_disconnected(struct announcer *a)
 void announce_room_ready(struct announcer *a)
 {
 	wake(a, 0);
+}
+
+void announce_stop(struct announcer *a)
+{
+	/* the server stays up: what it confirmed it hands on */
+	a->opts.settle_ms = 0;
+	write_down(a, 1);
 }
 
 void announce_confirmed(struct announcer *a)

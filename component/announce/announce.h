@@ -56,7 +56,17 @@ struct announce_options {
 	 * confirmed), so an answer to someone else never waits behind
 	 * thousands of notifications queued at the server. 0: unpaced. */
 	int pace;
+	/* An event is deleted only once its stream has lasted this long after
+	 * the server confirmed all it caused: a server that confirmed and then
+	 * went down (a restart) may not have handed on what it took, so what
+	 * was confirmed less than settle_ms before the stream broke is sent
+	 * again on the next one. 0: deleted once confirmed. */
+	long long settle_ms;
 };
+
+/* Prosody, stopping, closed vigil's stream 7 to 24 ms after confirming
+ * lines and notifications it then never delivered (the chaos run) */
+#define ANNOUNCE_SETTLE_MS 500
 
 #define ANNOUNCE_PACE_ITEMS 16
 #define ANNOUNCE_PACE_TIMEOUT_MS 1000 /* a server that confirms nothing holds nothing back longer */
@@ -96,6 +106,10 @@ void announce_room_ready(struct announcer *a);
 /* An iq answer: 1 when it answers what the announcer asked the external
  * service (then handled), else 0. */
 int announce_handle_answer(void *announcer, xmpp_stanza_t *iq);
+
+/* vigil stops (the server stays up): confirmed events are deleted now,
+ * without waiting for them to settle. */
+void announce_stop(struct announcer *a);
 
 /* The server confirmed more of what was sent (sender.h): what waited for
  * it is done now. */

@@ -27,6 +27,7 @@ struct waiting {
 	int kept;                  /* its PubSub items are stored for retrieval */
 	int kept_with_change;      /* ...by announce_recording, in the change's transaction */
 	unsigned long long room_mark, pubsub_mark; /* see the opening comment */
+	long long confirmed_at;    /* loop ms: a target of it last confirmed */
 	struct waiting *next;
 };
 

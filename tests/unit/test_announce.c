@@ -391,6 +391,49 @@ int main(void)
 	   "the fake kept what was sent");
 	announce_free(a);
 
+	/* confirmed, then the stream breaks at once (a server going down may
+	 * not have handed on what it confirmed): sent again; an event is
+	 * deleted only once the stream lasted settle_ms after its confirmation */
+	{
+		const struct announce_options opts = { .settle_ms = 2000 }; /* 2 s: easy to read */
+		a = announce_new(loop, &w.sender, st, &deps, &opts);
+		cc.changes.ctx = a;
+		is_int(announce_load(a), 0, "an announcer that lets confirmations settle");
+		announce_connected(a);
+		file(&cc, "bob@example.org", "Settling", "medium");
+		run(&w, loop, 100);
+		is_int(lines_with(&w, "Settling"), 1, "said and confirmed");
+		is_int(store_event_count(st), 1, "its event is kept while it settles");
+		run(&w, loop, 1000);
+		announce_disconnected(a); /* 1.1 s after the confirmation */
+		announce_connected(a);
+		run(&w, loop, 100);
+		is_int(lines_with(&w, "Settling"), 2, "the stream broke before it settled: said again");
+		is_int(published(&w, "threats/T-15"), 2, "and published again");
+		run(&w, loop, 1800);
+		is_int(store_event_count(st), 1, "settling again from the new confirmation");
+		run(&w, loop, 200);
+		is_int(store_event_count(st), 0, "settled (2 s): deleted");
+		ok(!loop_timer_armed(loop, "announce"), "idle: no timer armed");
+		file(&cc, "bob@example.org", "Settled", "medium");
+		run(&w, loop, 100);
+		ok(loop_next_ms(loop, 5000) > 1000, "waiting to settle: no turn before (%lld ms)",
+		   loop_next_ms(loop, 5000));
+		run(&w, loop, 2000);
+		is_int(store_event_count(st), 0, "the next one settles and goes");
+		announce_disconnected(a);
+		announce_connected(a);
+		run(&w, loop, 100);
+		is_int(lines_with(&w, "Settled"), 1, "a settled change is not said again");
+		file(&cc, "bob@example.org", "Stopping", "medium");
+		run(&w, loop, 100);
+		is_int(store_event_count(st), 1, "confirmed, settling");
+		announce_stop(a);
+		is_int(store_event_count(st), 0, "vigil stops (the server stays): deleted at once");
+		announce_free(a);
+		cc.changes.ctx = NULL;
+	}
+
 	/* a room line an older vigil worded (carried over by the migration): said as it is */
 	{
 		sqlite3 *db;
@@ -411,7 +454,8 @@ int main(void)
 
 	/* an external service that never answers: asked again, never waited on for ever */
 	{
-		const struct announce_options opts = { "pubsub.example.org", "open", 0, 0 };
+		const struct announce_options opts = { .external_service = "pubsub.example.org",
+						       .access_model = "open" };
 		size_t before = fake_count_with(&w.fake, "pubsub.example.org", NULL);
 		a = announce_new(loop, &w.sender, st, &deps, &opts);
 		cc.changes.ctx = a;
@@ -432,7 +476,7 @@ int main(void)
 	/* a burst (an import) paced by the server's confirmations: every 16
 	 * items started, no more until the server has confirmed them (or 1 s) */
 	{
-		const struct announce_options opts = { NULL, "open", 0, 1 };
+		const struct announce_options opts = { .access_model = "open", .pace = 1 };
 		size_t threats_items = 0, j;
 		fake_sender_clear(&w.fake);
 		w.npublished = 0;
