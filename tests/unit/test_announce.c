@@ -380,6 +380,8 @@ int main(void)
 	run(&w, loop, 100);
 	is_int(lines_with(&w, "Unconfirmed"), 1, "said and written");
 	is_int(store_event_count(st), 1, "not confirmed: kept");
+	ok(loop_next_ms(loop, 5000) >= 50, "waiting for the server: no turn for %lld ms (its "
+	   "confirmation wakes the announcer; no polling every millisecond)", loop_next_ms(loop, 5000));
 	announce_disconnected(a);
 	w.confirmed_cap = 0;
 	announce_connected(a);
