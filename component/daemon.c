@@ -253,7 +253,6 @@ static void stream_down(void *arg)
 static void stream_stanza(void *arg, xmpp_stanza_t *stanza)
 {
 	struct daemon *d = arg;
-
 	const char *name = xmpp_stanza_get_name(stanza);
 
 	if (stream_sender_take_answer(&d->stream, stanza))

@@ -618,9 +618,10 @@ void announce_disconnected(struct announcer *a)
 	for (w = a->head; w; w = w->next) {
 		w->sent = 0; /* not known to be written: sent again */
 		/* confirmed just before the stream broke (a server going down
-		 * may not have handed it on): sent again too, as the table has it */
+		 * may not have handed it on): its room line and items are sent
+		 * again (the external service acknowledged what it stored) */
 		if (a->opts.settle_ms && loop_now(a->loop) - w->confirmed_at < a->opts.settle_ms)
-			w->done &= w->done_stored | ANNOUNCE_EXTERNAL;
+			w->done &= ANNOUNCE_EXTERNAL;
 	}
 	if (a->publishing)
 		a->deps.publish_reset(a->deps.ctx);
