@@ -110,6 +110,14 @@ static void announcements_may_go(void *arg)
 		announce_room_ready(d->announcer);
 }
 
+/* The room refused a line (stream_sender.h): said again later. */
+static void announcements_refused(void *arg, unsigned long long mark)
+{
+	struct daemon *d = arg;
+
+	announce_room_refused(d->announcer, mark);
+}
+
 /* The server confirmed more of what was sent (stream_sender.h). */
 static void announcements_confirmed(void *arg)
 {
@@ -198,6 +206,7 @@ static int announcements_init(struct daemon *d)
 	if (!d->announcer)
 		return -1;
 	d->stream.on_confirmed = announcements_confirmed;
+	d->stream.on_refused = announcements_refused;
 	d->stream.on_confirmed_arg = d;
 	d->commands.changes.recording = recording;
 	d->commands.changes.changed = changed;
@@ -429,14 +438,14 @@ void daemon_cleanup(struct daemon *d)
 {
 	if (d->cfg && d->pidfile >= 0)
 		pidfile_release(d->cfg->storage_path, d->pidfile);
+	/* first: releasing a stream still up tells the modules it went down */
+	connection_free(d->connection);
 	publish_free(d->publisher);
 	announce_free(d->announcer);
-	d->announcer = NULL; /* the stream's confirmations tell nobody now */
 	pubsub_free(d->pubsub);
 	chat_free(d->chat);
 	sessions_free(&d->commands);
 	ratelimit_free(d->iq_rate);
-	connection_free(d->connection);
 	router_free(d->router);
 	muc_free(d->muc);
 	if (d->store) {

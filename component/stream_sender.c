@@ -205,9 +205,9 @@ static unsigned long long stream_confirmed(void *userdata, unsigned long long wa
 			 s->confirm_self ? s->confirm_to : s->sender.jid);
 		s->confirm_id[0] = '\0'; /* a late answer confirms nothing */
 		s->confirm_self = !s->confirm_self;
-	} else if (echo_coming(s, want, now)) {
-		return s->confirmed;
 	}
+	if (echo_coming(s, want, now))
+		return s->confirmed;
 	/* once what it covers has left libstrophe's queue */
 	if (stream_sender_backlog(s) == 0)
 		ask_confirmation(s);
@@ -230,7 +230,10 @@ int stream_sender_take_answer(struct stream_sender *s, xmpp_stanza_t *stanza)
 	if (!answer && !own)
 		return 0;
 	s->confirm_id[0] = '\0';
-	confirm(s, s->confirming);
+	if (s->confirming > s->confirmed)
+		confirm(s, s->confirming);
+	else if (s->on_confirmed) /* an echo was first: whoever waits may ask again */
+		s->on_confirmed(s->on_confirmed_arg);
 	return 1;
 }
 
@@ -238,6 +241,7 @@ void stream_sender_see_echo(struct stream_sender *s, xmpp_stanza_t *message)
 {
 	const char *id = xmpp_stanza_get_id(message);
 	const char *type = xmpp_stanza_get_type(message);
+	unsigned long long mark;
 	size_t i;
 
 	if (!s->nechoes || !id || !type ||
@@ -246,11 +250,22 @@ void stream_sender_see_echo(struct stream_sender *s, xmpp_stanza_t *message)
 		return;
 	/* the id is random and unseen until the room has sent the message on:
 	 * nobody can echo it before the room has taken it */
-	for (i = 0; i < s->nechoes; i++)
-		if (strcmp(s->echoes[i].id, id) == 0) {
-			confirm(s, s->echoes[i].mark);
-			return;
-		}
+	for (i = 0; i < s->nechoes && strcmp(s->echoes[i].id, id) != 0; i++)
+		;
+	if (i == s->nechoes)
+		return;
+	mark = s->echoes[i].mark;
+	if (strcmp(type, "groupchat") == 0) {
+		confirm(s, mark);
+		return;
+	}
+	/* the room refused it (not an occupant, no voice, too fast): what came
+	 * before it is taken, the line itself is not, and its owner is told */
+	memmove(s->echoes + i, s->echoes + i + 1, (s->nechoes - i - 1) * sizeof *s->echoes);
+	s->nechoes--;
+	confirm(s, mark - 1);
+	if (s->on_refused)
+		s->on_refused(s->on_confirmed_arg, mark);
 }
 
 void stream_sender_init(struct stream_sender *s, xmpp_ctx_t *ctx, xmpp_rand_t *rand,

@@ -6,13 +6,16 @@
  *
  * The server confirms, in stream order, everything sent before one of:
  * - the room's echo of a groupchat message vigil sent to it (XEP-0045:
- *   the room reflects it to its sender with the same id; an error from the
- *   room counts too): free, the room sends it anyway;
+ *   the room reflects it to its sender with the same id): free, the room
+ *   sends it anyway. The room's error with that id confirms what came
+ *   before the message, not the message, whose owner is told (on_refused);
  * - the answer to a ping (XEP-0199), asked only when no echo on the way
  *   covers what is wanted. A ping unanswered for STREAM_CONFIRM_RETRY_MS is
  *   asked again, of the other target: the MUC service, or the component's
  *   own JID (the server routes that ping back to vigil, after everything
- *   before it), so a service that swallows pings holds nothing for long. */
+ *   before it), so a service that swallows pings holds nothing for long.
+ *   (The time counts from when the ping was queued: a socket blocked that
+ *   long is a stream the keepalive gives up on anyway.) */
 #ifndef VIGIL_STREAM_SENDER_H
 #define VIGIL_STREAM_SENDER_H
 
@@ -52,8 +55,11 @@ struct stream_sender {
 	size_t nechoes;
 	/* where the bytes go: xmpp_send_raw (the unit tests keep them) */
 	void (*write)(xmpp_conn_t *conn, const char *data, size_t len);
-	/* called when more is confirmed (the announcer is woken by it) */
+	/* called when more is confirmed, or a ping answered (the announcer is
+	 * woken by it), and when the room refused the message that made the
+	 * count `mark`; both get on_confirmed_arg */
 	void (*on_confirmed)(void *arg);
+	void (*on_refused)(void *arg, unsigned long long mark);
 	void *on_confirmed_arg;
 };
 

@@ -4,12 +4,15 @@
  * breaks, and what it wrote may still be lost with the stream (in the
  * kernel's buffer, cut off mid-write); so an event is done with a target
  * once the server has confirmed the stanzas it caused (sender->confirmed:
- * it answered a ping sent after them on the same stream). Each target sent
- * remembers how many stanzas had been handed to the sender after its last
- * one (its mark); the stream is first in, first out, so the target is done
- * once sender->confirmed() reaches the mark. A crash or a broken stream
- * between the send and the confirmation sends it again: an announcement
- * may rarely come twice, never not at all. */
+ * the room's echo of a line, or a ping, answered after them on the same
+ * stream). Each target sent remembers how many stanzas had been handed to
+ * the sender after its last one (its mark); the stream is first in, first
+ * out, so the target is done once sender->confirmed() reaches the mark.
+ * And a server going down may lose what it confirmed last: a target is
+ * settled (told to the events table, its event deleted) only once the
+ * stream has lasted settle_ms after its confirmation. A crash or a broken
+ * stream before that sends it again: an announcement may rarely come
+ * twice, never not at all. */
 #include "component/announce/announce.h"
 
 #include <stdlib.h>
@@ -37,7 +40,7 @@ _Static_assert((int)ANNOUNCE_ROOM == (int)CHANGE_DONE_ROOM &&
 #define CONFIRM_CHECK_MS 100 /* while written ones wait for the server: its
 				confirmation wakes the announcer (announce_confirmed);
 				this only drives the sender's time-outs */
-#define FORGET_MS 20        /* written events are deleted with the next change's
+#define FORGET_MS 20        /* settled events are deleted with the next change's
 			       items, or after this long: one transaction, not two */
 #define KEEP_THREATS 256    /* changes held with their state at once; the others
 			       are read from their revision when their turn comes */
@@ -46,6 +49,7 @@ _Static_assert((int)ANNOUNCE_ROOM == (int)CHANGE_DONE_ROOM &&
 #define LOAD_BATCH 256
 
 static void pump(void *arg);
+static int check_written(struct announcer *a);
 
 static void wake(struct announcer *a, long long ms)
 {
@@ -207,45 +211,68 @@ static int needs_keeping(const struct waiting *w)
 	return w->loaded && (w->targets & ANNOUNCE_PUBSUB) && !w->kept;
 }
 
-/* Every target confirmed, and the stream has lasted settle_ms since
- * (announce_options): its event may be deleted. */
+/* The targets done and settled: confirmed at least settle_ms ago, or
+ * already told to the events table (the external service's
+ * acknowledgement is final at once). */
+static unsigned settled_done(const struct announcer *a, const struct waiting *w, long long now)
+{
+	unsigned bits = w->done & (w->done_stored | ANNOUNCE_EXTERNAL);
+
+	if ((w->done & ANNOUNCE_ROOM) && now - w->room_confirmed_at >= a->opts.settle_ms)
+		bits |= ANNOUNCE_ROOM;
+	if ((w->done & ANNOUNCE_PUBSUB) && now - w->pubsub_confirmed_at >= a->opts.settle_ms)
+		bits |= ANNOUNCE_PUBSUB;
+	return bits;
+}
+
+/* Every target settled: its event may be deleted. */
 static int settled(const struct announcer *a, const struct waiting *w, long long now)
 {
-	return waiting_complete(w) && now - w->confirmed_at >= a->opts.settle_ms;
+	return w->loaded && (settled_done(a, w, now) & w->targets) == w->targets;
 }
 
-/* Part of its targets done since the events table was told. */
-static int progress_to_mark(const struct waiting *w)
+/* Some of its targets settled since the events table was told. */
+static int progress_to_mark(const struct announcer *a, const struct waiting *w, long long now)
 {
-	return w->loaded && w->done != w->done_stored && !waiting_complete(w);
+	return w->loaded && !settled(a, w, now) &&
+	       (settled_done(a, w, now) & ~w->done_stored) != 0;
 }
 
-/* Whether confirmed changes wait to be deleted (or their progress marked). */
+/* Whether settled changes wait to be deleted (or their progress marked). */
 static int to_forget(const struct announcer *a, long long now)
 {
 	const struct waiting *w;
 
 	for (w = a->head; w; w = w->next)
-		if (settled(a, w, now) || progress_to_mark(w))
+		if (settled(a, w, now) || progress_to_mark(a, w, now))
 			return 1;
 	return 0;
 }
 
-/* When the first change confirmed but not yet settled will be, -1 none. */
+/* When the first target confirmed but not yet settled will be, -1 none. */
 static long long next_settled(const struct announcer *a, long long now)
 {
 	const struct waiting *w;
-	long long at = -1;
+	unsigned pending;
+	long long at = -1, t;
 
-	for (w = a->head; w; w = w->next)
-		if (waiting_complete(w) && !settled(a, w, now) &&
-		    (at < 0 || w->confirmed_at + a->opts.settle_ms < at))
-			at = w->confirmed_at + a->opts.settle_ms;
+	for (w = a->head; w; w = w->next) {
+		pending = w->done & ~settled_done(a, w, now);
+		if (pending & ANNOUNCE_ROOM) {
+			t = w->room_confirmed_at + a->opts.settle_ms;
+			at = at < 0 || t < at ? t : at;
+		}
+		if (pending & ANNOUNCE_PUBSUB) {
+			t = w->pubsub_confirmed_at + a->opts.settle_ms;
+			at = at < 0 || t < at ? t : at;
+		}
+	}
 	return at;
 }
 
-/* Keeps the items of new changes, and deletes (or marks) what is done: new
- * items go at once, deletions wait up to FORGET_MS for the next change. */
+/* Keeps the items of new changes, and deletes (or marks) what is settled:
+ * new items go at once, deletions wait up to FORGET_MS for the next change
+ * (at_once: now). */
 static void write_down(struct announcer *a, int at_once)
 {
 	long long now = loop_now(a->loop);
@@ -256,7 +283,7 @@ static void write_down(struct announcer *a, int at_once)
 		return;
 	for (w = a->head; w; w = w->next) {
 		keep |= needs_keeping(w);
-		forget |= settled(a, w, now) || progress_to_mark(w);
+		forget |= settled(a, w, now) || progress_to_mark(a, w, now);
 	}
 	if (!forget)
 		a->forget_at = 0; /* what was to be marked is now complete: it waits to settle */
@@ -271,8 +298,9 @@ static void write_down(struct announcer *a, int at_once)
 			rc = keep_items(a, w);
 		else if (settled(a, w, now))
 			rc = store_event_delete(a->store, w->event_id);
-		else if (progress_to_mark(w))
-			rc = store_event_mark(a->store, w->event_id, w->done);
+		else if (progress_to_mark(a, w, now))
+			rc = store_event_mark(a->store, w->event_id,
+					      w->done_stored | settled_done(a, w, now));
 	}
 	if (rc == 0)
 		rc = store_commit(a->store);
@@ -284,8 +312,8 @@ static void write_down(struct announcer *a, int at_once)
 	for (p = &a->head; (w = *p);) {
 		if (needs_keeping(w))
 			w->kept = 1;
-		if (progress_to_mark(w))
-			w->done_stored = w->done;
+		if (progress_to_mark(a, w, now))
+			w->done_stored |= settled_done(a, w, now);
 		if (settled(a, w, now) && w != a->publishing && w != a->external_for) {
 			*p = w->next;
 			a->count--;
@@ -319,6 +347,8 @@ static int say_in_room(struct announcer *a)
 	char text[1024];
 	size_t n;
 
+	if (loop_now(a->loop) < a->room_retry_at)
+		return 0;
 	while (w && a->deps.room_ready(a->deps.ctx)) {
 		if (!room_due(w)) {
 			w = w->next;
@@ -511,12 +541,12 @@ static int check_written(struct announcer *a)
 		if ((w->sent & ANNOUNCE_ROOM) && w->room_mark <= written) {
 			w->sent &= ~ANNOUNCE_ROOM;
 			w->done |= ANNOUNCE_ROOM;
-			w->confirmed_at = now;
+			w->room_confirmed_at = now;
 		}
 		if ((w->sent & ANNOUNCE_PUBSUB) && w != a->publishing && w->pubsub_mark <= written) {
 			w->sent &= ~ANNOUNCE_PUBSUB;
 			w->done |= ANNOUNCE_PUBSUB;
-			w->confirmed_at = now;
+			w->pubsub_confirmed_at = now;
 		}
 		waiting |= w->sent != 0 && !(w == a->publishing && w->sent == ANNOUNCE_PUBSUB);
 	}
@@ -566,6 +596,8 @@ static void pump(void *arg)
 	}
 	if (refused)
 		next = next < 0 || STORE_RETRY_MS < next ? STORE_RETRY_MS : next;
+	if (a->room_retry_at > now) /* a line the room refused is said again then */
+		next = next < 0 || a->room_retry_at - now < next ? a->room_retry_at - now : next;
 	if (a->store_retry_at > now && a->count)
 		next = next < 0 || a->store_retry_at - now < next ? a->store_retry_at - now : next;
 	if (a->external_for && !a->external_id && a->external_retry_at > now)
@@ -618,10 +650,8 @@ void announce_disconnected(struct announcer *a)
 	for (w = a->head; w; w = w->next) {
 		w->sent = 0; /* not known to be written: sent again */
 		/* confirmed just before the stream broke (a server going down
-		 * may not have handed it on): its room line and items are sent
-		 * again (the external service acknowledged what it stored) */
-		if (a->opts.settle_ms && loop_now(a->loop) - w->confirmed_at < a->opts.settle_ms)
-			w->done &= ANNOUNCE_EXTERNAL;
+		 * may not have handed it on): sent again too */
+		w->done = settled_done(a, w, loop_now(a->loop));
 	}
 	if (a->publishing)
 		a->deps.publish_reset(a->deps.ctx);
@@ -641,7 +671,21 @@ void announce_stop(struct announcer *a)
 {
 	/* the server stays up: what it confirmed it hands on */
 	a->opts.settle_ms = 0;
+	if (a->up)
+		check_written(a);
 	write_down(a, 1);
+}
+
+void announce_room_refused(struct announcer *a, unsigned long long mark)
+{
+	struct waiting *w;
+
+	for (w = a->head; w; w = w->next)
+		if ((w->sent & ANNOUNCE_ROOM) && w->room_mark == mark)
+			w->sent &= ~ANNOUNCE_ROOM;
+	/* said again, not at once: the room may go on refusing */
+	a->room_retry_at = loop_now(a->loop) + STORE_RETRY_MS;
+	wake(a, STORE_RETRY_MS);
 }
 
 void announce_confirmed(struct announcer *a)

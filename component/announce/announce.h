@@ -56,11 +56,12 @@ struct announce_options {
 	 * confirmed), so an answer to someone else never waits behind
 	 * thousands of notifications queued at the server. 0: unpaced. */
 	int pace;
-	/* An event is deleted only once its stream has lasted this long after
-	 * the server confirmed all it caused: a server that confirmed and then
-	 * went down (a restart) may not have handed on what it took, so what
-	 * was confirmed less than settle_ms before the stream broke is sent
-	 * again on the next one. 0: deleted once confirmed. */
+	/* A target (the room line, the items) is settled only once its
+	 * stream has lasted this long after the server confirmed it: a server
+	 * that confirmed and then went down (a restart) may not have handed on
+	 * what it took, so a target confirmed less than settle_ms before the
+	 * stream broke is sent again on the next one. An event is deleted
+	 * once all its targets are settled. 0: settled once confirmed. */
 	long long settle_ms;
 };
 
@@ -110,6 +111,10 @@ int announce_handle_answer(void *announcer, xmpp_stanza_t *iq);
 /* vigil stops (the server stays up): confirmed events are deleted now,
  * without waiting for them to settle. */
 void announce_stop(struct announcer *a);
+
+/* The room refused the line whose mark (the sender's count after it) is
+ * `mark`: it is said again a second later. */
+void announce_room_refused(struct announcer *a, unsigned long long mark);
 
 /* The server confirmed more of what was sent (sender.h): what waited for
  * it is done now. */

@@ -22,12 +22,12 @@ struct waiting {
 	char *room_text;           /* a line an older vigil worded, said as it is */
 	unsigned targets;          /* what it announces (ANNOUNCE_ROOM, ...) */
 	unsigned sent;             /* targets handed over, not yet written */
-	unsigned done;             /* targets written (or acknowledged) */
-	unsigned done_stored;      /* done as the events table has it */
+	unsigned done;             /* targets confirmed (or acknowledged) */
+	unsigned done_stored;      /* settled, as the events table has it */
 	int kept;                  /* its PubSub items are stored for retrieval */
 	int kept_with_change;      /* ...by announce_recording, in the change's transaction */
 	unsigned long long room_mark, pubsub_mark; /* see the opening comment */
-	long long confirmed_at;    /* loop ms: a target of it last confirmed */
+	long long room_confirmed_at, pubsub_confirmed_at; /* loop ms, when done */
 	struct waiting *next;
 };
 
@@ -45,6 +45,7 @@ struct announcer {
 	int up;                     /* the stream is there */
 	long long forget_at;        /* loop ms: delete written events by then, 0 none */
 	long long store_retry_at;   /* loop ms: the database refused until then */
+	long long room_retry_at;    /* loop ms: the room refused a line: none until then */
 	struct waiting *publishing; /* its fan-out runs */
 	/* pacing a burst by the server's confirmations (announce_options.pace) */
 	unsigned pace_count;             /* items started since the burst last waited */

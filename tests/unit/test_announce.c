@@ -166,6 +166,26 @@ static size_t published(const struct world *w, const char *what)
 	return n;
 }
 
+/* The done bits of the only event in the table, -1 when not one. */
+static int event_done(const char *path)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int done = -1;
+
+	if (sqlite3_open(path, &db) != SQLITE_OK)
+		return -1;
+	if (sqlite3_prepare_v2(db, "SELECT done FROM events", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			done = sqlite3_column_int(st, 0);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			done = -1;
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+	return done;
+}
+
 static void file(struct commands_ctx *cc, const char *who, const char *name, const char *likelihood)
 {
 	const struct actor a = { who, ROLE_ADMIN };
@@ -389,6 +409,30 @@ int main(void)
 	is_int(lines_with(&w, "Unconfirmed"), 2, "said again on the next stream");
 	is_int(store_event_count(st), 0, "confirmed this time: deleted");
 
+	/* the room refuses a line (its error echo: stream_sender.h): not said,
+	 * so said again a second later, not at once */
+	{
+		unsigned long long mark = 0;
+		size_t k;
+		w.confirmed_cap = w.fake.count; /* nothing confirmed for now */
+		file(&cc, "bob@example.org", "Refused by the room", "medium");
+		run(&w, loop, 0);
+		for (k = 0; k < w.fake.count; k++)
+			if (strstr(w.fake.sent[k], "Refused by the room"))
+				mark = k + 1;
+		ok(mark > 0, "said (stanza %llu)", mark);
+		announce_room_refused(a, mark);
+		w.confirmed_cap = 0; /* the rest is confirmed */
+		announce_confirmed(a);
+		run(&w, loop, 500);
+		is_int(lines_with(&w, "Refused by the room"), 1, "not said again at once");
+		is_int(store_event_count(st), 1, "its event stays");
+		run(&w, loop, 600);
+		is_int(lines_with(&w, "Refused by the room"), 2, "said again a second later");
+		run(&w, loop, 100);
+		is_int(store_event_count(st), 0, "then confirmed and deleted");
+	}
+
 	ok(strstr(fake_last(&w.fake), "groupchat") || fake_count_with(&w.fake, "sub@example.org", NULL) > 0,
 	   "the fake kept what was sent");
 	announce_free(a);
@@ -411,7 +455,7 @@ int main(void)
 		announce_connected(a);
 		run(&w, loop, 100);
 		is_int(lines_with(&w, "Settling"), 2, "the stream broke before it settled: said again");
-		is_int(published(&w, "threats/T-15"), 2, "and published again");
+		is_int(published(&w, "threats/T-16"), 2, "and published again");
 		run(&w, loop, 1800);
 		is_int(store_event_count(st), 1, "settling again from the new confirmation");
 		run(&w, loop, 200);
@@ -426,7 +470,23 @@ int main(void)
 		announce_disconnected(a);
 		announce_connected(a);
 		run(&w, loop, 100);
-		is_int(lines_with(&w, "Settled"), 1, "a settled change is not said again");
+		/* a part settles: the table is told only then */
+		w.room_ready = 0;
+		file(&cc, "bob@example.org", "Half done", "medium");
+		run(&w, loop, 100);
+		is_int(event_done(path), 0, "its items confirmed, not settled: the table is not told");
+		run(&w, loop, 2000);
+		is_int(event_done(path), ANNOUNCE_PUBSUB, "settled: the table is told");
+		w.room_ready = 1;
+		announce_room_ready(a);
+		run(&w, loop, 100);
+		announce_disconnected(a); /* the line confirmed 0.1 s ago, the items long ago */
+		announce_connected(a);
+		run(&w, loop, 100);
+		is_int(lines_with(&w, "Half done"), 2, "the line is said again");
+		is_int(published(&w, "threats/T-18"), 1, "the settled items are not published again");
+		run(&w, loop, 2100);
+		is_int(store_event_count(st), 0, "all settled: deleted");
 		file(&cc, "bob@example.org", "Stopping", "medium");
 		run(&w, loop, 100);
 		is_int(store_event_count(st), 1, "confirmed, settling");

@@ -21,6 +21,7 @@ static long long fake_now;
 static char *written[64];
 static size_t nwritten;
 static int told;
+static unsigned long long refused_mark;
 
 static long long fake_clock(void *unused)
 {
@@ -39,6 +40,12 @@ static void on_confirmed(void *arg)
 {
 	(void)arg;
 	told++;
+}
+
+static void on_refused(void *arg, unsigned long long mark)
+{
+	(void)arg;
+	refused_mark = mark;
 }
 
 static const char *last(void)
@@ -132,6 +139,7 @@ int main(void)
 	stream_sender_init(&s, ctx, rand, loop, ME, SERVICE, ROOM, 0);
 	s.write = keep;
 	s.on_confirmed = on_confirmed;
+	s.on_refused = on_refused;
 
 	/* down: nothing goes, nothing is asked */
 	say(&s, "alice@example.org/pc", "chat", "refused");
@@ -158,18 +166,22 @@ int main(void)
 	is_int(told, 1, "whoever waits is told");
 	is_int(pings(), 0, "...without a ping");
 
-	/* an error from the room is an echo too: the room has taken it */
+	/* the room refuses a line: what came before it is confirmed, the line
+	 * is not, and its owner is told which */
 	say(&s, ROOM, "groupchat", "line-2");
 	arrives(&s, "<message xmlns='jabber:component:accept' type='error' id='line-2' "
-		    "from='sig@conference.example.org' to='" ME "'><error type='cancel'>"
-		    "<not-acceptable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></message>");
-	is_int(confirmed(&s, 3), 3, "the room's error confirms as its echo does");
+		    "from='sig@conference.example.org' to='" ME "'><error type='wait'>"
+		    "<policy-violation xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></message>");
+	is_int(s.confirmed, 2, "the room's error confirms what came before the line");
+	is_int(refused_mark, 3, "and says which line it refused (its mark)");
+	is_int(s.nechoes, 0, "its echo is no longer awaited");
 
 	/* what no echo covers (notifications after the line) is asked by a ping */
 	say(&s, ROOM, "groupchat", "line-3");
 	say(&s, "bob@example.org", "headline", "note-1");
-	is_int(confirmed(&s, 4), 3, "the line's echo covers 4, not 5");
-	is_int(confirmed(&s, 5), 3, "asked for 5");
+	is_int(confirmed(&s, 4), 2, "the line's echo covers 4, not 5");
+	is_int(pings(), 0, "...so 4 needs no ping");
+	is_int(confirmed(&s, 5), 2, "asked for 5");
 	is_int(pings(), 1, "a ping asks for what no echo covers");
 	is_str(last_attr("to"), SERVICE, "of the MUC service");
 	snprintf(ping_id, sizeof ping_id, "%s", last_attr("id"));
@@ -210,18 +222,19 @@ int main(void)
 	is_int(s.confirmed, 5, "...and confirms nothing");
 	snprintf(ping_id, sizeof ping_id, "%s", last_attr("id"));
 	snprintf(text, sizeof text, "<iq xmlns='jabber:component:accept' type='get' id='%s' "
+		 "from='mallory@example.org/x' to='" ME "'><ping xmlns='urn:xmpp:ping'/></iq>",
+		 ping_id);
+	is_int(arrives(&s, text), 0, "someone else's ping with its id is not taken");
+	is_int(s.confirmed, 5, "...and confirms nothing");
+	snprintf(text, sizeof text, "<iq xmlns='jabber:component:accept' type='get' id='%s' "
 		 "from='" ME "' to='" ME "'><ping xmlns='urn:xmpp:ping'/></iq>", ping_id);
 	is_int(arrives(&s, text), 1, "our own ping, routed back, is taken");
 	is_int(s.confirmed, 6, "and confirms all before it");
-	snprintf(text, sizeof text, "<iq xmlns='jabber:component:accept' type='get' id='%s' "
-		 "from='mallory@example.org/x' to='" ME "'><ping xmlns='urn:xmpp:ping'/></iq>",
-		 "anything");
-	is_int(arrives(&s, text), 0, "someone else's ping is not taken");
 	say(&s, "bob@example.org", "headline", "note-2");
 	confirmed(&s, 7);
 	is_str(last_attr("to"), ME, "the next ping goes where an answer came from");
 
-	/* more awaited echoes than kept: the oldest give way, a ping covers them */
+	/* more awaited echoes than kept: the oldest give way; the last covers all */
 	stream_sender_detach(&s);
 	stream_sender_attach(&s, conn);
 	before = pings();
@@ -243,14 +256,29 @@ int main(void)
 	is_int(confirmed(&s, 17), 17, "the last echo confirms the whole burst");
 	is_int(s.nechoes, 0, "no echo awaited");
 
+	/* a ping's answer after an echo confirmed more: nothing new, but
+	 * whoever waits is told (it may want a ping of its own now) */
+	say(&s, "bob@example.org", "headline", "note-3");
+	confirmed(&s, 18);
+	snprintf(ping_id, sizeof ping_id, "%s", last_attr("id"));
+	say(&s, ROOM, "groupchat", "line-8");
+	arrives(&s, "<message xmlns='jabber:component:accept' type='groupchat' id='line-8' "
+		    "from='sig@conference.example.org/vigil' to='" ME "'><body>x</body></message>");
+	is_int(s.confirmed, 19, "the echo confirmed past the ping");
+	told = 0;
+	snprintf(text, sizeof text, "<iq xmlns='jabber:component:accept' type='result' id='%s' "
+		 "from='" ME "' to='" ME "'/>", ping_id);
+	is_int(arrives(&s, text), 1, "the ping's answer is taken");
+	is_int(told, 1, "and whoever waits is told");
+
 	/* the stream goes: nothing is awaited, nothing asked */
 	say(&s, ROOM, "groupchat", "line-9");
 	stream_sender_detach(&s);
 	before = pings();
-	is_int(confirmed(&s, 18), 17, "down: nothing more confirmed");
+	is_int(confirmed(&s, 20), 19, "down: nothing more confirmed");
 	is_int(pings(), before, "down: nothing asked");
 	stream_sender_attach(&s, conn);
-	is_int(confirmed(&s, 18), 18, "a new stream: what was sent before is its owners' to send again");
+	is_int(confirmed(&s, 20), 20, "a new stream: what was sent before is its owners' to send again");
 
 	for (i = 0; (size_t)i < nwritten; i++)
 		free(written[i]);
