@@ -8,13 +8,16 @@
  * stream). Each target sent remembers how many stanzas had been handed to
  * the sender after its last one (its mark); the stream is first in, first
  * out, so the target is done once sender->confirmed() reaches the mark.
- * And a server going down may lose what it confirmed last: a target is
- * settled (told to the events table, its event deleted) only once the
- * stream has lasted settle_ms after its confirmation. A crash or a broken
- * stream before that sends it again: an announcement may rarely come
- * twice, never not at all. */
+ * And a server going down may lose what it confirmed last: a change is
+ * held in memory until the stream has lasted settle_ms after its
+ * confirmation, and sent again when the stream breaks before that. (The
+ * events table is told at once: a crash of vigil's own does not send again
+ * what the server, still up, delivers.) A crash or a broken stream before
+ * the confirmation sends it again: an announcement may rarely come twice,
+ * never not at all. */
 #include "component/announce/announce.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,7 +43,7 @@ _Static_assert((int)ANNOUNCE_ROOM == (int)CHANGE_DONE_ROOM &&
 #define CONFIRM_CHECK_MS 100 /* while written ones wait for the server: its
 				confirmation wakes the announcer (announce_confirmed);
 				this only drives the sender's time-outs */
-#define FORGET_MS 20        /* settled events are deleted with the next change's
+#define FORGET_MS 20        /* confirmed events are deleted with the next change's
 			       items, or after this long: one transaction, not two */
 #define KEEP_THREATS 256    /* changes held with their state at once; the others
 			       are read from their revision when their turn comes */
@@ -89,6 +92,8 @@ static struct waiting *enqueue(struct announcer *a, const struct stored_event *e
 		return NULL;
 	}
 	w->done = w->done_stored = e->done;
+	/* confirmed by an earlier stream, long settled */
+	w->room_confirmed_at = w->pubsub_confirmed_at = LLONG_MIN / 4;
 	*a->tail = w;
 	a->tail = &w->next;
 	a->count++;
@@ -211,12 +216,11 @@ static int needs_keeping(const struct waiting *w)
 	return w->loaded && (w->targets & ANNOUNCE_PUBSUB) && !w->kept;
 }
 
-/* The targets done and settled: confirmed at least settle_ms ago, or
- * already told to the events table (the external service's
- * acknowledgement is final at once). */
+/* The targets done and settled: confirmed at least settle_ms ago (the
+ * external service's acknowledgement is final at once). */
 static unsigned settled_done(const struct announcer *a, const struct waiting *w, long long now)
 {
-	unsigned bits = w->done & (w->done_stored | ANNOUNCE_EXTERNAL);
+	unsigned bits = w->done & ANNOUNCE_EXTERNAL;
 
 	if ((w->done & ANNOUNCE_ROOM) && now - w->room_confirmed_at >= a->opts.settle_ms)
 		bits |= ANNOUNCE_ROOM;
@@ -225,26 +229,31 @@ static unsigned settled_done(const struct announcer *a, const struct waiting *w,
 	return bits;
 }
 
-/* Every target settled: its event may be deleted. */
+/* Every target settled: it may leave memory (once its event is deleted). */
 static int settled(const struct announcer *a, const struct waiting *w, long long now)
 {
 	return w->loaded && (settled_done(a, w, now) & w->targets) == w->targets;
 }
 
-/* Some of its targets settled since the events table was told. */
-static int progress_to_mark(const struct announcer *a, const struct waiting *w, long long now)
+/* All done: its event is to be deleted. */
+static int to_delete(const struct waiting *w)
 {
-	return w->loaded && !settled(a, w, now) &&
-	       (settled_done(a, w, now) & ~w->done_stored) != 0;
+	return waiting_complete(w) && !w->deleted;
 }
 
-/* Whether settled changes wait to be deleted (or their progress marked). */
-static int to_forget(const struct announcer *a, long long now)
+/* Part of its targets done since the events table was told. */
+static int progress_to_mark(const struct waiting *w)
+{
+	return w->loaded && !w->deleted && w->done != w->done_stored && !waiting_complete(w);
+}
+
+/* Whether confirmed changes wait to be deleted (or their progress marked). */
+static int to_forget(const struct announcer *a)
 {
 	const struct waiting *w;
 
 	for (w = a->head; w; w = w->next)
-		if (settled(a, w, now) || progress_to_mark(a, w, now))
+		if (to_delete(w) || progress_to_mark(w))
 			return 1;
 	return 0;
 }
@@ -270,23 +279,23 @@ static long long next_settled(const struct announcer *a, long long now)
 	return at;
 }
 
-/* Keeps the items of new changes, and deletes (or marks) what is settled:
+/* Keeps the items of new changes, and deletes (or marks) what is done:
  * new items go at once, deletions wait up to FORGET_MS for the next change
- * (at_once: now). */
+ * (at_once: now). A change leaves memory once deleted and settled. */
 static void write_down(struct announcer *a, int at_once)
 {
 	long long now = loop_now(a->loop);
-	struct waiting *w, **p;
+	struct waiting *w;
 	int keep = 0, forget = 0, rc = 0;
 
 	if (now < a->store_retry_at)
 		return;
 	for (w = a->head; w; w = w->next) {
 		keep |= needs_keeping(w);
-		forget |= settled(a, w, now) || progress_to_mark(a, w, now);
+		forget |= to_delete(w) || progress_to_mark(w);
 	}
 	if (!forget)
-		a->forget_at = 0; /* what was to be marked is now complete: it waits to settle */
+		a->forget_at = 0; /* nothing left to tell the table */
 	if (forget && !keep && !a->forget_at)
 		a->forget_at = now + FORGET_MS;
 	if (!keep && !(forget && (at_once || now >= a->forget_at)))
@@ -296,11 +305,10 @@ static void write_down(struct announcer *a, int at_once)
 	for (w = a->head; w && rc == 0; w = w->next) {
 		if (needs_keeping(w))
 			rc = keep_items(a, w);
-		else if (settled(a, w, now))
+		else if (to_delete(w))
 			rc = store_event_delete(a->store, w->event_id);
-		else if (progress_to_mark(a, w, now))
-			rc = store_event_mark(a->store, w->event_id,
-					      w->done_stored | settled_done(a, w, now));
+		else if (progress_to_mark(w))
+			rc = store_event_mark(a->store, w->event_id, w->done);
 	}
 	if (rc == 0)
 		rc = store_commit(a->store);
@@ -309,12 +317,28 @@ static void write_down(struct announcer *a, int at_once)
 		goto failed;
 	}
 	a->forget_at = 0;
-	for (p = &a->head; (w = *p);) {
+	for (w = a->head; w; w = w->next) {
 		if (needs_keeping(w))
 			w->kept = 1;
-		if (progress_to_mark(a, w, now))
-			w->done_stored |= settled_done(a, w, now);
-		if (settled(a, w, now) && w != a->publishing && w != a->external_for) {
+		if (progress_to_mark(w))
+			w->done_stored = w->done;
+		if (to_delete(w))
+			w->deleted = 1;
+	}
+	return;
+failed:
+	log_warn("could not keep the announcements' state: %s", store_errmsg(a->store));
+	a->store_retry_at = now + STORE_RETRY_MS;
+}
+
+/* Lets go of the changes deleted from the table whose targets have settled. */
+static void release_settled(struct announcer *a, long long now)
+{
+	struct waiting *w, **p;
+
+	for (p = &a->head; (w = *p);) {
+		if (w->deleted && settled(a, w, now) && w != a->publishing &&
+		    w != a->external_for) {
 			*p = w->next;
 			a->count--;
 			a->loaded--;
@@ -324,10 +348,6 @@ static void write_down(struct announcer *a, int at_once)
 		p = &w->next;
 	}
 	a->tail = p;
-	return;
-failed:
-	log_warn("could not keep the announcements' state: %s", store_errmsg(a->store));
-	a->store_retry_at = now + STORE_RETRY_MS;
 }
 
 /* --- the room ----------------------------------------------------------------------- */
@@ -567,6 +587,7 @@ static void pump(void *arg)
 		load_states(a);
 	check_written(a);
 	write_down(a, 0);
+	release_settled(a, now);
 	refused = say_in_room(a) < 0;
 	/* (PUBLISH_WAIT counts as more, as it always has; a paced burst
 	 * waits for the server's confirmation) */
@@ -575,7 +596,7 @@ static void pump(void *arg)
 		more = PUBLISH_MORE;
 	external_pump(a);
 	unwritten = check_written(a);
-	if (!a->forget_at && to_forget(a, now))
+	if (!a->forget_at && to_forget(a))
 		a->forget_at = now + FORGET_MS;
 	if (more == PUBLISH_MORE)
 		next = 0;
@@ -588,7 +609,7 @@ static void pump(void *arg)
 		long long at = a->forget_at > a->store_retry_at ? a->forget_at : a->store_retry_at;
 		next = at > now ? at - now : 0;
 	}
-	if ((settle_at = next_settled(a, now)) >= 0) /* deleted once settled */
+	if ((settle_at = next_settled(a, now)) >= 0) /* leaves memory once settled */
 		next = next < 0 || settle_at - now < next ? (settle_at > now ? settle_at - now : 0) : next;
 	if (more == PUBLISH_PACE && a->pace_mark) { /* and when the wait is over */
 		long long left = a->pace_since + ANNOUNCE_PACE_TIMEOUT_MS - now;
@@ -674,6 +695,7 @@ void announce_stop(struct announcer *a)
 	if (a->up)
 		check_written(a);
 	write_down(a, 1);
+	release_settled(a, loop_now(a->loop));
 }
 
 void announce_room_refused(struct announcer *a, unsigned long long mark)

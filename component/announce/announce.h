@@ -60,14 +60,17 @@ struct announce_options {
 	 * stream has lasted this long after the server confirmed it: a server
 	 * that confirmed and then went down (a restart) may not have handed on
 	 * what it took, so a target confirmed less than settle_ms before the
-	 * stream broke is sent again on the next one. An event is deleted
-	 * once all its targets are settled. 0: settled once confirmed. */
+	 * stream broke is sent again on the next one. The change is held in
+	 * memory until then; the events table is told at once (so a crash of
+	 * vigil does not send again what the server, still up, delivers).
+	 * 0: settled once confirmed. */
 	long long settle_ms;
 };
 
 /* Prosody, stopping, closed vigil's stream 7 to 24 ms after confirming
- * lines and notifications it then never delivered (the chaos run) */
-#define ANNOUNCE_SETTLE_MS 500
+ * lines and notifications it then never delivered (the chaos run); each
+ * broken stream sends again what was confirmed this long before it */
+#define ANNOUNCE_SETTLE_MS 200
 
 #define ANNOUNCE_PACE_ITEMS 16
 #define ANNOUNCE_PACE_TIMEOUT_MS 1000 /* a server that confirms nothing holds nothing back longer */

@@ -23,7 +23,8 @@ struct waiting {
 	unsigned targets;          /* what it announces (ANNOUNCE_ROOM, ...) */
 	unsigned sent;             /* targets handed over, not yet written */
 	unsigned done;             /* targets confirmed (or acknowledged) */
-	unsigned done_stored;      /* settled, as the events table has it */
+	unsigned done_stored;      /* done as the events table has it */
+	int deleted;               /* its event is deleted; held until it settles */
 	int kept;                  /* its PubSub items are stored for retrieval */
 	int kept_with_change;      /* ...by announce_recording, in the change's transaction */
 	unsigned long long room_mark, pubsub_mark; /* see the opening comment */
