@@ -35,6 +35,8 @@ break one check on purpose (shows the checks can fail), VIGIL_BIN.
 Prints a table of figures at the end.
 """
 import asyncio
+import contextlib
+import io
 import os
 import random
 import re
@@ -352,8 +354,10 @@ class Witness:
         await self.client.start(self.chaos.server)
         # with the room's recent history: lines the server took while dave
         # was away (a server restart) come with it (keep_room_history)
-        _, _, _, history = await asyncio.wait_for(self.client['xep_0045'].join_muc_wait(
-            ROOM, 'dave', maxstanzas=50), 10)
+        # (Debian's slixmpp 1.8 prints each history message's delay: kept quiet)
+        with contextlib.redirect_stdout(io.StringIO()):
+            _, _, _, history = await asyncio.wait_for(self.client['xep_0045'].join_muc_wait(
+                ROOM, 'dave', maxstanzas=50), 10)
         for m in history:
             self._collect(m)
         if subscribe:
