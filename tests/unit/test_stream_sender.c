@@ -239,7 +239,7 @@ int main(void)
 	stream_sender_attach(&s, conn);
 	before = pings();
 	for (i = 0; i < STREAM_ECHOES + 2; i++) {
-		char id[16];
+		char id[32];
 		snprintf(id, sizeof id, "burst-%d", i);
 		say(&s, ROOM, "groupchat", id);
 	}
