@@ -258,27 +258,6 @@ static int to_forget(const struct announcer *a)
 	return 0;
 }
 
-/* When the first target confirmed but not yet settled will be, -1 none. */
-static long long next_settled(const struct announcer *a, long long now)
-{
-	const struct waiting *w;
-	unsigned pending;
-	long long at = -1, t;
-
-	for (w = a->head; w; w = w->next) {
-		pending = w->done & ~settled_done(a, w, now);
-		if (pending & ANNOUNCE_ROOM) {
-			t = w->room_confirmed_at + a->opts.settle_ms;
-			at = at < 0 || t < at ? t : at;
-		}
-		if (pending & ANNOUNCE_PUBSUB) {
-			t = w->pubsub_confirmed_at + a->opts.settle_ms;
-			at = at < 0 || t < at ? t : at;
-		}
-	}
-	return at;
-}
-
 /* Keeps the items of new changes, and deletes (or marks) what is done:
  * new items go at once, deletions wait up to FORGET_MS for the next change
  * (at_once: now). A change leaves memory once deleted and settled. */
@@ -331,10 +310,13 @@ failed:
 	a->store_retry_at = now + STORE_RETRY_MS;
 }
 
-/* Lets go of the changes deleted from the table whose targets have settled. */
-static void release_settled(struct announcer *a, long long now)
+/* Lets go of the changes deleted from the table whose targets have
+ * settled. Returns when the next of those held will have, -1 none. */
+static long long release_settled(struct announcer *a, long long now)
 {
 	struct waiting *w, **p;
+	unsigned pending;
+	long long at = -1;
 
 	for (p = &a->head; (w = *p);) {
 		if (w->deleted && settled(a, w, now) && w != a->publishing &&
@@ -345,9 +327,17 @@ static void release_settled(struct announcer *a, long long now)
 			waiting_free(w);
 			continue;
 		}
+		pending = w->deleted ? w->done & ~settled_done(a, w, now) : 0;
+		if ((pending & ANNOUNCE_ROOM) &&
+		    (at < 0 || w->room_confirmed_at + a->opts.settle_ms < at))
+			at = w->room_confirmed_at + a->opts.settle_ms;
+		if ((pending & ANNOUNCE_PUBSUB) &&
+		    (at < 0 || w->pubsub_confirmed_at + a->opts.settle_ms < at))
+			at = w->pubsub_confirmed_at + a->opts.settle_ms;
 		p = &w->next;
 	}
 	a->tail = p;
+	return at;
 }
 
 /* --- the room ----------------------------------------------------------------------- */
@@ -358,9 +348,9 @@ static int room_due(const struct waiting *w)
 }
 
 /* Says the lines waiting: a run of merge_min or more of one kind by one
- * person as one line. */
-/* -1 when the room refused a line (it is said again later), else 0. */
-static int say_in_room(struct announcer *a)
+ * person as one line. A line refused, by the sender or by the room
+ * (announce_room_refused), holds the lines back for STORE_RETRY_MS. */
+static void say_in_room(struct announcer *a)
 {
 	const struct threat *burst[64];
 	struct waiting *w = a->head, *run, *x;
@@ -368,7 +358,7 @@ static int say_in_room(struct announcer *a)
 	size_t n;
 
 	if (loop_now(a->loop) < a->room_retry_at)
-		return 0;
+		return;
 	while (w && a->deps.room_ready(a->deps.ctx)) {
 		if (!room_due(w)) {
 			w = w->next;
@@ -390,8 +380,10 @@ static int say_in_room(struct announcer *a)
 		else
 			announce_text_one(w->kind, &w->threat, w->old_priority, w->by, text,
 					  sizeof text), n = 1;
-		if (a->deps.room_say(a->deps.ctx, text) < 0)
-			return -1;
+		if (a->deps.room_say(a->deps.ctx, text) < 0) {
+			a->room_retry_at = loop_now(a->loop) + STORE_RETRY_MS;
+			return;
+		}
 		log_debug("said in the room: %s", text);
 		for (run = w; n && run; run = run->next) {
 			if (!room_due(run))
@@ -402,7 +394,6 @@ static int say_in_room(struct announcer *a)
 		}
 		w = run;
 	}
-	return 0;
 }
 
 /* --- vigil's own PubSub service ------------------------------------------------------- */
@@ -573,11 +564,19 @@ static int check_written(struct announcer *a)
 	return waiting;
 }
 
+/* The sooner of `next` (ms from now, -1 none) and the time `at`. */
+static long long sooner(long long next, long long at, long long now)
+{
+	long long in = at > now ? at - now : 0;
+
+	return next < 0 || in < next ? in : next;
+}
+
 static void pump(void *arg)
 {
 	struct announcer *a = arg;
 	long long now = loop_now(a->loop), next = -1, settle_at;
-	int more, unwritten, refused;
+	int more, unwritten;
 
 	if (!a->up)
 		return;
@@ -587,8 +586,7 @@ static void pump(void *arg)
 		load_states(a);
 	check_written(a);
 	write_down(a, 0);
-	release_settled(a, now);
-	refused = say_in_room(a) < 0;
+	say_in_room(a);
 	/* (PUBLISH_WAIT counts as more, as it always has; a paced burst
 	 * waits for the server's confirmation) */
 	more = now >= a->store_retry_at ? publish(a) : 0;
@@ -596,6 +594,7 @@ static void pump(void *arg)
 		more = PUBLISH_MORE;
 	external_pump(a);
 	unwritten = check_written(a);
+	settle_at = release_settled(a, now);
 	if (!a->forget_at && to_forget(a))
 		a->forget_at = now + FORGET_MS;
 	if (more == PUBLISH_MORE)
@@ -604,25 +603,19 @@ static void pump(void *arg)
 		next = WRITE_CHECK_MS; /* libstrophe writes on the loop's next turn */
 	else if (unwritten || more == PUBLISH_PACE)
 		next = CONFIRM_CHECK_MS;
-	else if (a->forget_at) {
-		/* while the database refuses, deleting waits for it, not spins */
-		long long at = a->forget_at > a->store_retry_at ? a->forget_at : a->store_retry_at;
-		next = at > now ? at - now : 0;
-	}
-	if ((settle_at = next_settled(a, now)) >= 0) /* leaves memory once settled */
-		next = next < 0 || settle_at - now < next ? (settle_at > now ? settle_at - now : 0) : next;
-	if (more == PUBLISH_PACE && a->pace_mark) { /* and when the wait is over */
-		long long left = a->pace_since + ANNOUNCE_PACE_TIMEOUT_MS - now;
-		next = left < 0 ? 0 : next < 0 || left < next ? left : next;
-	}
-	if (refused)
-		next = next < 0 || STORE_RETRY_MS < next ? STORE_RETRY_MS : next;
-	if (a->room_retry_at > now) /* a line the room refused is said again then */
-		next = next < 0 || a->room_retry_at - now < next ? a->room_retry_at - now : next;
+	else if (a->forget_at) /* while the database refuses, deleting waits for it, not spins */
+		next = sooner(-1, a->forget_at > a->store_retry_at ? a->forget_at : a->store_retry_at,
+			      now);
+	if (settle_at >= 0) /* a held change leaves memory once settled */
+		next = sooner(next, settle_at, now);
+	if (more == PUBLISH_PACE && a->pace_mark) /* and when the wait is over */
+		next = sooner(next, a->pace_since + ANNOUNCE_PACE_TIMEOUT_MS, now);
+	if (a->room_retry_at > now) /* a line refused is said again then */
+		next = sooner(next, a->room_retry_at, now);
 	if (a->store_retry_at > now && a->count)
-		next = next < 0 || a->store_retry_at - now < next ? a->store_retry_at - now : next;
+		next = sooner(next, a->store_retry_at, now);
 	if (a->external_for && !a->external_id && a->external_retry_at > now)
-		next = next < 0 || a->external_retry_at - now < next ? a->external_retry_at - now : next;
+		next = sooner(next, a->external_retry_at, now);
 	if (next >= 0)
 		wake(a, next);
 }
@@ -695,7 +688,7 @@ void announce_stop(struct announcer *a)
 	if (a->up)
 		check_written(a);
 	write_down(a, 1);
-	release_settled(a, loop_now(a->loop));
+	(void)release_settled(a, loop_now(a->loop));
 }
 
 void announce_room_refused(struct announcer *a, unsigned long long mark)
