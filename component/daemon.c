@@ -115,7 +115,8 @@ static void announcements_refused(void *arg, unsigned long long mark)
 {
 	struct daemon *d = arg;
 
-	announce_room_refused(d->announcer, mark);
+	if (d->announcer)
+		announce_room_refused(d->announcer, mark);
 }
 
 /* The server confirmed more of what was sent (stream_sender.h). */
@@ -207,7 +208,7 @@ static int announcements_init(struct daemon *d)
 		return -1;
 	d->stream.on_confirmed = announcements_confirmed;
 	d->stream.on_refused = announcements_refused;
-	d->stream.on_confirmed_arg = d;
+	d->stream.listener_arg = d;
 	d->commands.changes.recording = recording;
 	d->commands.changes.changed = changed;
 	d->commands.changes.ctx = d;

@@ -81,7 +81,7 @@ static void confirm(struct stream_sender *s, unsigned long long mark)
 			s->echoes[kept++] = s->echoes[i];
 	s->nechoes = kept;
 	if (s->on_confirmed)
-		s->on_confirmed(s->on_confirmed_arg);
+		s->on_confirmed(s->listener_arg);
 }
 
 /* Serialises (serialize.h: the bytes libstrophe's xmpp_send() would write),
@@ -233,7 +233,7 @@ int stream_sender_take_answer(struct stream_sender *s, xmpp_stanza_t *stanza)
 	if (s->confirming > s->confirmed)
 		confirm(s, s->confirming);
 	else if (s->on_confirmed) /* an echo was first: whoever waits may ask again */
-		s->on_confirmed(s->on_confirmed_arg);
+		s->on_confirmed(s->listener_arg);
 	return 1;
 }
 
@@ -259,13 +259,16 @@ void stream_sender_see_echo(struct stream_sender *s, xmpp_stanza_t *message)
 		confirm(s, mark);
 		return;
 	}
+	/* a refusal comes from the room itself, never from an occupant */
+	if (strchr(xmpp_stanza_get_from(message), '/'))
+		return;
 	/* the room refused it (not an occupant, no voice, too fast): what came
 	 * before it is taken, the line itself is not, and its owner is told */
 	memmove(s->echoes + i, s->echoes + i + 1, (s->nechoes - i - 1) * sizeof *s->echoes);
 	s->nechoes--;
 	confirm(s, mark - 1);
 	if (s->on_refused)
-		s->on_refused(s->on_confirmed_arg, mark);
+		s->on_refused(s->listener_arg, mark);
 }
 
 void stream_sender_init(struct stream_sender *s, xmpp_ctx_t *ctx, xmpp_rand_t *rand,

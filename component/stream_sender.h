@@ -57,10 +57,10 @@ struct stream_sender {
 	void (*write)(xmpp_conn_t *conn, const char *data, size_t len);
 	/* called when more is confirmed, or a ping answered (the announcer is
 	 * woken by it), and when the room refused the message that made the
-	 * count `mark`; both get on_confirmed_arg */
+	 * count `mark`; both are given listener_arg */
 	void (*on_confirmed)(void *arg);
 	void (*on_refused)(void *arg, unsigned long long mark);
-	void *on_confirmed_arg;
+	void *listener_arg;
 };
 
 /* jid, confirm_to (a JID of the server itself: the MUC service) and room

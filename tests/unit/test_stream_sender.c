@@ -170,6 +170,10 @@ int main(void)
 	 * is not, and its owner is told which */
 	say(&s, ROOM, "groupchat", "line-2");
 	arrives(&s, "<message xmlns='jabber:component:accept' type='error' id='line-2' "
+		    "from='sig@conference.example.org/mallory' to='" ME "'><error type='cancel'>"
+		    "<forbidden xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></message>");
+	is_int(refused_mark, 0, "an occupant's error with the line's id is no refusal");
+	arrives(&s, "<message xmlns='jabber:component:accept' type='error' id='line-2' "
 		    "from='sig@conference.example.org' to='" ME "'><error type='wait'>"
 		    "<policy-violation xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></message>");
 	is_int(s.confirmed, 2, "the room's error confirms what came before the line");
