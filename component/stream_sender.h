@@ -7,8 +7,9 @@
  * The server confirms, in stream order, everything sent before one of:
  * - the room's echo of a groupchat message vigil sent to it (XEP-0045:
  *   the room reflects it to its sender with the same id): free, the room
- *   sends it anyway. The room's error with that id confirms what came
- *   before the message, not the message, whose owner is told (on_refused);
+ *   sends it anyway. The room's error with that id (from the room's own
+ *   JID) confirms what came before the message, not the message, whose
+ *   owner is told (on_refused);
  * - the answer to a ping (XEP-0199), asked only when no echo on the way
  *   covers what is wanted. A ping unanswered for STREAM_CONFIRM_RETRY_MS is
  *   asked again, of the other target: the MUC service, or the component's
