@@ -74,7 +74,6 @@ static void ping_timeout(void *arg)
 static void ping_tick(void *arg)
 {
 	struct connection *c = arg;
-	const char *service = strchr(c->cfg->room_jid, '@');
 	xmpp_stanza_t *iq = NULL;
 	char *id;
 
@@ -87,8 +86,10 @@ static void ping_tick(void *arg)
 	iq = id ? xmpp_iq_new(c->ctx, "get", id) : NULL;
 	if (!iq)
 		goto out;
-	/* the MUC service is always local to our server, so it always answers */
-	xmpp_stanza_set_to(iq, service ? service + 1 : c->cfg->room_jid);
+	/* to vigil itself: the server routes it back over this stream and the
+	 * router answers it, so the round trip needs nothing of the server but
+	 * the stream (a MUC service may swallow pings; vigil never does) */
+	xmpp_stanza_set_to(iq, c->cfg->component_jid);
 	xmpp_stanza_set_from(iq, c->cfg->component_jid);
 	if (!stanza_add_child(iq, "ping", NS_PING))
 		goto out;

@@ -66,8 +66,6 @@ def events_left(env):
 
 async def test_room_echo_confirms(env):
     """with nobody subscribed, the room's echo of each line confirms the filing: no ping is sent"""
-    # the keepalive pings the MUC service too: out of the way for this test
-    old = env.restart_vigil(component__ping_interval=300)
     alice = await connect(env.prosody, 'alice')
     try:
         before = PROXY[0].counts.get('pings to the service', 0)
@@ -78,12 +76,31 @@ async def test_room_echo_confirms(env):
         assert pings == 0, '%d pings sent where the echoes confirmed' % pings
     finally:
         await alice.stop()
-        env.restart_vigil(**old)
+
+
+async def test_keepalive_needs_no_service(env):
+    """a MUC service that swallows pings does not make the keepalive drop the stream: it pings vigil itself"""
+    offset = len(env.vigil.log_text())
+    counts = dict(PROXY[0].counts)
+    PROXY[0].mute(rb'<iq\b[^>]*\bfrom=["\']' + re.escape(SERVICE.encode()) +
+                  rb'["\'][^>]*?(?:/>|>.*?</iq>)')
+    try:
+        # four keepalive pings (ping_interval 1 s) span more than the 2 s
+        # ping_timeout after the first: an unanswered one would have dropped
+        await wait_until(lambda: PROXY[0].counts.get('pings to vigil', 0) -
+                         counts.get('pings to vigil', 0) >= 4, 15, 'four keepalive pings')
+    finally:
+        PROXY[0].mutes.clear()
+    log = env.vigil.log_text()[offset:]
+    assert 'dropping the connection' not in log, log
+    assert PROXY[0].counts.get('pings to the service', 0) == \
+        counts.get('pings to the service', 0), 'nothing to confirm, so no ping to the service'
 
 
 async def test_unanswered_ping_asked_again(env):
     """a MUC service that swallows pings: the confirmation is asked again, of vigil itself"""
-    # the keepalive pings the MUC service too: out of the way for this test
+    # the keepalive pings vigil itself too: out of the way, so that the
+    # pings to vigil counted below are the confirmation's
     old = env.restart_vigil(component__ping_interval=300)
     carol = await connect(env.prosody, 'carol')
     alice = await connect(env.prosody, 'alice')
@@ -155,5 +172,5 @@ async def test_swallowed_announcements_are_sent_again(env):
 
 
 if __name__ == '__main__':
-    run([test_room_echo_confirms, test_unanswered_ping_asked_again,
+    run([test_room_echo_confirms, test_keepalive_needs_no_service, test_unanswered_ping_asked_again,
          test_swallowed_announcements_are_sent_again], env_factory)
