@@ -746,27 +746,43 @@ ABUSE_BIG = int(os.environ.get('BENCH_ABUSE_BIG', '50'))  # 1 MB messages
 
 class Probe:
     """Another client served meanwhile: a `show` every 0.6 s (within the
-    production access.rate_per_minute of 120), its latency."""
+    production access.rate_per_minute of 120), its latency; beside each, a
+    ping (XEP-0199) to the server itself and one to vigil, so that the
+    figure can be told apart: the server's own delay under the load, the
+    way to vigil and back, and vigil's work for a `show`."""
 
     def __init__(self, prosody):
         self.prosody = prosody
-        self.latencies = []
+        self.latencies = {'show': [], 'server ping': [], 'vigil ping': []}
         self.failed = 0
         self.running = True
 
+    async def timed(self, what, ask):
+        started = time.monotonic()
+        try:
+            if await ask():
+                self.latencies[what].append((time.time(), (time.monotonic() - started) * 1000))
+                return
+        except Exception:  # noqa: BLE001
+            pass
+        self.failed += 1
+
     async def run(self):
         (client,) = await connect_all(self.prosody, ['carol'])
+        server = client.boundjid.domain
+
+        async def show():
+            reply = await client.iq(command('show', {'id': 'T-1'}), COMPONENT, timeout=10)
+            return command_of(reply) is not None
+
+        async def ping(to):
+            ping = ET.Element('{urn:xmpp:ping}ping')
+            return (await client.iq(ping, to, itype='get', timeout=10))['type'] == 'result'
         try:
             while self.running:
-                started = time.monotonic()
-                try:
-                    reply = await client.iq(command('show', {'id': 'T-1'}), COMPONENT, timeout=10)
-                    if command_of(reply) is None:
-                        self.failed += 1
-                    else:
-                        self.latencies.append((time.monotonic() - started) * 1000)
-                except Exception:  # noqa: BLE001
-                    self.failed += 1
+                await self.timed('show', show)
+                await self.timed('server ping', lambda: ping(server))
+                await self.timed('vigil ping', lambda: ping(COMPONENT))
                 await asyncio.sleep(0.6)
         finally:
             await client.stop()
@@ -797,7 +813,10 @@ async def abuse_run(prosody, vigil):
     pid = vigil.proc.pid
     figures = {}
 
+    steps = []  # (when it ended, what), for the probe's figures by step
+
     def mark(what):
+        steps.append((time.time(), what))
         rss, hwm = rss_kib(pid)
         figures[what] = (rss / 1024, hwm / 1024, db_bytes(vigil) / 1e6)
         say('%-46s RSS %.1f MB (peak %.1f MB), database %.2f MB' % (((what + ':'),) + figures[what]))
@@ -881,10 +900,20 @@ async def abuse_run(prosody, vigil):
         lat, failed = here.recv()
         probing.join(30)
         os.nice(-10)
-    say('another client meanwhile (a process of its own): %d shows, p50 %.1f ms, p99 %.1f ms, '
-        'max %.1f ms, %d failed' % (len(lat), percentile(lat, 50), percentile(lat, 99), max(lat),
-                                    failed))
-    figures['probe'] = (percentile(lat, 50), percentile(lat, 99), failed)
+    say('another client meanwhile (a process of its own), %d failed:' % failed)
+    steps.append((time.time(), 'the end'))
+    for what, samples in lat.items():
+        values = [ms for _, ms in samples]
+        say('  %-12s %5d, p50 %6.1f ms, p99 %6.1f ms, max %6.1f ms' % (
+            what, len(values), percentile(values, 50), percentile(values, 99), max(values)))
+        for (start, _), (end, step) in zip(steps, steps[1:]):
+            during = [ms for at, ms in samples if start <= at < end]
+            if during:
+                say('    until %-40s %5d, p99 %6.1f ms' % (step, len(during),
+                                                          percentile(during, 99)))
+    shows = [ms for _, ms in lat['show']]
+    figures['probe'] = (percentile(shows, 50), percentile(shows, 99), failed)
+    figures['server ping p99'] = percentile([ms for _, ms in lat['server ping']], 99)
     return figures
 
 
@@ -908,6 +937,7 @@ def bench_abuse(prosody):
         record('abuse: largest database', size, unit='MB')
         record('abuse: another client\'s show p99', f['probe'][1], None, '<= 100 ms',
                f['probe'][1] <= 100, 'ms')
+        record('abuse: the server\'s own ping p99', f['server ping p99'], unit='ms')
     finally:
         vigil.cleanup()
 
