@@ -108,9 +108,13 @@ int store_subscription_exists(struct store *st, const char *node, const char *ji
 
 long long store_subscription_count(struct store *st, const char *jid_bare)
 {
+	/* checked at every subscribe: a range of subscriptions_by_jid, not a
+	 * scan of every subscriber. The bare JID and its full JIDs ("bare/...")
+	 * all sort in [bare, bare || '0'), '0' following '/'; look-alikes in
+	 * that range ("bare.evil") are left out by the exact test. */
 	sqlite3_stmt *stmt = store_prepare(st,
-		"SELECT count(*) FROM subscriptions "
-		"WHERE jid = ?1 OR substr(jid, 1, length(?1) + 1) = ?1 || '/'");
+		"SELECT count(*) FROM subscriptions WHERE jid >= ?1 AND jid < ?1 || '0' "
+		"AND (jid = ?1 OR substr(jid, 1, length(?1) + 1) = ?1 || '/')");
 	long long n;
 	int rc;
 

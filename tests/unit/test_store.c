@@ -11,6 +11,7 @@
 #include "storage/discussion.h"
 #include "storage/events.h"
 #include "storage/store.h"
+#include "storage/store_internal.h" /* the connection, for its statements' counters */
 #include "tests/unit/tap.h"
 
 static char dir[] = "/tmp/vigil-test-store-XXXXXX";
@@ -226,6 +227,7 @@ static void test_items(void)
 	sqlite3_open(path, &db);
 	is_int(sqlite3_exec(db, "DROP INDEX pubsub_items_by_seq; DROP INDEX threats_by_rank_status;"
 			    "CREATE INDEX threats_by_status ON threats (status); PRAGMA user_version = 1;"
+			    "DROP INDEX subscriptions_by_jid;" /* version 5's */
 			    /* version 3 replaced the outbox by the events table */
 			    "DROP TABLE comments; DROP TABLE assessments;"
 			    "DROP TABLE events; CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT,"
@@ -236,7 +238,7 @@ static void test_items(void)
 			    NULL, NULL, NULL), SQLITE_OK, "made a version 1 register");
 	sqlite3_close(db);
 	is_int(store_open(&st, path, STORE_OPEN_WRITE, template_schema(), err, sizeof err), 0, "which opens");
-	is_int(store_schema_version(st), 4, "migrated to the current version");
+	is_int(store_schema_version(st), 5, "migrated to the current version");
 	is_int(store_item_list(st, "priority", NULL, 0, &items, &n), 0, "items of the other node");
 	ok(n == 2 && strcmp(items[0].item_id, "T-2-r2") == 0 && strcmp(items[0].payload, "<q/>") == 0,
 	   "the item waiting in the outbox is kept, as the newest");
@@ -312,6 +314,18 @@ static void test_item_pages(void)
 
 /* Subscriptions counted per account (bare JID and its resources, every node
  * together) and listed at most per_account of one account. */
+/* The steps of full table scans the cached statement starting with `sql`
+ * has taken on the store's connection (-1: no such statement). */
+static int count_fullscan_steps(struct store *st, const char *sql)
+{
+	sqlite3_stmt *stmt = NULL;
+
+	while ((stmt = sqlite3_next_stmt(st->db, stmt)))
+		if (strncmp(sqlite3_sql(stmt), sql, strlen(sql)) == 0)
+			return sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_FULLSCAN_STEP, 0);
+	return -1;
+}
+
 static void test_subscriptions(void)
 {
 	struct subscription *subs;
@@ -355,6 +369,20 @@ static void test_subscriptions(void)
 	store_subscriptions_free(subs, n);
 	is_int(store_subscription_remove(st, "threats", "carol@localhost/r3"), 0, "unsubscribe");
 	is_int(store_subscription_count(st, "carol@localhost"), 5, "one fewer held");
+	/* look-alikes that sort between "carol@localhost" and its full JIDs
+	 * ('-' and '.' come before '/'), and one just past them */
+	store_subscription_add(st, "threats", "carol@localhost-x/r1", "s", NULL);
+	store_subscription_add(st, "threats", "carol@localhost.evil", "s", NULL);
+	store_subscription_add(st, "threats", "carol@localhost0/r1", "s", NULL);
+	is_int(store_subscription_count(st, "carol@localhost"), 5,
+	       "look-alikes sorting among its full JIDs do not count");
+	for (i = 0; i < 300; i++) {
+		snprintf(jid, sizeof jid, "user%d@localhost/r", i);
+		store_subscription_add(st, "threats", jid, "s", NULL);
+	}
+	is_int(store_subscription_count(st, "carol@localhost"), 5, "among 300 other subscribers");
+	is_int(count_fullscan_steps(st, "SELECT count(*) FROM subscriptions"), 0,
+	       "an account's subscriptions are counted from an index, not a scan of every subscriber");
 	store_close(st);
 }
 
@@ -393,7 +421,7 @@ static void test_files(void)
 	sqlite3_open(path, &db);
 	sqlite3_close(db);
 	is_int(store_open(&st, path, 0, template_schema(), err, sizeof err), 0, "an empty (version 0) file is migrated");
-	is_int(store_schema_version(st), 4, "to the current schema");
+	is_int(store_schema_version(st), 5, "to the current schema");
 	store_close(st);
 }
 
@@ -431,7 +459,7 @@ static void test_outbox_carried_over(void)
 	sqlite3_open(path, &db);
 	snprintf(sql, sizeof sql,
 		 "DROP TABLE comments; DROP TABLE assessments;"
-		 "DROP TABLE events; PRAGMA user_version = 2;"
+		 "DROP TABLE events; DROP INDEX subscriptions_by_jid; PRAGMA user_version = 2;"
 		 "CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT,"
 		 "  target TEXT NOT NULL, node TEXT, item_id TEXT, payload TEXT NOT NULL,"
 		 "  created TEXT NOT NULL);"
@@ -500,12 +528,13 @@ static void test_assessments_carried_over(void)
 	store_close(st);
 
 	sqlite3_open(path, &db);
-	is_int(sqlite3_exec(db, "DROP TABLE comments; DROP TABLE assessments; PRAGMA user_version = 3;",
+	is_int(sqlite3_exec(db, "DROP TABLE comments; DROP TABLE assessments; DROP INDEX subscriptions_by_jid;"
+			    "PRAGMA user_version = 3;",
 			    NULL, NULL, NULL), SQLITE_OK, "made a version 3 register");
 	sqlite3_close(db);
 	is_int(store_open(&st, path, STORE_OPEN_WRITE, template_schema(), err, sizeof err), 0,
 	       "which opens and migrates");
-	is_int(store_schema_version(st), 4, "to version 4");
+	is_int(store_schema_version(st), 5, "to version 5");
 	is_int(store_assessment_list(st, 1, &list, &n), 0, "T-1's assessments are read");
 	is_int((long long)n, 1, "one: its first assessor's");
 	if (n == 1) {
@@ -552,7 +581,7 @@ int main(void)
 		return 1;
 	path_of(path, sizeof path, "register.db");
 	is_int(store_open(&st, path, 0, template_schema(), err, sizeof err), 0, "a new register is created");
-	is_int(store_schema_version(st), 4, "at schema version 4");
+	is_int(store_schema_version(st), 5, "at schema version 5");
 	test_round_trip(st);
 	test_history(st);
 	test_list(st);
