@@ -40,6 +40,11 @@ _Static_assert(THREAT_FIELD_COUNT <= THREAT_FIELDS_MAX, "struct threat has room 
 /* How forms and chat commands say "not assessed" (PROTOCOL.md §3); the
  * register stores it as empty, which is read the same. */
 #define TEMPLATE_UNASSESSED "unassessed"
+/* Lines of a text-multi value. Each line is a <value/> of its own in a
+ * form (XEP-0004), and libstrophe appends a child by walking its siblings:
+ * a 16,000-character definition of blank lines took 0.7 s to put in a
+ * form, on every `show` and `edit` of it. */
+#define TEMPLATE_MAX_LINES 1000
 #define TEMPLATE_NOT_STORED (-1)
 
 enum template_kind { TEMPLATE_TEXT_SINGLE, TEMPLATE_TEXT_MULTI, TEMPLATE_LIST_SINGLE };

@@ -66,7 +66,7 @@ static int scan_text(const char *var, const char *value, size_t max_chars, int m
 		     size_t *xml_bytes, char *msg, size_t msglen)
 {
 	const unsigned char *start = (const unsigned char *)(value ? value : ""), *p = start;
-	size_t chars = 0, extra = 0, step;
+	size_t chars = 0, extra = 0, lines = 1, step;
 	unsigned long cp;
 	char got[32], limit[32];
 
@@ -95,13 +95,21 @@ static int scan_text(const char *var, const char *value, size_t max_chars, int m
 				    "(only line breaks and tabs are allowed)", var, cp, chars);
 			return -1;
 		}
-		if (cp == '\n' && multi_line)
+		if (cp == '\n' && multi_line) {
 			extra += 14;
+			lines++;
+		}
 	}
 	if (max_chars && chars > max_chars) {
 		group_thousands(chars, got, sizeof got);
 		group_thousands(max_chars, limit, sizeof limit);
 		text_format(msg, msglen, "%s: %s characters, the limit is %s", var, got, limit);
+		return -1;
+	}
+	if (multi_line && lines > TEMPLATE_MAX_LINES) {
+		group_thousands(lines, got, sizeof got);
+		group_thousands(TEMPLATE_MAX_LINES, limit, sizeof limit);
+		text_format(msg, msglen, "%s: %s lines, the limit is %s", var, got, limit);
 		return -1;
 	}
 	if (xml_bytes)

@@ -100,6 +100,13 @@ static void test_validation(void)
 	expect_field("abstract", s, "abstract: 2,104 characters, the limit is 2,000", "thousands are grouped");
 	free(s);
 	expect_field("name", "two\nlines", "single line", "a text-single field has one line");
+	s = repeat("\xe2\x82\xac\n", 999);
+	expect_field("definition", s, NULL, "1,000 lines are accepted (the last one empty)");
+	free(s);
+	s = repeat("-\n", 1000);
+	expect_field("definition", s, "definition: 1,001 lines, the limit is 1,000",
+		     "1,001 lines are refused, however few characters they hold");
+	free(s);
 	expect_field("likelihood", "severe", "\"severe\" is not one of unassessed, high, medium, low", "options are listed");
 	expect_field("likelihood", "", NULL, "likelihood may stay empty");
 	expect_field("status", "retired", NULL, "a known status");
@@ -166,7 +173,8 @@ static void test_threat_size(struct threat *t)
 		/* validation measures each text in the pass that checks it: the
 		 * same bytes as xml_size(), to the byte, escapes and line breaks too */
 		size_t i, total = 0;
-		fill(t, THREAT_DEFINITION, "<\n&\"'>\xc3\xa9x", 1900);  /* 43 bytes each escaped */
+		/* 71 bytes each escaped, 940 lines (TEMPLATE_MAX_LINES) */
+		fill(t, THREAT_DEFINITION, "<\n&\"'>\xc3\xa9x<&\"'>\xc3\xa9x", 940);
 		threat_set(t, THREAT_GAP, NULL);
 		threat_set(t, THREAT_RECOMMENDED, NULL);
 		for (i = 0; i < template_field_count; i++)
