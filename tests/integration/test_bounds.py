@@ -142,6 +142,9 @@ async def test_line_breaks_count(env):
         assert cmd.get('status') == 'executing' and size_of(reply) < LIMIT, size_of(reply)
         assert 'definition: 4,001 lines, the limit is 1,000' in \
             ' '.join(t for _, t in notes(cmd)), notes(cmd)
+        shown = cmd.find("{jabber:x:data}x/{jabber:x:data}field[@var='definition']")
+        assert len(shown.findall('{jabber:x:data}value')) == 1000, \
+            'the form shown again holds the first 1,000 lines'
         # as many as allowed in every long text are filed (75 KB as lines),
         # and every form showing them stays small
         lines = 'x' + '\n' * 999
