@@ -16,7 +16,6 @@
 
 #include "component/base/log.h"
 #include "component/base/loop.h"
-#include "component/xmpp/ns.h"
 #include "component/xmpp/sender.h"
 #include "component/xmpp/stanza.h"
 #include "config/config.h"
@@ -83,15 +82,11 @@ static void ping_tick(void *arg)
 	if (c->ping_id[0])
 		return; /* the timeout decides when it is too late */
 	id = sender_new_id(c->sender);
-	iq = id ? xmpp_iq_new(c->ctx, "get", id) : NULL;
-	if (!iq)
-		goto out;
 	/* to vigil itself: the server routes it back over this stream and the
 	 * router answers it, so the round trip needs nothing of the server but
 	 * the stream (a MUC service may swallow pings; vigil never does) */
-	xmpp_stanza_set_to(iq, c->cfg->component_jid);
-	xmpp_stanza_set_from(iq, c->cfg->component_jid);
-	if (!stanza_add_child(iq, "ping", NS_PING))
+	iq = id ? stanza_ping_new(c->ctx, id, c->cfg->component_jid, c->cfg->component_jid) : NULL;
+	if (!iq)
 		goto out;
 	snprintf(c->ping_id, sizeof c->ping_id, "%s", id);
 	loop_timer_set(c->loop, TIMER_PING_TIMEOUT, (long long)c->cfg->ping_timeout * 1000,

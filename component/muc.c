@@ -277,12 +277,8 @@ static void selfping_tick(void *arg)
 	}
 	id = sender_new_id(m->sender);
 	to = occupant_jid(m, m->nick);
-	iq = id ? xmpp_iq_new(m->ctx, "get", id) : NULL;
-	if (!iq || !to)
-		goto out;
-	xmpp_stanza_set_from(iq, m->cfg->component_jid);
-	xmpp_stanza_set_to(iq, to);
-	if (!stanza_add_child(iq, "ping", NS_PING))
+	iq = id && to ? stanza_ping_new(m->ctx, id, m->cfg->component_jid, to) : NULL;
+	if (!iq)
 		goto out;
 	snprintf(m->selfping_id, sizeof m->selfping_id, "%s", id);
 	m->selfping_outstanding = 1;

@@ -161,12 +161,9 @@ static void ask_confirmation(struct stream_sender *s)
 	xmpp_stanza_t *iq = NULL;
 	char *id = stream_new_id(s);
 
-	iq = id ? xmpp_iq_new(s->sender.ctx, "get", id) : NULL;
-	if (!iq)
-		goto out;
-	xmpp_stanza_set_to(iq, s->confirm_self ? s->sender.jid : s->confirm_to);
-	xmpp_stanza_set_from(iq, s->sender.jid);
-	if (!stanza_add_child(iq, "ping", NS_PING) || send_checked(s, iq, 0, 0) < 0)
+	iq = id ? stanza_ping_new(s->sender.ctx, id, s->sender.jid,
+				  s->confirm_self ? s->sender.jid : s->confirm_to) : NULL;
+	if (!iq || send_checked(s, iq, 0, 0) < 0)
 		goto out;
 	s->confirming = s->queued;
 	s->confirm_asked_at = loop_now(s->loop);

@@ -4,6 +4,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "component/xmpp/ns.h"
+
 xmpp_stanza_t *stanza_reply(xmpp_stanza_t *request)
 {
 	xmpp_stanza_t *reply = xmpp_stanza_reply(request);
@@ -33,6 +35,22 @@ xmpp_stanza_t *stanza_add_child(xmpp_stanza_t *parent, const char *name, const c
 		return NULL;
 	}
 	return child;
+}
+
+xmpp_stanza_t *stanza_ping_new(xmpp_ctx_t *ctx, const char *id, const char *from,
+			       const char *to)
+{
+	xmpp_stanza_t *iq = xmpp_iq_new(ctx, "get", id);
+
+	if (!iq)
+		return NULL;
+	xmpp_stanza_set_from(iq, from);
+	xmpp_stanza_set_to(iq, to);
+	if (!stanza_add_child(iq, "ping", NS_PING)) {
+		xmpp_stanza_release(iq);
+		return NULL;
+	}
+	return iq;
 }
 
 xmpp_stanza_t *stanza_add_text_child(xmpp_stanza_t *parent, const char *name, const char *text)

@@ -22,6 +22,10 @@ xmpp_stanza_t *stanza_error_reply(xmpp_stanza_t *request, const char *type,
  * and returns it; the parent owns it. NULL on failure. */
 xmpp_stanza_t *stanza_add_child(xmpp_stanza_t *parent, const char *name, const char *ns);
 
+/* A ping (XEP-0199): <iq type='get' id from to><ping/></iq>, or NULL. */
+xmpp_stanza_t *stanza_ping_new(xmpp_ctx_t *ctx, const char *id, const char *from,
+			       const char *to);
+
 /* Adds <name>text</name> to parent; returns the child or NULL. */
 xmpp_stanza_t *stanza_add_text_child(xmpp_stanza_t *parent, const char *name,
 				     const char *text);
