@@ -185,46 +185,38 @@ int validate_field(const struct template_field *f, const char *value, char *msg,
 	return check_field(f, value, &xml_bytes, msg, msglen);
 }
 
+/* What one byte of a field's value takes in a form: escaped, and in a
+ * text-multi each line break closes one <value/> and opens the next. */
+static size_t xml_byte_size(unsigned char c, void *multi_line)
+{
+	return c == '&' ? 5 : c == '<' || c == '>' ? 4 : c == '"' || c == '\'' ? 6 :
+	       c == '\n' && *(const int *)multi_line ? 15 : 1;
+}
+
 size_t xml_size(const char *s, int multi_line)
 {
 	size_t n = 0;
 
 	for (; s && *s; s++)
-		n += *s == '&' ? 5 : *s == '<' || *s == '>' ? 4 : *s == '"' || *s == '\'' ? 6 :
-		     *s == '\n' && multi_line ? 15 : 1;
+		n += xml_byte_size((unsigned char)*s, &multi_line);
 	return n;
 }
 
-/* The most characters of value whose encoding takes at most budget bytes
- * (a binary search over text_shorten()); NULL when out of memory. */
+/* The most characters of value whose encoding takes at most budget bytes;
+ * NULL when out of memory. */
 static char *shorten_to_bytes(const char *value, size_t budget, int multi_line)
 {
-	size_t lo = 0, hi = utf8_length(value), len = strlen(value) + 4;
-	char *buf = malloc(len), *best = strdup("");
+	/* room for every byte to become U+FFFD (3 bytes) and the ellipsis:
+	 * the cost, not the buffer, is what limits */
+	size_t len = 3 * strlen(value) + sizeof TEXT_ELLIPSIS;
+	char *buf = malloc(len);
 
-	if (!buf || !best) {
-		free(buf);
-		free(best);
+	if (!buf)
 		return NULL;
-	}
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo + 1) / 2;
-		text_shorten(buf, len, value, mid);
-		if (xml_size(buf, multi_line) <= budget) {
-			char *keep = strdup(buf);
-			if (!keep)
-				break;
-			free(best);
-			best = keep;
-			lo = mid;
-		} else {
-			hi = mid - 1;
-		}
-	}
-	free(buf);
-	if (strcmp(best, TEXT_ELLIPSIS) == 0)
-		best[0] = '\0'; /* nothing of it kept: empty, not a lone ellipsis */
-	return best;
+	text_shorten_cost(buf, len, value, xml_byte_size, &multi_line, budget);
+	if (strcmp(buf, TEXT_ELLIPSIS) == 0)
+		buf[0] = '\0'; /* nothing of it kept: empty, not a lone ellipsis */
+	return buf;
 }
 
 int validate_fit_threat(struct threat *t, char *changed, size_t changedlen)

@@ -61,17 +61,23 @@ static const uint8_t *next_cluster(const uint8_t *start, const char *breaks, con
 }
 
 /* Cluster by cluster: `fit` remembers the last cluster boundary where the
- * ellipsis still fits, to cut there when s is too long. */
-char *text_shorten(char *dst, size_t dstlen, const char *s, size_t max_chars)
+ * ellipsis still fits (in bytes and in cost), to cut there when s is too
+ * long. One pass, whatever the limit: callers fitting text to a size need
+ * no search over max_chars. */
+static char *shorten(char *dst, size_t dstlen, const char *s, size_t max_chars,
+		     size_t (*byte_cost)(unsigned char c, void *arg), void *arg, size_t max_cost)
 {
 	const uint8_t *start = (const uint8_t *)(s ? s : ""), *p = start, *next;
 	size_t len = strlen((const char *)start), budget, out = 0, fit = 0, clusters = 0;
+	size_t cost = 0, ellipsis_cost = 0, before, i;
 	const uint8_t *end = start + len;
 	char *breaks;
 
 	if (!dstlen)
 		return dst;
 	budget = dstlen - 1;
+	for (i = 0; byte_cost && i < ELLIPSIS_BYTES; i++)
+		ellipsis_cost += byte_cost((unsigned char)TEXT_ELLIPSIS[i], arg);
 	breaks = len ? malloc(len) : NULL;
 	if (breaks)
 		u8_grapheme_breaks(start, len, breaks);
@@ -80,23 +86,39 @@ char *text_shorten(char *dst, size_t dstlen, const char *s, size_t max_chars)
 		if (max_chars && clusters == max_chars)
 			goto cut;
 		clusters++;
-		if (out + ELLIPSIS_BYTES <= budget)
+		if (out + ELLIPSIS_BYTES <= budget && cost + ellipsis_cost <= max_cost)
 			fit = out;
+		before = out;
 		if (put_cluster(dst, &out, budget, p, next) < 0)
+			goto cut;
+		for (i = before; byte_cost && i < out; i++)
+			cost += byte_cost((unsigned char)dst[i], arg);
+		if (cost > max_cost)
 			goto cut;
 	}
 	dst[out] = '\0';
 	free(breaks);
 	return dst;
 cut:
-	/* the clusters before `fit` and the ellipsis, within both limits */
-	if (fit + ELLIPSIS_BYTES <= budget) {
+	/* the clusters before `fit` and the ellipsis, within all limits */
+	if (fit + ELLIPSIS_BYTES <= budget && ellipsis_cost <= max_cost) {
 		memcpy(dst + fit, TEXT_ELLIPSIS, ELLIPSIS_BYTES);
 		fit += ELLIPSIS_BYTES;
 	}
 	dst[fit] = '\0';
 	free(breaks);
 	return dst;
+}
+
+char *text_shorten(char *dst, size_t dstlen, const char *s, size_t max_chars)
+{
+	return shorten(dst, dstlen, s, max_chars, NULL, NULL, 0);
+}
+
+char *text_shorten_cost(char *dst, size_t dstlen, const char *s,
+			size_t (*byte_cost)(unsigned char c, void *arg), void *arg, size_t max_cost)
+{
+	return shorten(dst, dstlen, s, 0, byte_cost, arg, max_cost);
 }
 
 char *text_quote(char *dst, size_t dstlen, const char *s)

@@ -27,6 +27,12 @@ struct text {
  * to put in a stanza. Returns dst. */
 char *text_shorten(char *dst, size_t dstlen, const char *s, size_t max_chars);
 
+/* text_shorten() to a cost instead of a count of characters: the sum of
+ * byte_cost(c, arg) over the bytes written, the ellipsis's included, stays
+ * within max_cost (e.g. the size of the text once escaped for XML). */
+char *text_shorten_cost(char *dst, size_t dstlen, const char *s,
+			size_t (*byte_cost)(unsigned char c, void *arg), void *arg, size_t max_cost);
+
 /* How much of a person's text an error message quotes. */
 #define TEXT_QUOTE_CHARS 40
 #define TEXT_QUOTE_BYTES 256

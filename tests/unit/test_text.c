@@ -95,6 +95,67 @@ static void test_every_length(void)
 	   "whole clusters, an ellipsis only when cut, as much kept as fits", cases);
 }
 
+/* A cost per byte like a form's: '&' 5, the rest 1. */
+static size_t amp_cost(unsigned char c, void *arg)
+{
+	(void)arg;
+	return c == '&' ? 5 : 1;
+}
+
+static size_t cost_of(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += amp_cost((unsigned char)*s, NULL);
+	return n;
+}
+
+/* text_shorten_cost() at every cost around each text's: the most whole
+ * clusters whose cost and the ellipsis's stay within the limit (found by
+ * trying every prefix), the text whole when it fits. */
+static void test_every_cost(void)
+{
+	size_t k, len, limit, bad = 0, cases = 0;
+	char out[256];
+
+	for (k = 0; k < KINDS; k++) {
+		for (len = 0; len <= 12; len++) {
+			/* the kind of character and an ampersand, in turn */
+			char *unit = malloc(strlen(kinds[k].utf8) + 2), *s;
+			strcpy(unit, kinds[k].utf8);
+			strcat(unit, "&");
+			s = repeat(unit, len);
+			for (limit = 0; limit <= cost_of(s) + 4; limit++) {
+				char want[256] = "";
+				size_t n, step = strlen(unit);
+				if (cost_of(s) <= limit) {
+					strcpy(want, s);
+				} else {
+					/* the longest prefix of whole clusters (a unit is two) that fits */
+					for (n = 0; n <= 2 * len; n++) {
+						size_t bytes = n / 2 * step + (n % 2 ? strlen(kinds[k].utf8) : 0);
+						char try[256];
+						memcpy(try, s, bytes);
+						strcpy(try + bytes, TEXT_ELLIPSIS);
+						if (cost_of(try) <= limit)
+							strcpy(want, try);
+					}
+				}
+				text_shorten_cost(out, sizeof out, s, amp_cost, NULL, limit);
+				cases++;
+				if (strcmp(out, want) != 0 && bad++ < 5)
+					diag("%s&, %zu times, cost %zu: \"%s\", expected \"%s\"", kinds[k].name,
+					     len, limit, out, want);
+			}
+			free(s);
+			free(unit);
+		}
+	}
+	ok(bad == 0, "%zu cases of 1-4 byte and combining text with '&': as many whole clusters "
+	   "as fit in the cost with the ellipsis, in one pass", cases);
+}
+
 static void test_examples(void)
 {
 	char out[64];
@@ -154,6 +215,7 @@ int main(void)
 {
 	test_examples();
 	test_every_length();
+	test_every_cost();
 	test_format();
 	test_put_shortened();
 	return done_testing();
