@@ -280,6 +280,11 @@ void connection_ack_promptly(const struct connection *c)
 #endif
 }
 
+int connection_has_queued(const struct connection *c)
+{
+	return c->conn && c->ready && xmpp_conn_send_queue_len(c->conn) > 0;
+}
+
 static int attempt(struct connection *c)
 {
 	if (c->conn) {
