@@ -294,6 +294,11 @@ static int open_store(struct daemon *d)
 		log_error("%s", err);
 		return -1;
 	}
+	/* sqlite's default threshold, 1,000 pages (4 MB), written back by a
+	 * thread: no commit waits for it */
+	if (store_checkpoint_in_background(d->store, 1000) < 0)
+		log_warn("%s: no thread to checkpoint the database; commits checkpoint it "
+			 "themselves", d->cfg->storage_path);
 	if (store_is_readonly(d->store)) {
 		/* serve reads; changes are refused with a note until it is writable */
 		log_warn("%s: the database cannot be written: serving reads only until it can",
@@ -410,6 +415,11 @@ int daemon_run(struct daemon *d)
 
 	connection_start(d->connection);
 	while (!d->done) {
+		/* the answers of the last turn leave before the timers' work (the
+		 * announcements they caused) is done and queued behind them:
+		 * libstrophe writes its queue at the start of a turn */
+		if (connection_has_queued(d->connection))
+			xmpp_run_once(d->ctx, 0);
 		loop_run_due(d->loop);
 		connection_ack_promptly(d->connection);
 		/* during a fan-out the announcer's timer is due at once: one

@@ -1,5 +1,6 @@
 /* Opening the database, errors, transactions. */
 #include "storage/store_internal.h"
+#include "storage/checkpointer.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -99,6 +100,43 @@ static int reopen_immutable(struct store *st, const char *path)
 	rc = sqlite3_open_v2(uri, &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
 			     NULL);
 	return rc == SQLITE_OK ? 0 : store_fail(st, rc, "opening read-only");
+}
+
+/* Past this many times the pages asked for, the commit checkpoints itself. */
+#define CHECKPOINT_INLINE_FACTOR 8
+
+static int wal_written(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	struct store *st = arg;
+
+	if (pages >= CHECKPOINT_INLINE_FACTOR * st->checkpoint_pages)
+		sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	else if (pages >= st->checkpoint_pages)
+		checkpointer_ask(st->checkpointer);
+	return SQLITE_OK;
+}
+
+/* sqlite3_wal_hook() replaces the automatic checkpoint (sqlite's own use
+ * of the same hook): installed on every handle that writes. */
+static void hook_wal(struct store *st)
+{
+	if (st->checkpointer && st->db && !st->readonly)
+		sqlite3_wal_hook(st->db, wal_written, st);
+}
+
+int store_checkpoint_in_background(struct store *st, int pages)
+{
+	if (!st->checkpointer && !(st->checkpointer = checkpointer_start(st->path)))
+		return -1;
+	st->checkpoint_pages = pages > 0 ? pages : 1;
+	hook_wal(st);
+	return 0;
+}
+
+void store_checkpoint_wait(struct store *st)
+{
+	if (st->checkpointer)
+		checkpointer_wait(st->checkpointer);
 }
 
 /* WAL, and the schema of this version: for a handle that will write. */
@@ -213,6 +251,7 @@ int store_try_writable(struct store *st)
 	sqlite3_close(reading);
 	st->readonly = 0;
 	st->wants_writes = 0;
+	hook_wal(st);
 	return 0;
 }
 
@@ -220,6 +259,8 @@ void store_close(struct store *st)
 {
 	if (!st)
 		return;
+	/* first: the last handle to close checkpoints what is left */
+	checkpointer_stop(st->checkpointer);
 	store_cache_clear(st);
 	if (st->tx_depth)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);

@@ -45,6 +45,16 @@ void store_close(struct store *st);
 const char *store_errmsg(const struct store *st);
 int store_schema_version(struct store *st);
 
+/* The WAL checkpointed by a thread of its own (storage/checkpointer.h),
+ * not inside the commit that fills it: a commit that leaves at least
+ * `pages` pages in the WAL asks the thread, and returns at once. Should
+ * the WAL reach 8 times that (the thread failing), the commit checkpoints
+ * it as sqlite would. 0, or -1 when the thread cannot start (sqlite then
+ * checkpoints as before). */
+int store_checkpoint_in_background(struct store *st, int pages);
+/* Waits for the checkpoints asked for (tests). */
+void store_checkpoint_wait(struct store *st);
+
 /* Explicit transactions so a caller can bundle a change and its announcement.
  * The threat functions below join an open transaction, or run in their own. */
 int store_begin(struct store *st);

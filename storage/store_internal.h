@@ -26,6 +26,8 @@ struct store {
 	int wants_writes;     /* opened read-only as a fallback: writable again when it can be */
 	int tx_depth;         /* nesting of store_begin */
 	struct threat_sql threat_sql; /* the threat tables' statements, from the template's columns */
+	struct checkpointer *checkpointer; /* NULL while sqlite checkpoints in the commit */
+	int checkpoint_pages;
 	char errmsg[512];
 };
 

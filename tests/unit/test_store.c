@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include "commands/register/template.h"
+#include "storage/checkpointer.h"
 #include "storage/discussion.h"
 #include "storage/events.h"
 #include "storage/store.h"
@@ -572,6 +573,63 @@ static void test_assessments_carried_over(void)
 	store_close(st);
 }
 
+static long file_size(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0 ? (long)sb.st_size : -1;
+}
+
+/* The WAL is checkpointed by the store's thread, not in the commits: with
+ * each checkpoint awaited, the writer starts the WAL over and it stays
+ * near the threshold; the thread's checkpoints all succeed. */
+static void test_checkpoints(void)
+{
+	struct store *st;
+	struct threat t;
+	unsigned long ran = 0, failed = 0;
+	long largest = 0, size;
+	char path[512], wal[520], err[512];
+	int i, page;
+
+	path_of(path, sizeof path, "checkpoints.db");
+	snprintf(wal, sizeof wal, "%s-wal", path);
+	is_int(store_open(&st, path, STORE_OPEN_WRITE, template_schema(), err, sizeof err), 0,
+	       "a register checkpointed in the background");
+	page = (int)store_query_int64(st, "PRAGMA page_size");
+	is_int(store_checkpoint_in_background(st, 10), 0, "its thread starts");
+	/* the WAL emptied of the schema's creation: what follows is the filings' */
+	is_int((int)store_query_int64(st, "PRAGMA wal_checkpoint(TRUNCATE)"), 0, "the WAL is emptied");
+	for (i = 0; i < 200; i++) {
+		char name[64];
+		snprintf(name, sizeof name, "threat %d with a name long enough", i);
+		make_threat(&t, name, "high", "high", 4, "new");
+		/* a text over a page: each filing writes a few pages */
+		threat_set(&t, THREAT_DEFINITION, "\xe2\x82\xac attack on the stream \xf0\x9f\x94\x92 "
+			   "again and again, over and over, and once more for good measure: "
+			   "\xc3\xa9\xe6\xbc\xa2 and the rest of a long definition that fills the row");
+		if (store_threat_insert(st, &t, "alice@localhost", NULL) < 0)
+			break;
+		threat_clear(&t);
+		store_checkpoint_wait(st);
+		size = file_size(wal);
+		if (size > largest)
+			largest = size;
+	}
+	is_int(i, 200, "200 filings, each committed");
+	checkpointer_counts(st->checkpointer, &ran, &failed);
+	ok(ran >= 10 && failed == 0, "the thread checkpointed %lu times, %lu failed", ran, failed);
+	/* without the thread, it would grow to the commit's own checkpoint at
+	 * 80 pages (8 x 10) */
+	ok(largest > 0 && largest <= 24L * (page + 24) + 32,
+	   "the WAL stays within the threshold and a filing or two: at most %ld bytes (pages of %d)",
+	   largest, page);
+	store_close(st);
+	is_int(store_open(&st, path, STORE_OPEN_READ, template_schema(), err, sizeof err), 0,
+	       "reopened");
+	is_int(store_threat_count(st), 200, "every filing is there");
+	store_close(st);
+}
+
 int main(void)
 {
 	struct store *st;
@@ -597,6 +655,7 @@ int main(void)
 	test_assessments_carried_over();
 	test_item_pages();
 	test_subscriptions();
+	test_checkpoints();
 	{
 		char cmd[600];
 		snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
