@@ -280,9 +280,9 @@ void connection_ack_promptly(const struct connection *c)
 #endif
 }
 
-int connection_has_queued(const struct connection *c)
+int connection_is_up(const struct connection *c)
 {
-	return c->conn && c->ready && xmpp_conn_send_queue_len(c->conn) > 0;
+	return c->conn && c->ready;
 }
 
 static int attempt(struct connection *c)

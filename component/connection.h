@@ -53,8 +53,8 @@ unsigned long connection_backoff_ms(int attempt, int max_seconds, int random);
  * announcement. */
 void connection_ack_promptly(const struct connection *c);
 
-/* Whether libstrophe holds stanzas not yet written to the stream. */
-int connection_has_queued(const struct connection *c);
+/* The stream is open and its handshake done. */
+int connection_is_up(const struct connection *c);
 
 /* Works around libstrophe 0.12.2, which dereferences stream-management
  * state that only client connections get: call on every new component

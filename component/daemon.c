@@ -417,9 +417,13 @@ int daemon_run(struct daemon *d)
 	while (!d->done) {
 		/* the answers of the last turn leave before the timers' work (the
 		 * announcements they caused) is done and queued behind them:
-		 * libstrophe writes its queue at the start of a turn */
-		if (connection_has_queued(d->connection))
+		 * libstrophe writes its queue at the start of a turn (and does not
+		 * count a stanza written in part among the queued ones) */
+		if (connection_is_up(d->connection)) {
 			xmpp_run_once(d->ctx, 0);
+			if (d->done)
+				break;
+		}
 		loop_run_due(d->loop);
 		connection_ack_promptly(d->connection);
 		/* during a fan-out the announcer's timer is due at once: one

@@ -11,6 +11,7 @@
 #include "storage/checkpointer.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +99,8 @@ struct checkpointer *checkpointer_start(const char *path)
 {
 	size_t len = strlen(path) + 1;
 	struct checkpointer *c;
+	sigset_t all, before;
+	int started;
 
 	pthread_once(&fork_guard, guard_forks);
 	if (!fork_guarded || !sqlite3_threadsafe() || !(c = calloc(1, sizeof *c + len)))
@@ -109,7 +112,12 @@ struct checkpointer *checkpointer_start(const char *path)
 		goto no_wake;
 	if (pthread_cond_init(&c->idle, NULL) != 0)
 		goto no_idle;
-	if (pthread_create(&c->thread, NULL, run, c) != 0)
+	/* the signals are the main thread's (its select wakes for them) */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &before);
+	started = pthread_create(&c->thread, NULL, run, c) == 0;
+	pthread_sigmask(SIG_SETMASK, &before, NULL);
+	if (!started)
 		goto no_thread;
 	return c;
 no_thread:

@@ -104,6 +104,8 @@ static int reopen_immutable(struct store *st, const char *path)
 
 /* Past this many times the pages asked for, the commit checkpoints itself. */
 #define CHECKPOINT_INLINE_FACTOR 8
+/* and the threshold at most this (times the factor, within an int) */
+#define CHECKPOINT_MAX_PAGES (1 << 24)
 
 static int wal_written(void *arg, sqlite3 *db, const char *name, int pages)
 {
@@ -128,7 +130,7 @@ int store_checkpoint_in_background(struct store *st, int pages)
 {
 	if (!st->checkpointer && !(st->checkpointer = checkpointer_start(st->path)))
 		return -1;
-	st->checkpoint_pages = pages > 0 ? pages : 1;
+	st->checkpoint_pages = pages < 1 ? 1 : pages > CHECKPOINT_MAX_PAGES ? CHECKPOINT_MAX_PAGES : pages;
 	hook_wal(st);
 	return 0;
 }
@@ -261,6 +263,9 @@ void store_close(struct store *st)
 		return;
 	/* first: the last handle to close checkpoints what is left */
 	checkpointer_stop(st->checkpointer);
+	st->checkpointer = NULL;
+	if (st->db)
+		sqlite3_wal_hook(st->db, NULL, NULL);
 	store_cache_clear(st);
 	if (st->tx_depth)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
