@@ -45,29 +45,8 @@ static const char *field_value(const struct template_field *f, const struct thre
 	return NULL;
 }
 
-/* A text-multi value goes in as one <value/> a line, at most
- * TEMPLATE_MAX_LINES of them: a refused submission shown again may hold
- * up to forms.c's 4,096, and libstrophe appends each by walking the ones
- * before it. Stored texts never have more (validate.c); the refusal's note
- * says the field is over its limit. */
-static int set_value(xmpp_stanza_t *field, const struct template_field *f, const char *value)
-{
-	const char *end = value;
-	char *cut;
-	int lines = 1, rc;
-
-	if (f->kind != TEMPLATE_TEXT_MULTI)
-		return form_field_set_value(field, value, 0);
-	while (end && (end = strchr(end, '\n')) && lines < TEMPLATE_MAX_LINES)
-		end++, lines++;
-	if (!end)
-		return form_field_set_value(field, value, 1);
-	if (!(cut = strndup(value, (size_t)(end - value))))
-		return -1;
-	rc = form_field_set_value(field, cut, 1);
-	free(cut);
-	return rc;
-}
+/* a stored text is never cut when shown */
+_Static_assert(TEMPLATE_MAX_LINES <= FORM_MAX_LINES, "a form shows every line a text may have");
 
 static int add_field(xmpp_stanza_t *x, const struct template_field *f, const struct threat *t,
 		     enum threat_form_kind kind)
@@ -92,7 +71,8 @@ static int add_field(xmpp_stanza_t *x, const struct template_field *f, const str
 		if (f->required && form_field_set_required(field) < 0)
 			return -1;
 	}
-	if (set_value(field, f, template_shown_value(f, field_value(f, t, buf, sizeof buf))) < 0)
+	if (form_field_set_value(field, template_shown_value(f, field_value(f, t, buf, sizeof buf)),
+				 f->kind == TEMPLATE_TEXT_MULTI) < 0)
 		return -1;
 	/* Every option has a value ("unassessed" for not assessed): Profanity
 	 * (0.13.1 to at least 0.18) crashes on an empty one, and a browser

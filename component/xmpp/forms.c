@@ -317,13 +317,13 @@ int form_field_set_value(xmpp_stanza_t *field, const char *value, int multi_line
 {
 	const char *line, *nl;
 	char *copy;
-	int rc;
+	int rc, lines;
 
 	if (!value || !*value)
 		return 0;
 	if (!multi_line)
 		return form_field_add_value(field, value);
-	for (line = value;; line = nl + 1) {
+	for (line = value, lines = 1;; line = nl + 1, lines++) {
 		nl = strchr(line, '\n');
 		if (!nl)
 			return form_field_add_value(field, line);
@@ -332,8 +332,8 @@ int form_field_set_value(xmpp_stanza_t *field, const char *value, int multi_line
 			return -1;
 		rc = form_field_add_value(field, copy);
 		free(copy);
-		if (rc < 0)
-			return -1;
+		if (rc < 0 || lines == FORM_MAX_LINES)
+			return rc < 0 ? -1 : 0; /* the rest is cut: forms.h */
 	}
 }
 

@@ -81,6 +81,37 @@ static void test_build(xmpp_ctx_t *ctx)
 	xmpp_stanza_release(command);
 }
 
+/* A text-multi value becomes at most FORM_MAX_LINES <value/>s: every line
+ * of a text within it, the first FORM_MAX_LINES of a longer one. */
+static void test_line_cap(xmpp_ctx_t *ctx)
+{
+	static const size_t counts[] = { FORM_MAX_LINES, FORM_MAX_LINES + 1, 4 * FORM_MAX_LINES };
+	size_t i, k;
+
+	for (i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+		xmpp_stanza_t *field = xmpp_stanza_new(ctx), *v;
+		/* lines "\xe2\x82\xac1", "\xe2\x82\xac2", ... (a 3-byte character each) */
+		char *text = malloc(counts[i] * 16), *p = text, *last = NULL;
+		size_t values = 0;
+		for (k = 1; k <= counts[i]; k++)
+			p += sprintf(p, "\xe2\x82\xac%zu%s", k, k < counts[i] ? "\n" : "");
+		xmpp_stanza_set_name(field, "field");
+		is_int(form_field_set_value(field, text, 1), 0, "%zu lines set", counts[i]);
+		for (v = xmpp_stanza_get_children(field); v; v = xmpp_stanza_get_next(v)) {
+			values++;
+			xmpp_free(ctx, last);
+			last = xmpp_stanza_get_text(v);
+		}
+		is_int((int)values, counts[i] < FORM_MAX_LINES ? (int)counts[i] : FORM_MAX_LINES,
+		       "%zu lines: %zu values", counts[i], values);
+		ok(last && strcmp(last, "\xe2\x82\xac" "1000") == 0, "the last one is line 1,000 whole: %s",
+		   last ? last : "(none)");
+		xmpp_free(ctx, last);
+		free(text);
+		xmpp_stanza_release(field);
+	}
+}
+
 static void test_kv(void)
 {
 	char *kv = NULL, *v;
@@ -296,6 +327,7 @@ int main(void)
 	test_threat_forms(ctx);
 	test_check(ctx);
 	test_threat_form_vars(ctx);
+	test_line_cap(ctx);
 	test_kv();
 	xmpp_ctx_free(ctx);
 	xmpp_shutdown();
