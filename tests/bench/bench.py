@@ -197,10 +197,11 @@ class DeployedVigil(Vigil):
     checks — not the tests' strict mode, which also parses every stanza it
     sends with libxml2 (about 0.1 ms a filing, measured)."""
 
-    def start(self, env=None):
+    def start(self, env=None, wrap=()):
+        """wrap: argv before vigil's (valgrind)."""
         env = dict(os.environ if env is None else env)
         env.pop('VIGIL_CHECK_SENDS', None)
-        self._spawn([harness.VIGIL_BIN, '-c', self.config], self.log_path, env=env)
+        self._spawn(list(wrap) + [harness.VIGIL_BIN, '-c', self.config], self.log_path, env=env)
         return self
 
 
@@ -946,7 +947,7 @@ def bench_abuse(prosody):
     say('== abuse (production limits: commands.max_sessions_per_jid, pubsub.max_subscriptions_per_jid,'
         ' access.rate_per_minute at their defaults)')
     vigil = DeployedVigil(prosody, **{'commands.max_sessions_per_jid': None,
-                              'access.rate_per_minute': None})
+                                      'access.rate_per_minute': None})
     try:
         vigil.start()
         vigil.wait_log(r'joined \S+ as ', 60)
@@ -1164,10 +1165,7 @@ def bench_cost(prosody):
 
     vigil = DeployedVigil(prosody, access__rate_per_minute=60000)
     out = os.path.join(vigil.dir, 'callgrind.out')
-    env = dict(os.environ)
-    env.pop('VIGIL_CHECK_SENDS', None)
-    vigil._spawn(['valgrind', '--tool=callgrind', '--callgrind-out-file=' + out,
-                  harness.VIGIL_BIN, '-c', vigil.config], vigil.log_path, env=env)
+    vigil.start(wrap=['valgrind', '--tool=callgrind', '--callgrind-out-file=' + out])
     try:
         vigil.wait_log(r'joined \S+ as ', 120)
         callgrind_filings(prosody, vigil.proc.pid, COMPONENT, count)
