@@ -63,6 +63,7 @@ import harness  # noqa: E402
 from harness import (COMPONENT, NS_COMMANDS, NS_DATA, NS_THREAT, Prosody, Vigil,  # noqa: E402
                      command_of)
 from sample_threats import THREATS  # noqa: E402
+import wire  # noqa: E402
 
 BENCH_BIN = os.environ.get('VIGIL_BENCH_BIN') or os.path.join(harness.SRCDIR, 'tests', 'bench')
 BASELINE = 'baseline.localhost'  # the bare path
@@ -273,8 +274,10 @@ class Light(slixmpp.ClientXMPP):
         except asyncio.TimeoutError:
             pass
 
-    async def iq(self, payload, ito, itype='set', timeout=30):
+    async def iq(self, payload, ito, itype='set', timeout=30, iq_id=None):
         iq = self.make_iq(ito=ito, itype=itype)
+        if iq_id:
+            iq['id'] = iq_id
         iq.append(payload)
         return await iq.send(timeout=timeout)
 
@@ -765,20 +768,27 @@ class Probe:
     figure can be told apart: the server's own delay under the load, the
     way to vigil and back, and vigil's work for a `show`. The three take
     turns at going first after the pause: the figures count the first ones,
-    which arrive at any moment as another client's would."""
+    which arrive at any moment as another client's would. The requests to
+    vigil carry ids starting with MARKER, for the capture at vigil's socket
+    (wire.py)."""
+
+    MARKER = 'probe-'
 
     def __init__(self, prosody):
         self.prosody = prosody
         self.latencies = {'show': [], 'server ping': [], 'vigil ping': []}
         self.failed = 0
         self.running = True
+        self.sent = 0
 
     async def timed(self, what, ask, first):
         started = time.monotonic()
+        self.sent += 1
+        iq_id = '%s%d' % (self.MARKER, self.sent)
         try:
-            if await ask():
+            if await ask(iq_id):
                 self.latencies[what].append((time.time(), (time.monotonic() - started) * 1000,
-                                             first))
+                                             first, iq_id))
                 return
         except Exception:  # noqa: BLE001
             pass
@@ -788,16 +798,18 @@ class Probe:
         (client,) = await connect_all(self.prosody, ['carol'])
         server = client.boundjid.domain
 
-        async def show():
-            reply = await client.iq(command('show', {'id': 'T-1'}), COMPONENT, timeout=10)
+        async def show(iq_id):
+            reply = await client.iq(command('show', {'id': 'T-1'}), COMPONENT, timeout=10,
+                                    iq_id=iq_id)
             return command_of(reply) is not None
 
-        async def ping(to):
+        async def ping(to, iq_id):
             ping = ET.Element('{urn:xmpp:ping}ping')
-            return (await client.iq(ping, to, itype='get', timeout=10))['type'] == 'result'
+            return (await client.iq(ping, to, itype='get', timeout=10,
+                                    iq_id=iq_id))['type'] == 'result'
         try:
-            asks = [('show', show), ('server ping', lambda: ping(server)),
-                    ('vigil ping', lambda: ping(COMPONENT))]
+            asks = [('show', show), ('server ping', lambda i: ping(server, i)),
+                    ('vigil ping', lambda i: ping(COMPONENT, i))]
             while self.running:
                 # each first in turn: the first after the pause arrives at
                 # any moment and meets whatever queued meanwhile; the ones
@@ -848,6 +860,11 @@ async def abuse_run(prosody, vigil):
     assert command_of(reply) is not None, reply
     await alice.stop()
     mark('start (one threat)')
+    # vigil's socket first, so that it sees the probe's first request
+    wire_here, wire_there = multiprocessing.Pipe()
+    capturing = multiprocessing.Process(target=wire.capture, args=(
+        prosody.component_port, Probe.MARKER, wire_there))
+    capturing.start()
     here, there = multiprocessing.Pipe()
     probing = multiprocessing.Process(target=probe_process, args=(prosody.c2s_port, there))
     probing.start()
@@ -921,25 +938,49 @@ async def abuse_run(prosody, vigil):
         here.send('stop')
         lat, failed = here.recv()
         probing.join(30)
+        wire_here.send('stop')
+        at_vigil, dropped = wire_here.recv()
+        capturing.join(30)
         os.nice(-10)
     say('another client meanwhile (a process of its own), %d failed:' % failed)
     steps.append((time.time(), 'the end'))
     say('  (each asked first after the pause, at any moment, as another client would)')
     for what, samples in lat.items():
-        values = [ms for _, ms, first in samples if first]
-        later = [ms for _, ms, first in samples if not first]
+        values = [ms for _, ms, first, _ in samples if first]
+        later = [ms for _, ms, first, _ in samples if not first]
         say('  %-12s %5d, p50 %6.1f ms, p99 %6.1f ms, max %6.1f ms (asked later: p99 %.1f ms)' % (
             what, len(values), percentile(values, 50), percentile(values, 99), max(values),
             percentile(later, 99)))
         for (start, _), (end, step) in zip(steps, steps[1:]):
-            during = [ms for at, ms, first in samples if first and start <= at < end]
+            during = [ms for at, ms, first, _ in samples if first and start <= at < end]
             if during:
                 say('    until %-40s %5d, p99 %6.1f ms' % (step, len(during),
                                                           percentile(during, 99)))
-    shows = [ms for _, ms, first in lat['show'] if first]
+    # vigil's own part: from the request reaching its socket to its answer leaving
+    say('  at vigil\'s socket (a capture of the component connection, %d packets dropped):'
+        % dropped)
+    own = {}
+    for what in ('show', 'vigil ping'):
+        timed = [(at, (at_vigil[i][1] - at_vigil[i][0]) * 1000)
+                 for at, _, first, i in lat[what]
+                 if first and None not in at_vigil.get(i, (None,))]
+        own[what] = [ms for _, ms in timed]
+        if not timed:
+            say('  %-12s none captured' % what)
+            continue
+        say('  %-12s %5d, p50 %6.1f ms, p99 %6.1f ms, max %6.1f ms' % (
+            what, len(timed), percentile(own[what], 50), percentile(own[what], 99),
+            max(own[what])))
+        for (start, _), (end, step) in zip(steps, steps[1:]):
+            during = [ms for at, ms in timed if start <= at < end]
+            if during:
+                say('    until %-40s %5d, p99 %6.1f ms' % (step, len(during),
+                                                          percentile(during, 99)))
+    figures['show at vigil p99'] = percentile(own['show'], 99) if own['show'] else None
+    shows = [ms for _, ms, first, _ in lat['show'] if first]
     figures['probe'] = (percentile(shows, 50), percentile(shows, 99), failed)
-    figures['server ping p99'] = percentile([ms for _, ms, first in lat['server ping'] if first],
-                                            99)
+    figures['server ping p99'] = percentile(
+        [ms for _, ms, first, _ in lat['server ping'] if first], 99)
     return figures
 
 
@@ -964,6 +1005,9 @@ def bench_abuse(prosody):
         record('abuse: another client\'s show p99', f['probe'][1], None, '<= 100 ms',
                f['probe'][1] <= 100, 'ms')
         record('abuse: the server\'s own ping p99', f['server ping p99'], unit='ms')
+        own = f['show at vigil p99']
+        record('abuse: show at vigil\'s socket p99 (request in, answer out)', own, None,
+               '<= 100 ms', own is not None and own <= 100, 'ms')
     finally:
         vigil.cleanup()
 
