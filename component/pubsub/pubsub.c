@@ -93,6 +93,21 @@ static int jid_is_requester(struct pubsub *ps, const char *jid, const char *from
 	return ok;
 }
 
+/* XEP-0060 §6.1.3 and §6.2.3: a (un)subscription names a node we have and
+ * the requester's own JID; 1 when it does not (the error is sent). */
+static int refuse_request(struct pubsub *ps, xmpp_stanza_t *iq, const char *node, const char *jid)
+{
+	if (!node)
+		send_error(ps, iq, "modify", "bad-request", "nodeid-required", NULL);
+	else if (!pubsub_node_find(node))
+		send_error(ps, iq, "cancel", "item-not-found", NULL, NULL);
+	else if (!jid_is_requester(ps, jid, xmpp_stanza_get_from(iq)))
+		send_error(ps, iq, "modify", "bad-request", "invalid-jid", NULL);
+	else
+		return 0;
+	return 1;
+}
+
 static void subscribe(struct pubsub *ps, xmpp_stanza_t *iq, xmpp_stanza_t *request)
 {
 	const char *node = xmpp_stanza_get_attribute(request, "node");
@@ -102,18 +117,8 @@ static void subscribe(struct pubsub *ps, xmpp_stanza_t *iq, xmpp_stanza_t *reque
 	long long held;
 	int cap = ps->cfg->max_subscriptions_per_jid;
 
-	if (!node) {
-		send_error(ps, iq, "modify", "bad-request", "nodeid-required", NULL);
+	if (refuse_request(ps, iq, node, jid))
 		return;
-	}
-	if (!pubsub_node_find(node)) {
-		send_error(ps, iq, "cancel", "item-not-found", NULL, NULL);
-		return;
-	}
-	if (!jid_is_requester(ps, jid, xmpp_stanza_get_from(iq))) {
-		send_error(ps, iq, "modify", "bad-request", "invalid-jid", NULL);
-		return;
-	}
 	/* one account (its bare JID and every full JID, all nodes together)
 	 * holds at most cap; subscribing again to what it holds stays an answer */
 	if ((held = store_subscription_exists(ps->store, node, jid)) < 0)
@@ -162,18 +167,8 @@ static void unsubscribe(struct pubsub *ps, xmpp_stanza_t *iq, xmpp_stanza_t *req
 	const char *jid = xmpp_stanza_get_attribute(request, "jid");
 	int rc;
 
-	if (!node) {
-		send_error(ps, iq, "modify", "bad-request", "nodeid-required", NULL);
+	if (refuse_request(ps, iq, node, jid))
 		return;
-	}
-	if (!pubsub_node_find(node)) {
-		send_error(ps, iq, "cancel", "item-not-found", NULL, NULL);
-		return;
-	}
-	if (!jid_is_requester(ps, jid, xmpp_stanza_get_from(iq))) {
-		send_error(ps, iq, "modify", "bad-request", "invalid-jid", NULL);
-		return;
-	}
 	rc = store_subscription_remove(ps->store, node, jid);
 	if (rc == STORE_NOTFOUND) {
 		send_error(ps, iq, "cancel", "unexpected-request", "not-subscribed", NULL);

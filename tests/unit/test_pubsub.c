@@ -120,6 +120,22 @@ int main(void)
 	ok(fake_count_with(&fake, "type=\"error\"", "item-not-found", NULL) == 1,
 	   "an unknown node: item-not-found");
 	fake_sender_clear(&fake);
+	/* the same checks stand before an unsubscription */
+	request(ps, "<iq type='set' id='x' from='alice@localhost/pc' to='" ME "'><pubsub xmlns='"
+		NS_PUBSUB_XML "'><subscribe jid='alice@localhost'/></pubsub></iq>");
+	request(ps, "<iq type='set' id='x' from='alice@localhost/pc' to='" ME "'><pubsub xmlns='"
+		NS_PUBSUB_XML "'><unsubscribe jid='alice@localhost'/></pubsub></iq>");
+	ok(fake_count_with(&fake, "type=\"error\"", "bad-request", "nodeid-required", NULL) == 2,
+	   "no node named, to subscribe or unsubscribe: bad-request, nodeid-required");
+	fake_sender_clear(&fake);
+	request(ps, "<iq type='set' id='x' from='mallory@localhost/pc' to='" ME "'><pubsub xmlns='"
+		NS_PUBSUB_XML "'><unsubscribe node='threats' jid='alice@localhost'/></pubsub></iq>");
+	request(ps, "<iq type='set' id='x' from='alice@localhost/pc' to='" ME "'><pubsub xmlns='"
+		NS_PUBSUB_XML "'><unsubscribe node='nosuchnode' jid='alice@localhost'/></pubsub></iq>");
+	ok(fake_count_with(&fake, "type=\"error\"", "bad-request", "invalid-jid", NULL) == 1 &&
+	   fake_count_with(&fake, "type=\"error\"", "item-not-found", NULL) == 1,
+	   "unsubscribing someone else, or from an unknown node: invalid-jid, item-not-found");
+	fake_sender_clear(&fake);
 	subscribe(ps, "bob@localhost", "threats");
 	subscribe(ps, "bob@localhost/phone", "threats");
 	subscribe(ps, "bob@localhost", "priority");
