@@ -860,11 +860,12 @@ async def abuse_run(prosody, vigil):
     assert command_of(reply) is not None, reply
     await alice.stop()
     mark('start (one threat)')
-    # vigil's socket first, so that it sees the probe's first request
+    # the capture first: the probe logs in before its first request
     wire_here, wire_there = multiprocessing.Pipe()
     capturing = multiprocessing.Process(target=wire.capture, args=(
         prosody.component_port, Probe.MARKER, wire_there))
     capturing.start()
+    wire_there.close()  # the capture's end: recv() fails, not hangs, should it die
     here, there = multiprocessing.Pipe()
     probing = multiprocessing.Process(target=probe_process, args=(prosody.c2s_port, there))
     probing.start()
@@ -938,8 +939,11 @@ async def abuse_run(prosody, vigil):
         here.send('stop')
         lat, failed = here.recv()
         probing.join(30)
-        wire_here.send('stop')
-        at_vigil, dropped = wire_here.recv()
+        try:
+            wire_here.send('stop')
+            at_vigil, dropped = wire_here.recv()
+        except (EOFError, BrokenPipeError):  # it died: see its traceback above (root only)
+            at_vigil, dropped = {}, 0
         capturing.join(30)
         os.nice(-10)
     say('another client meanwhile (a process of its own), %d failed:' % failed)

@@ -10,10 +10,12 @@ beside the load) does not count, as long as its buffer holds.
 """
 
 import ctypes
+import os
 import re
 import select
 import socket
 import struct
+import time
 
 ETH_P_ALL = 0x0003
 SOL_PACKET = 263
@@ -46,14 +48,16 @@ def port_filter(port):
 
 
 def packet_socket(port):
-    sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
+    # protocol 0: nothing arrives before the filter is on and the socket
+    # bound to lo with the protocol
+    sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)
     program = b''.join(struct.pack('HBBI', *op) for op in port_filter(port))
     buf = ctypes.create_string_buffer(program)
     sock.setsockopt(socket.SOL_SOCKET, SO_ATTACH_FILTER,
                     struct.pack('HL', len(program) // 8, ctypes.addressof(buf)))
     sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 64 << 20)
     sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
-    sock.bind(('lo', 0))
+    sock.bind(('lo', ETH_P_ALL))
     return sock
 
 
@@ -62,12 +66,18 @@ def capture(port, marker, conn):
     send back ({id: [reached vigil, answer left]} in seconds since the
     epoch, packets dropped by the kernel). `port` is the server's component
     port: a packet from it goes to vigil."""
+    os.nice(19)  # the kernel's timestamps do not wait for us
     sock = packet_socket(port)
     ids = re.compile(re.escape(marker.encode()) + rb'[0-9]+(?=[\'"])')
     times = {}
     tails = {True: b'', False: b''}  # an id cut between two packets
-    while not conn.poll():
-        if not select.select([sock], [], [], 0.2)[0]:
+    stop_at = None  # once told to stop: what is queued is still read, for 2 s at most
+    while stop_at is None or time.monotonic() < stop_at:
+        if stop_at is None and conn.poll():
+            stop_at = time.monotonic() + 2
+        if not select.select([sock], [], [], 0 if stop_at else 0.2)[0]:
+            if stop_at:
+                break
             continue
         data, ancillary, _, address = sock.recvmsg(1 << 18, 64)
         if address[2] != PACKET_OUTGOING or len(data) < ETHERNET_HEADER + 20:
