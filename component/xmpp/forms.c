@@ -323,7 +323,7 @@ int form_field_set_value(xmpp_stanza_t *field, const char *value, int multi_line
 		return 0;
 	if (!multi_line)
 		return form_field_add_value(field, value);
-	for (line = value, lines = 1;; line = nl + 1, lines++) {
+	for (line = value, lines = 0; lines < FORM_MAX_LINES; line = nl + 1, lines++) {
 		nl = strchr(line, '\n');
 		if (!nl)
 			return form_field_add_value(field, line);
@@ -332,9 +332,10 @@ int form_field_set_value(xmpp_stanza_t *field, const char *value, int multi_line
 			return -1;
 		rc = form_field_add_value(field, copy);
 		free(copy);
-		if (rc < 0 || lines == FORM_MAX_LINES)
-			return rc < 0 ? -1 : 0; /* the rest is cut: forms.h */
+		if (rc < 0)
+			return -1;
 	}
+	return 0; /* the rest is cut: forms.h */
 }
 
 int form_field_add_option(xmpp_stanza_t *field, const char *label, const char *value)

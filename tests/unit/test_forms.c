@@ -93,6 +93,8 @@ static void test_line_cap(xmpp_ctx_t *ctx)
 		/* lines "\xe2\x82\xac1", "\xe2\x82\xac2", ... (a 3-byte character each) */
 		char *text = malloc(counts[i] * 16), *p = text, *last = NULL;
 		size_t values = 0;
+		if (!text)
+			abort();
 		for (k = 1; k <= counts[i]; k++)
 			p += sprintf(p, "\xe2\x82\xac%zu%s", k, k < counts[i] ? "\n" : "");
 		xmpp_stanza_set_name(field, "field");
