@@ -838,6 +838,14 @@ def probe_process(c2s_port, conn):
     conn.send((probe.latencies, probe.failed))
 
 
+def say_by_step(steps, timed):
+    """The p99 of (when, ms) samples within each step of the abuse."""
+    for (start, _), (end, step) in zip(steps, steps[1:]):
+        during = [ms for at, ms in timed if start <= at < end]
+        if during:
+            say('    until %-40s %5d, p99 %6.1f ms' % (step, len(during), percentile(during, 99)))
+
+
 def db_bytes(vigil):
     return sum(os.path.getsize(vigil.db + s) for s in ('', '-wal') if os.path.exists(vigil.db + s))
 
@@ -949,17 +957,15 @@ async def abuse_run(prosody, vigil):
     say('another client meanwhile (a process of its own), %d failed:' % failed)
     steps.append((time.time(), 'the end'))
     say('  (each asked first after the pause, at any moment, as another client would)')
+    firsts = {}  # what: [(when, ms)] of those asked first
     for what, samples in lat.items():
-        values = [ms for _, ms, first, _ in samples if first]
+        firsts[what] = [(at, ms) for at, ms, first, _ in samples if first]
+        values = [ms for _, ms in firsts[what]]
         later = [ms for _, ms, first, _ in samples if not first]
         say('  %-12s %5d, p50 %6.1f ms, p99 %6.1f ms, max %6.1f ms (asked later: p99 %.1f ms)' % (
             what, len(values), percentile(values, 50), percentile(values, 99), max(values),
             percentile(later, 99)))
-        for (start, _), (end, step) in zip(steps, steps[1:]):
-            during = [ms for at, ms, first, _ in samples if first and start <= at < end]
-            if during:
-                say('    until %-40s %5d, p99 %6.1f ms' % (step, len(during),
-                                                          percentile(during, 99)))
+        say_by_step(steps, firsts[what])
     # vigil's own part: from the request reaching its socket to its answer leaving
     say('  at vigil\'s socket (a capture of the component connection, %d packets dropped):'
         % dropped)
@@ -967,7 +973,7 @@ async def abuse_run(prosody, vigil):
     for what in ('show', 'vigil ping'):
         timed = [(at, (at_vigil[i][1] - at_vigil[i][0]) * 1000)
                  for at, _, first, i in lat[what]
-                 if first and None not in at_vigil.get(i, (None,))]
+                 if first and i in at_vigil and None not in at_vigil[i]]
         own[what] = [ms for _, ms in timed]
         if not timed:
             say('  %-12s none captured' % what)
@@ -975,16 +981,11 @@ async def abuse_run(prosody, vigil):
         say('  %-12s %5d, p50 %6.1f ms, p99 %6.1f ms, max %6.1f ms' % (
             what, len(timed), percentile(own[what], 50), percentile(own[what], 99),
             max(own[what])))
-        for (start, _), (end, step) in zip(steps, steps[1:]):
-            during = [ms for at, ms in timed if start <= at < end]
-            if during:
-                say('    until %-40s %5d, p99 %6.1f ms' % (step, len(during),
-                                                          percentile(during, 99)))
+        say_by_step(steps, timed)
     figures['show at vigil p99'] = percentile(own['show'], 99) if own['show'] else None
-    shows = [ms for _, ms, first, _ in lat['show'] if first]
+    shows = [ms for _, ms in firsts['show']]
     figures['probe'] = (percentile(shows, 50), percentile(shows, 99), failed)
-    figures['server ping p99'] = percentile(
-        [ms for _, ms, first, _ in lat['server ping'] if first], 99)
+    figures['server ping p99'] = percentile([ms for _, ms in firsts['server ping']], 99)
     return figures
 
 

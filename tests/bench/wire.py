@@ -61,6 +61,22 @@ def packet_socket(port):
     return sock
 
 
+def tcp_payload(data, ancillary):
+    """(when the kernel saw it, source port, TCP payload) of a packet read
+    from the packet socket, or None for one to pass over."""
+    if len(data) < ETHERNET_HEADER + 20:
+        return None
+    at = None
+    for level, kind, value in ancillary:
+        if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS:
+            seconds, nanoseconds = struct.unpack('qq', value[:16])
+            at = seconds + nanoseconds / 1e9
+    tcp = ETHERNET_HEADER + (data[ETHERNET_HEADER] & 0x0f) * 4
+    source = struct.unpack('!H', data[tcp:tcp + 2])[0]
+    payload = data[tcp + (data[tcp + 12] >> 4) * 4:]
+    return (at, source, payload) if payload and at is not None else None
+
+
 def capture(port, marker, conn):
     """Run in a process of its own until `conn` has something to read; then
     send back ({id: [reached vigil, answer left]} in seconds since the
@@ -80,27 +96,18 @@ def capture(port, marker, conn):
                 break
             continue
         data, ancillary, _, address = sock.recvmsg(1 << 18, 64)
-        if address[2] != PACKET_OUTGOING or len(data) < ETHERNET_HEADER + 20:
+        packet = tcp_payload(data, ancillary) if address[2] == PACKET_OUTGOING else None
+        if not packet:
             continue
-        at = None
-        for level, kind, value in ancillary:
-            if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS:
-                seconds, nanoseconds = struct.unpack('qq', value[:16])
-                at = seconds + nanoseconds / 1e9
-        tcp = ETHERNET_HEADER + (data[ETHERNET_HEADER] & 0x0f) * 4
-        source = struct.unpack('!H', data[tcp:tcp + 2])[0]
-        payload = data[tcp + (data[tcp + 12] >> 4) * 4:]
-        if not payload or at is None:
-            continue
+        at, source, payload = packet
         to_vigil = source == port
         seen = tails[to_vigil] + payload
         for found in ids.finditer(seen):
-            key = found.group().decode()
-            pair = times.setdefault(key, [None, None])
+            pair = times.setdefault(found.group().decode(), [None, None])
             slot = 0 if to_vigil else 1
             if pair[slot] is None:
                 pair[slot] = at
         tails[to_vigil] = seen[-64:]
-    packets, drops = struct.unpack('II', sock.getsockopt(SOL_PACKET, PACKET_STATISTICS, 8))
+    _, drops = struct.unpack('II', sock.getsockopt(SOL_PACKET, PACKET_STATISTICS, 8))
     sock.close()
     conn.send((times, drops))
