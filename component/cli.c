@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vigil export and vigil import: see cli.h. */
 #include "component/cli.h"
 

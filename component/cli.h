@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vigil's subcommands that work on the database beside the daemon:
  * `vigil export` (the documents, and JSON or CSV) and `vigil import`. */
 #ifndef VIGIL_CLI_H

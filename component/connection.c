@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The component stream's life cycle.
  *
  * libstrophe 0.12 has no reconnect of its own: retries are the loop's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The XEP-0114 stream: handshake, keepalive pings, reconnection with capped
  * exponential backoff and jitter. It owns the xmpp_conn_t and says what
  * happens through callbacks; it knows nothing of the room or the register. */

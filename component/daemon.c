@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The daemon: it makes the loop, the sender, the store and the modules,
  * wires their callbacks, and runs the event loop. Signals only set
  * daemon_signal_stop; the loop acts on it. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The top of the daemon: it makes the loop, the sender, the store and the
  * modules (muc, pubsub, disco, router, connection, the announcements) and
  * wires their callbacks; nothing below calls back into it. One instance

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Service discovery and the small informational queries (PROTOCOL.md §2). */
 #include "component/disco.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What vigil says about itself: XEP-0030 disco#info/#items, XEP-0199 ping,
  * XEP-0092 version. The nodes come from component/xmpp/nodes.h, the
  * commands from the ad-hoc layer, a node's own disco from pubsub. */

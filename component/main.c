@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vigil: command line, signals, and the daemon's life cycle. */
 #include <getopt.h>
 #include <signal.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The SIG room. See muc.h; protocol references are to XEP-0045 and XEP-0410. */
 #include "component/muc.h"
 #include "component/reply_ids.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vigil's seat in the SIG's MUC room (XEP-0045): join without history,
  * create and configure the room when missing, another nick on conflict,
  * rejoin after kick/destroy/restart ("muc-rejoin" timer), XEP-0410

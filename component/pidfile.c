@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The daemon's lock file, and waking the daemon: see pidfile.h. */
 #include "component/pidfile.h"
 

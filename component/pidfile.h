@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* How a `vigil import` finds the running daemon to wake it: the daemon
  * holds a write lock (fcntl) on "<storage.path>.pid", which also holds its
  * pid; the importer asks who holds the lock (F_GETLK gives the holder's

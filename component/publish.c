@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The publisher: see publish.h. The child only reads the register (its own
  * read-only connection: sqlite connections do not cross a fork) and writes
  * files; it reports what it wrote through a pipe and leaves with _exit(),

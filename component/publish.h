@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The register on the web, always current: with publish.dir set, every
  * committed change (the operations' listener, commands/register/change.h)
  * marks its threat; a named loop timer ("publish") gathers a burst of them

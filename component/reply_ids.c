@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Replies to vigil's announcements: see reply_ids.h. */
 #include "component/reply_ids.h"
 

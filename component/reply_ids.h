@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Which of vigil's room messages were about which threat, so that a reply
  * to one (XEP-0461: <reply to='room/vigil' id='...'/>) is a comment on
  * that threat. A client names the message by the room's stanza-id

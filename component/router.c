@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Routing of incoming stanzas. iq get/set go to the handler registered for
  * the namespace of their payload; anything unknown is answered with
  * service-unavailable, never silence (PROTOCOL.md §2). */

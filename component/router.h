@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Incoming stanza routing: iq get/set by payload namespace to the modules,
  * iq results and errors to the module that asked (its answer handler),
  * messages to the chat dispatch point or the room, presences to the room.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The stream sender: see stream_sender.h. What leaves in place of a refused
  * stanza is decided here too (refused_stand_in). */
 #include "component/stream_sender.h"

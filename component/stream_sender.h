@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The sender (component/xmpp/sender.h) over the component's stream: every
  * stanza vigil sends passes the checks of component/xmpp/send_guard.h here,
  * and is counted, so that the announcements can tell when theirs have been

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Configuration file parsing: one table of keys drives parsing, defaults and
  * messages. Format: `key = value` lines, `#` comments, dotted keys
  * (`room.jid`) or `[section]` headers followed by bare keys. */

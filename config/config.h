@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vigil's settings: parsed from a `key = value` file (see vigil.conf.example). */
 #ifndef VIGIL_CONFIG_H
 #define VIGIL_CONFIG_H

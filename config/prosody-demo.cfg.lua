@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- Private Prosody for the vigil demo (config/run-demo): loopback only, the
 -- standard ports so any client can connect, data and logs in a temporary
 -- directory. @VAR@ are filled in by config/run-demo.

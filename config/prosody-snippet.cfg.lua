@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- vigil on Prosody (0.12): what to add to prosody.cfg.lua. Names and the
 -- secret are vigil's defaults (vigil.conf: component.*, room.jid,
 -- pubsub.external_service); change them together. tests/integration/

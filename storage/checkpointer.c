@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The WAL checkpointer: see checkpointer.h. The thread sleeps on `wake`
  * until asked; `idle` tells checkpointer_wait() that nothing is left.
  *

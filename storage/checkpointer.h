@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A thread of its own that checkpoints a database's WAL when asked, so that
  * neither a commit nor the daemon's loop waits while the pages are written
  * back and synced (5-15 ms on the bench machine). sqlite's automatic

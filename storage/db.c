@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The low-level helpers every storage file uses: errors, the statement
  * cache, binding and reading text, the time stamp. Below store.c (opening,
  * transactions) and schema.c (migrations), which both use them. */

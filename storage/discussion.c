@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Assessments and comments: see discussion.h. */
 #include "storage/discussion.h"
 

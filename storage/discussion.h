@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The SIG's discussion kept with the register: each assessor's latest
  * assessment of a threat, and the comments on it. The register's
  * operations (commands/register/discuss.c, ops.c) write them in the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Change events waiting for their announcements: see events.h. */
 #include "storage/events.h"
 

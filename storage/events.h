@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What changed, kept until it has been announced: one small row per change,
  * written in the transaction of the change itself (so no announcement is
  * lost to a crash) and deleted once everything it caused has been written.

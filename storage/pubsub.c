@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* PubSub subscriptions and published items. */
 #include <stdint.h>
 #include <stdlib.h>

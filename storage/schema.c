@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The schema and its migrations, by PRAGMA user_version. Each step moves the
  * database from version i to i + 1 inside one transaction; a database from
  * an older vigil is brought up to date when opened, and one from a newer

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Ad-hoc command sessions, kept in the database so that a multi-stage
  * command survives a restart. */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Opening the database, errors, transactions. */
 #include "storage/store_internal.h"
 #include "storage/checkpointer.h"

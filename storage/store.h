@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The only module that knows SQL: sqlite3 with prepared statements. */
 #ifndef VIGIL_STORAGE_STORE_H
 #define VIGIL_STORAGE_STORE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared by the storage/ files only. */
 #ifndef VIGIL_STORE_INTERNAL_H
 #define VIGIL_STORE_INTERNAL_H

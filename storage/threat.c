@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* struct threat helpers: ownership of its strings. */
 #include "storage/threat.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The stored shape of a threat: plain strings, no XMPP, no SQL. The template
  * (commands/register/template.c) maps form vars onto its slots. */
 #ifndef VIGIL_STORAGE_THREAT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Building the threat tables' SQL from the template's columns: see
  * threat_sql.h. */
 #include "storage/threat_sql.h"

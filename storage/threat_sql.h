@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The SQL of the threat tables, built once when the store opens from the
  * column list the template gives (struct threat_schema): constant column
  * names only, never user text; values are always bound. */

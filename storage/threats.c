@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Threats and their revisions. Every change writes a revision with the full
  * state; nothing is overwritten without one. */
 #include <stdio.h>

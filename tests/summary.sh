@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Prints the whole suite's result as one line, "N passed, N failed", from the
 # automake .trs files (one :test-result: line per TAP test point) found under
 # the given build directories. Exits 1 when something failed or nothing ran.

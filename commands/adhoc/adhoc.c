@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* XEP-0050 envelope and sessions (PROTOCOL.md §5). Sessions are rows in the
  * database, so a multi-stage command survives a restart of vigil; each is
  * bound to the requester's full JID and expires after

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* XEP-0050 ad-hoc commands: sessions, actions, the command list and the
  * response envelope. Each command's stages live in commands/cmd_*.c. */
 #ifndef VIGIL_ADHOC_H

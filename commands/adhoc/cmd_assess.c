@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `assess`: stage 1 picks the threat; stage 2 sets likelihood and damage with
  * a rationale; the note says how the priority moved. */
 #include <stdio.h>

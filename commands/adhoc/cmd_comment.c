@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `comment` (members): one stage with the threat and the text;
  * `delete-comment` (its author, admins): one stage with the comment's #n. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Pieces shared by the ad-hoc command stages. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `edit`: stage 1 picks the threat; stage 2 is the template prefilled with a
  * hidden revision, so an edit made on a stale copy is refused. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `file`: one form with the template; completed with the new id and priority. */
 #include <stdio.h>
 #include <string.h>

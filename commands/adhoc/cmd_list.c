@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `list` and `search`: pages of a multi-item result, highest priority first;
  * `next`/`prev` move between pages (PROTOCOL.md §5). `list` answers its
  * first page at once (open threats), because Converse.js draws a table only

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `retire` (admins): one stage with the threat and the reason. */
 #include <stdio.h>
 #include <stdlib.h>

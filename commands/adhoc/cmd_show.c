@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `show` and `history`: pick a threat, then one result. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The ad-hoc commands' stages (PROTOCOL.md §5), one file each, and the
  * helpers they share. */
 #ifndef VIGIL_COMMANDS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Session state codec: see kv.h. */
 #include "commands/adhoc/kv.h"
 

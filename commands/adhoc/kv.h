@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A tiny "key=value&key=value" codec (values percent-encoded) for the state
  * an ad-hoc session keeps between stages, stored as text in the database. */
 #ifndef VIGIL_KV_H

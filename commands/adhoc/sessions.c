@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Ad-hoc sessions in the database, or in memory when it refuses: see
  * sessions.h. The memory list is small (commands.max_sessions bounds it)
  * and holds only sessions the database could not take. */

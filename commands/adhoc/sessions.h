@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Where ad-hoc command sessions live: in the database, so that a multi-stage
  * command survives a restart; in memory while the database refuses writes
  * (a full disk, a read-only file), so that reading commands such as

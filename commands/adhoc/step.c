@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The helpers a command's step answers with: see step.h. */
 #include "commands/adhoc/step.h"
 

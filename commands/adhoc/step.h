@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One step of an ad-hoc command (XEP-0050): what adhoc.c hands a command's
  * step function, and the helpers a step uses to answer. Below adhoc.c, which
  * dispatches to the steps, so the steps never call back up into it. */

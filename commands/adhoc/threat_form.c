@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The template as data forms: see threat_form.h. */
 #include "commands/adhoc/threat_form.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The threat template as data-form fields: the file and edit forms, reading
  * a submission into a threat, and the result form of `show`. All of it is
  * derived from the template table (commands/register/template.c). */

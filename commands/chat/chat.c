@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Chat commands (PROTOCOL.md §8): `!help`, `!list`, `!top`, `!show`, `!file`,
  * `!assess`, `!history`, and guided filing. Each runs the same operation as
  * its ad-hoc command; replies go where the command came from. */

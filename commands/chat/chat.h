@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The one dispatch point for chat messages: groupchat in the SIG room, direct
  * messages to the component, and private messages through the room. The
  * chat commands of PROTOCOL.md §8 run the same operations as the ad-hoc

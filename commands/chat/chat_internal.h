@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared by commands/chat/chat.c, dialogue.c and say.c. */
 #ifndef VIGIL_CHAT_INTERNAL_H
 #define VIGIL_CHAT_INTERNAL_H

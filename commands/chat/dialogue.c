@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Guided filing: `file` in a direct message asks each field of the file
  * form in turn, validating each answer at once; `skip`, `back` and `cancel`
  * work at every step; a summary is confirmed before anything is stored.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Token buckets per key: see ratelimit.h. */
 #include "commands/chat/ratelimit.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Per-JID token buckets: `rate` requests a minute with a burst of `burst`.
  * The first refusal says so once; later ones are silent until the bucket
  * refills, so a flood gets one notice, not one per message. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Chat rendering: see chat_render.h. Labels come from the template table. */
 #include "commands/chat/render.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Threats as chat text: compact, every field, the attack tree as an
  * indented outline with AND/OR, costs and the cheapest attack marked. */
 #ifndef VIGIL_CHAT_RENDER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The discussion as chat text: see render.h. */
 #include "commands/chat/render.h"
 

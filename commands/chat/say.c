@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Sending a chat reply (chat_say in chat_internal.h): below chat.c and
  * dialogue.c, which both answer through it. */
 #include <stdlib.h>

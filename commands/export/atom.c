@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* feed.atom: the register's announcements as an Atom 1.0 feed (RFC 4287),
  * built with libxml2's tree API. An announcement is what the room hears: a
  * filing, a change of priority, a retirement; each is found in the

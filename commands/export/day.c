@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The day of a timestamp, as every format prints it: see export.h. Below
  * export.c and the writers, which all use it. */
 #include "commands/export/export.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The discussion in the evolving document: see export.h. */
 #include <stdlib.h>
 

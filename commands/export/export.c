@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Loading the register for a document and writing the result: see export.h. */
 #include "commands/export/export.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The evolving document (XEP-0139's third deliverable): the register as an
  * XEP-format document, a standalone HTML page or Markdown. XML and HTML are
  * built with libxml2's tree API. */

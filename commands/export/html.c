@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The register as one standalone HTML page (no external resources), built
  * with libxml2's tree API and serialised by its HTML writer; the attack
  * trees drawn inline (svg.c). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The register loaded for a document: the open and the retired threats and
  * the history by day (see export.h). Below export.c and site.c, which both
  * load it. */

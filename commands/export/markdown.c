@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The register as Markdown, with the structure of the HTML page: for wikis
  * and mailing lists. Text from the register is escaped so that it reads as
  * written and never becomes markup. */

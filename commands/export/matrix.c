@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The risk matrix: likelihood × damage, each cell coloured and named by its
  * OWASP priority (PROTOCOL.md §4), with its count of open threats and links
  * to them, and a row for the threats not assessed yet. See page.h. */

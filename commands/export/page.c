@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared HTML pieces of the documents: see page.h. */
 #include "commands/export/page.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The HTML pieces the one-page export (html.c) and the site (site*.c)
  * share: the page with its style (screen and print), a threat's section
  * with every template item, the attack tree drawn, the summary table. Built

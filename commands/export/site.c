@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The register as a site: index.html, a page per threat, threats.xml,
  * threats.md and feed.atom in one directory, every file written beside its
  * place and renamed over it (rename(2) is atomic: a reader sees the old

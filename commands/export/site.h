@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The site's documents, each returned as a NUL-terminated buffer (free()):
  * built with libxml2's tree API (site.c writes them, see export.h). */
 #ifndef VIGIL_EXPORT_SITE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A threat's own page of the site: see site.h. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Attack trees drawn with Graphviz: see svg.h. */
 #include "config.h"
 #include "commands/export/svg.h"

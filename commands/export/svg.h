@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Attack trees drawn: Graphviz's C library lays the tree out (cgraph builds
  * the graph through its API, gvc renders SVG to memory) and libxml2 parses
  * the result into the document. User text only ever reaches Graphviz as an

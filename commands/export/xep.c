@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The register as an XEP-format document (xep.dtd), built with libxml2. */
 #include <stdio.h>
 #include <stdlib.h>

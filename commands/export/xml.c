@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared libxml2 helpers for the documents: see export_xml.h. */
 #include "commands/export/xml.h"
 

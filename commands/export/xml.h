@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libxml2 pieces shared by the XEP and HTML documents: text children,
  * paragraphs with XEP references as links, attack trees as nested lists. */
 #ifndef VIGIL_EXPORT_XML_H

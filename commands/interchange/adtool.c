@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ADTool's XML for attack trees: see adtool.h.
  *
  * An OR step is a node refinement="disjunctive", an AND step

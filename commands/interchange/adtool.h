@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A threat's attack tree in ADTool's XML (the <adtree> of ADTool 2), both
  * ways, through libxml2 (README "ADTool"). Internal to commands/interchange/
  * and the CLI (component/cli.c). */

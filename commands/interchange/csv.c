@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The open threats as CSV for spreadsheets (RFC 4180): a header, then one
  * row per threat not retired, by id: id, name, priority, likelihood,
  * damage, status, updated, author; CRLF line ends, a field quoted when it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* CSV (RFC 4180) of the open threats. Internal to commands/interchange/. */
 #ifndef VIGIL_INTERCHANGE_CSV_H
 #define VIGIL_INTERCHANGE_CSV_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* An import: every record of the file written in one transaction, or none.
  * A record with its history is restored as it was (its id, revisions, who
  * and when: an export read back gives the same export); one without is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The formats by name: see interchange.h. */
 #include "commands/interchange/interchange.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The register in and out of other tools (issue 19): a JSON document of
  * every threat with every revision, assessment and comment (the schema:
  * data/register.schema.json, installed with vigil), read back exactly; CSV

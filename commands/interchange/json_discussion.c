@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A threat's discussion in vigil's JSON document (issue 18's assessments
  * and comments, data/register.schema.json): written with every stored
  * field in a fixed order (assessments by time then assessor, as the

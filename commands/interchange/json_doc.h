@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vigil's JSON document (data/register.schema.json), written by
  * json_write.c and read by json_read.c. Internal to commands/interchange/. */
 #ifndef VIGIL_INTERCHANGE_JSON_DOC_H

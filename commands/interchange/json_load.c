@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A JSON file read for an import, within the limits (interchange.h): its
  * size before it is read, its nesting by jansson's parser, duplicate keys
  * refused; then handed to the reader of its kind. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The members of vigil's JSON document as json_read.c and
  * json_discussion.c read them: unknown keys, texts and times, each problem
  * reported at its path (records.h). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Reading vigil's JSON document (data/register.schema.json) with jansson:
  * the file is refused as a whole when it is too large, not JSON or nested
  * too deep; otherwise every record is read, and every problem in it

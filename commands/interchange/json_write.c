@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The register as vigil's JSON document (data/register.schema.json): every
  * threat by id, its current state, every revision and its discussion (the
  * assessments and comments: json_discussion.c), built with jansson and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* An import's records and their checks: see records.h. */
 #include "commands/interchange/records.h"
 

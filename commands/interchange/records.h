@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What an import holds between reading the file and writing the register:
  * one record per threat, checked with the forms' rules, and the problems
  * found on the way, each with its JSON path. Internal to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* An OWASP Threat Dragon v2 model's threats as new threats of the register
  * (README "Threat Dragon", the mapping table): each threat of each element
  * (a diagram's cell: process, store, actor, flow) becomes one record, filed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The room lines: see announcement.h. */
 #include "commands/register/announcement.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* How a change is announced in words (PROTOCOL.md §6.1): the room's line
  * for one change, or one for a burst of the same kind by the same person.
  * The announcer says them; the Atom feed (commands/export/atom.c) writes

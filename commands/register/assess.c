@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `assess` by a group: each assessor's latest assessment is kept, and the
  * threat's likelihood and damage are the group's (consensus.h) once the
  * quorum (assess.quorum) is reached. The assessment, the threat's revision

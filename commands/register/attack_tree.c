@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Attack trees: see attack_tree.h. */
 #include "commands/register/attack_tree.h"
 

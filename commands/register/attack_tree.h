@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Attack trees (PROTOCOL.md §7): the indented notation and Schneier's
  * evaluation (possible or not, cheapest cost, the leaves of the cheapest
  * attack). Parsing and evaluation are linear and never recurse. */

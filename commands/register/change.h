@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What an operation hands on once its change is committed: the announcer
  * (component/announce/announce.c) listens, the unit tests too. The register never
  * knows who listens, so it never calls upward. */

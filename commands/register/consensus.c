@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The group's assessment: see consensus.h. */
 #include "commands/register/consensus.h"
 

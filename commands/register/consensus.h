@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The group's assessment (XEP-0139 asks the SIG to assess and prioritise):
  * each assessor's latest likelihood and damage, and the rules that make one
  * priority of them. Pure functions, no storage, no XMPP. */

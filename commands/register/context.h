@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What every command layer (ad-hoc, chat, the operations) needs from the
  * daemon, and who may do what (PROTOCOL.md §9). Lives with the register so
  * that the operations and the chat layer need not include commands/adhoc/. */

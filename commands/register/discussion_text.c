@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A threat's discussion in plain words: see discussion_text.h. */
 #include "commands/register/discussion_text.h"
 

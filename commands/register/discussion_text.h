@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A threat's discussion in plain words (commands/register/discussion_text.c),
  * for the ad-hoc results and the documents: paragraphs separated by blank
  * lines, so each view lays them out its own way. */

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Regenerates commands/register/xep_catalogue_data.c from commands/register/data/xep-index.tsv
 # (a copy of shared/specs/xep-index.tsv: number, title, status, type).
 # Usage: sh commands/register/gen-xep-catalogue.sh [TSV] > commands/register/xep_catalogue_data.c

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The web address of a threat's page: see links.h. */
 #include "commands/register/links.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The register's operations: see ops.h. */
 #include "commands/register/ops.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The register's operations, one function each, shared by the ad-hoc and the
  * chat layer. Each checks the requester's role, validates with the
  * template's rules, commits, and only then reports success. */

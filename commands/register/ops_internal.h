@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared by the register's operation files (ops.c, discuss.c) only: the
  * error idiom and the change's event, written in its transaction. */
 #ifndef VIGIL_OPS_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Priority: see priority.h. */
 #include "commands/register/priority.h"
 

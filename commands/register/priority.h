@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Priority from likelihood and damage (PROTOCOL.md §4, the OWASP Risk
  * Rating Methodology's overall-severity table). */
 #ifndef VIGIL_PRIORITY_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Who may do what (PROTOCOL.md §9), from the access.* settings. */
 #include <string.h>
 

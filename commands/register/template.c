@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The template table: see template.h. */
 #include "commands/register/template.h"
 

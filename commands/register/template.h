@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The threat template (XEP-0139 §5 deliverable 2, PROTOCOL.md §3): one table
  * from which forms, validation, results, chat rendering, storage mapping and
  * export are all derived. */

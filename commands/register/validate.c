@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Validation: see validate.h. */
 #include "commands/register/validate.h"
 

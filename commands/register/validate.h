@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The template's rules (PROTOCOL.md §3): required fields, lengths in code
  * points, allowed options, UTF-8 without control characters, and a
  * well-formed attack tree. Messages name the field and the problem. */

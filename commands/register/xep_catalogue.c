@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* XEP references: see xep_catalogue.h. */
 #include "commands/register/xep_catalogue.h"
 

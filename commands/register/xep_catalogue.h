@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Every XEP's number, title and status (generated from xep-index.tsv), and
  * the recognition of "XEP-NNNN" references in text. */
 #ifndef VIGIL_XEP_CATALOGUE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Text buffers, shortening and reply splitting: see text.h. */
 #include "commands/text/text.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Text for people: a growing buffer for chat replies (allocation failures
  * are sticky: text_take() then returns NULL), and the one place where text
  * is shortened. Everything that quotes or shortens text goes through

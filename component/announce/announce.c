@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The announcer: see announce.h.
  *
  * xmpp_send() only queues, libstrophe drops its queue when the stream

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The announcer: what a committed change announces goes straight out.
  *
  * An operation records a small event row in its own transaction

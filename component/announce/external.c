@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The external PubSub service: see external.h. */
 #include "component/announce/external.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The announcer and an external PubSub service (pubsub.external_service):
  * the same items as vigil's own nodes, one at a time, each answered before
  * the next (XEP-0060 §7.1 publish; §8.1.3 create and configure when the

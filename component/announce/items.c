@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A change's PubSub items: see items.h. */
 #include "component/announce/items.h"
 

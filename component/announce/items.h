@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The PubSub items of a change (PROTOCOL.md §6), for the announcer: their
  * ids, their payloads built when sent, and keeping them for retrieval. A
  * `threats` item is kept as the threat's current state (STORE_ITEM_CURRENT,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The announcer's state, shared by announce.c (the turn: room, PubSub,
  * the events table) and external.c (the external PubSub service), and the
  * helpers both use on a change waiting to be announced. Nobody else

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A change waiting to be announced: see state.h. */
 #include "component/announce/state.h"
 

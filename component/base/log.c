@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Logging to stderr: "2026-11-24T10:00:00.123Z info: message". */
 #include "component/base/log.h"
 

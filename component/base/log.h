@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Logging with levels and UTC timestamps to stderr. */
 #ifndef VIGIL_LOG_H
 #define VIGIL_LOG_H

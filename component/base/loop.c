@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Named timers on an injectable clock: see loop.h. A handful are armed at
  * any time (connection, room, announcements, sweeps), so a small array
  * scanned in full is simpler and no slower than a heap. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The event loop's timers, in one place (redis's ae is the model): each
  * timer has a name, fires once when due, and is armed again by whoever
  * wants it again. The clock is a function, so tests run timers on a fake

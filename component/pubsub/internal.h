@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared by component/pubsub/pubsub.c and component/pubsub/items.c only. */
 #ifndef VIGIL_PUBSUB_INTERNAL_H
 #define VIGIL_PUBSUB_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Retrieval of a node's items (XEP-0060 §6.5) and its disco#items (§5.5),
  * every reply held under LIST_REPLY_BYTES as it is built (listing.h): items
  * named many times are answered once, at most ITEMS_MAX_IDS of them; all

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vigil's PubSub service: see pubsub.h. Error conditions follow XEP-0060
  * §6-§8: unknown node item-not-found; a subscription for another JID
  * bad-request + invalid-jid; one beyond pubsub.max_subscriptions_per_jid

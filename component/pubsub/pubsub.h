@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vigil's own PubSub service (XEP-0060) on the component JID: the nodes of
  * component/xmpp/nodes.h, subscriptions and items kept in the database,
  * notifications fanned out in batches. Only vigil publishes. One account

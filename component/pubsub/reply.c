@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The replies the PubSub service builds in more than one place: see
  * internal.h. Kept apart so that pubsub.c and items.c both
  * call down to them, never each other in a loop. */

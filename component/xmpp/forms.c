@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* XEP-0004 data forms: see forms.h. */
 #include "component/xmpp/forms.h"
 

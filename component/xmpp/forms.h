@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* XEP-0004 data forms over libstrophe stanzas: reading a submitted form and
  * building forms and results. Text is carried as stanza text, never spliced
  * into XML strings. */

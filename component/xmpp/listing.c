@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Listing replies within a byte budget, and RSM: see listing.h. */
 #include "component/xmpp/listing.h"
 

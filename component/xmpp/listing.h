@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Replies that list things (PubSub items and subscriptions, disco#items on a
  * node), held under LIST_REPLY_BYTES by construction: every entry is
  * serialised before it is added and counted at the size it takes; and the

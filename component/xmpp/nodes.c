@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The node table: see nodes.h. */
 #include "component/xmpp/nodes.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vigil's PubSub nodes (PROTOCOL.md §6): the one table that disco#items,
  * a node's disco#info, the PubSub service and the announcements read. */
 #ifndef VIGIL_XMPP_NODES_H

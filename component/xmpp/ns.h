@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Every XML namespace vigil speaks, once. vigil's own (urn:vigil:threat:0)
  * is the template's: VIGIL_NS in commands/register/template.h. */
 #ifndef VIGIL_XMPP_NS_H

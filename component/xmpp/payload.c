@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* PubSub payloads: see payload.h (the room's lines: component/announce/text.c). */
 #include "component/xmpp/payload.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The urn:vigil:threat:0 payloads published over PubSub (PROTOCOL.md §6). */
 #ifndef VIGIL_PAYLOAD_H
 #define VIGIL_PAYLOAD_H

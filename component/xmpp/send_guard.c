@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Checks on outgoing stanzas: see send_guard.h. */
 #include "component/xmpp/send_guard.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The one chokepoint every outgoing stanza passes (daemon_send): a stanza
  * that is not valid UTF-8, holds a character XML cannot carry, or is larger
  * than SEND_GUARD_MAX_BYTES makes the server close vigil's whole stream

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* How a component module sends: a small interface, so muc, pubsub and the
  * announcements run the same against the stream (component/daemon.c) and
  * against a fake that keeps what they send (the unit tests). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Serialising a stanza: see serialize.h. As libstrophe renders: text and
  * attribute values with &, <, > and " escaped; an xmlns left out when the
  * parent has the same one, and jabber:client left out on the top element. */

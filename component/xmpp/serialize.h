@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A stanza as text, walked through libstrophe's API: the same bytes as
  * xmpp_stanza_to_text() (0.12), without its snprintf() for every attribute
  * and an escaped copy of every text, which made serialising an answer cost

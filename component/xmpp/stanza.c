@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Stanza helpers: replies that always carry `from`, errors, children. */
 #include "component/xmpp/stanza.h"
 

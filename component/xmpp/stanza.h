@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Small helpers over libstrophe's stanza API. Every stanza vigil sends carries
  * `from`: Prosody and ejabberd close a component stream on a stanza without a
  * valid one, and xmpp_stanza_reply() drops it. */

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """The architecture, checked (TAP): vigil's folders are layers, and every
 dependency runs downwards.
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The references for the filing benchmark: the smallest XEP-0114 component
  * that answers an ad-hoc command. Every <command/> execute or submit gets
  * `completed` at once with a tiny result form (id, priority) — the cost of

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """vigil's benchmarks (`make bench`): vigil against the bare XMPP path and
 against Prosody's own PubSub, side by side in one run, on a private Prosody
 on 127.0.0.1. Prints its figures; asserts nothing (tests assert behaviour).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Makes a large register for the scale benchmark, through vigil's own
  * storage layer (the schema and rows a running vigil would have made):
  *

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Times requests at vigil's own socket.
 
 A latency measured by a client holds the server's queue in front of vigil as

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The chaos run (`make chaos`, issue 20): mixed load from several clients
 while faults strike at random moments, and after every round the
 invariants checked against the database and what the clients received.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Writes xep-0004.xsd and xep-0050.xsd (beside this script) from the XEPs'
 text: the <code> CDATA of their "XML Schema" section, byte for byte, with only
 the edits listed in each file's opening comment (each asserted to apply once).

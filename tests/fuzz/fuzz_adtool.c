@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz target: the ADTool reader (commands/interchange/adtool.c), libxml2's
  * parse and the walk into vigil's notation. The oracle: a refusal says
  * why; what it accepts is a tree the forms accept (attack_tree_parse). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz target: the attack tree notation (PROTOCOL.md §7) — parse, evaluate,
  * and the checks the template applies before storing a tree. */
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz target: the chat command line (PROTOCOL.md §8, commands/chat/chat.c)
  * — one message, from a direct message, the room or a private message
  * through it, by an admin, an assessor, a member or an occupant whose real

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared by the chat fuzz targets (fuzz_chat.c, fuzz_dialogue.c): the
  * daemon set up as fuzz_stanza.c does (a real database in a temporary
  * directory, no socket), and the oracle every chat reply passes: valid

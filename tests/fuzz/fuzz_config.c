@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz target: the configuration file parser. */
 #include <stdint.h>
 #include <stdlib.h>

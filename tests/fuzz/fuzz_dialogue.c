@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz target: the guided filing (commands/chat/dialogue.c) — "file" in a
  * direct message, then the answers to each question in turn (skip, back,
  * cancel, yes/no at the summary, values valid or not) — against a real

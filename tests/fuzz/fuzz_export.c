@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz target: the export of hostile text (commands/export/) — a register
  * built in memory from the input (every text field of a few threats, their
  * revisions and the days of the history, as the template would have stored

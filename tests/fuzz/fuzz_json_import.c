@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz target: the JSON import's reader (commands/interchange/json_read.c),
  * jansson's parse and vigil's checks of every record. The oracle: a file
  * refused as a whole says why; a record refused is reported with a path;

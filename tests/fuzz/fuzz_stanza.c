@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz target: one incoming stanza through vigil's whole dispatch (ad-hoc
  * commands and their forms, PubSub requests, disco, chat commands, MUC
  * presences) against a real database in a temporary directory.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Runs a fuzz target over saved inputs without libFuzzer, so the seed
  * corpus and every input that once crashed are replayed by `make check`
  * (and under the sanitizers and valgrind). Arguments: files or

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """A small TCP fault proxy for the chaos run (tests/chaos/chaos.py) and
 test_lossy_link.py: it sits between vigil and the XMPP server's component
 port on 127.0.0.1 and, on request, cuts, delays, stalls or slows the

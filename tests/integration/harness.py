@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Integration harness: a private Prosody on loopback, the real vigil daemon,
 and slixmpp clients, with TAP output.
 

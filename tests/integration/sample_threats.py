@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Twelve realistic XMPP threats, used to fill a register for the export tests and the demo;
 and the attack tree the tests type (TREE, SMALL_TREE)."""
 

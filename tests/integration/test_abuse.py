@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Abuse limits (issues 8 and 14): access.allow_domains, per-JID request
 rate, caps on open command sessions, threats too large for a stanza, and
 PubSub replies bounded by construction (items named many times, max_items,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The register over XEP-0050 ad-hoc commands (issue 4)."""
 import asyncio
 

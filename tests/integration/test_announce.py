@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Announcements: the room, vigil's own PubSub service, nothing lost (issue 5).
 The external PubSub service (pubsub.external_service): test_fanout.py."""
 import asyncio

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Handshake, discovery, ping, version, errors, command line (issue 3)."""
 import os
 import re

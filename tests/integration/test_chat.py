@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Chat commands in the room, in direct and in private messages (issue 6)."""
 import asyncio
 import time

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """A real web client (issue 15): Converse.js 14 in Debian's chromium, logged
 in over WebSocket to the harness's server (Prosody or ejabberd), driven as a
 person would — typed into and clicked — through its stock "Commands" panel

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The SIG's discussion joins the register (issue 18): mentions unfold,
 replies become comments, assessments by consensus and a quorum.
 

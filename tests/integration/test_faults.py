@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Fault injection (issue 8, point 3): vigil killed with SIGKILL and Prosody
 restarted during a burst of filings, a full disk and a read-only file system
 under the database, and a corrupt database at start.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """A component connection that loses what vigil writes (issue 20): the
 announcements of a change are sent again after the reconnection, because
 vigil counts one as done only once the server has confirmed it (a ping

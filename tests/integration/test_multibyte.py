@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Text of every UTF-8 length at every limit (issue 14): names and values of
 1-, 2-, 3- and 4-byte characters and combining sequences, at each length
 around each limit and at every byte offset, filed, quoted back in errors,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The Debian package as an administrator meets it (issue 21): built with
 dpkg-buildpackage from the dist tarball's tree (`make distdir` into a
 temporary directory, so nothing is written into the checkout), checked with

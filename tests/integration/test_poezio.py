@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """A second terminal client (issue 15): poezio, run in a private tmux server,
 driven as a person would — keys typed, the screen read with capture-pane.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """A real terminal client (issue 10): Profanity, run in a private tmux server,
 driven as a person would — keys typed, the screen read with capture-pane.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Losing the server: restart, a hung server (issue 3)."""
 import signal
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The sentinel (harness.sentinel) the "nothing arrived" assertions rely on:
 what vigil sends because of a request has arrived by the time the sentinel
 returns — a chat answer, a room answer, the announcement and the PubSub

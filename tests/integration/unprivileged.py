@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Running a client that refuses root (poezio, Gajim) from a test that may
 run as root (CI does): as the current user when that is not root, otherwise
 as `nobody` through util-linux's setpriv. Nothing on the system is changed:

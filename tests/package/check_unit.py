@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """The packaging, checked without installing anything (TAP):
 
   1. the systemd unit (config/vigil.service, built from vigil.service.in, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A fake struct sender (component/xmpp/sender.h) for the unit tests of
  * component modules: it keeps the text of every stanza sent, numbers its
  * ids ("id1", "id2", ...) and can be taken down to refuse sends. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Tiny TAP (Test Anything Protocol) macros for vigil's unit tests.
  * Each test program prints "ok N - name" / "not ok N - name" and a plan at the
  * end; automake's tap-driver.sh counts them. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ADTool's XML (commands/interchange/adtool.c): a tree in vigil's canonical
  * notation, exported and read back, is the same text (costs, impossible,
  * equipment, AND and OR, 1- to 4-byte characters); the XML of that text

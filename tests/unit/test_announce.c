@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The announcer with a fake sender, a fake clock and a fake room and PubSub
  * service, against a temporary register: it sends after a change without
  * waiting to be polled, waits for the room, merges a burst of room lines,

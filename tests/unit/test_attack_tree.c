@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Attack trees (commands/register/attack_tree.c): notation, limits, evaluation. */
 #include <stdio.h>
 #include <stdlib.h>

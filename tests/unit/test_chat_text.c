@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Chat plumbing: reply splitting (commands/text/text.c), rate limits
  * (commands/chat/ratelimit.c) and the attack-tree outline (commands/chat/render.c). */
 #include <stdlib.h>

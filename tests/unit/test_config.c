@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Configuration parsing (config/config.c). */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The connection's pure part (component/connection.c): reconnection backoff,
  * capped and exponential, with jitter over the upper half. */
 #include <limits.h>

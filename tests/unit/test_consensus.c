@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The group's assessment (commands/register/consensus.c): the median with
  * ties to the higher, the quorum, disagreement, and the words. */
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The evolving document (commands/export*.c): a register made here, written
  * in the three formats and read back with libxml2 — every threat present, in
  * priority order, markup in the text escaped, empty fields handled, the XEP

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Data forms (component/xmpp/forms.c) and the session-state codec (commands/adhoc/kv.c). */
 #include <stdio.h>
 #include <stdlib.h>

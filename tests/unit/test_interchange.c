@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The register's interchange (commands/interchange/): JSON written and read
  * back byte for byte (1-, 2-, 3- and 4-byte characters, every revision, an
  * empty field, a note of null and one of "", each threat's assessments and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Listing replies within a byte budget, counts and RSM (component/xmpp/listing.c). */
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* component/base/loop.c: named timers on a fake clock — order, re-arming,
  * cancelling, "soon", and how long the loop may wait. */
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* component/muc.c with a fake sender and a fake clock: the join, joined
  * and allowed to speak, another nick on conflict, the rejoin after a kick
  * (a timer: the clock is moved, never slept on), the XEP-0410 self-ping,

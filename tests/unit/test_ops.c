@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The register's operations against a temporary register: roles, errors with
  * codes of their own, and the change handed to the listener after the
  * commit, with its kind and the priority before. */

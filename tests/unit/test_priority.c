@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Priority (PROTOCOL.md §4): all ten outcomes and the names. */
 #include "commands/register/priority.h"
 #include "tests/unit/tap.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* component/publish.c: the site in publish.dir, on the loop's real clock
  * with real children. Nothing without publish.dir; everything at start;
  * a burst of changes is one publication of their pages, the index and the

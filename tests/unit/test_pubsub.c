@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* component/pubsub/pubsub.c and items.c with a fake sender against a
  * database in a temporary directory: subscribe, unsubscribe, the
  * subscriptions and items asked for, errors for what is not allowed, a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Which of vigil's room lines named which threat (component/reply_ids.c),
  * for XEP-0461 replies. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The send chokepoint's checks (component/xmpp/send_guard.c): size, UTF-8, the
  * characters XML allows, and in strict mode well-formedness. */
 #include <stdlib.h>

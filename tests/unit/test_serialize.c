@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* component/xmpp/serialize.c: the bytes are libstrophe's own (xmpp_stanza_to_text),
  * for stanzas built through the API and parsed from text: escapes in text and
  * attributes, namespaces inherited or not, jabber:client on the top element,

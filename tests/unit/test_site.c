@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The site (commands/export/site*.c, svg.c, matrix.c, atom.c): a register
  * with hostile text everywhere, published to a directory and read back with
  * libxml2 — every file there, no temporary left, the tree drawn with the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Storage (storage/): schema, revisions, staleness, lists, sessions, errors. */
 #include <stdio.h>
 #include <stdlib.h>

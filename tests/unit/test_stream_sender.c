@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* component/stream_sender.c on a stream without a socket, its bytes kept
  * and its clock faked: what the server confirms, and how it is asked.
  * The room's echo of a groupchat message confirms it and all before it,

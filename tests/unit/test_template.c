@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The template table, its validation rules, and the XEP catalogue. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shortening text (commands/text/text.c): text_shorten() and text_format() cut only
  * between grapheme clusters, keep both limits (characters and bytes), and
  * always give valid UTF-8 that XML can carry — for 1-, 2-, 3- and 4-byte

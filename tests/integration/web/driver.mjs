@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Drives Converse.js in Debian's chromium for test_converse.py, as a person
 // would: it types into the page and clicks, and reads back what the page
 // shows (the DOM). It decides nothing: the Python test says what to do and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Opens vigil's published site in Debian's chromium for test_site.py and
 // reports what a reader gets: for each page, the HTTP status, console errors
 // and page errors, dialogs (alert() from injected text would open one),
