@@ -126,12 +126,6 @@ static const char *const man_head[] = {
 	".Dq configuration OK .",
 	".Sh KEYS",
 	"Each key below gives what its value looks like and its default.",
-	"The keys",
-	".Cm component.jid ,",
-	".Cm component.secret",
-	"and",
-	".Cm room.jid",
-	"are required; every other key may be left out.",
 	NULL
 };
 
@@ -157,7 +151,7 @@ static const char *const man_tail[] = {
 	"Every key with its description, set to its default.",
 	".El",
 	".Sh EXAMPLES",
-	"The least a configuration holds, with the secret in the environment:",
+	"A small configuration, the secret coming from the environment:",
 	".Bd -literal -offset indent",
 	"[component]",
 	"jid = threats.example.org",
@@ -187,6 +181,28 @@ static void value_sentence(char *buf, size_t len, const struct config_key_doc *k
 		 k->def ? "default" : k->required ? "no default." : "unset by default.");
 }
 
+/* "The keys a, b and c are required; ..." */
+static void required_keys(FILE *out)
+{
+	struct config_key_doc k;
+	size_t i, n = 0, said = 0;
+
+	for (i = 0; config_key_doc(i, &k) == 0; i++)
+		n += k.required != 0;
+	if (!n)
+		return;
+	fputs(n == 1 ? "The key\n" : "The keys\n", out);
+	for (i = 0; config_key_doc(i, &k) == 0; i++) {
+		if (!k.required)
+			continue;
+		said++;
+		fprintf(out, ".Cm %s%s\n%s", k.name, said + 1 < n ? " ," : "",
+			said + 1 == n ? "and\n" : "");
+	}
+	fputs(n == 1 ? "is required" : "are required", out);
+	fputs("; every other key may be left out.\n", out);
+}
+
 int config_docs_man(FILE *out)
 {
 	char section[MAX_SECTION] = "", this[MAX_SECTION], value[CONFIG_VALUE_TEXT + 64];
@@ -195,6 +211,7 @@ int config_docs_man(FILE *out)
 	size_t i;
 
 	lines(out, man_head);
+	required_keys(out);
 	for (i = 0; config_key_doc(i, &k) == 0; i++) {
 		split_key(k.name, this, sizeof this);
 		if (strcmp(this, section) != 0) {
