@@ -124,10 +124,12 @@ static int file_keys(const char *text, char names[][MAX_NAME], int max)
 			continue;
 		if (count == max)
 			return -1;
-		if (memchr(p, '.', n) || !section[0])
-			snprintf(names[count++], MAX_NAME, "%.*s", (int)n, p);
-		else
-			snprintf(names[count++], MAX_NAME, "%s.%.*s", section, (int)n, p);
+		/* a name too long for names[] is cut, and then no key's */
+		if (snprintf(names[count], MAX_NAME, "%s%s%.*s",
+			     memchr(p, '.', n) ? "" : section,
+			     memchr(p, '.', n) || !section[0] ? "" : ".", (int)n, p) < 0)
+			return -1;
+		count++;
 	}
 	return count;
 }
