@@ -39,7 +39,7 @@ static void usage(FILE *out)
 		"  -V, --version       print the version\n"
 		"\n"
 		"The component secret may be given in VIGIL_COMPONENT_SECRET instead of the\n"
-		"file. See vigil(8) and vigil.conf.example.\n");
+		"file. See vigil(8) and vigil.conf(5).\n");
 }
 
 static void on_signal(int sig)

@@ -21,15 +21,21 @@
 
 enum key_type { KEY_STRING, KEY_DOMAIN, KEY_ROOM_JID, KEY_INT, KEY_BOOL, KEY_LIST, KEY_ENUM };
 
+/* One key. The same entry parses the key, gives its default, words its
+ * error messages and documents it: config/gen_config_docs writes
+ * vigil.conf(5) and vigil.conf.example from this table. */
 struct key {
 	const char *name;
 	enum key_type type;
 	size_t offset;
-	const char *def;           /* default as text, NULL = none */
-	long min, max;             /* KEY_INT */
+	const char *def;            /* default as written in the file, NULL = none */
+	long min, max;              /* KEY_INT */
+	const char *unit;           /* KEY_INT: "seconds"...; NULL = "an integer" */
 	const char *const *choices; /* KEY_ENUM */
-	const char *expect;        /* what a value should look like */
+	const char *expect;         /* other types: what a value should look like */
+	const char *example;        /* a value for the example file when there is no default */
 	int required;
+	const char *doc;            /* what the key does: sentences, one a line */
 };
 
 static const char *const log_levels[] = { "error", "warn", "info", "debug", NULL };
@@ -38,68 +44,167 @@ static const char *const access_models[] = { "open", "presence", "whitelist", "a
 #define OFF(field) offsetof(struct vigil_config, field)
 
 static const struct key keys[] = {
-	{ "component.jid", KEY_DOMAIN, OFF(component_jid), NULL, 0, 0, NULL,
-	  "the component's domain, e.g. threats.localhost", 1 },
-	{ "component.secret", KEY_STRING, OFF(component_secret), NULL, 0, 0, NULL,
-	  "the shared secret of the server's component listener", 1 },
-	{ "component.host", KEY_STRING, OFF(component_host), "127.0.0.1", 0, 0, NULL,
-	  "a host name or address", 0 },
-	{ "component.port", KEY_INT, OFF(component_port), "5347", 1, 65535, NULL,
-	  "an integer 1-65535", 0 },
-	{ "component.ping_interval", KEY_INT, OFF(ping_interval), "60", 1, 86400, NULL,
-	  "seconds, 1-86400", 0 },
-	{ "component.ping_timeout", KEY_INT, OFF(ping_timeout), "20", 1, 3600, NULL,
-	  "seconds, 1-3600", 0 },
-	{ "component.reconnect_max_delay", KEY_INT, OFF(reconnect_max_delay), "60", 1, 3600, NULL,
-	  "seconds, 1-3600", 0 },
-	{ "room.jid", KEY_ROOM_JID, OFF(room_jid), NULL, 0, 0, NULL,
-	  "the room's bare JID, e.g. sig@conference.localhost", 1 },
-	{ "room.nick", KEY_STRING, OFF(room_nick), "vigil", 0, 0, NULL, "a nickname", 0 },
-	{ "room.selfping_interval", KEY_INT, OFF(room_selfping_interval), "120", 1, 86400, NULL,
-	  "seconds, 1-86400", 0 },
-	{ "storage.path", KEY_STRING, OFF(storage_path), "vigil.db", 0, 0, NULL,
-	  "a file path", 0 },
-	{ "commands.session_timeout", KEY_INT, OFF(session_timeout), "600", 10, 86400, NULL,
-	  "seconds, 10-86400", 0 },
+	{ .name = "component.jid", .type = KEY_DOMAIN, .offset = OFF(component_jid), .required = 1,
+	  .expect = "the component's domain, e.g. threats.localhost", .example = "threats.localhost",
+	  .doc = "The component's domain.\n"
+		 "The server must have a component of this name, e.g. Prosody's "
+		 "Component \"threats.localhost\"." },
+	{ .name = "component.secret", .type = KEY_STRING, .offset = OFF(component_secret),
+	  .required = 1, .expect = "the shared secret of the server's component listener",
+	  .example = "secret",
+	  .doc = "The shared secret of the server's component listener.\n"
+		 "The environment variable VIGIL_COMPONENT_SECRET, when set, wins over this "
+		 "key, so that the secret need not sit in this file; the key may then be "
+		 "left out." },
+	{ .name = "component.host", .type = KEY_STRING, .offset = OFF(component_host),
+	  .def = "127.0.0.1", .expect = "a host name or address",
+	  .doc = "The host name or address of the server's component listener.\n"
+		 "Keep it on loopback or a private network: XEP-0114 streams are not "
+		 "encrypted." },
+	{ .name = "component.port", .type = KEY_INT, .offset = OFF(component_port),
+	  .def = "5347", .min = 1, .max = 65535,
+	  .doc = "The port of the server's component listener." },
+	{ .name = "component.ping_interval", .type = KEY_INT, .offset = OFF(ping_interval),
+	  .def = "60", .min = 1, .max = 86400, .unit = "seconds",
+	  .doc = "vigil pings itself through the server every this many seconds, to "
+		 "notice a connection that went silent." },
+	{ .name = "component.ping_timeout", .type = KEY_INT, .offset = OFF(ping_timeout),
+	  .def = "20", .min = 1, .max = 3600, .unit = "seconds",
+	  .doc = "A ping not answered within this many seconds drops the connection, and "
+		 "vigil connects again." },
+	{ .name = "component.reconnect_max_delay", .type = KEY_INT,
+	  .offset = OFF(reconnect_max_delay), .def = "60", .min = 1, .max = 3600,
+	  .unit = "seconds",
+	  .doc = "After a lost connection vigil retries with exponential backoff and "
+		 "jitter, waiting at most this many seconds between two attempts." },
+
+	{ .name = "room.jid", .type = KEY_ROOM_JID, .offset = OFF(room_jid), .required = 1,
+	  .expect = "the room's bare JID, e.g. sig@conference.localhost",
+	  .example = "sig@conference.localhost",
+	  .doc = "The Security SIG's multi-user chat room (XEP-0045), as a bare JID.\n"
+		 "vigil creates the room when it does not exist (persistent, "
+		 "non-anonymous) and stays in it." },
+	{ .name = "room.nick", .type = KEY_STRING, .offset = OFF(room_nick), .def = "vigil",
+	  .expect = "a nickname",
+	  .doc = "vigil's nickname in the room.\n"
+		 "When it is taken, vigil tries it with _ appended, then _2, _3 and so on." },
+	{ .name = "room.selfping_interval", .type = KEY_INT,
+	  .offset = OFF(room_selfping_interval), .def = "120", .min = 1, .max = 86400,
+	  .unit = "seconds",
+	  .doc = "vigil pings itself in the room (XEP-0410) every this many seconds, to "
+		 "notice a silent loss of membership, and then joins again." },
+
+	{ .name = "storage.path", .type = KEY_STRING, .offset = OFF(storage_path),
+	  .def = "vigil.db", .expect = "a file path",
+	  .doc = "The sqlite3 database that holds the register, relative to the working "
+		 "directory unless absolute.\n"
+		 "Beside it, the file of the same name with .pid appended holds the "
+		 "daemon's pid, locked while it runs." },
+
+	{ .name = "commands.session_timeout", .type = KEY_INT, .offset = OFF(session_timeout),
+	  .def = "600", .min = 10, .max = 86400, .unit = "seconds",
+	  .doc = "An unfinished ad-hoc command session expires after this many "
+		 "seconds without a step." },
 	/* at most 100 rows, so a page stays under 128 KiB (commands/adhoc/cmd_list.c) */
-	{ "commands.list_page", KEY_INT, OFF(list_page), "50", 1, 100, NULL,
-	  "an integer 1-100", 0 },
-	{ "commands.max_sessions_per_jid", KEY_INT, OFF(max_sessions_per_jid), "10", 1, 1000, NULL,
-	  "an integer 1-1000", 0 },
-	{ "commands.max_sessions", KEY_INT, OFF(max_sessions), "1000", 1, 1000000, NULL,
-	  "an integer 1-1000000", 0 },
+	{ .name = "commands.list_page", .type = KEY_INT, .offset = OFF(list_page),
+	  .def = "50", .min = 1, .max = 100,
+	  .doc = "Threats on one page of the list command." },
+	{ .name = "commands.max_sessions_per_jid", .type = KEY_INT,
+	  .offset = OFF(max_sessions_per_jid), .def = "10", .min = 1, .max = 1000,
+	  .doc = "Unfinished command sessions one bare JID may hold at once.\n"
+		 "Beyond, a new session is refused with resource-constraint until one ends "
+		 "or expires." },
+	{ .name = "commands.max_sessions", .type = KEY_INT, .offset = OFF(max_sessions),
+	  .def = "1000", .min = 1, .max = 1000000,
+	  .doc = "Unfinished command sessions of all JIDs together.\n"
+		 "Beyond, a new session is refused with resource-constraint." },
+
 	/* 20,000 bytes stay under 128 KiB even when every one is escaped */
-	{ "chat.max_reply", KEY_INT, OFF(chat_max_reply), "3000", 200, 20000, NULL,
-	  "bytes, 200-20000", 0 },
-	{ "chat.rate_per_minute", KEY_INT, OFF(chat_rate_per_minute), "30", 1, 6000, NULL,
-	  "commands a minute, 1-6000", 0 },
-	/* mentions of T-n in the room answered with a one-line summary */
-	{ "chat.unfold", KEY_BOOL, OFF(chat_unfold), "true", 0, 0, NULL, "true or false", 0 },
-	{ "chat.unfold_interval", KEY_INT, OFF(chat_unfold_interval), "600", 0, 86400, NULL,
-	  "seconds, 0-86400", 0 },
-	/* assessments needed before a priority is set (1: one assessor's word) */
-	{ "assess.quorum", KEY_INT, OFF(assess_quorum), "1", 1, 100, NULL,
-	  "an integer 1-100", 0 },
-	{ "access.rate_per_minute", KEY_INT, OFF(rate_per_minute), "120", 1, 60000, NULL,
-	  "requests a minute, 1-60000", 0 },
-	{ "access.allow_domains", KEY_LIST, OFF(allow_domains), NULL, 0, 0, NULL,
-	  "comma-separated domains", 0 },
-	{ "access.assessors", KEY_LIST, OFF(assessors), NULL, 0, 0, NULL,
-	  "comma-separated bare JIDs", 0 },
-	{ "access.admins", KEY_LIST, OFF(admins), NULL, 0, 0, NULL,
-	  "comma-separated bare JIDs", 0 },
-	{ "pubsub.external_service", KEY_DOMAIN, OFF(pubsub_external_service), NULL, 0, 0, NULL,
-	  "a PubSub service's JID, e.g. pubsub.localhost", 0 },
-	{ "pubsub.access_model", KEY_ENUM, OFF(pubsub_access_model), "open", 0, 0, access_models,
-	  "open, presence, whitelist or authorize", 0 },
-	{ "pubsub.max_subscriptions_per_jid", KEY_INT, OFF(max_subscriptions_per_jid), "10", 1, 100,
-	  NULL, "an integer 1-100", 0 },
-	{ "publish.dir", KEY_STRING, OFF(publish_dir), NULL, 0, 0, NULL,
-	  "a directory vigil may write, e.g. /var/lib/vigil/site", 0 },
-	{ "publish.base_url", KEY_STRING, OFF(publish_base_url), NULL, 0, 0, NULL,
-	  "the URL publish.dir is served at, e.g. http://127.0.0.1:5280/sig/", 0 },
-	{ "log.level", KEY_ENUM, OFF(log_level), "info", 0, 0, log_levels,
-	  "error, warn, info or debug", 0 },
+	{ .name = "chat.max_reply", .type = KEY_INT, .offset = OFF(chat_max_reply),
+	  .def = "3000", .min = 200, .max = 20000, .unit = "bytes",
+	  .doc = "A reply to a chat command is split at line boundaries into messages "
+		 "below this many bytes, never inside a character.\n"
+		 "A reply takes at most 8 messages; the rest is left out with a note." },
+	{ .name = "chat.rate_per_minute", .type = KEY_INT, .offset = OFF(chat_rate_per_minute),
+	  .def = "30", .min = 1, .max = 6000, .unit = "commands a minute",
+	  .doc = "Chat commands accepted from one JID a minute; one notice says when "
+		 "the limit is exceeded.\n"
+		 "Comments and answered mentions count against it too." },
+	{ .name = "chat.unfold", .type = KEY_BOOL, .offset = OFF(chat_unfold), .def = "true",
+	  .doc = "Whether a room message that mentions threat ids (T-7) is answered "
+		 "with a one-line summary of each, at most three threats a message.\n"
+		 "Unknown ids stay silent." },
+	{ .name = "chat.unfold_interval", .type = KEY_INT, .offset = OFF(chat_unfold_interval),
+	  .def = "600", .min = 0, .max = 86400, .unit = "seconds",
+	  .doc = "One threat is unfolded at most once every this many seconds." },
+
+	{ .name = "assess.quorum", .type = KEY_INT, .offset = OFF(assess_quorum),
+	  .def = "1", .min = 1, .max = 100,
+	  .doc = "Assessments (each assessor's latest) needed before a threat gets a "
+		 "priority; below it the threat stays unassessed, shown as "
+		 "\"1 of 2 assessments\".\n"
+		 "With 1, one assessor's word sets the priority." },
+
+	{ .name = "access.rate_per_minute", .type = KEY_INT, .offset = OFF(rate_per_minute),
+	  .def = "120", .min = 1, .max = 60000, .unit = "requests a minute",
+	  .doc = "Ad-hoc command and PubSub requests accepted from one bare JID a "
+		 "minute.\n"
+		 "Beyond, requests are answered with policy-violation." },
+	{ .name = "access.allow_domains", .type = KEY_LIST, .offset = OFF(allow_domains),
+	  .expect = "comma-separated domains", .example = "localhost",
+	  .doc = "The domains whose users may use vigil at all.\n"
+		 "Unset or empty: every domain." },
+	{ .name = "access.assessors", .type = KEY_LIST, .offset = OFF(assessors),
+	  .expect = "comma-separated bare JIDs", .example = "bob@localhost",
+	  .doc = "The bare JIDs that may assess and edit any threat." },
+	{ .name = "access.admins", .type = KEY_LIST, .offset = OFF(admins),
+	  .expect = "comma-separated bare JIDs", .example = "alice@localhost",
+	  .doc = "The bare JIDs that may do everything, retiring threats included." },
+
+	{ .name = "pubsub.external_service", .type = KEY_DOMAIN,
+	  .offset = OFF(pubsub_external_service),
+	  .expect = "a PubSub service's JID, e.g. pubsub.localhost", .example = "pubsub.localhost",
+	  .doc = "A PubSub service (XEP-0060), e.g. the server's own, to which vigil "
+		 "also publishes every announcement.\n"
+		 "Unset: vigil publishes on its own service only." },
+	{ .name = "pubsub.access_model", .type = KEY_ENUM, .offset = OFF(pubsub_access_model),
+	  .def = "open", .choices = access_models,
+	  .doc = "The access model of the nodes vigil creates on "
+		 "pubsub.external_service." },
+	{ .name = "pubsub.max_subscriptions_per_jid", .type = KEY_INT,
+	  .offset = OFF(max_subscriptions_per_jid), .def = "10", .min = 1, .max = 100,
+	  .doc = "Subscriptions to vigil's own nodes that one account may hold: its bare "
+		 "JID and all its full JIDs, on every node together.\n"
+		 "Beyond, a subscription is refused with policy-violation and "
+		 "too-many-subscriptions (XEP-0060 6.1.3.9); subscribing again to what "
+		 "is held still succeeds.\n"
+		 "A change notifies at most this many JIDs of one account, and "
+		 "<subscriptions/> lists at most this many." },
+
+	{ .name = "publish.dir", .type = KEY_STRING, .offset = OFF(publish_dir),
+	  .expect = "a directory vigil may write, e.g. /var/www/vigil",
+	  .example = "/var/www/vigil",
+	  .doc = "A directory into which vigil writes the register's site (what vigil "
+		 "export --format site writes) when it starts and after every change.\n"
+		 "Each file is written beside its place and renamed over it, so that a "
+		 "reader never sees half of one.\n"
+		 "The directory is created if missing.\n"
+		 "It must be writable by vigil (under the systemd unit: a directory owned "
+		 "by vigil and named in a ReadWritePaths= drop-in) and readable by the web "
+		 "server that serves it.\n"
+		 "Unset: nothing is written." },
+	{ .name = "publish.base_url", .type = KEY_STRING, .offset = OFF(publish_base_url),
+	  .expect = "the URL publish.dir is served at, e.g. http://127.0.0.1:5280/sig/",
+	  .example = "http://127.0.0.1:5280/sig/",
+	  .doc = "The URL at which publish.dir is served.\n"
+		 "Room announcements and !show then end with the threat's page, and the "
+		 "feed's links are absolute.\n"
+		 "Unset: no links." },
+
+	{ .name = "log.level", .type = KEY_ENUM, .offset = OFF(log_level), .def = "info",
+	  .choices = log_levels,
+	  .doc = "The least severe messages logged.\n"
+		 "The option -v logs debug messages whatever this key says." },
 };
 #define KEY_COUNT (sizeof keys / sizeof keys[0])
 
@@ -121,6 +226,49 @@ static void set_error(char *err, size_t errlen, const char *name, int line, cons
 	va_start(ap, fmt);
 	text_vformat(err + n, errlen - n, fmt, ap);
 	va_end(ap);
+}
+
+/* What a value should look like, as error messages and the docs say it:
+ * numbers and choices from their limits, the rest from the table. */
+static void describe_value(const struct key *k, char *buf, size_t len)
+{
+	size_t n, i;
+
+	switch (k->type) {
+	case KEY_INT:
+		if (k->unit)
+			text_format(buf, len, "%s, %ld-%ld", k->unit, k->min, k->max);
+		else
+			text_format(buf, len, "an integer %ld-%ld", k->min, k->max);
+		return;
+	case KEY_BOOL:
+		text_format(buf, len, "true or false");
+		return;
+	case KEY_ENUM:
+		buf[0] = '\0';
+		for (i = 0; k->choices[i]; i++) {
+			n = strlen(buf);
+			text_format(buf + n, len - n, "%s%s", i == 0 ? "" : k->choices[i + 1] ? ", " : " or ",
+				    k->choices[i]);
+		}
+		return;
+	default:
+		text_format(buf, len, "%s", k->expect);
+		return;
+	}
+}
+
+int config_key_doc(size_t i, struct config_key_doc *out)
+{
+	if (i >= KEY_COUNT)
+		return -1;
+	out->name = keys[i].name;
+	describe_value(&keys[i], out->value, sizeof out->value);
+	out->def = keys[i].def;
+	out->example = keys[i].example;
+	out->doc = keys[i].doc;
+	out->required = keys[i].required;
+	return 0;
 }
 
 static const struct key *find_key(const char *name)
@@ -242,7 +390,7 @@ static int parse_list(const char *value, struct config_list *out, int domains_on
 static int set_value(struct vigil_config *cfg, const struct key *k, const char *value,
 		     char *why, size_t whylen)
 {
-	char quoted[TEXT_QUOTE_BYTES];
+	char quoted[TEXT_QUOTE_BYTES], expect[CONFIG_VALUE_TEXT];
 	char *base = (char *)cfg + k->offset;
 	char *copy, *end;
 	long n;
@@ -297,7 +445,8 @@ static int set_value(struct vigil_config *cfg, const struct key *k, const char *
 	*(char **)base = copy;
 	return 0;
 bad:
-	text_format(why, whylen, "%s: expected %s, got \"%s\"", k->name, k->expect,
+	describe_value(k, expect, sizeof expect);
+	text_format(why, whylen, "%s: expected %s, got \"%s\"", k->name, expect,
 		    text_quote(quoted, sizeof quoted, value));
 	return -2;
 }
@@ -390,8 +539,8 @@ static int parse_line(struct vigil_config *cfg, const char *name, int lineno, ch
 		text_format(keyname, sizeof keyname, "%s.%s", section, key);
 	k = find_key(keyname);
 	if (!k) {
-		set_error(err, errlen, name, lineno, "unknown key \"%s\" (see vigil.conf.example for "
-			  "the known keys)", keyname);
+		set_error(err, errlen, name, lineno, "unknown key \"%s\" (vigil.conf(5) lists the "
+			  "known keys)", keyname);
 		return -1;
 	}
 	if (seen[k - keys]) {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* vigil's settings: parsed from a `key = value` file (see vigil.conf.example). */
+/* vigil's settings: parsed from a `key = value` file (vigil.conf(5)). */
 #ifndef VIGIL_CONFIG_H
 #define VIGIL_CONFIG_H
 
@@ -11,57 +11,55 @@ struct config_list {
 	size_t count;
 };
 
+/* Each field holds one key of the table in config.c, which gives its
+ * default, limits and meaning (vigil.conf(5)). */
 struct vigil_config {
-	/* [component] — XEP-0114 connection */
-	char *component_jid;        /* component.jid (required) */
+	/* [component]: the XEP-0114 connection */
+	char *component_jid;        /* component.jid */
 	char *component_secret;     /* component.secret, or $VIGIL_COMPONENT_SECRET */
-	char *component_host;       /* component.host, default 127.0.0.1 */
-	int component_port;         /* component.port, default 5347 */
-	int ping_interval;          /* component.ping_interval seconds, default 60 */
-	int ping_timeout;           /* component.ping_timeout seconds, default 20 */
-	int reconnect_max_delay;    /* component.reconnect_max_delay seconds, default 60 */
+	char *component_host;       /* component.host */
+	int component_port;         /* component.port */
+	int ping_interval;          /* component.ping_interval, seconds */
+	int ping_timeout;           /* component.ping_timeout, seconds */
+	int reconnect_max_delay;    /* component.reconnect_max_delay, seconds */
 
-	/* [room] — the SIG's MUC room */
-	char *room_jid;             /* room.jid (required), bare room JID */
-	char *room_nick;            /* room.nick, default "vigil" */
-	int room_selfping_interval; /* room.selfping_interval seconds, default 120 */
+	/* [room]: the SIG's MUC room */
+	char *room_jid;             /* room.jid, a bare room JID */
+	char *room_nick;            /* room.nick */
+	int room_selfping_interval; /* room.selfping_interval, seconds */
 
 	/* [storage] */
-	char *storage_path;         /* storage.path, default "vigil.db" (relative to cwd) */
+	char *storage_path;         /* storage.path */
 
 	/* [commands] */
-	int session_timeout;        /* commands.session_timeout seconds, default 600 */
-	int list_page;              /* commands.list_page, default 50, 1..200 */
-	int max_sessions_per_jid;   /* commands.max_sessions_per_jid, default 10 */
-	int max_sessions;           /* commands.max_sessions (all JIDs), default 1000 */
+	int session_timeout;        /* commands.session_timeout, seconds */
+	int list_page;              /* commands.list_page */
+	int max_sessions_per_jid;   /* commands.max_sessions_per_jid */
+	int max_sessions;           /* commands.max_sessions, all JIDs */
 
-	/* [chat] — plain-message commands */
-	int chat_max_reply;         /* chat.max_reply characters per message, default 3000 */
-	int chat_rate_per_minute;   /* chat.rate_per_minute commands per JID, default 30 */
-	int chat_unfold;            /* chat.unfold: answer mentions of T-n, default true */
-	int chat_unfold_interval;   /* chat.unfold_interval seconds between two unfoldings
-				       of one threat, default 600 */
+	/* [chat]: plain-message commands */
+	int chat_max_reply;         /* chat.max_reply, bytes a message */
+	int chat_rate_per_minute;   /* chat.rate_per_minute, commands a JID */
+	int chat_unfold;            /* chat.unfold: answer mentions of T-n */
+	int chat_unfold_interval;   /* chat.unfold_interval, seconds */
 
 	/* [assess] */
-	int assess_quorum;          /* assess.quorum: assessments before a priority, default 1 */
+	int assess_quorum;          /* assess.quorum */
 
-	/* [access] — bare JIDs / domains */
-	int rate_per_minute;        /* access.rate_per_minute: command and PubSub
-				       requests per bare JID, default 120 */
+	/* [access]: bare JIDs / domains */
+	int rate_per_minute;        /* access.rate_per_minute, requests a bare JID */
 	struct config_list allow_domains; /* access.allow_domains, empty = all */
 	struct config_list assessors;     /* access.assessors */
 	struct config_list admins;        /* access.admins */
 
 	/* [pubsub] */
 	char *pubsub_external_service;    /* pubsub.external_service, NULL = off */
-	char *pubsub_access_model;        /* pubsub.access_model, default "open" */
-	int max_subscriptions_per_jid;    /* pubsub.max_subscriptions_per_jid: subscriptions
-					     of one bare JID and its full JIDs, every
-					     node together, default 10 */
+	char *pubsub_access_model;        /* pubsub.access_model */
+	int max_subscriptions_per_jid;    /* pubsub.max_subscriptions_per_jid */
 
-	/* [publish] — the register on the web (commands/export/site.c) */
-	char *publish_dir;          /* publish.dir: rewritten after every change, NULL = off */
-	char *publish_base_url;     /* publish.base_url: where publish.dir is served, NULL = unknown */
+	/* [publish]: the register on the web (commands/export/site.c) */
+	char *publish_dir;          /* publish.dir, NULL = off */
+	char *publish_base_url;     /* publish.base_url, NULL = unknown */
 
 	/* [log] */
 	int log_level;              /* log.level: error|warn|info|debug -> LOG_ERR.. (see log.h) */
@@ -96,5 +94,21 @@ int config_list_has(const struct config_list *list, const char *jid);
 int config_jid_plausible(const char *s);
 
 void config_free(struct vigil_config *cfg);
+
+#define CONFIG_VALUE_TEXT 128
+
+/* A key as vigil.conf(5) and vigil.conf.example document it. */
+struct config_key_doc {
+	const char *name;               /* section.name */
+	char value[CONFIG_VALUE_TEXT];  /* what a value looks like, as errors say it */
+	const char *def;                /* the default as written in the file; NULL: none */
+	const char *example;            /* a value to show when there is no default */
+	const char *doc;                /* what the key does: sentences, one a line */
+	int required;
+};
+
+/* Fills out with the i-th key of the table, in the table's order (keys of
+ * one section together); returns 0, or -1 past the last key. */
+int config_key_doc(size_t i, struct config_key_doc *out);
 
 #endif

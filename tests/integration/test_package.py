@@ -295,6 +295,7 @@ async def test_install(env):
     version = sh([BIN, '--version']).stdout
     assert re.match(r'vigil \d', version), version
     assert os.path.exists('/usr/share/man/man8/vigil.8.gz')
+    assert os.path.exists('/usr/share/man/man5/vigil.conf.5.gz')
     conffiles = sh(['dpkg-query', '-W', '-f=${Conffiles}', 'vigil']).stdout
     assert CONF in conffiles and SECRET_ENV in conffiles, conffiles
     assert mode_owner(CONF) == (0o640, 'root', 'vigil'), mode_owner(CONF)

@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""The installed man pages, vigil(8) and vigil.conf(5) as built, render
+without a warning (TAP):
+
+  1. `groff -mandoc -ww -z` prints nothing;
+  2. `mandoc -T lint -W warning` prints nothing (skipped without mandoc).
+Run by `make check` (VIGIL_BUILDDIR) or by hand:
+    python3 tests/package/check_man.py BUILDDIR
+"""
+import os
+import shutil
+import subprocess
+import sys
+
+build = os.environ.get("VIGIL_BUILDDIR") or (sys.argv[1] if len(sys.argv) > 1 else ".")
+PAGES = [os.path.join(build, "man", page) for page in ("vigil.8", "vigil.conf.5")]
+results = []
+
+
+def check(ok, what, detail=()):
+    results.append((bool(ok), what, list(detail)))
+
+
+def skip(what, why):
+    results.append((None, what, [why]))
+
+
+def run(argv):
+    p = subprocess.run(argv, capture_output=True, text=True)
+    return p.returncode, (p.stdout + p.stderr).splitlines()
+
+
+for page in PAGES:
+    name = os.path.basename(page)
+    if not os.path.exists(page):
+        check(False, "%s is built" % name, ["no %s: run make first" % page])
+        continue
+    if shutil.which("groff"):
+        rc, out = run(["groff", "-mandoc", "-ww", "-z", page])
+        check(rc == 0 and not out, "groff -ww: %s renders without a warning" % name, out)
+    else:
+        skip("groff -ww: %s" % name, "no groff")
+    if shutil.which("mandoc"):
+        rc, out = run(["mandoc", "-T", "lint", "-W", "warning", page])
+        check(rc == 0 and not out, "mandoc -T lint: %s has no warning" % name, out)
+    else:
+        skip("mandoc -T lint: %s" % name, "no mandoc (tests/install-deps installs it)")
+
+print("1..%d" % len(results))
+for i, (ok, what, detail) in enumerate(results, 1):
+    if ok is None:
+        print("ok %d - %s # SKIP %s" % (i, what, detail[0]))
+        continue
+    print("%s %d - %s" % ("ok" if ok else "not ok", i, what))
+    for line in detail:
+        print("#   " + line)
+sys.exit(0 if all(ok is not False for ok, _, _ in results) else 1)
