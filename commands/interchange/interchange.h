@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The register in and out of other tools (issue 19): a JSON document of
+/* The register in and out of other tools: a JSON document of
  * every threat with every revision, assessment and comment (the schema:
  * data/register.schema.json, installed with vigil), read back exactly; CSV
  * of the open threats for

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""The Debian package as an administrator meets it (issue 21): built with
+"""The Debian package as an administrator meets it: built with
 dpkg-buildpackage from the dist tarball's tree (`make distdir` into a
 temporary directory, so nothing is written into the checkout), checked with
 lintian --pedantic, installed with dpkg -i on this machine, configured by

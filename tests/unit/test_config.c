@@ -41,7 +41,7 @@ static void test_defaults(void)
 
 static void expect_error(const char *text, const char *want, const char *what);
 
-/* The discussion's keys (issue 18): mentions unfold, assessments by quorum. */
+/* The discussion's keys: mentions unfold, assessments by quorum. */
 static void test_discussion_keys(void)
 {
 	struct vigil_config cfg;
