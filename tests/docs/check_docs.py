@@ -28,8 +28,9 @@
      path or a longer dotted name (`component/publish.c`,
      `pubsub.localhost`, `pubsub.example.org`), and not a file name
      (`log.c`, `chat.py`);
-  6. the docs hold no history: no "issue N", no commit ids (7 to 40
-     hexadecimal digits, at least one of them a letter and one a digit), no
+  6. the docs hold no history: no "issue N", no commit ids (a word of 7 to
+     40 hexadecimal digits, at least one a letter and one a digit, not joined
+     by "-" to another, as in a UUID), no
      "since then", "before/after the redesign". doc/RESULTS.md, generated,
      names the commit each run measured and is left out;
   7. every file carries an SPDX-License-Identifier: Markdown (*.md, README)
@@ -63,7 +64,8 @@ NOT_KEYS = {"c", "h", "py", "md", "in", "am", "ac", "sh", "lua", "yml", "json", 
             "cfg", "txt", "xml", "html", "localhost"}
 HISTORY = [
     (re.compile(r"\bissues? #?\d+", re.I), "an issue number"),
-    (re.compile(r"\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,40}\b"), "a commit id"),
+    (re.compile(r"(?<![\w-])(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,40}(?![\w-])"),
+     "a commit id"),
     (re.compile(r"\bsince then\b", re.I), "history (since then)"),
     (re.compile(r"\b(before|after) the redesign\b", re.I), "history (the redesign)"),
 ]
