@@ -391,7 +391,7 @@ int daemon_init(struct daemon *d, struct vigil_config *cfg)
 	    publish_failed ||
 	    /* the first sweep at once: a vigil restarted more often than every
 	     * SESSION_SWEEP_MS (crashes) would otherwise never expire the
-	     * sessions left by the runs before it (found by make chaos) */
+	     * sessions left by the runs before it */
 	    loop_timer_set(d->loop, TIMER_SESSIONS_SWEEP, 0, sweep_sessions, d) < 0)
 		goto fail;
 	return 0;

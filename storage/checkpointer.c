@@ -51,7 +51,8 @@ static int checkpoint(struct checkpointer *c)
 	int log = -1;
 
 	/* a handle sees the WAL once it has read the database: until then a
-	 * checkpoint does nothing and says it is fine (found by test_store) */
+	 * checkpoint does nothing and says it is fine, so the handle reads it
+	 * (PRAGMA journal_mode) as soon as it is opened */
 	if (!c->db && (sqlite3_open_v2(c->path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
 				       NULL) != SQLITE_OK ||
 		       sqlite3_exec(c->db, "PRAGMA journal_mode", NULL, NULL, NULL) != SQLITE_OK)) {

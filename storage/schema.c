@@ -94,7 +94,7 @@ static const char *const migrations[] = {
 	"    AND t.id = CAST(substr(o.payload, 3, instr(o.payload, ' ') - 3) AS INTEGER)"
 	"  ORDER BY o.id;"
 	"DROP TABLE outbox;",
-	/* 3 -> 4: the SIG's discussion (issue 18). Each assessor's latest
+	/* 3 -> 4: the SIG's discussion. Each assessor's latest
 	 * assessment per threat; an existing assessment is carried over as
 	 * the threat's first assessor's: the author of its last revision
 	 * that set likelihood or damage, or gave a rationale with nothing

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The room's conversation meets the register (issue 18): a reply to one
+/* The room's conversation meets the register: a reply to one
  * of vigil's lines becomes a comment on its threat, and a mention of a
  * threat id is unfolded into a one-line summary. Only groupchat that is
  * not a command reaches here: never history (XEP-0203, dropped by

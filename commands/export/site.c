@@ -29,8 +29,8 @@
 /* Where the threats' sections go in the serialised index: a comment
  * "<!--vigil-sections-R-->". libxml2's HTML serialiser leaves "<" as it is
  * in attribute values, so a threat's text can hold such a comment too
- * (found by fuzz_export: the sections went in there, and the text after it
- * came out as markup). R is 128 random bits drawn for each page, so no
+ * (the sections would go in there, and the text after it come out as
+ * markup). R is 128 random bits drawn for each page, so no
  * text can hold it in advance (a counted N could be exhausted by names
  * holding every value); the page must hold the mark exactly twice, the two
  * comments themselves, and another R is drawn in the unlikely other case. */

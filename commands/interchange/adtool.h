@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* A threat's attack tree in ADTool's XML (the <adtree> of ADTool 2), both
- * ways, through libxml2 (README "ADTool"). Internal to commands/interchange/
+ * ways, through libxml2 (doc/INTERCHANGE.md). Internal to commands/interchange/
  * and the CLI (component/cli.c). */
 #ifndef VIGIL_INTERCHANGE_ADTOOL_H
 #define VIGIL_INTERCHANGE_ADTOOL_H

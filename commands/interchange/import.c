@@ -124,7 +124,7 @@ out:
 
 /* The record's assessments and comments as the file has them; with
  * --replace they replace the threat's. The threat's levels stay the file's
- * (not recomputed from the assessments: README "Bringing a register in").
+ * (not recomputed from the assessments: doc/INTERCHANGE.md).
  * A comment's #n taken by another threat's comment is reported. */
 static int write_discussion(struct store *st, struct import_batch *b, struct import_record *r,
 			    int replacing)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The register in and out of other tools (issue 19): a JSON document of
+/* The register in and out of other tools: a JSON document of
  * every threat with every revision, assessment and comment (the schema:
  * data/register.schema.json, installed with vigil), read back exactly; CSV
  * of the open threats for
@@ -23,7 +23,7 @@ int interchange_format_parse(const char *name);
 int interchange_export(struct store *st, enum interchange_format format, FILE *out, char *err,
 		       size_t errlen);
 
-/* The limits of an import (README "Bringing a register in"): a larger or
+/* The limits of an import (doc/INTERCHANGE.md): a larger or
  * deeper file is refused before it can take the memory. */
 #define IMPORT_MAX_BYTES (64L * 1024 * 1024)  /* the file */
 #define IMPORT_MAX_THREATS 100000              /* records in one file */
@@ -32,7 +32,7 @@ int interchange_export(struct store *st, enum interchange_format format, FILE *o
 #define IMPORT_MAX_ID 999999999999LL           /* T-1 .. T-999999999999 */
 
 /* What the file is: vigil's own document, or an OWASP Threat Dragon v2
- * model whose threats are filed (README "Threat Dragon"). */
+ * model whose threats are filed (doc/INTERCHANGE.md). */
 enum import_from { IMPORT_FROM_VIGIL, IMPORT_FROM_THREAT_DRAGON, IMPORT_FROM_ADTOOL };
 
 struct import_options {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* A threat's discussion in vigil's JSON document (issue 18's assessments
+/* A threat's discussion in vigil's JSON document (its assessments
  * and comments, data/register.schema.json): written with every stored
  * field in a fixed order (assessments by time then assessor, as the
  * register lists them; comments by their #n), and read back with the rules
@@ -101,8 +101,9 @@ out:
 	return rc;
 }
 
-/* Who assessed or commented: a bare JID, or "import:<user>" (a register
- * whose imported threats were assessed before issue 18 names the importer). */
+/* Who assessed or commented: a bare JID, or "import:<user>" (an assessment
+ * that the schema's migration 3 -> 4 carried over from an imported threat
+ * names the importer). */
 static int plausible_who(const char *s)
 {
 	const char *p;

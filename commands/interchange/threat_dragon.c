@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* An OWASP Threat Dragon v2 model's threats as new threats of the register
- * (README "Threat Dragon", the mapping table): each threat of each element
+ * (doc/INTERCHANGE.md, the mapping table): each threat of each element
  * (a diagram's cell: process, store, actor, flow) becomes one record, filed
  * by the import. The model's layout, its diagrams and elements themselves
  * are not the register's and are left out; which element a threat belongs
@@ -23,7 +23,7 @@ static const char *text_of(json_t *o, const char *key)
 }
 
 /* Severity as vigil's likelihood and damage, chosen so that their priority
- * (PROTOCOL.md §4) is the severity: the table of the README. */
+ * (PROTOCOL.md §4) is the severity: doc/INTERCHANGE.md's table. */
 static int set_severity(struct threat *t, const char *severity)
 {
 	static const struct {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Comments on a threat (issue 18): part of its record, each one a revision
+/* Comments on a threat: part of its record, each one a revision
  * of the threat ("comment" in its changed list) so the history, the PubSub
  * item and the pages follow; deleting one keeps a mark (who, when) in
  * place of the text. The comment, the revision and the announcement's

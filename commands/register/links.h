@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Where the published site shows a threat (publish.base_url, README "The
- * register on the web"): room announcements, !show and the feed end with it. */
+/* Where the published site shows a threat (publish.base_url,
+ * doc/INTERCHANGE.md): room announcements, !show and the feed end with it. */
 #ifndef VIGIL_LINKS_H
 #define VIGIL_LINKS_H
 

@@ -68,9 +68,10 @@ struct announce_options {
 	long long settle_ms;
 };
 
-/* Prosody, stopping, closed vigil's stream 7 to 24 ms after confirming
- * lines and notifications it then never delivered (the chaos run); each
- * broken stream sends again what was confirmed this long before it */
+/* A server that stops may close vigil's stream a few tens of milliseconds
+ * after confirming lines and notifications it then never delivers (Prosody
+ * does); each broken stream sends again what was confirmed this long
+ * before it */
 #define ANNOUNCE_SETTLE_MS 200
 
 #define ANNOUNCE_PACE_ITEMS 16

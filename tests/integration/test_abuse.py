@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""Abuse limits (issues 8 and 14): access.allow_domains, per-JID request
+"""Abuse limits: access.allow_domains, per-JID request
 rate, caps on open command sessions, threats too large for a stanza, and
 PubSub replies bounded by construction (items named many times, max_items,
 subscriptions per account, RSM pages)."""

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""The register over XEP-0050 ad-hoc commands (issue 4)."""
+"""The register over XEP-0050 ad-hoc commands."""
 import asyncio
 
 from slixmpp.xmlstream import ET
@@ -407,7 +407,7 @@ async def test_list_status_filter(env):
         await alice.stop()
 
 
-# --- strict forms and actions (issue 14) ------------------------------------
+# --- strict forms and actions ------------------------------------
 
 ALL_STATUSES = ['identified', 'analyzed', 'addressed', 'retired']
 

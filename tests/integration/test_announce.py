@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""Announcements: the room, vigil's own PubSub service, nothing lost (issue 5).
+"""Announcements: the room, vigil's own PubSub service, nothing lost.
 The external PubSub service (pubsub.external_service): test_fanout.py."""
 import asyncio
 import signal

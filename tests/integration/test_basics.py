@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""Handshake, discovery, ping, version, errors, command line (issue 3)."""
+"""Handshake, discovery, ping, version, errors, command line."""
 import os
 import re
 import signal

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: MIT
-"""Replies that list things are bounded by construction (issue 14): a threat's
+"""Replies that list things are bounded by construction: a threat's
 history comes in pages, a chat reply in at most eight messages and a note, a
-list page of the longest names stays small. Each test prints its largest
-reply (the README's Security table)."""
+list page of the longest names stays small (doc/SECURITY.md, "The bounds").
+Each test prints its largest reply as a "# figure:" line."""
 import sqlite3
 import sys
 

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""Chat commands in the room, in direct and in private messages (issue 6)."""
+"""Chat commands in the room, in direct and in private messages."""
 import asyncio
 import time
 

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""Forms as the clients people use draw them (issue 15): every choice has a
+"""Forms as the clients people use draw them: every choice has a
 non-empty value ("unassessed" for not assessed, the default), results carry
 values rather than empty drop-downs, `list` answers its first page at once
 (filters in `search`), history comes as text too. Every form vigil sends is

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""A real web client (issue 15): Converse.js 14 in Debian's chromium, logged
+"""A real web client: Converse.js 14 in Debian's chromium, logged
 in over WebSocket to the harness's server (Prosody or ejabberd), driven as a
 person would — typed into and clicked — through its stock "Commands" panel
 (Settings → Commands: XEP-0050 with XEP-0004 forms).

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""The SIG's discussion joins the register (issue 18): mentions unfold,
+"""The SIG's discussion joins the register: mentions unfold,
 replies become comments, assessments by consensus and a quorum.
 
 With VIGIL_TRANSCRIPT=path the last test also writes the room transcript

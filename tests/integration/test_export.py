@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""The evolving document (issue 7): a register filled through the real daemon
+"""The evolving document: a register filled through the real daemon
 with twelve realistic threats, exported with `vigil export` while the daemon
 runs, in the three formats; the XEP format checked with xmllint --dtdvalid."""
 import os

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""Server-side fan-out (issue 10): with pubsub.external_service pointing at
+"""Server-side fan-out: with pubsub.external_service pointing at
 the server's own PubSub service, clients subscribed there get vigil's items
 from the server; config/'s snippets are what the test and demo servers run.
 Runs against whichever server `make check` uses (SERVER=ejabberd too)."""

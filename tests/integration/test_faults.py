@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""Fault injection (issue 8, point 3): vigil killed with SIGKILL and Prosody
+"""Fault injection: vigil killed with SIGKILL and Prosody
 restarted during a burst of filings, a full disk and a read-only file system
 under the database, and a corrupt database at start.
 

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""A desktop client (issue 15): Gajim, on a private X server (Xvfb), driven
+"""A desktop client: Gajim, on a private X server (Xvfb), driven
 as a person would — keys typed and clicks made with xdotool, windows found by
 their titles, screenshots taken of each step.
 

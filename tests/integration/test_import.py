@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""vigil import and export --format json beside the running daemon (issue 19):
+"""vigil import and export --format json beside the running daemon:
 the import is announced without a restart (woken by SIGUSR1) as one digest
 line in the room and one PubSub item per threat, vigil answers meanwhile, a
 bad file imports nothing and says where, and the daemon's register exported

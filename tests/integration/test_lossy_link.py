@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""A component connection that loses what vigil writes (issue 20): the
+"""A component connection that loses what vigil writes: the
 announcements of a change are sent again after the reconnection, because
 vigil counts one as done only once the server has confirmed it (a ping
 answered after it on the same stream), not once it is written to the

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""Text of every UTF-8 length at every limit (issue 14): names and values of
+"""Text of every UTF-8 length at every limit: names and values of
 1-, 2-, 3- and 4-byte characters and combining sequences, at each length
 around each limit and at every byte offset, filed, quoted back in errors,
 announced, published, shown, listed, exported. Every stanza vigil sends is
@@ -80,7 +80,7 @@ async def test_names_at_the_limit(env):
         await carol.iq(pubsub('subscribe', node='threats', jid='carol@localhost'), itype='set')
         filed = {}
         for kind in KINDS:
-            for prefix in range(4):  # the old 200-byte cut fell at each byte offset in turn
+            for prefix in range(4):  # a cut at 200 bytes falls at each byte offset in turn
                 for length in (199, 200, 201):
                     name = text_of(kind, length, prefix)
                     reply = await alice.command('file', fields={'name': name, 'abstract': 'a'})

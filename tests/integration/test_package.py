@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""The Debian package as an administrator meets it (issue 21): built with
+"""The Debian package as an administrator meets it: built with
 dpkg-buildpackage from the dist tarball's tree (`make distdir` into a
 temporary directory, so nothing is written into the checkout), checked with
 lintian --pedantic, installed with dpkg -i on this machine, configured by
@@ -320,6 +320,22 @@ async def test_install(env):
     return None
 
 
+async def test_documented_paths(env):
+    """every installed path doc/INSTALL.md names exists after dpkg -i"""
+    # The paths under /etc/vigil, /usr, /var/lib/vigil and /lib/systemd that
+    # the guide names; not what vigil writes in /var/lib/vigil when it runs
+    # (the register, the site), nor a placeholder (<...>, a word in capitals).
+    with open(os.path.join(SRCDIR, 'doc', 'INSTALL.md')) as f:
+        named = set(re.findall(r'(?<![\w.-])(/(?:etc/vigil|usr|var/lib/vigil|lib/systemd)'
+                               r'(?:/[\w.@+<>-]+)*)', f.read()))
+    named = {p.rstrip('.') for p in named if not re.search(r'[<>]|[A-Z]{2}', p)
+             and not p.startswith(STATE + '/')}
+    assert len(named) >= 5, named
+    missing = sorted(p for p in named if not os.path.exists(p))
+    assert not missing, 'named in doc/INSTALL.md, not installed: %s' % missing
+    return '%d paths named, all installed' % len(named)
+
+
 async def test_unconfigured(env):
     """with no secret set, the unit's ExecStart as user vigil refuses to start: exit 78 and what is missing"""
     assert read_env_file(SECRET_ENV).get('VIGIL_COMPONENT_SECRET') == '', SECRET_ENV
@@ -392,8 +408,8 @@ async def test_remove_purge(env):
             pass
 
 
-TESTS = [test_lintian, test_install, test_unconfigured, test_configure_and_file,
-         test_upgrade, test_remove_purge]
+TESTS = [test_lintian, test_install, test_documented_paths, test_unconfigured,
+         test_configure_and_file, test_upgrade, test_remove_purge]
 
 if __name__ == '__main__':
     if os.geteuid() != 0:

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""A second terminal client (issue 15): poezio, run in a private tmux server,
+"""A second terminal client: poezio, run in a private tmux server,
 driven as a person would — keys typed, the screen read with capture-pane.
 
 alice logs in to the harness's server (no TLS: poezio's force_encryption is
@@ -421,7 +421,7 @@ async def test_file(env):
     assert shown_by_vigil.get('abstract') == '\n'.join(ABSTRACT), shown_by_vigil
     assert shown_by_vigil.get('author') == 'alice@localhost', shown_by_vigil
     assert shown_by_vigil.get('priority') == priority, (priority, shown_by_vigil)
-    # issue 15: drop-downs left as they come file a threat that is not
+    # drop-downs left as they come file a threat that is not
     # assessed, not one at the first option (it was high/high: critical)
     assert (shown_by_vigil.get('likelihood'), shown_by_vigil.get('damage')) == \
         ('unassessed', 'unassessed'), (

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""A real terminal client (issue 10): Profanity, run in a private tmux server,
+"""A real terminal client: Profanity, run in a private tmux server,
 driven as a person would — keys typed, the screen read with capture-pane.
 
 alice logs in to the harness's server, joins the room, lists vigil's ad-hoc

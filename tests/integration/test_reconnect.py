@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""Losing the server: restart, a hung server (issue 3)."""
+"""Losing the server: restart, a hung server."""
 import signal
 
 from harness import connect, run

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""vigil in the SIG room: presence, nick conflict, kick, destruction (issue 3)."""
+"""vigil in the SIG room: presence, nick conflict, kick, destruction."""
 from harness import COMPONENT, ROOM, SERVER, connect, file_threat, run, sentinel, wait_until
 from slixmpp.xmlstream import ET
 

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""The register on the web (issue 17): vigil runs with publish.dir under the
+"""The register on the web: vigil runs with publish.dir under the
 test server, which serves that directory over HTTP at /sig/ (Prosody's
 mod_http_files, ejabberd's mod_http_fileserver, on a free loopback port).
 

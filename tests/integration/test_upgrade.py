@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""Upgrade safety (issue 20, point 5): a register written by the previous
+"""Upgrade safety: a register written by the previous
 release opens with this vigil, is migrated and keeps every record; one
 written by a newer vigil is refused and left untouched.
 
