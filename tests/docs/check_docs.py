@@ -243,7 +243,7 @@ else:
 # --- 5. configuration keys named in the docs ---------------------------------
 table = re.search(r"static const struct key keys\[\]\s*=\s*\{(.*?)\n\};", read("config/config.c"),
                   re.S)
-keys = set(re.findall(r'\{\s*"([a-z_]+\.[a-z_]+)",\s*KEY_', table.group(1) if table else ""))
+keys = set(re.findall(r'\{\s*\.name\s*=\s*"([a-z_]+\.[a-z_]+)"', table.group(1) if table else ""))
 key_re = re.compile(r"(?<![\w/.@-])((?:%s)\.([a-z][a-z_]*))(?![\w@/-]|\.\w)" % "|".join(SECTIONS))
 unknown = [] if keys else ["no keys found in config/config.c's table"]
 for doc in docs():
