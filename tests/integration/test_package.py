@@ -347,7 +347,7 @@ async def test_unconfigured(env):
 
 
 async def test_configure_and_file(env):
-    """configured as the README says (vigil.conf, secret.env), --check-config OK; the installed vigil as user vigil joins the room and a threat is filed"""
+    """configured as doc/INSTALL.md says (vigil.conf, secret.env), --check-config OK; the installed vigil as user vigil joins the room and a threat is filed"""
     edit(CONF, r'^port = .*$', 'port = %d' % env.server.component_port)
     edit(CONF, r'^#admins = .*$', 'admins = alice@localhost')
     edit(CONF, r'^#assessors = .*$', 'assessors = bob@localhost')
