@@ -34,7 +34,8 @@ on 127.0.0.1. Prints its figures; asserts nothing (tests assert behaviour).
 
 Ends with one table (figure, vigil, reference, against, ratio, goal, met?), also
 written as JSON to tests/bench/results/ (or $BENCH_RESULTS) with the machine
-and the commit.
+and the commit (tests/results/envelope.py); `make results` renders it into
+doc/RESULTS.md.
 
 Usage: bench.py [filing] [fanout] [scale] [cost] [publish] [import] [abuse]
 (default: filing fanout scale cost)
@@ -175,7 +176,7 @@ class DeployedVigil(Vigil):
     """vigil started as a deployment runs it (config/vigil.service.in): at the
     configured log level, without -v, and with the send guard's production
     checks — not the tests' strict mode, which also parses every stanza it
-    sends with libxml2 (about 0.1 ms a filing, measured)."""
+    sends with libxml2, a cost a deployment does not pay."""
 
     def start(self, env=None, wrap=()):
         """wrap: argv before vigil's (valgrind)."""

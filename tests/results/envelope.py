@@ -54,6 +54,7 @@ def write(outputs, started, srcdir, body):
             out = os.path.join(out, name)
         else:
             os.makedirs(os.path.dirname(out) or '.', exist_ok=True)
+        out = os.path.normpath(out)
         with open(out, 'w') as f:
             json.dump(doc, f, indent=1)
             f.write('\n')
