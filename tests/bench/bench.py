@@ -125,12 +125,13 @@ def report_table():
                    number(r['ratio']), r['goal'] or '-', met))
 
 
-def write_json(parts, started):
+def write_json(parts, started, info):
     out_dir = os.environ.get('BENCH_RESULTS') or os.path.join(harness.SRCDIR, 'tests', 'bench',
                                                               'results')
-    (path,), info = envelope.write(out_dir + '/', started, harness.SRCDIR, {
+    (path,), _ = envelope.write(out_dir + '/', started, harness.SRCDIR, {
         'parts': parts, 'filings_per_client': FILINGS, 'subscribers': SUBSCRIBERS,
-        'rounds': ROUNDS, 'results': RESULTS, 'filing': FILING, 'instructions_per_filing': COST})
+        'rounds': ROUNDS, 'results': RESULTS, 'filing': FILING, 'instructions_per_filing': COST},
+        info)
     say('written to %s (%s, %d CPUs, commit %s)' % (path, info['cpu'],
                                                    info['nproc'], info['commit'] or 'unknown'))
 
@@ -1228,7 +1229,7 @@ def main():
     wanted = sys.argv[1:] or ['filing', 'fanout', 'scale', 'cost']
     users = ['user%d' % i for i in range(max(SUBSCRIBERS, 10))]
     prosody = BenchProsody(users)
-    started = time.time()
+    started, info = time.time(), envelope.machine(harness.SRCDIR)  # what is measured
     failed = []
     try:
         prosody.start()
@@ -1246,7 +1247,7 @@ def main():
     finally:
         prosody.cleanup()
     report_table()
-    write_json(wanted, started)
+    write_json(wanted, started, info)
     if failed:
         say('failed: %s' % ' '.join(failed))
         sys.exit(1)

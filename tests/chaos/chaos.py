@@ -686,7 +686,7 @@ class Chaos:
         self.load = load = Load(self)
         await load.connect_all()
         say('# chaos: %d rounds, seed %d, vigil %s' % (ROUNDS, SEED, harness.VIGIL_BIN))
-        self.started = time.time()
+        self.started, self.machine = time.time(), envelope.machine(harness.SRCDIR)
         started = time.monotonic()
         for rnd in range(1, ROUNDS + 1):
             kind = await self.round(rnd, load, witness)
@@ -709,7 +709,8 @@ class Chaos:
         self.table(results)
         out = os.environ.get('CHAOS_RESULTS') or os.path.join(harness.SRCDIR, 'tests', 'chaos',
                                                               'results')
-        (path,), _ = envelope.write(out + '/', self.started, harness.SRCDIR, results)
+        (path,), _ = envelope.write(out + '/', self.started, harness.SRCDIR, results,
+                                    self.machine)
         say('# written to %s' % path)
         return not self.violations
 

@@ -39,10 +39,11 @@ def machine(srcdir):
             'commit': commit + ('+changes' if commit and dirty else '')}
 
 
-def write(outputs, started, srcdir, body):
+def write(outputs, started, srcdir, body, info=None):
     """Writes {date, machine, **body} to each of outputs (a folder if it ends
-    with '/' or is one: DATE-COMMIT.json in it); returns (paths, machine)."""
-    info = machine(srcdir)
+    with '/' or is one: DATE-COMMIT.json in it); returns (paths, machine).
+    info: machine(srcdir) as it was when the run started (by default, now)."""
+    info = info or machine(srcdir)
     doc = dict({'date': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(started)),
                 'machine': info}, **body)
     name = '%s-%s.json' % (time.strftime('%Y%m%d-%H%M%S', time.gmtime(started)),
