@@ -72,17 +72,17 @@ def bench_run(name, run):
     has_ref = any(r.get('reference') is not None for r in rows)
     has_goal = any(r.get('goal') for r in rows)
     header = ['figure', 'vigil']
+    has_against = any(r.get('against') for r in rows)  # not in the oldest runs
     if has_ref:
-        header += ['reference', 'against', 'ratio']
+        header += ['reference'] + (['against'] if has_against else []) + ['ratio']
     if has_goal:
         header += ['goal', 'met']
     body = []
     for r in rows:
         row = [r['figure'] + (' (%s)' % r['unit'] if r.get('unit') else ''), number(r['vigil'])]
         if has_ref:
-            row += [number(r.get('reference')),
-                    r.get('against') or '-',
-                    number(r.get('ratio'))]
+            row += [number(r.get('reference'))] + \
+                ([r.get('against') or '-'] if has_against else []) + [number(r.get('ratio'))]
         if has_goal:
             row += [r.get('goal') or '-',
                     '-' if r.get('met') is None else 'yes' if r['met'] else '**no**']
@@ -93,9 +93,11 @@ def bench_run(name, run):
         sizes.append('%s subscribers' % number(run['subscribers']))
     if 'filing' in run['parts'] and run.get('rounds'):
         sizes.append('median of %d rounds' % run['rounds'])
+    sizes = '; '.join(sizes)
     out = ['### %s' % ', '.join(run['parts']), '',
-           provenance(run) + (' ' + '; '.join(sizes).capitalize() + '.' if sizes else ''),
-           '`make bench BENCH_ARGS="%s"`, from `%s`.' % (' '.join(run['parts']), name), '']
+           provenance(run) + (' %s%s.' % (sizes[:1].upper(), sizes[1:]) if sizes else ''),
+           '', 'Run by `make bench BENCH_ARGS="%s"`; its JSON: tests/bench/results/%s.' % (
+               ' '.join(run['parts']), name), '']
     return out + table(header, body) + ['']
 
 
@@ -103,8 +105,10 @@ def bench(runs):
     out = ['## Benchmarks', '']
     if not runs:
         return out + ['No run yet.', '']
-    shown = []  # newest first, each run once, for the parts it is the newest of
-    for part in BENCH_PARTS:
+    shown = []  # each run once, for the parts it is the newest of
+    parts = list(BENCH_PARTS)
+    parts += sorted({p for _, run in runs for p in run['parts']} - set(parts))
+    for part in parts:
         newest = next((r for r in reversed(runs) if part in r[1]['parts']), None)
         if newest and newest not in shown:
             shown.append(newest)
@@ -148,9 +152,10 @@ def chaos_run(name, run):
     rows.append(['invariant violations', number(run['violations'])])
     build = 'built with %s' % run['sanitizer'] if run.get('sanitizer') else 'plain build'
     return ['### %s rounds, seed %s' % (number(run['rounds']), run['seed']), '',
-            '%s %s; %s s in all.' % (provenance(run), build.capitalize(), number(run['seconds'])),
-            '`make chaos CHAOS_ROUNDS=%d CHAOS_SEED=%d`, from `%s`.' % (
-                run['rounds'], run['seed'], name), ''] + table(['figure', 'value'], rows) + ['']
+            '%s %s%s; %s s in all.' % (provenance(run), build[:1].upper(), build[1:],
+                                      number(run['seconds'])),
+            '', 'Run by `make chaos CHAOS_ROUNDS=%d CHAOS_SEED=%d`; its JSON: '
+            'tests/chaos/results/%s.' % (run['rounds'], run['seed'], name), ''] + table(['figure', 'value'], rows) + ['']
 
 
 def chaos(runs):
@@ -172,8 +177,8 @@ def fuzz_run(name, run):
                  'PASS' if all(t['result'] == 'PASS' for t in run['targets']) else 'FAIL'])
     return ['### %s s a target' % number(run['seconds_per_target']), '',
             '%s %s, %s.' % (provenance(run), run['sanitizers'], run['compiler']),
-            '`make fuzz FUZZ_SECONDS=%d FUZZ_KEEP=1`, from `%s`.' % (
-                run['seconds_per_target'], name), '']  \
+            '', 'Run by `make fuzz FUZZ_SECONDS=%d FUZZ_KEEP=1`; its JSON: '
+            'tests/fuzz/results/%s.' % (run['seconds_per_target'], name), '']  \
         + table(['target', 'executions', 'seconds', 'jobs', 'exec/s', 'edges', 'findings',
                  'result'], rows) + ['']
 
