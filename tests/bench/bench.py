@@ -34,7 +34,8 @@ on 127.0.0.1. Prints its figures; asserts nothing (tests assert behaviour).
 
 Ends with one table (figure, vigil, reference, against, ratio, goal, met?), also
 written as JSON to tests/bench/results/ (or $BENCH_RESULTS) with the machine
-and the commit.
+and the commit (tests/results/envelope.py); `make results` renders it into
+doc/RESULTS.md.
 
 Usage: bench.py [filing] [fanout] [scale] [cost] [publish] [import] [abuse]
 (default: filing fanout scale cost)
@@ -53,13 +54,16 @@ import sys
 import time
 import traceback
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'integration'))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, '..', 'integration'))
+sys.path.insert(0, os.path.join(HERE, '..', 'results'))
 
 import slixmpp  # noqa: E402
 from slixmpp.xmlstream import ET  # noqa: E402
 from slixmpp.xmlstream.handler import Callback  # noqa: E402
 from slixmpp.xmlstream.matcher import MatchXPath  # noqa: E402
 
+import envelope  # noqa: E402
 import harness  # noqa: E402
 from harness import (COMPONENT, NS_COMMANDS, NS_DATA, NS_THREAT, Prosody, Vigil,  # noqa: E402
                      command_of)
@@ -121,37 +125,13 @@ def report_table():
                    number(r['ratio']), r['goal'] or '-', met))
 
 
-def machine():
-    model = ''
-    try:
-        with open('/proc/cpuinfo') as f:
-            model = next((l.split(':', 1)[1].strip() for l in f if l.startswith('model name')), '')
-    except OSError:
-        pass
-    try:
-        commit = subprocess.run(['git', '-C', harness.SRCDIR, 'rev-parse', 'HEAD'],
-                                capture_output=True, text=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(['git', '-C', harness.SRCDIR, 'status', '--porcelain', '-uno'],
-                               capture_output=True, text=True, timeout=10).stdout.strip()
-    except OSError:
-        commit, dirty = '', ''
-    return {'nproc': os.cpu_count(), 'cpu': model, 'commit': commit + ('+changes' if dirty else '')}
-
-
-def write_json(parts, started):
+def write_json(parts, started, info):
     out_dir = os.environ.get('BENCH_RESULTS') or os.path.join(harness.SRCDIR, 'tests', 'bench',
                                                               'results')
-    os.makedirs(out_dir, exist_ok=True)
-    info = machine()
-    path = os.path.join(out_dir, '%s-%s.json' % (time.strftime('%Y%m%d-%H%M%S', started),
-                                                 (info['commit'] or 'unknown')[:10]))
-    with open(path, 'w') as f:
-        json.dump({'date': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(time.mktime(started))),
-                   'machine': info, 'parts': parts, 'filings_per_client': FILINGS,
-                   'subscribers': SUBSCRIBERS, 'rounds': ROUNDS, 'results': RESULTS,
-                   'filing': FILING, 'instructions_per_filing': COST}, f,
-                  indent=1)
-        f.write('\n')
+    (path,), _ = envelope.write(out_dir + '/', started, harness.SRCDIR, {
+        'parts': parts, 'filings_per_client': FILINGS, 'subscribers': SUBSCRIBERS,
+        'rounds': ROUNDS, 'results': RESULTS, 'filing': FILING, 'instructions_per_filing': COST},
+        info)
     say('written to %s (%s, %d CPUs, commit %s)' % (path, info['cpu'],
                                                    info['nproc'], info['commit'] or 'unknown'))
 
@@ -197,7 +177,7 @@ class DeployedVigil(Vigil):
     """vigil started as a deployment runs it (config/vigil.service.in): at the
     configured log level, without -v, and with the send guard's production
     checks — not the tests' strict mode, which also parses every stanza it
-    sends with libxml2 (about 0.1 ms a filing, measured)."""
+    sends with libxml2, a cost a deployment does not pay."""
 
     def start(self, env=None, wrap=()):
         """wrap: argv before vigil's (valgrind)."""
@@ -1249,7 +1229,7 @@ def main():
     wanted = sys.argv[1:] or ['filing', 'fanout', 'scale', 'cost']
     users = ['user%d' % i for i in range(max(SUBSCRIBERS, 10))]
     prosody = BenchProsody(users)
-    started = time.localtime()
+    started, info = time.time(), envelope.machine(harness.SRCDIR)  # what is measured
     failed = []
     try:
         prosody.start()
@@ -1267,7 +1247,7 @@ def main():
     finally:
         prosody.cleanup()
     report_table()
-    write_json(wanted, started)
+    write_json(wanted, started, info)
     if failed:
         say('failed: %s' % ' '.join(failed))
         sys.exit(1)

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""The chaos run (`make chaos`, issue 20): mixed load from several clients
+"""The chaos run (`make chaos`): mixed load from several clients
 while faults strike at random moments, and after every round the
 invariants checked against the database and what the clients received.
 
@@ -12,7 +12,7 @@ threats and retires; bob (assessor) assesses; carol files by chat command
 Faults, one a round at a random moment of the load: vigil SIGKILLed and
 restarted; the XMPP server restarted (the proxy holds vigil off until the
 witness is back, so that what vigil sends after the restart can arrive);
-and, through tests/chaos/proxy.py between vigil and the server, the
+and, through tests/integration/fault_proxy.py between vigil and the server, the
 component connection dropped, reset in the middle of a chunk, left
 half-open, delayed, slowed.
 
@@ -31,9 +31,14 @@ run fails if any):
     more rows than multi-stage commands left unfinished by faults;
   - PRAGMA integrity_check is ok.
 
-Environment: CHAOS_ROUNDS (100), CHAOS_SEED, CHAOS_FAULTS (kinds, all by default), CHAOS_BREAK=<invariant> to
-break one check on purpose (shows the checks can fail), VIGIL_BIN.
-Prints a table of figures at the end.
+Environment: CHAOS_ROUNDS (100), CHAOS_SEED, CHAOS_FAULTS (kinds, all by
+default), CHAOS_BREAK=<invariant> to break one check on purpose (shows the
+checks can fail), CHAOS_KEEP=1 to keep vigil's and the server's folders,
+VIGIL_BIN.
+Prints a table of figures at the end and writes them as JSON
+(tests/results/envelope.py: date, machine, commit) to tests/chaos/results/
+(or $CHAOS_RESULTS), named by date and commit; `make results` renders them
+into doc/RESULTS.md.
 """
 import asyncio
 import contextlib
@@ -48,7 +53,9 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', 'integration'))
+sys.path.insert(0, os.path.join(HERE, '..', 'results'))
 
+import envelope  # noqa: E402
 import harness  # noqa: E402
 from harness import (COMPONENT, NS_COMMANDS, NS_DATA, NS_EVENT, NS_THREAT, ROOM, Client,  # noqa: E402
                      command_of, form_items, form_values, pubsub)
@@ -396,12 +403,24 @@ def percentile(values, p):
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
+def sanitizer(binary):
+    """'ASan+UBSan', 'ASan' or 'UBSan' when vigil was built with them, else None."""
+    try:
+        with open(binary, 'rb') as f:
+            image = f.read()
+    except OSError:
+        return None
+    found = [name for name, symbol in (('ASan', b'__asan_init'), ('UBSan', b'__ubsan_handle_'))
+             if symbol in image]
+    return '+'.join(found) or None
+
+
 def keep_room_history(server):
     """The SIG room as the README asks a deployment to keep it: persistent,
     with its history archived (Prosody's mod_muc_mam), so that a line the
     server took just before it stopped reaches the occupants when they are
-    back. Without it such a line can only be lost with the server's memory
-    (2 of 3,991 in a 100-round run). Prosody only: ejabberd's MUC keeps its
+    back. Without it such a line can be lost with the server's memory.
+    Prosody only: ejabberd's MUC keeps its
     history in memory in the test configuration."""
     if not isinstance(server, harness.Prosody):
         return
@@ -667,6 +686,7 @@ class Chaos:
         self.load = load = Load(self)
         await load.connect_all()
         say('# chaos: %d rounds, seed %d, vigil %s' % (ROUNDS, SEED, harness.VIGIL_BIN))
+        self.started, self.machine = time.time(), envelope.machine(harness.SRCDIR)
         started = time.monotonic()
         for rnd in range(1, ROUNDS + 1):
             kind = await self.round(rnd, load, witness)
@@ -685,37 +705,67 @@ class Chaos:
                 if 'ERROR: AddressSanitizer' in line or 'runtime error:' in line]
         if asan:
             self.violation(ROUNDS, 'sanitizer report in vigil log: %s' % asan[0])
-        self.table(time.monotonic() - started)
+        results = self.results(time.monotonic() - started)
+        self.table(results)
+        out = os.environ.get('CHAOS_RESULTS') or os.path.join(harness.SRCDIR, 'tests', 'chaos',
+                                                              'results')
+        (path,), _ = envelope.write(out + '/', self.started, harness.SRCDIR, results,
+                                    self.machine)
+        say('# written to %s' % path)
         return not self.violations
 
-    def table(self, elapsed):
+    def results(self, elapsed):
+        """The run's figures, for the table and the JSON alike."""
         f, led = self.figures, self.ledger
-        changes = sum(v for k, v in led.ops.items() if k not in ('list', 'subscribe', 'unsubscribe'))
+        changes = {k: v for k, v in sorted(led.ops.items()) if k != 'list'}
+        exp, room_exp = f.get('expected', 0), f.get('room_expected', 0)
+        return {
+            'rounds': ROUNDS, 'seed': SEED, 'seconds': round(elapsed, 1),
+            'sanitizer': sanitizer(harness.VIGIL_BIN),
+            'faults': dict(self.faults),
+            'changes': sum(v for k, v in changes.items() if k not in ('subscribe', 'unsubscribe')),
+            'acknowledged': changes,
+            'list_pagings': led.ops.get('list', 0),
+            'cut_off': led.failed_ops,
+            'lost': f.get('lost', 0), 'stored_twice': f.get('twice', 0),
+            'notifications': {'expected': exp, 'missing': f.get('missing', 0),
+                              'duplicated': f.get('dup', 0)},
+            'room_lines': {'expected': room_exp, 'missing': f.get('room_missing', 0),
+                           'duplicated': f.get('room_dup', 0)},
+            'unfinished': len(led.open),
+            'recovery': {k: {'n': len(r), 'p50': percentile(r, 50), 'p99': percentile(r, 99)}
+                         for k, r in self.recovery.items() if r},
+            'violations': len(self.violations)}
+
+    def table(self, r):
+        def share(part, whole):
+            return 100.0 * part / whole if whole else 0
         say('')
         say('| figure | value |')
         say('|---|---|')
-        say('| rounds | %d (seed %d, %.0f s) |' % (ROUNDS, SEED, elapsed))
-        say('| faults injected | %s |' % ', '.join('%s %d' % (k, v) for k, v in self.faults.items()))
-        say('| changes acknowledged | %d (%s) |' % (changes, ', '.join(
-            '%s %d' % kv for kv in sorted(led.ops.items()) if kv[0] != 'list')))
-        say('| list pagings answered | %d |' % led.ops.get('list', 0))
-        say('| requests cut off by faults | %d |' % led.failed_ops)
-        say('| lost | %d |' % f.get('lost', 0))
-        say('| stored twice | %d |' % f.get('twice', 0))
-        exp, room_exp = f.get('expected', 0), f.get('room_expected', 0)
-        say('| subscriber notifications missing | %d of %d revisions |' % (f.get('missing', 0), exp))
+        say('| rounds | %d (seed %d, %.0f s%s) |' % (
+            r['rounds'], r['seed'], r['seconds'],
+            ', ' + r['sanitizer'] if r['sanitizer'] else ''))
+        say('| faults injected | %s |' % ', '.join('%s %d' % kv for kv in r['faults'].items()))
+        say('| changes acknowledged | %d (%s) |' % (r['changes'], ', '.join(
+            '%s %d' % kv for kv in r['acknowledged'].items())))
+        say('| list pagings answered | %d |' % r['list_pagings'])
+        say('| requests cut off by faults | %d |' % r['cut_off'])
+        say('| lost | %d |' % r['lost'])
+        say('| stored twice | %d |' % r['stored_twice'])
+        n, room = r['notifications'], r['room_lines']
+        say('| subscriber notifications missing | %d of %d revisions |' % (
+            n['missing'], n['expected']))
         say('| subscriber notifications duplicated | %d (%.2f %%) |' % (
-            f.get('dup', 0), 100.0 * f.get('dup', 0) / exp if exp else 0))
-        say('| room lines missing | %d of %d |' % (f.get('room_missing', 0), room_exp))
+            n['duplicated'], share(n['duplicated'], n['expected'])))
+        say('| room lines missing | %d of %d |' % (room['missing'], room['expected']))
         say('| room lines duplicated | %d (%.2f %%) |' % (
-            f.get('room_dup', 0), 100.0 * f.get('room_dup', 0) / room_exp if room_exp else 0))
-        say('| commands left unfinished by faults | %d |' % len(led.open))
-        for k in FAULTS:
-            r = self.recovery[k]
-            if r:
-                say('| recovery after %s (n=%d) | p50 %.2f s, p99 %.2f s |' % (
-                    k, len(r), percentile(r, 50), percentile(r, 99)))
-        say('| invariant violations | %d |' % len(self.violations))
+            room['duplicated'], share(room['duplicated'], room['expected'])))
+        say('| commands left unfinished by faults | %d |' % r['unfinished'])
+        for k, rec in r['recovery'].items():
+            say('| recovery after %s (n=%d) | p50 %.2f s, p99 %.2f s |' % (
+                k, rec['n'], rec['p50'], rec['p99']))
+        say('| invariant violations | %d |' % r['violations'])
 
     def dump(self, witness):
         """What the witness received, beside vigil's log, for a violation."""
