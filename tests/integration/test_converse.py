@@ -6,9 +6,10 @@ person would — typed into and clicked — through its stock "Commands" panel
 
 alice logs in and is in the room; lists vigil's commands; files a threat
 leaving likelihood and damage untouched (it must be stored `unassessed`) and
-one with them chosen; reads `list`, `show` and `history` as Converse draws
-them; bob, an assessor, assesses the first threat from a browser of his own;
-alice's room view shows vigil's announcements. What each step checks is read
+one with them chosen; reads `list` (and its second page), `search`, `show`
+and `history` as Converse draws them; bob, an assessor, assesses the first
+threat from a browser of his own; alice's room view shows vigil's
+announcements. What each step checks is read
 from the page's DOM; what was stored is checked on the server's side too,
 with `show` from a slixmpp client.
 
@@ -540,6 +541,26 @@ async def test_list(env):
     return '%s; page 1 %r, page 2 %r (%s)' % (elapsed(start), first, second, shown(page2, 'note'))
 
 
+@step('search', 'search')
+async def test_search(env):
+    """Converse.js: search for a word of a name: the filters, then the matching threat's line"""
+    need_alice(env)
+    high = need_threat(env, ASSESSED)
+    start = time.monotonic()
+    _, filters = await run_command(env, 'alice', 'search')
+    assert field(filters, 'text') and field(filters, 'min-priority'), (
+        'no filters in search\'s first form: %s' % describe(filters))
+    await env.driver.call('fill', name='alice', node='search', values={'text': 'assessed'})
+    xml, result = await act(env, 'alice', 'search', button(filters, 'Next', 'Complete', 'Execute'))
+    line = '%s [high] %s (identified)' % (high, ASSESSED)
+    assert shown(result, 'threats') == line, (
+        'the search result does not show %r: %s\nvigil answered: %s' % (line, describe(result), xml[:2000]))
+    assert shown(result, 'note') == 'items 1–1 of 1', describe(result)
+    await env.screenshots('search-result', 'search')
+    await close_command(env, 'alice', 'search', result)
+    return '%s; %r (%s)' % (elapsed(start), shown(result, 'threats'), shown(result, 'note'))
+
+
 @step('show', 'show')
 async def test_show(env):
     """Converse.js: show T-n displays its values — likelihood, damage, priority and status included"""
@@ -646,4 +667,4 @@ async def test_room(env):
 
 if __name__ == '__main__':
     run([test_login, test_commands, test_file_untouched, test_file_assessed, test_file_results, test_list,
-         test_show, test_history, test_assess, test_room], env_factory=ConverseEnv)
+         test_search, test_show, test_history, test_assess, test_room], env_factory=ConverseEnv)
