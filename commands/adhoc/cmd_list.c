@@ -25,10 +25,13 @@ static const char *const min_priorities[] = { "note", "low", "medium", "high", "
 
 static int show_filters(struct adhoc_step *s, const char *note)
 {
-	xmpp_stanza_t *x = cmd_form(s, "List threats", "Filter the register, or just submit to "
-						       "see every open threat.");
+	char *searched = kv_get(s->state, "search");
+	xmpp_stanza_t *x = cmd_form(s, searched ? "Search threats" : "List threats",
+				    "Filter the register, or just submit to see every open threat.");
 	xmpp_stanza_t *field;
 	size_t i;
+
+	free(searched);
 
 	if (!x)
 		return -1;
