@@ -36,7 +36,8 @@ import tempfile
 import time
 import xml.etree.ElementTree as ET
 
-from harness import COMPONENT, NS_COMMANDS, SERVER, Env, Skip, command_of, connect, form_values, run
+from harness import (COMPONENT, NS_COMMANDS, SERVER, Env, Skip, command_of, connect, file_threat,
+                     form_values, run)
 from unprivileged import User
 
 GAJIM = shutil.which('gajim')
@@ -319,7 +320,8 @@ class Gajim:
 
 class GajimEnv(Env):
     def __init__(self):
-        super().__init__()
+        # one threat a page: a second filing makes list's two pages
+        super().__init__(vigil_overrides={'commands__list_page': 1})
         self.gajim = None
         self.threat = None
         self.failed = False
@@ -603,5 +605,64 @@ async def test_list(env):
         ' (%d attempts)' % len(failures + [1]) if failures else '')
 
 
+async def test_list_pages(env):
+    """Gajim: with two pages, "List threats" shows page 1 on a Stage page; Next shows page 2 in its place"""
+    g = need_gajim(env)
+    if not env.threat:
+        raise Skip('the filing step failed: no threat to list')
+    start = time.monotonic()
+    alice = await connect(env.prosody, 'alice', 'check')
+    try:
+        second = await file_threat(alice, name='Second desktop threat', likelihood='high', damage='high')
+    finally:
+        await alice.stop()
+    _, failures = await open_command_list(g)
+    commands = await g.wait_window('^Command List$', timeout=5)
+    offset = len(g.log_text())
+    g.focus(commands)
+    g.click(commands, 0.5, 0.7)  # the list's empty part: focus
+    await asyncio.sleep(0.3)  # the UI: the click focuses the list
+    g.type('List threats')  # type-ahead on the command names
+    await asyncio.sleep(0.5)  # the UI: type-ahead selects the row
+    g.key('Return')  # activates the row: Execute
+
+    def page(note):
+        def answer(stanza):
+            cmd = stanza.find('{%s}command' % NS_COMMANDS)
+            if stanza.get('from') != COMPONENT or cmd is None or cmd.get('node') != 'list' or \
+                    form_values(cmd).get('note') != note:
+                return None
+            return cmd
+        return answer
+    cmd = await g.wait_stanza(page('items 1–1 of 2'), after=offset, timeout=30,
+                              what='list\'s first page')
+    assert form_values(cmd).get('threats', '').startswith(second + ' [critical]'), form_values(cmd)
+    stage = await g.wait_window('^Stage$', what='the Stage page with page 1')
+    await asyncio.sleep(0.5)  # the UI: the page is drawn before the screenshot
+    g.shot('list-page-1')
+    # Next is the default button: Enter in the Note entry (Tab reaches the
+    # Threats text view, Ctrl+Tab leaves it for the entry)
+    offset = len(g.log_text())
+    g.focus(stage)
+    g.key('Tab')
+    g.key('ctrl+Tab')
+    await asyncio.sleep(0.2)  # the UI: the focus moves
+    g.key('Return')
+    cmd = await g.wait_stanza(page('items 2–2 of 2'), after=offset, timeout=30,
+                              what='list\'s second page (after Enter on the default button, Next)')
+    assert form_values(cmd).get('threats') == '%s [unassessed] %s (identified)' % (env.threat, NAME), \
+        form_values(cmd)
+    await g.wait_window('^Stage$', what='the Stage page with page 2')
+    await asyncio.sleep(0.5)  # the UI: the page is drawn before the screenshot
+    shot = g.shot('list-page-2')
+    assert not g.windows('^Executing'), 'Gajim still shows "Executing…": %s' % g.titles()
+    errors = re.findall(r'Traceback|AttributeError', g.log_text()[offset:])
+    assert not errors, 'Gajim logged %s while drawing page 2:\n%s' % (errors, g.tail(g.log_path))
+    await close_windows(g, '^(Stage|Browsing .*)$')
+    return '%s, pages 1 and 2 drawn (%s)%s' % (
+        elapsed(start), os.path.basename(shot),
+        ' (%d attempts)' % len(failures + [1]) if failures else '')
+
+
 if __name__ == '__main__':
-    run([test_start, test_discover, test_file, test_list], env_factory=GajimEnv)
+    run([test_start, test_discover, test_file, test_list, test_list_pages], env_factory=GajimEnv)
