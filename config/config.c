@@ -105,7 +105,7 @@ static const struct key keys[] = {
 	  .def = "600", .min = 10, .max = 86400, .unit = "seconds",
 	  .doc = "An unfinished ad-hoc command session expires after this many "
 		 "seconds without a step." },
-	/* at most 100 rows, so a page stays under 128 KiB (commands/adhoc/cmd_list.c) */
+	/* at most 100 rows (ROWS_PAGE_MAX), so a page stays under 128 KiB (commands/adhoc/rows.h) */
 	{ .name = "commands.list_page", .type = KEY_INT, .offset = OFF(list_page),
 	  .def = "50", .min = 1, .max = 100,
 	  .doc = "Threats on one page of the list command." },

@@ -260,6 +260,52 @@ static int has_values(const struct form *form)
 	return 0;
 }
 
+/* Several clients drop a command's notes (Psi+ 1.4 always; Converse.js 14
+ * on an executing stage), so a result also carries what its notes say, in
+ * the field `note` (PROTOCOL.md §5: "items 51–100 of 734", "filed as T-7",
+ * an assessment's priority change). A completed stage without a form gets
+ * a result form for it. A stage that asks for a form keeps its notes as
+ * notes only: a field added there would come back in the submission. */
+static int notes_in_result(struct adhoc_step *s)
+{
+	xmpp_stanza_t *child, *x = NULL, *field;
+	struct text all = { 0 };
+	const char *name, *ns, *type;
+	char *text, *joined;
+	int rc = -1;
+
+	for (child = xmpp_stanza_get_children(s->command); child; child = xmpp_stanza_get_next(child)) {
+		if (!xmpp_stanza_is_tag(child) || !(name = xmpp_stanza_get_name(child)))
+			continue;
+		ns = xmpp_stanza_get_ns(child);
+		if (strcmp(name, "x") == 0 && ns && strcmp(ns, NS_DATA) == 0 && !x) {
+			x = child;
+		} else if (strcmp(name, "note") == 0 && (text = xmpp_stanza_get_text(child))) {
+			if (all.len)
+				text_put(&all, "\n");
+			text_put(&all, text);
+			xmpp_free(s->cc->xmpp, text);
+		}
+	}
+	type = x ? xmpp_stanza_get_type(x) : NULL;
+	if (!all.len || (x && (!type || strcmp(type, "result") != 0)) ||
+	    (!x && s->status != ADHOC_COMPLETED)) {
+		text_clear(&all);
+		return 0;
+	}
+	if (!(joined = text_take(&all)))
+		return -1;
+	if (!x && (!(x = form_add(s->command, "result", NULL, NULL)) ||
+		   form_add_form_type(x, VIGIL_NS) < 0))
+		goto out;
+	field = form_add_field(x, "note", strchr(joined, '\n') ? "text-multi" : "text-single", "Note");
+	if (field && form_field_set_value(field, joined, 1) == 0)
+		rc = 0;
+out:
+	free(joined);
+	return rc;
+}
+
 /* Loads and checks the session named by the request. Returns NULL and sets
  * *err to the error reply when it cannot be used. */
 static int load_session(struct commands_ctx *cc, xmpp_stanza_t *iq, const char *sessionid,
@@ -394,6 +440,13 @@ xmpp_stanza_t *adhoc_handle(struct commands_ctx *cc, xmpp_stanza_t *iq)
 	if (s.action == ADHOC_PREV && have_form && has_values(&form))
 		adhoc_note(&s, "info", "Back to the previous stage: the values sent with prev "
 				       "were not kept.");
+	if (notes_in_result(&s) < 0) {
+		xmpp_stanza_release(reply);
+		xmpp_stanza_release(s.command);
+		s.command = NULL;
+		reply = error_reply(iq, "wait", "internal-server-error", NULL, "Out of memory.");
+		goto out;
+	}
 	if (s.status == ADHOC_COMPLETED) {
 		xmpp_stanza_set_attribute(s.command, "status", "completed");
 		if (sessionid != new_id) /* a one-stage command never stored its session */

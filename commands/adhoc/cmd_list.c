@@ -1,15 +1,16 @@
 /* SPDX-License-Identifier: MIT */
-/* `list` and `search`: pages of a multi-item result, highest priority first;
+/* `list` and `search`: pages of threats, highest priority first, each a
+ * line of the text-multi field `threats` (commands/adhoc/rows.h);
  * `next`/`prev` move between pages (PROTOCOL.md §5). `list` answers its
- * first page at once (open threats), because Converse.js draws a table only
- * in a command's first response; a filter form submitted with the first
- * request is still read. `search` asks for the filters first. */
+ * first page at once (open threats); a filter form submitted with the
+ * first request is still read. `search` asks for the filters first. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "commands/adhoc/commands.h"
 #include "commands/adhoc/kv.h"
+#include "commands/adhoc/rows.h"
 #include "commands/register/priority.h"
 #include "commands/text/text.h"
 #include "commands/register/validate.h"
@@ -18,19 +19,19 @@
 
 #define TEXT_FILTER_MAX 200
 #define MIN_PRIORITY_ANY "any"
-/* A row names its threat in at most this many characters: with at most
- * 100 rows a page (commands.list_page), a page stays under 128 KiB. */
-#define LIST_NAME_CHARS 100
 
 static const char *const statuses[] = { "identified", "analyzed", "addressed", "retired" };
 static const char *const min_priorities[] = { "note", "low", "medium", "high", "critical" };
 
 static int show_filters(struct adhoc_step *s, const char *note)
 {
-	xmpp_stanza_t *x = cmd_form(s, "List threats", "Filter the register, or just submit to "
-						       "see every open threat.");
+	char *searched = kv_get(s->state, "search");
+	xmpp_stanza_t *x = cmd_form(s, searched ? "Search threats" : "List threats",
+				    "Filter the register, or just submit to see every open threat.");
 	xmpp_stanza_t *field;
 	size_t i;
+
+	free(searched);
 
 	if (!x)
 		return -1;
@@ -109,30 +110,6 @@ out:
 	return rc;
 }
 
-static int add_cell(xmpp_stanza_t *item, const char *var, const char *value)
-{
-	xmpp_stanza_t *field = form_add_field(item, var, NULL, NULL);
-
-	return field && form_field_add_value(field, value ? value : "") == 0 ? 0 : -1;
-}
-
-static xmpp_stanza_t *add_element(struct adhoc_step *s, xmpp_stanza_t *parent, const char *name)
-{
-	xmpp_stanza_t *el = xmpp_stanza_new(s->cc->xmpp);
-
-	if (!el)
-		return NULL;
-	xmpp_stanza_set_name(el, name);
-	xmpp_stanza_add_child_ex(parent, el, 0);
-	return el;
-}
-
-static const char *const columns[][2] = {
-	{ "id", "Id" }, { "name", "Name" }, { "priority", "Priority" },
-	{ "likelihood", "Likelihood" }, { "damage", "Damage" }, { "status", "Status" },
-	{ "updated", "Updated" },
-};
-
 static int show_page(struct adhoc_step *s, long long page)
 {
 	char *mask = kv_get(s->state, "status"), *min = kv_get(s->state, "min");
@@ -141,12 +118,12 @@ static int show_page(struct adhoc_step *s, long long page)
 	struct threat *list = NULL;
 	size_t count = 0, total = 0, i, per_page = (size_t)s->cc->cfg->list_page;
 	size_t pages, first;
-	char tid[32], note[128], pagebuf[32], name[LIST_NAME_CHARS * 8];
-	const struct template_field *likelihood = template_by_slot(THREAT_LIKELIHOOD);
-	const struct template_field *damage = template_by_slot(THREAT_DAMAGE);
-	xmpp_stanza_t *x, *reported, *item;
+	char note[128], pagebuf[32], line[ROWS_LINE_BUF];
+	xmpp_stanza_t *x, *field;
 	int rc = -1;
 
+	if (per_page > ROWS_PAGE_MAX)
+		per_page = ROWS_PAGE_MAX;
 	filter.status_mask = mask ? (unsigned)strtoul(mask, NULL, 10) : 0;
 	filter.min_priority_rank = min ? priority_rank_from_name(min) : 0;
 	filter.text = text;
@@ -166,28 +143,15 @@ static int show_page(struct adhoc_step *s, long long page)
 				      &list, &count, &total) < 0)
 			goto out;
 	}
+	/* at most ROWS_PAGE_MAX lines of at most ROWS_LINE_BYTES: under the
+	 * stanza limit (rows.h) */
 	x = cmd_result(s, "Threats");
-	reported = x ? add_element(s, x, "reported") : NULL;
-	if (!reported)
+	field = x ? form_add_field(x, "threats", "text-multi", "Threats") : NULL;
+	if (!field)
 		goto out;
-	for (i = 0; i < sizeof columns / sizeof columns[0]; i++)
-		if (!form_add_field(reported, columns[i][0], "text-single", columns[i][1]))
+	for (i = 0; i < count; i++)
+		if (form_field_add_value(field, rows_threat_line(line, sizeof line, &list[i])) < 0)
 			goto out;
-	for (i = 0; i < count; i++) {
-		const struct threat *t = &list[i];
-		item = add_element(s, x, "item");
-		threat_id_format(t->id, tid, sizeof tid);
-		if (!item || add_cell(item, "id", tid) < 0 ||
-		    add_cell(item, "name", text_shorten(name, sizeof name, threat_get(t, THREAT_NAME),
-							LIST_NAME_CHARS)) < 0 ||
-		    add_cell(item, "priority", t->priority) < 0 ||
-		    add_cell(item, "likelihood", template_shown_value(likelihood,
-								     threat_get(t, THREAT_LIKELIHOOD))) < 0 ||
-		    add_cell(item, "damage", template_shown_value(damage, threat_get(t, THREAT_DAMAGE))) < 0 ||
-		    add_cell(item, "status", threat_get(t, THREAT_STATUS)) < 0 ||
-		    add_cell(item, "updated", t->updated) < 0)
-			goto out;
-	}
 	first = (size_t)(page - 1) * per_page;
 	if (total)
 		snprintf(note, sizeof note, "items %zu–%zu of %zu", first + 1, first + count, total);

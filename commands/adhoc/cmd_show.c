@@ -8,6 +8,7 @@
 #include "commands/register/discussion_text.h"
 #include "config/config.h"
 #include "commands/adhoc/kv.h"
+#include "commands/adhoc/rows.h"
 #include "commands/text/text.h"
 #include "commands/adhoc/threat_form.h"
 #include "commands/register/validate.h"
@@ -105,133 +106,42 @@ out:
 	return rc;
 }
 
-static int add_column(xmpp_stanza_t *reported, const char *var, const char *label)
+/* One page of revisions: at most commands.list_page of them, each a line
+ * of the text-multi field `revisions` (commands/adhoc/rows.h); pages are
+ * cut forward from the first revision, so next and prev meet the same
+ * pages. */
+static size_t page_size(const struct adhoc_step *s)
 {
-	return form_add_field(reported, var, "text-single", label) ? 0 : -1;
-}
+	size_t n = (size_t)s->cc->cfg->list_page;
 
-static int add_cell(xmpp_stanza_t *item, const char *var, const char *value)
-{
-	xmpp_stanza_t *field = form_add_field(item, var, NULL, NULL);
-
-	return field && form_field_set_value(field, value ? value : "", 1) == 0 ? 0 : -1;
-}
-
-/* History comes in pages: at most HISTORY_PAGE_MAX revisions and
- * HISTORY_PAGE_BYTES of result once escaped, so a threat with thousands of
- * revisions never makes one oversized stanza. */
-#define HISTORY_PAGE_MAX 50
-#define HISTORY_PAGE_BYTES (96 * 1024)
-
-/* What a revision can take in the result: twice (a table row of text-multi
- * cells and a line of the note), and the envelopes. */
-static size_t revision_cost(const struct threat_revision *r)
-{
-	return 2 * (xml_size(r->at, 1) + xml_size(r->who, 1) + xml_size(r->changed, 1) +
-		    xml_size(r->note, 1)) + 512;
-}
-
-/* The page as lines of text too, in the note that closes it: Converse.js 14
- * draws a result's table only in a command's first response (history's is
- * the pick), reads nothing else of a result that has one, and accepts one
- * form only; it shows the note. */
-static int add_history_text(struct adhoc_step *s, const char *summary,
-			    const struct threat_revision *revs, size_t start, size_t end)
-{
-	struct text t = { 0 };
-	char *all;
-	size_t i;
-	int rc;
-
-	text_put(&t, summary);
-	for (i = start; i < end; i++) {
-		const struct threat_revision *r = &revs[i];
-		const char *changed = r->changed ? r->changed : "", *c;
-		text_add(&t, "\nr%lld %s %s: ", r->revision, r->at ? r->at : "", r->who ? r->who : "");
-		if (r->revision == 1)
-			text_put(&t, "filed");
-		else if (!*changed)
-			text_put(&t, "no field changed");
-		for (c = changed; r->revision != 1 && *c; c++) { /* "likelihood damage" */
-			if (*c == ' ')
-				text_put(&t, ", ");
-			else
-				text_add(&t, "%c", *c);
-		}
-		if (r->note && *r->note) {
-			text_put(&t, " — ");
-			text_put(&t, r->note);
-		}
-	}
-	all = text_take(&t);
-	if (!all)
-		return -1;
-	rc = adhoc_note(s, "info", all);
-	free(all);
-	return rc;
-}
-
-/* The end of the page starting at `start`: at least one revision. */
-static size_t page_end(const struct threat_revision *revs, size_t count, size_t start)
-{
-	size_t end = start, bytes = 0;
-
-	while (end < count && end - start < HISTORY_PAGE_MAX &&
-	       (end == start || bytes + revision_cost(&revs[end]) <= HISTORY_PAGE_BYTES))
-		bytes += revision_cost(&revs[end++]);
-	return end;
-}
-
-/* Where page `page` (0 for the first) starts: pages are always cut forward
- * from the first revision, so next and prev meet the same pages. */
-static size_t page_start(const struct threat_revision *revs, size_t count, size_t page)
-{
-	size_t start = 0;
-
-	while (page-- > 0 && start < count)
-		start = page_end(revs, count, start);
-	return start;
+	return n < 1 ? 1 : n > ROWS_PAGE_MAX ? ROWS_PAGE_MAX : n;
 }
 
 static int show_history_page(struct adhoc_step *s, const struct threat *t,
 			     const struct threat_revision *revs, size_t count, size_t page)
 {
-	size_t start = page_start(revs, count, page), end = page_end(revs, count, start), i;
-	char title[1024], tid[32], num[32];
-	xmpp_stanza_t *x, *reported, *item;
+	size_t per_page = page_size(s), start = page * per_page, end, i;
+	char title[1024], tid[32], num[32], line[ROWS_LINE_BUF];
+	xmpp_stanza_t *x, *field;
 
+	if (start > count)
+		start = count;
+	end = count - start > per_page ? start + per_page : count;
 	threat_id_format(t->id, tid, sizeof tid);
 	text_format(title, sizeof title, "History of %s: %s", tid, threat_get(t, THREAT_NAME));
 	x = cmd_result(s, title);
-	reported = x ? xmpp_stanza_new(s->cc->xmpp) : NULL;
-	if (!reported)
+	field = x ? form_add_field(x, "revisions", "text-multi", "Revisions") : NULL;
+	if (!field)
 		return -1;
-	xmpp_stanza_set_name(reported, "reported");
-	xmpp_stanza_add_child_ex(x, reported, 0);
-	if (add_column(reported, "revision", "Revision") < 0 || add_column(reported, "when", "When") < 0 ||
-	    add_column(reported, "who", "Who") < 0 || add_column(reported, "changed", "Changed fields") < 0 ||
-	    add_column(reported, "note", "Note") < 0)
-		return -1;
-	for (i = start; i < end; i++) {
-		item = xmpp_stanza_new(s->cc->xmpp);
-		if (!item)
+	for (i = start; i < end; i++)
+		if (form_field_add_value(field, rows_revision_line(line, sizeof line, &revs[i])) < 0)
 			return -1;
-		xmpp_stanza_set_name(item, "item");
-		xmpp_stanza_add_child_ex(x, item, 0);
-		snprintf(num, sizeof num, "%lld", revs[i].revision);
-		if (add_cell(item, "revision", num) < 0 || add_cell(item, "when", revs[i].at) < 0 ||
-		    add_cell(item, "who", revs[i].who) < 0 ||
-		    add_cell(item, "changed", revs[i].changed && *revs[i].changed ? revs[i].changed :
-					      (i == 0 ? "filed" : "")) < 0 ||
-		    add_cell(item, "note", revs[i].note) < 0)
-			return -1;
-	}
 	if (start == 0 && end == count)
 		text_format(title, sizeof title, "%zu revision%s of %s.", count, count == 1 ? "" : "s", tid);
 	else
 		text_format(title, sizeof title, "revisions %zu–%zu of %zu of %s.", start + 1, end, count,
 			    tid);
-	if (add_history_text(s, title, revs, start, end) < 0)
+	if (adhoc_note(s, "info", title) < 0)
 		return -1;
 	snprintf(num, sizeof num, "%lld", t->id);
 	if (kv_set(&s->state, "id", num) < 0)
@@ -282,7 +192,7 @@ static int history_turn(struct adhoc_step *s, struct threat *t, struct threat_re
 	    discussion_fill_history(s->cc->store, t->id, *revs, *count) < 0)
 		goto out;
 	page = s->action == ADHOC_PREV ? page - 1 : page + 1;
-	if (page_start(*revs, *count, page) >= *count && page > 0)
+	if (page * page_size(s) >= *count && page > 0)
 		page--; /* nothing after the last page: show it again */
 	rc = show_history_page(s, t, *revs, *count, page);
 out:

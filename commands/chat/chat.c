@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Chat commands (PROTOCOL.md §8): `!help`, `!list`, `!top`, `!show`, `!file`,
- * `!assess`, `!history`, and guided filing. Each runs the same operation as
+ * `!assess`, `!history`, `!comment`, `!delete-comment`, `!search`, and
+ * guided filing. Each runs the same operation as
  * its ad-hoc command; replies go where the command came from. */
 #include "commands/chat/chat.h"
 
@@ -23,7 +24,6 @@
 #include "storage/discussion.h"
 #include "storage/store.h"
 
-#define LIST_PAGE 20
 #define TOP_DEFAULT 10
 #define TOP_MAX 50
 #define RATE_BURST 10
@@ -46,6 +46,9 @@ static const struct {
 	  "replying to one of my announcements does it too", 1 },
 	{ "delete-comment", "!delete-comment #3", "delete a comment of yours (admins: any); "
 	  "the history keeps a mark", 1 },
+	{ "search", "!search WORDS [min=PRIORITY] [status=STATUS,…] [page=N]",
+	  "threats whose name or abstract has all the words, as !list pages them; e.g. "
+	  "!search dialback min=high status=identified,analyzed", 0 },
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 
@@ -81,24 +84,6 @@ void chat_expire(struct chat_ctx *chat)
 	dialogue_expire(chat, chat->cc->now());
 }
 
-static void say_text(const struct chat_out *out, struct text *t)
-{
-	char *msg = text_take(t);
-
-	chat_say(out, msg ? msg : "Sorry, I am out of memory.");
-	free(msg);
-}
-
-/* "Unknown command ..." / "T-x: bad id" plus the usage line. */
-static void say_error(const struct chat_out *out, const char *problem, const char *usage)
-{
-	struct text t = { 0 };
-
-	text_add(&t, "%s — usage: %s", problem, usage);
-	say_text(out, &t);
-}
-
-
 /* --- the commands ------------------------------------------------------------ */
 
 static void cmd_help(struct chat_ctx *chat, const struct chat_out *out)
@@ -112,7 +97,7 @@ static void cmd_help(struct chat_ctx *chat, const struct chat_out *out)
 	for (i = 0; i < COMMAND_COUNT; i++)
 		text_add(&t, "%s — %s\n", commands[i].usage, commands[i].help);
 	text_put(&t, "Clients with ad-hoc commands (XEP-0050) get forms for every template field.");
-	say_text(out, &t);
+	chat_say_text(out, &t);
 }
 
 static int parse_count(const char *arg, long min, long max, long *out)
@@ -128,35 +113,33 @@ static void cmd_list(struct chat_ctx *chat, const struct chat_out *out, const ch
 {
 	struct threat_filter filter = { 0 };
 	struct threat *list = NULL;
-	size_t count = 0, total = 0, i, pages;
+	size_t count = 0, total = 0, i;
 	long n = top ? TOP_DEFAULT : 1;
 	struct text t = { 0 };
 
 	if (*arg && parse_count(arg, 1, top ? TOP_MAX : 1000000, &n) < 0) {
-		say_error(out, top ? "N must be a number from 1 to 50" : "PAGE must be a page number",
-			  top ? "!top [N]" : "!list [PAGE]");
+		chat_say_error(out, top ? "N must be a number from 1 to 50" : "PAGE must be a page number",
+			       top ? "!top [N]" : "!list [PAGE]");
 		return;
 	}
-	if (store_threat_list(chat->cc->store, &filter, top ? 0 : (size_t)(n - 1) * LIST_PAGE,
-			      top ? (size_t)n : LIST_PAGE, &list, &count, &total) < 0) {
+	if (!top) {
+		chat_list_page(chat, out, &filter, n, "Open threats", "The register has no open threat.");
+		return;
+	}
+	if (store_threat_list(chat->cc->store, &filter, 0, (size_t)n, &list, &count, &total) < 0) {
 		chat_say(out, "Sorry, the register could not be read just now.");
 		return;
 	}
-	pages = total ? (total + LIST_PAGE - 1) / LIST_PAGE : 1;
 	if (!total)
 		text_put(&t, "The register has no open threat.");
-	else if (top)
-		text_add(&t, "Top %zu of %zu open threats:", count, total);
-	else if ((size_t)n > pages)
-		text_add(&t, "There are only %zu page%s.", pages, pages == 1 ? "" : "s");
 	else
-		text_add(&t, "Open threats, page %ld of %zu:", n, pages);
+		text_add(&t, "Top %zu of %zu open threats:", count, total);
 	for (i = 0; i < count; i++) {
 		text_put(&t, "\n");
 		render_threat_line(&t, &list[i]);
 	}
 	store_threats_free(list, count);
-	say_text(out, &t);
+	chat_say_text(out, &t);
 }
 
 /* Reads "T-7" (the whole argument, or its first word into rest). */
@@ -168,14 +151,14 @@ static int read_id(const struct chat_out *out, const char *arg, const char *usag
 	int rc = 0;
 
 	if (!len) {
-		say_error(out, "Which threat?", usage);
+		chat_say_error(out, "Which threat?", usage);
 		return -1;
 	}
 	word = strndup(arg, len);
 	if (!word || threat_id_parse(word, id) < 0) {
 		text_format(problem, sizeof problem, "\"%s\" is not a threat id such as T-7",
 			    text_quote(quoted, sizeof quoted, word ? word : ""));
-		say_error(out, problem, usage);
+		chat_say_error(out, problem, usage);
 		rc = -1;
 	}
 	free(word);
@@ -186,7 +169,7 @@ static int read_id(const struct chat_out *out, const char *arg, const char *usag
 		while (**rest == ' ' || **rest == '\t' || **rest == '\n')
 			(*rest)++;
 	} else if (arg[len]) {
-		say_error(out, "Too many arguments", usage);
+		chat_say_error(out, "Too many arguments", usage);
 		return -1;
 	}
 	return 0;
@@ -225,7 +208,7 @@ static void cmd_show(struct chat_ctx *chat, const struct chat_out *out, const ch
 		return;
 	threat_init(&th);
 	if (op_load(chat->cc, id, &th, &r) < 0) {
-		say_error(out, r.message, usage);
+		chat_say_error(out, r.message, usage);
 		goto out;
 	}
 	if (!history) {
@@ -240,7 +223,7 @@ static void cmd_show(struct chat_ctx *chat, const struct chat_out *out, const ch
 	} else {
 		text_put(&t, "Sorry, the history could not be read just now.");
 	}
-	say_text(out, &t);
+	chat_say_text(out, &t);
 out:
 	store_revisions_free(revs, count);
 	store_comments_free(comments, ncomments);
@@ -257,7 +240,7 @@ static void cmd_file(struct chat_ctx *chat, const struct chat_out *out, const st
 	char *name;
 
 	if (!bar) {
-		say_error(out, "Give a name and an abstract separated by |", usage);
+		chat_say_error(out, "Give a name and an abstract separated by |", usage);
 		return;
 	}
 	name = strndup(arg, (size_t)(bar - arg));
@@ -271,7 +254,7 @@ static void cmd_file(struct chat_ctx *chat, const struct chat_out *out, const st
 	if (threat_set(&t, THREAT_NAME, name) < 0 || threat_set(&t, THREAT_ABSTRACT, bar) < 0)
 		chat_say(out, "Sorry, I am out of memory.");
 	else if (op_file(chat->cc, who, &t, &r) < 0)
-		say_error(out, r.message, usage);
+		chat_say_error(out, r.message, usage);
 	else
 		chat_say(out, r.message);
 	threat_clear(&t);
@@ -310,12 +293,12 @@ static void cmd_assess(struct chat_ctx *chat, const struct chat_out *out,
 			rest++;
 	}
 	if (!have_l || !have_d) {
-		say_error(out, "Give both likelihood= and damage= (high, medium, low or unassessed)", usage);
+		chat_say_error(out, "Give both likelihood= and damage= (high, medium, low or unassessed)", usage);
 		return;
 	}
 	threat_init(&t);
 	if (op_assess(chat->cc, who, id, likelihood, damage, *rest ? rest : NULL, &t, &r) < 0)
-		say_error(out, r.message, usage);
+		chat_say_error(out, r.message, usage);
 	else
 		chat_say(out, r.message);
 	threat_clear(&t);
@@ -334,7 +317,7 @@ static void cmd_comment(struct chat_ctx *chat, const struct chat_out *out,
 		return;
 	threat_init(&t);
 	if (op_comment(chat->cc, who, id, rest, stanza_id, &t, NULL, &r) < 0)
-		say_error(out, r.message, usage);
+		chat_say_error(out, r.message, usage);
 	else
 		chat_say(out, r.message);
 	threat_clear(&t);
@@ -352,12 +335,12 @@ static void cmd_delete_comment(struct chat_ctx *chat, const struct chat_out *out
 	if (comment_number_parse(arg, &n) < 0) {
 		text_format(problem, sizeof problem, "\"%s\" is not a comment number such as #3",
 			    text_quote(quoted, sizeof quoted, arg));
-		say_error(out, *arg ? problem : "Which comment?", usage);
+		chat_say_error(out, *arg ? problem : "Which comment?", usage);
 		return;
 	}
 	threat_init(&t);
 	if (op_comment_delete(chat->cc, who, n, &t, &r) < 0)
-		say_error(out, r.message, usage);
+		chat_say_error(out, r.message, usage);
 	else
 		chat_say(out, r.message);
 	threat_clear(&t);
@@ -426,13 +409,16 @@ int chat_dispatch(struct chat_ctx *chat, const struct chat_message *msg, chat_re
 		return 1;
 	}
 	if (index < 0) {
-		char problem[TEXT_QUOTE_BYTES + 32], quoted[TEXT_QUOTE_BYTES];
+		char problem[TEXT_QUOTE_BYTES + 32], quoted[TEXT_QUOTE_BYTES], names[512];
 		char *word = strndup(body, len);
+		size_t i, used = 0;
 		text_format(problem, sizeof problem, "Unknown command \"%s\"",
 			    text_quote(quoted, sizeof quoted, word ? word : ""));
 		free(word);
-		say_error(&out, problem, "!help, !list, !top, !show, !history, !file, !assess, !comment, "
-			  "!delete-comment");
+		for (i = 0; i < COMMAND_COUNT && used < sizeof names; i++)
+			used += (size_t)snprintf(names + used, sizeof names - used, "%s!%s",
+						 i ? ", " : "", commands[i].name);
+		chat_say_error(&out, problem, names);
 		return 1;
 	}
 	if (commands[index].changes && !who) {
@@ -464,6 +450,7 @@ int chat_dispatch(struct chat_ctx *chat, const struct chat_message *msg, chat_re
 	case 6: cmd_assess(chat, &out, &actor, arg); break;
 	case 7: cmd_comment(chat, &out, &actor, arg, msg->origin == CHAT_ROOM ? msg->stanza_id : NULL); break;
 	case 8: cmd_delete_comment(chat, &out, &actor, arg); break;
+	case 9: chat_search(chat, &out, arg); break;
 	}
 	return 1;
 }

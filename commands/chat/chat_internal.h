@@ -5,6 +5,8 @@
 
 #include "commands/chat/chat.h"
 #include "commands/register/context.h"
+#include "commands/text/text.h"
+#include "storage/store.h"
 #include "storage/threat.h"
 
 struct dialogue;
@@ -32,6 +34,19 @@ struct chat_out {
 };
 /* Says text where the message came from (commands/chat/say.c). */
 void chat_say(const struct chat_out *out, const char *text);
+/* Says t's text (and clears t), or that memory ran out. */
+void chat_say_text(const struct chat_out *out, struct text *t);
+/* "PROBLEM — usage: USAGE". */
+void chat_say_error(const struct chat_out *out, const char *problem, const char *usage);
+
+/* Page `page` of the threats matching filter, 20 a page, one line each,
+ * under "HEADING, page 2 of 37:"; `none` when nothing matches
+ * (commands/chat/search.c). */
+void chat_list_page(struct chat_ctx *chat, const struct chat_out *out,
+		    const struct threat_filter *filter, long page, const char *heading,
+		    const char *none);
+/* !search WORDS [min=PRIORITY] [status=STATUS,…] [page=N]. */
+void chat_search(struct chat_ctx *chat, const struct chat_out *out, const char *arg);
 
 /* A room message that is not a command (commands/chat/talk.c): a reply to
  * one of vigil's lines becomes a comment, mentioned threats are unfolded.

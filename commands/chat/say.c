@@ -40,3 +40,19 @@ void chat_say(const struct chat_out *out, const char *text)
 		out->reply(out->reply_ctx, "(The rest is left out: a reply takes at most "
 					   CHAT_MAX_PARTS_TEXT " messages. The ad-hoc commands show all of it.)");
 }
+
+void chat_say_text(const struct chat_out *out, struct text *t)
+{
+	char *msg = text_take(t);
+
+	chat_say(out, msg ? msg : "Sorry, I am out of memory.");
+	free(msg);
+}
+
+void chat_say_error(const struct chat_out *out, const char *problem, const char *usage)
+{
+	struct text t = { 0 };
+
+	text_add(&t, "%s — usage: %s", problem, usage);
+	chat_say_text(out, &t);
+}

@@ -188,7 +188,7 @@ int validate_field(const struct template_field *f, const char *value, char *msg,
 
 /* What one byte of a field's value takes in a form: escaped, and in a
  * text-multi each line break closes one <value/> and opens the next. */
-static size_t xml_byte_size(unsigned char c, void *multi_line)
+size_t xml_byte_size(unsigned char c, void *multi_line)
 {
 	return c == '&' ? 5 : c == '<' || c == '>' ? 4 : c == '"' || c == '\'' ? 6 :
 	       c == '\n' && *(const int *)multi_line ? 15 : 1;

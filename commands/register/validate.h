@@ -39,6 +39,10 @@ int validate_fit_threat(struct threat *t, char *changed, size_t changedlen);
  * line break costs "</value><value>" (multi_line). */
 size_t xml_size(const char *s, int multi_line);
 
+/* What byte c adds to xml_size() (multi_line points to an int): the cost
+ * text_shorten_cost() takes, to fit a text to its size in a stanza. */
+size_t xml_byte_size(unsigned char c, void *multi_line);
+
 /* Number of code points in valid UTF-8. */
 size_t utf8_length(const char *s);
 

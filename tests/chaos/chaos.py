@@ -58,7 +58,7 @@ sys.path.insert(0, os.path.join(HERE, '..', 'results'))
 import envelope  # noqa: E402
 import harness  # noqa: E402
 from harness import (COMPONENT, NS_COMMANDS, NS_DATA, NS_EVENT, NS_THREAT, ROOM, Client,  # noqa: E402
-                     command_of, form_items, form_values, pubsub)
+                     command_of, form_values, pubsub, threat_rows)
 from fault_proxy import FaultProxy  # noqa: E402
 from slixmpp.exceptions import IqError, IqTimeout  # noqa: E402
 from slixmpp.xmlstream import ET  # noqa: E402
@@ -287,7 +287,7 @@ class Load:
         pages = 0
         while token and pages < 5 and \
                 cmd.find('{%s}actions/{%s}next' % (NS_COMMANDS, NS_COMMANDS)) is not None:
-            form_items(cmd)
+            threat_rows(cmd)
             cmd = await iq_command(client, 'list', action='next', sessionid=cmd.get('sessionid'))
             pages += 1
             if cmd is None:

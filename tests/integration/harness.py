@@ -643,13 +643,43 @@ def form_values(element):
             for f in x.findall('{%s}field' % NS_DATA)}
 
 
-def form_items(element):
-    """Rows of the multi-item result forms under element: a list of {var: text}."""
+def form_lines(element, var):
+    """The lines of a text-multi field of the first data form under
+    element: one <value/> a line; [] when the field has no value."""
+    x = element.find('{%s}x' % NS_DATA)
+    for f in (x.findall('{%s}field' % NS_DATA) if x is not None else []):
+        if f.get('var') == var:
+            return [v.text or '' for v in f.findall('{%s}value' % NS_DATA)]
+    raise AssertionError('no field %r in %s' % (var, ET.tostring(element, 'unicode')[:2000]))
+
+
+THREAT_LINE = re.compile(r'(T-\d+) \[([a-z]+)\] (.*) \(([a-z]+)\)')
+REVISION_LINE = re.compile(r'r(\d+) (\S+) (\S+): (.*?)(?: — (.*))?')
+
+
+def _rows(element, var, pattern, keys):
+    """A listing's rows (PROTOCOL.md §5): the lines of the text-multi field
+    var, each parsed by pattern into {key: text}. Listings carry no
+    multi-item table (reported/item): Gajim 1.7 hangs on one."""
+    assert element.find('{%s}x/{%s}reported' % (NS_DATA, NS_DATA)) is None and \
+        element.find('{%s}x/{%s}item' % (NS_DATA, NS_DATA)) is None, 'a multi-item table'
     rows = []
-    for item in element.findall('{%s}x/{%s}item' % (NS_DATA, NS_DATA)):
-        rows.append({f.get('var'): '\n'.join(v.text or '' for v in f.findall('{%s}value' % NS_DATA))
-                     for f in item.findall('{%s}field' % NS_DATA)})
+    for line in form_lines(element, var):
+        m = pattern.fullmatch(line)
+        assert m, 'not a %s line: %r' % (var, line)
+        rows.append({k: v or '' for k, v in zip(keys, m.groups())})
     return rows
+
+
+def threat_rows(element):
+    """The rows of a list or search page: [{id, priority, name, status}]."""
+    return _rows(element, 'threats', THREAT_LINE, ('id', 'priority', 'name', 'status'))
+
+
+def revision_rows(element):
+    """The rows of a history page: [{revision, when, who, changed, note}];
+    changed as shown, "likelihood, damage" ("filed" for revision 1)."""
+    return _rows(element, 'revisions', REVISION_LINE, ('revision', 'when', 'who', 'changed', 'note'))
 
 
 async def wait_until(predicate, timeout=10, what='condition'):

@@ -4,8 +4,8 @@ import asyncio
 
 from slixmpp.xmlstream import ET
 
-from harness import (NS_COMMANDS, NS_DATA, NS_THREAT, command_of, connect, error_of, form_items,
-                     form_values, notes, run)
+from harness import (NS_COMMANDS, NS_DATA, NS_THREAT, command_of, connect, error_of, form_values,
+                     notes, revision_rows, run, threat_rows)
 from sample_threats import TREE
 
 NASTY = "Dialback <spoofing> & ]]> 'quotes' \"double\" \U0001F512 '; DROP TABLE threats; -- %_"
@@ -145,16 +145,19 @@ async def test_edit_and_stale(env):
 
 
 async def test_history(env):
-    """history: one item per revision with when, who, changed fields and the note"""
+    """history: one line of `revisions` per revision with when, who, changed fields and the note"""
     carol = await connect(env.prosody, 'carol')
     try:
         reply = await carol.command('history', fields={'id': 'T-1'})
-        rows = form_items(command_of(reply))
+        rows = revision_rows(command_of(reply))
         assert [r['revision'] for r in rows] == ['1', '2', '3'], rows
-        assert rows[0]['who'] == 'alice@localhost'
+        assert rows[0]['who'] == 'alice@localhost' and rows[0]['changed'] == 'filed', rows[0]
         assert rows[1]['who'] == 'bob@localhost' and 'likelihood' in rows[1]['changed'], rows[1]
         assert rows[1]['note'] == 'Seen in the wild.', rows[1]
         assert rows[2]['changed'] == 'gap' and rows[2]['when'].endswith('Z'), rows[2]
+        # what the note says stands in a field too: several clients drop notes
+        assert notes(command_of(reply)) == [('info', '3 revisions of T-1.')], notes(command_of(reply))
+        assert form_values(command_of(reply))['note'] == '3 revisions of T-1.', reply
     finally:
         await carol.stop()
 
@@ -266,7 +269,9 @@ async def test_list_paging(env):
         total = int(notes(cmd)[0][1].split(' of ')[1])
         assert total >= 122, notes(cmd)
         assert notes(cmd)[0][1] == 'items 1–50 of %d' % total, notes(cmd)
-        rows = form_items(cmd)
+        assert form_values(cmd)['note'] == 'items 1–50 of %d' % total, form_values(cmd)
+        rows = threat_rows(cmd)
+        assert len(rows) == 50, rows
         order = ['critical', 'high', 'medium', 'low', 'note', 'unassessed']
         ranks = [order.index(r['priority']) for r in rows]
         assert ranks == sorted(ranks), 'highest priority first'
@@ -275,11 +280,16 @@ async def test_list_paging(env):
         sid = cmd.get('sessionid')
         cmd = command_of(await alice.command('list', action='next', sessionid=sid))
         assert notes(cmd)[0][1] == 'items 51–100 of %d' % total, notes(cmd)
+        assert form_values(cmd)['note'] == 'items 51–100 of %d' % total, form_values(cmd)
+        page2 = threat_rows(cmd)
+        assert len(page2) == 50 and not {r['id'] for r in page2} & {r['id'] for r in rows}, page2
+        assert actions_of(cmd) == ('next', {'prev', 'next'}), actions_of(cmd)
         cmd = command_of(await alice.command('list', action='prev', sessionid=sid))
         assert notes(cmd)[0][1] == 'items 1–50 of %d' % total, notes(cmd)
         await alice.command('list', action='next', sessionid=sid)
         cmd = command_of(await alice.command('list', action='next', sessionid=sid))
         assert notes(cmd)[0][1] == 'items 101–%d of %d' % (total, total), notes(cmd)
+        assert len(threat_rows(cmd)) == total - 100
         # the last page can still go back: executing with prev and complete (XEP-0050 §3.4)
         assert cmd.get('status') == 'executing', cmd
         assert actions_of(cmd) == ('complete', {'prev', 'complete'}), actions_of(cmd)
@@ -288,7 +298,7 @@ async def test_list_paging(env):
         cmd = command_of(await alice.command('list', fields={'text': 'NEEDLE bulk'}))
         assert notes(cmd)[0][1] == 'items 1–10 of 10', notes(cmd)
         cmd = command_of(await alice.command('list', fields={'min-priority': 'critical'}))
-        assert all(r['priority'] == 'critical' for r in form_items(cmd))
+        assert all(r['priority'] == 'critical' for r in threat_rows(cmd))
     finally:
         await alice.stop()
 
@@ -301,10 +311,10 @@ async def test_retire(env):
         assert status_of(reply) == 'completed', reply
         values = form_values(command_of(await alice.command('show', fields={'id': 'T-2'})))
         assert values['status'] == 'retired', values
-        ids = [r['id'] for r in form_items(command_of(await alice.command(
+        ids = [r['id'] for r in threat_rows(command_of(await alice.command(
             'list', fields={'text': 'carol'})))]
         assert 'T-2' not in ids, ids
-        rows = form_items(command_of(await alice.command('history', fields={'id': 'T-2'})))
+        rows = revision_rows(command_of(await alice.command('history', fields={'id': 'T-2'})))
         assert rows[-1]['note'] == 'duplicate of T-1' and rows[-1]['changed'] == 'status', rows
     finally:
         await alice.stop()
@@ -324,7 +334,7 @@ async def test_restart(env):
         assert status_of(reply) == 'completed', 'the session survived: %s' % reply
         values = form_values(command_of(await bob.command('show', fields={'id': 'T-1'})))
         assert values['name'] == NASTY and values['revision'] == '3', values
-        rows = form_items(command_of(await bob.command('history', fields={'id': 'T-1'})))
+        rows = revision_rows(command_of(await bob.command('history', fields={'id': 'T-1'})))
         assert len(rows) == 3, rows
     finally:
         await bob.stop()
@@ -396,11 +406,11 @@ async def test_list_status_filter(env):
     alice = await connect(env.prosody, 'alice')
     try:
         cmd = command_of(await alice.command('list', fields={'status': ['retired']}))
-        rows = form_items(cmd)
+        rows = threat_rows(cmd)
         assert rows and all(r['status'] == 'retired' for r in rows), rows
         assert 'T-2' in [r['id'] for r in rows], rows
         cmd = command_of(await alice.command('list', fields={'status': ['identified', 'analyzed']}))
-        statuses = {r['status'] for r in form_items(cmd)}
+        statuses = {r['status'] for r in threat_rows(cmd)}
         assert statuses and statuses <= {'identified', 'analyzed'}, statuses
         assert 'analyzed' in statuses, 'T-1 was assessed, so analyzed'
     finally:
@@ -637,7 +647,7 @@ async def test_clients_echo_every_field(env):
             assert cmd.get('status') == 'completed', (node, notes(cmd))
         cmd = await step('search')
         cmd = await step('search', cmd.get('sessionid'), 'next', {'text': 'kept'}, cmd)
-        assert form_items(cmd), 'the filters were read'
+        assert threat_rows(cmd), 'the filters were read'
         cmd = await step('retire')
         cmd = await step('retire', cmd.get('sessionid'), 'complete', {'id': tid, 'reason': 'echo'}, cmd)
         assert cmd.get('status') == 'completed', notes(cmd)

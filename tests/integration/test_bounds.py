@@ -6,8 +6,8 @@ Each test prints its largest reply as a "# figure:" line."""
 import sqlite3
 import sys
 
-from harness import (COMPONENT, Env, command_of, connect, form_items, form_values, notes, run,
-                     wait_until)
+from harness import (COMPONENT, Env, command_of, connect, form_values, notes, revision_rows,
+                     run, threat_rows, wait_until)
 
 LIMIT = 128 * 1024
 LOCK = '\U0001F512'
@@ -50,12 +50,16 @@ async def test_history_pages(env):
         while True:
             largest = max(largest, size_of(reply))
             pages += 1
-            rows = form_items(cmd)
+            rows = revision_rows(cmd)
             assert rows, reply
+            # each line keeps 200 characters of its 2,000-character rationale
+            assert all(r['note'] == LOCK * 199 + '\u2026' for r in rows if r['note']), rows[-1]
             seen += [int(r['revision']) for r in rows]
-            assert any('revisions %d–%d of 120' % (int(rows[0]['revision']),
-                                                   int(rows[-1]['revision'])) in text
-                       for _, text in notes(cmd)), notes(cmd)
+            said = 'revisions %d–%d of 120 of %s.' % (int(rows[0]['revision']),
+                                                      int(rows[-1]['revision']), tid)
+            # in the note and in the `note` field: several clients drop notes
+            assert ('info', said) in notes(cmd) and form_values(cmd)['note'] == said, notes(cmd)
+            assert len(rows) == 50 or rows[-1]['revision'] == '120', len(rows)  # list_page
             if cmd.get('status') == 'completed' or cmd.find(
                     '{http://jabber.org/protocol/commands}actions/'
                     '{http://jabber.org/protocol/commands}next') is None:
@@ -65,9 +69,9 @@ async def test_history_pages(env):
         assert seen == list(range(1, 121)), seen
         assert largest < LIMIT and pages > 1, (largest, pages)
         # back one page from the last: the revisions just before it
-        last_first = int(form_items(cmd)[0]['revision'])
+        last_first = int(revision_rows(cmd)[0]['revision'])
         reply = await alice.command('history', action='prev', sessionid=cmd.get('sessionid'))
-        rows = form_items(command_of(reply))
+        rows = revision_rows(command_of(reply))
         assert int(rows[-1]['revision']) == last_first - 1, rows[-1]
         reply = await alice.command('history', action='cancel',
                                     sessionid=command_of(reply).get('sessionid'))
@@ -116,7 +120,7 @@ async def test_list_page_of_long_names(env):
                                                         'abstract': 'a'})
             assert command_of(reply).get('status') == 'completed'
         reply = await alice.command('list', fields={})
-        rows = form_items(command_of(reply))
+        rows = threat_rows(command_of(reply))
         size = size_of(reply)
         assert len(rows) == 100 and size < LIMIT, (len(rows), size)
         assert all(r['name'] == '&' * 99 + '\u2026' for r in rows if r['name'].startswith('&')), \

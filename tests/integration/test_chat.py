@@ -332,6 +332,63 @@ def priority_events(client):
     return out
 
 
+async def test_search(env):
+    """!search WORDS [min=] [status=] in a direct message and in the room: lines as !list, 20 a page, plain errors"""
+    old = env.restart_vigil(chat__rate_per_minute=1000)  # some 20 commands in a row
+    alice = await connect(env.prosody, 'alice')
+    bob = await connect(env.prosody, 'bob')
+    try:
+        for i in range(23):  # two pages of matches
+            await file_threat(alice, name='Haystack needle %02d' % i, abstract='searched',
+                              likelihood=('high', 'low')[i % 2], damage='high')
+        await file_threat(alice, name='Unrelated', abstract='needle in the abstract only')
+        r = await ask(alice, COMPONENT, 'search haystack NEEDLE')
+        lines = r[0].splitlines()
+        assert lines[0] == 'Matching threats, page 1 of 2:', r
+        assert len(lines) == 21 and all(' [' in l and 'Haystack needle' in l for l in lines[1:]), r
+        # the same line as !list gives the same threat
+        listed = {l.split(' ')[0]: l for l in '\n'.join(await ask(alice, COMPONENT, 'list')).splitlines()}
+        same = [l for l in lines[1:] if l.split(' ')[0] in listed]
+        assert same and all(listed[l.split(' ')[0]] == l for l in same), (lines, listed)
+        assert lines[1].startswith('T-') and '[critical] Haystack needle' in lines[1], lines
+        r = await ask(alice, COMPONENT, '!search haystack needle page=2')
+        assert r[0].splitlines()[0] == 'Matching threats, page 2 of 2:', r
+        assert len(r[0].splitlines()) == 4, r
+        r = await ask(alice, COMPONENT, 'search needle min=critical')
+        assert r[0].startswith('Matching threats, page 1 of 1:'), r
+        assert len(r[0].splitlines()) == 13 and all('[critical]' in l for l in r[0].splitlines()[1:]), r
+        r = await ask(alice, COMPONENT, 'search needle status=identified,analyzed')
+        assert 'page 1 of 2' in r[0], r
+        r = await ask(alice, COMPONENT, 'search needle status=retired')
+        assert r == ['No threat matches.'], r
+        r = await ask(alice, COMPONENT, 'search abstract only')
+        assert 'Unrelated' in r[0] and len(r[0].splitlines()) == 2, r
+        # bad options: one line naming the option and the usage
+        usage = 'usage: !search WORDS [min=PRIORITY] [status=STATUS,…] [page=N]'
+        for body, problem in (('search needle min=severe', 'min: "severe" is not a priority'),
+                              ('search needle status=open', 'status: "open" is not a status'),
+                              ('search needle page=0', 'page: "0" is not a page number'),
+                              ('search', 'Search for what?'),
+                              ('search ' + 'w' * 201, 'words: 201 characters, the limit is 200')):
+            r = await ask(alice, COMPONENT, body)
+            assert len(r) == 1 and r[0].startswith(problem) and r[0].endswith(usage), (body, r)
+        r = await ask(alice, COMPONENT, 'search needle page=9')
+        assert r[0].startswith('There are only 2 pages.'), r
+        # in the room, answered in the room
+        await bob.join()
+        await bob.wait_occupant('vigil')
+        r = await ask(bob, ROOM, '!search haystack min=critical', 'groupchat')
+        assert r[0].startswith('Matching threats, page 1 of 1:') and '[critical] Haystack' in r[0], r
+        help_text = '\n'.join(await ask(bob, COMPONENT, 'help'))
+        assert '!search WORDS [min=PRIORITY] [status=STATUS,…] [page=N] — ' in help_text, help_text
+        r = await ask(bob, COMPONENT, 'frobnicate')
+        assert '!search' in r[0], r
+    finally:
+        await alice.stop()
+        await bob.stop()
+        env.restart_vigil(**old)
+
+
 async def test_every_command_in_room(env):
     """!list, !show, !history and !assess (by an assessor) are answered in the room"""
     alice = await connect(env.prosody, 'alice')
@@ -537,4 +594,5 @@ if __name__ == '__main__':
          # these need the non-anonymous room vigil creates: before test_anonymous_room
          test_every_command_in_room, test_never_answered, test_guided_filing_expires,
          test_two_resources_private, test_chat_assess_like_adhoc,
+         test_search,  # its 24 threats fill !list's first page
          test_anonymous_room])

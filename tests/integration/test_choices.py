@@ -2,10 +2,10 @@
 """Forms as the clients people use draw them: every choice has a
 non-empty value ("unassessed" for not assessed, the default), results carry
 values rather than empty drop-downs, `list` answers its first page at once
-(filters in `search`), history comes as text too. Every form vigil sends is
+(filters in `search`), listings come as lines of text. Every form vigil sends is
 also checked against XEP-0004's and XEP-0050's schemas by the harness."""
-from harness import (COMPONENT, NS_DATA, command_of, connect, form_items, form_values, notes, run,
-                     wait_until)
+from harness import (COMPONENT, NS_DATA, command_of, connect, form_lines, form_values, notes,
+                     revision_rows, run, threat_rows, wait_until)
 
 CHOICES = ('likelihood', 'damage')
 
@@ -153,23 +153,24 @@ async def test_list_at_once_and_search(env):
     alice = await connect(env.prosody, 'alice')
     try:
         cmd = command_of(await alice.command('list'))
-        rows = form_items(cmd)
-        assert rows and cmd.find('{%s}x/{%s}reported' % (NS_DATA, NS_DATA)) is not None, cmd
-        assert all(r['status'] != 'retired' for r in rows)
-        assert all(r['likelihood'] in ('unassessed', 'high', 'medium', 'low') for r in rows), rows
+        rows = threat_rows(cmd)  # lines of `threats`, no multi-item table
+        assert rows and all(r['status'] != 'retired' for r in rows), rows
+        assert all(r['priority'] in ('unassessed', 'note', 'low', 'medium', 'high', 'critical')
+                   for r in rows), rows
         first = command_of(await alice.command('search'))
-        assert not form_items(first) and 'min-priority' in fields_of(first), first
+        assert 'threats' not in fields_of(first) and 'min-priority' in fields_of(first), first
         cmd = command_of(await alice.command('search', action='complete',
                                              sessionid=first.get('sessionid'),
                                              fields=echo(first, text='Values')))
-        assert [r['name'] for r in form_items(cmd)] == ['Values'], form_items(cmd)
+        assert [r['name'] for r in threat_rows(cmd)] == ['Values'], threat_rows(cmd)
         assert cmd.get('status') == 'completed', 'one page: done'
+        assert form_values(cmd)['note'] == 'items 1–1 of 1', form_values(cmd)
     finally:
         await alice.stop()
 
 
 async def test_history_as_text(env):
-    """history carries its revisions as lines of text (in its note) as well as a table"""
+    """history carries its revisions as the lines of `revisions`, one a revision, line breaks flattened"""
     alice = await connect(env.prosody, 'alice')
     bob = await connect(env.prosody, 'bob')
     try:
@@ -179,14 +180,14 @@ async def test_history_as_text(env):
         await bob.command('assess', action='complete', sessionid=first.get('sessionid'),
                           fields={'likelihood': 'low', 'damage': 'low', 'rationale': 'why\nnot'})
         cmd = command_of(await alice.command('history', fields={'id': tid}))
-        (text,) = [t for kind, t in notes(cmd) if kind == 'info']
-        lines = text.split('\n')
-        assert lines.pop(0) == '2 revisions of %s.' % tid, lines
+        assert notes(cmd) == [('info', '2 revisions of %s.' % tid)], notes(cmd)
+        assert form_values(cmd)['note'] == '2 revisions of %s.' % tid, form_values(cmd)
+        lines = form_lines(cmd, 'revisions')
+        assert len(lines) == 2, lines
         assert lines[0].startswith('r1 ') and lines[0].endswith('alice@localhost: filed'), lines
         assert lines[1].startswith('r2 ') and 'bob@localhost: likelihood, damage' in lines[1] \
-            and lines[1].endswith('— why'), lines
-        assert lines[2] == 'not', lines
-        assert len(form_items(cmd)) == 2
+            and lines[1].endswith('— why not'), lines
+        assert [r['note'] for r in revision_rows(cmd)] == ['', 'why not'], revision_rows(cmd)
     finally:
         await alice.stop()
         await bob.stop()

@@ -6,9 +6,10 @@ person would — typed into and clicked — through its stock "Commands" panel
 
 alice logs in and is in the room; lists vigil's commands; files a threat
 leaving likelihood and damage untouched (it must be stored `unassessed`) and
-one with them chosen; reads `list`, `show` and `history` as Converse draws
-them; bob, an assessor, assesses the first threat from a browser of his own;
-alice's room view shows vigil's announcements. What each step checks is read
+one with them chosen; reads `list` (and its second page), `search`, `show`
+and `history` as Converse draws them; bob, an assessor, assesses the first
+threat from a browser of his own; alice's room view shows vigil's
+announcements. What each step checks is read
 from the page's DOM; what was stored is checked on the server's side too,
 with `show` from a slixmpp client.
 
@@ -175,7 +176,8 @@ class ConverseEnv(Env):
         self.shots = KEEP  # where screenshots go (a failure makes one if unset)
         self.versions = None
         try:
-            super().__init__()
+            # one threat a page: the two filed make list's two pages
+            super().__init__(vigil_overrides={'commands__list_page': 1})
         except Exception:
             shutil.rmtree(self.dir, ignore_errors=True)
             raise
@@ -515,27 +517,48 @@ async def test_file_results(env):
 
 @step('list', 'list')
 async def test_list(env):
-    """Converse.js: list shows the open threats as a table at once, highest priority first"""
+    """Converse.js: list shows its threats as lines at once, highest priority first; Next's page replaces the first"""
     need_alice(env)
     high, untouched = need_threat(env, ASSESSED), need_threat(env, UNTOUCHED)
     start = time.monotonic()
-    xml, form = await run_command(env, 'alice', 'list')
-    table = form.get('table')
-    assert table and table['rows'], (
-        'no table in the first answer to list (Converse draws <reported/>/<item/> only there); '
-        'it shows: %s\nvigil answered: %s' % (describe(form), xml[:2000]))
-    columns = [c['var'] for c in table['columns']]
-    assert {'id', 'name', 'priority'} <= set(columns), columns
-    ids = [row.get('id') for row in table['rows']]
-    assert high in ids and untouched in ids, 'rows %s lack %s' % (ids, env.threats)
-    assert ids.index(high) < ids.index(untouched), 'not by priority: %s' % ids
-    row = table['rows'][ids.index(high)]
-    assert (row.get('name'), row.get('priority')) == (ASSESSED, 'high'), row
-    row = table['rows'][ids.index(untouched)]
-    assert row.get('name') == UNTOUCHED and row.get('priority') == 'unassessed', row
-    await env.screenshots('list-page', 'list')  # before the form goes
-    await close_command(env, 'alice', 'list', form)
-    return '%s; %d rows, columns %s, first %s' % (elapsed(start), len(ids), columns, ids[:3])
+    xml, form = await run_command(env, 'alice', 'list')  # one threat a page (ConverseEnv)
+    first = shown(form, 'threats')
+    assert first.startswith('%s [high] %s (identified)' % (high, ASSESSED)), (
+        'the first page does not show %s as its line: %s\nvigil answered: %s' % (
+            high, describe(form), xml[:2000]))
+    assert shown(form, 'note') == 'items 1–1 of 2', describe(form)
+    # Converse draws an empty table for any result; vigil sends no rows for it
+    assert not (form.get('table') or {}).get('rows'), 'table rows drawn: %s' % describe(form)
+    await env.screenshots('list-page-1', 'list')
+    xml, page2 = await act(env, 'alice', 'list', button(form, 'Next'))
+    second = shown(page2, 'threats')
+    assert second.startswith('%s [unassessed] %s (identified)' % (untouched, UNTOUCHED)) and \
+        high not in second, ('page 2 does not replace page 1: the box shows %r (page 1 showed %r); %s\n'
+                             'vigil answered: %s' % (second, first, describe(page2), xml[:2000]))
+    assert shown(page2, 'note') == 'items 2–2 of 2', describe(page2)
+    await env.screenshots('list-page-2', 'list')  # before the form goes
+    await close_command(env, 'alice', 'list', page2)
+    return '%s; page 1 %r, page 2 %r (%s)' % (elapsed(start), first, second, shown(page2, 'note'))
+
+
+@step('search', 'search')
+async def test_search(env):
+    """Converse.js: search for a word of a name: the filters, then the matching threat's line"""
+    need_alice(env)
+    high = need_threat(env, ASSESSED)
+    start = time.monotonic()
+    _, filters = await run_command(env, 'alice', 'search')
+    assert field(filters, 'text') and field(filters, 'min-priority'), (
+        'no filters in search\'s first form: %s' % describe(filters))
+    await env.driver.call('fill', name='alice', node='search', values={'text': 'assessed'})
+    xml, result = await act(env, 'alice', 'search', button(filters, 'Next', 'Complete', 'Execute'))
+    line = '%s [high] %s (identified)' % (high, ASSESSED)
+    assert shown(result, 'threats') == line, (
+        'the search result does not show %r: %s\nvigil answered: %s' % (line, describe(result), xml[:2000]))
+    assert shown(result, 'note') == 'items 1–1 of 1', describe(result)
+    await env.screenshots('search-result', 'search')
+    await close_command(env, 'alice', 'search', result)
+    return '%s; %r (%s)' % (elapsed(start), shown(result, 'threats'), shown(result, 'note'))
 
 
 @step('show', 'show')
@@ -574,7 +597,7 @@ async def test_history(env):
     await env.driver.call('fill', name='alice', node='history', values={'id': tid})
     xml, result = await act(env, 'alice', 'history', button(pick, 'Complete', 'Next', 'Execute'))
     # whatever Converse draws it in — a text area, fixed text, a table or the
-    # note (vigil's history comes as a table and as lines of text in its note)
+    # note (vigil's history comes as the lines of the text-multi `revisions`)
     texts = [f['value'] for f in result.get('fields') or [] if f['type'] != 'hidden']
     texts += result.get('fixed') or []
     texts.append(result.get('panel_note') or '')
@@ -644,4 +667,4 @@ async def test_room(env):
 
 if __name__ == '__main__':
     run([test_login, test_commands, test_file_untouched, test_file_assessed, test_file_results, test_list,
-         test_show, test_history, test_assess, test_room], env_factory=ConverseEnv)
+         test_search, test_show, test_history, test_assess, test_room], env_factory=ConverseEnv)

@@ -11,7 +11,7 @@ import tempfile
 import time
 
 from harness import (COMPONENT, ET, ROOM, SERVER, SRCDIR, VIGIL_BIN, command_of, connect, file_threat,
-                     form_values, notes, pubsub, run, sentinel)
+                     form_lines, form_values, pubsub, run, sentinel)
 
 NS_REPLY = 'urn:xmpp:reply:0'         # XEP-0461
 NS_FALLBACK = 'urn:xmpp:fallback:0'   # XEP-0428
@@ -335,8 +335,8 @@ async def test_comments_and_delete(env):
         assert values.get('comments', '').startswith('Comments: 3.'), values
         assert '#%s carol@localhost' % number[1:] in values['comments'], values
         # the ad-hoc history has the entries too: a comment, or its mark
-        log = ' '.join(text for _, text in notes(command_of(
-            await dave.command('history', fields={'id': tid}))))
+        log = '\n'.join(form_lines(command_of(await dave.command('history', fields={'id': tid})),
+                                    'revisions'))
         assert '%s deleted by carol@localhost' % number in log and ': from a form é' in log, log
         # the ad-hoc delete-comment
         reply = await carol.command('delete-comment', fields={'comment': '#999'})

@@ -12,7 +12,9 @@ threat"; the name and a two-line abstract typed, likelihood and damage left
 as they come, Complete. Each step is checked on the server side too: Gajim's
 resource is online, the commands it received are the ones disco gives alice,
 and the filed threat, read back with `show` by a slixmpp client, has the name
-and the abstract, and likelihood and damage `unassessed`.
+and the abstract, and likelihood and damage `unassessed`. Then "List
+threats" from the command list: the answer carries the threat's line in
+`threats`, and Gajim draws it on its Completed page (no "Executing…").
 
 Gajim refuses to run as root: as root, Xvfb and Gajim run as `nobody`
 (setpriv); their files are in a temporary directory. Both are stopped by PID.
@@ -34,7 +36,8 @@ import tempfile
 import time
 import xml.etree.ElementTree as ET
 
-from harness import COMPONENT, NS_COMMANDS, SERVER, Env, Skip, command_of, connect, form_values, run
+from harness import (COMPONENT, NS_COMMANDS, SERVER, Env, Skip, command_of, connect, file_threat,
+                     form_values, run)
 from unprivileged import User
 
 GAJIM = shutil.which('gajim')
@@ -317,7 +320,8 @@ class Gajim:
 
 class GajimEnv(Env):
     def __init__(self):
-        super().__init__()
+        # one threat a page: a second filing makes list's two pages
+        super().__init__(vigil_overrides={'commands__list_page': 1})
         self.gajim = None
         self.threat = None
         self.failed = False
@@ -419,16 +423,10 @@ async def close_windows(g, title):
         await asyncio.sleep(0.5)  # the UI: the window closes
 
 
-async def test_discover(env):
-    """Gajim: Accounts → Discover Services… shows vigil on localhost; its Command button lists vigil's commands"""
-    g = need_gajim(env)
-    start = time.monotonic()
-    alice = await connect(env.prosody, 'alice', 'check')
-    try:
-        items = await alice['xep_0030'].get_items(jid=COMPONENT, node=NS_COMMANDS)
-        names = [item[2] for item in items['disco_items']['items']]
-    finally:
-        await alice.stop()
+async def open_command_list(g):
+    """Discover Services, vigil's row selected, its Command button: the
+    Command List window. Returns (log offset before the request, the
+    failed attempts)."""
     failures = []
     for attempt in range(1, 4):
         try:
@@ -460,6 +458,20 @@ async def test_discover(env):
             await close_windows(g, '^(Browsing .*|Command List|Requesting Command List)$')
     else:
         raise AssertionError('\n'.join(failures))
+    return offset, failures
+
+
+async def test_discover(env):
+    """Gajim: Accounts → Discover Services… shows vigil on localhost; its Command button lists vigil's commands"""
+    g = need_gajim(env)
+    start = time.monotonic()
+    alice = await connect(env.prosody, 'alice', 'check')
+    try:
+        items = await alice['xep_0030'].get_items(jid=COMPONENT, node=NS_COMMANDS)
+        names = [item[2] for item in items['disco_items']['items']]
+    finally:
+        await alice.stop()
+    offset, failures = await open_command_list(g)
     # what Gajim received from vigil: every command disco gives alice
     def command_names(stanza):
         query = stanza.find('{http://jabber.org/protocol/disco#items}query')
@@ -554,5 +566,103 @@ async def test_file(env):
         ' (%d attempts)' % len(failures + [1]) if failures else '')
 
 
+async def test_list(env):
+    """Gajim: "List threats" from the list shows the completed result with the threat's line, not "Executing…\""""
+    g = need_gajim(env)
+    if not env.threat:
+        raise Skip('the filing step failed: no threat to list')
+    start = time.monotonic()
+    _, failures = await open_command_list(g)
+    commands = await g.wait_window('^Command List$', timeout=5)
+    offset = len(g.log_text())
+    g.focus(commands)
+    g.click(commands, 0.5, 0.7)  # the list's empty part: focus
+    await asyncio.sleep(0.3)  # the UI: the click focuses the list
+    g.type('List threats')  # type-ahead on the command names
+    await asyncio.sleep(0.5)  # the UI: type-ahead selects the row
+    g.key('Return')  # activates the row: Execute
+
+    def listed(stanza):
+        cmd = stanza.find('{%s}command' % NS_COMMANDS)
+        if stanza.get('from') != COMPONENT or cmd is None or cmd.get('node') != 'list':
+            return None
+        return cmd
+    cmd = await g.wait_stanza(listed, after=offset, timeout=30, what='the list command\'s answer')
+    line = '%s [unassessed] %s (identified)' % (env.threat, NAME)
+    assert cmd.get('status') == 'completed' and form_values(cmd).get('threats') == line and \
+        form_values(cmd).get('note') == 'items 1–1 of 1', ET.tostring(cmd, 'unicode')[:2000]
+    # Gajim 1.7.3 raised AttributeError on a multi-item form and stayed on
+    # its "Executing…" page; the lines' form is drawn on the Completed page
+    await g.wait_window('^Completed$', what='the Completed page with the list')
+    await asyncio.sleep(0.5)  # the UI: the page is drawn before the screenshot
+    shot = g.shot('list-completed')
+    assert not g.windows('^Executing'), 'Gajim still shows "Executing…": %s' % g.titles()
+    errors = re.findall(r'Traceback|AttributeError', g.log_text()[offset:])
+    assert not errors, 'Gajim logged %s while drawing the list:\n%s' % (errors, g.tail(g.log_path))
+    await close_windows(g, '^(Completed|Browsing .*)$')
+    return '%s, the Completed page drawn (%s)%s' % (
+        elapsed(start), os.path.basename(shot),
+        ' (%d attempts)' % len(failures + [1]) if failures else '')
+
+
+async def test_list_pages(env):
+    """Gajim: with two pages, "List threats" shows page 1 on a Stage page; Next shows page 2 in its place"""
+    g = need_gajim(env)
+    if not env.threat:
+        raise Skip('the filing step failed: no threat to list')
+    start = time.monotonic()
+    alice = await connect(env.prosody, 'alice', 'check')
+    try:
+        second = await file_threat(alice, name='Second desktop threat', likelihood='high', damage='high')
+    finally:
+        await alice.stop()
+    _, failures = await open_command_list(g)
+    commands = await g.wait_window('^Command List$', timeout=5)
+    offset = len(g.log_text())
+    g.focus(commands)
+    g.click(commands, 0.5, 0.7)  # the list's empty part: focus
+    await asyncio.sleep(0.3)  # the UI: the click focuses the list
+    g.type('List threats')  # type-ahead on the command names
+    await asyncio.sleep(0.5)  # the UI: type-ahead selects the row
+    g.key('Return')  # activates the row: Execute
+
+    def page(note):
+        def answer(stanza):
+            cmd = stanza.find('{%s}command' % NS_COMMANDS)
+            if stanza.get('from') != COMPONENT or cmd is None or cmd.get('node') != 'list' or \
+                    form_values(cmd).get('note') != note:
+                return None
+            return cmd
+        return answer
+    cmd = await g.wait_stanza(page('items 1–1 of 2'), after=offset, timeout=30,
+                              what='list\'s first page')
+    assert form_values(cmd).get('threats', '').startswith(second + ' [critical]'), form_values(cmd)
+    stage = await g.wait_window('^Stage$', what='the Stage page with page 1')
+    await asyncio.sleep(0.5)  # the UI: the page is drawn before the screenshot
+    g.shot('list-page-1')
+    # Next is the default button: Enter in the Note entry (Tab reaches the
+    # Threats text view, Ctrl+Tab leaves it for the entry)
+    offset = len(g.log_text())
+    g.focus(stage)
+    g.key('Tab')
+    g.key('ctrl+Tab')
+    await asyncio.sleep(0.2)  # the UI: the focus moves
+    g.key('Return')
+    cmd = await g.wait_stanza(page('items 2–2 of 2'), after=offset, timeout=30,
+                              what='list\'s second page (after Enter on the default button, Next)')
+    assert form_values(cmd).get('threats') == '%s [unassessed] %s (identified)' % (env.threat, NAME), \
+        form_values(cmd)
+    await g.wait_window('^Stage$', what='the Stage page with page 2')
+    await asyncio.sleep(0.5)  # the UI: the page is drawn before the screenshot
+    shot = g.shot('list-page-2')
+    assert not g.windows('^Executing'), 'Gajim still shows "Executing…": %s' % g.titles()
+    errors = re.findall(r'Traceback|AttributeError', g.log_text()[offset:])
+    assert not errors, 'Gajim logged %s while drawing page 2:\n%s' % (errors, g.tail(g.log_path))
+    await close_windows(g, '^(Stage|Browsing .*)$')
+    return '%s, pages 1 and 2 drawn (%s)%s' % (
+        elapsed(start), os.path.basename(shot),
+        ' (%d attempts)' % len(failures + [1]) if failures else '')
+
+
 if __name__ == '__main__':
-    run([test_start, test_discover, test_file], env_factory=GajimEnv)
+    run([test_start, test_discover, test_file, test_list, test_list_pages], env_factory=GajimEnv)

@@ -12,8 +12,9 @@ import subprocess
 import tempfile
 import time
 
-from harness import (COMPONENT, ROOM, VIGIL_BIN, Env, command_of, connect, error_of, form_items,
-                     form_values, notes, pubsub, pubsub_events, run, sentinel, wait_until)
+from harness import (COMPONENT, ROOM, VIGIL_BIN, Env, command_of, connect, error_of,
+                     form_values, notes, pubsub, pubsub_events, run, sentinel, threat_rows,
+                     wait_until)
 
 NS_THREAT = 'urn:vigil:threat:0'
 ELLIPSIS = '\u2026'
@@ -116,7 +117,7 @@ async def test_names_at_the_limit(env):
             assert command_of(reply).get('status') == 'executing', (node, reply)
             cases += 1
         reply = await alice.command('list', fields={})
-        for row in form_items(command_of(reply)):
+        for row in threat_rows(command_of(reply)):
             assert valid_quote(row['name'], filed[row['id']]), row
         cases += len(filed)
         # items by id, each once however often it is named, and the whole node

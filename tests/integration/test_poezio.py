@@ -6,7 +6,8 @@ alice logs in to the harness's server (no TLS: poezio's force_encryption is
 off, custom_host/custom_port point at the private server), opens
 `/ad-hoc threats.localhost`, picks `file` in the list, fills the name and a
 two-line abstract, leaves the likelihood and damage drop-downs as they come
-and submits with Ctrl+Y. Each step is checked on the server side: the
+and submits with Ctrl+Y; then picks `list` and reads the threat's line
+in the Threats field. Each step is checked on the server side: the
 commands poezio lists are the ones disco gives alice, and the filed threat,
 read back with `show` by a slixmpp client, has the name, the abstract, and
 likelihood and damage `unassessed`.
@@ -433,11 +434,33 @@ async def test_file(env):
             % (elapsed(start), tid, priority, shown['Likelihood'], shown['Damage'], action))
 
 
+async def test_list(env):
+    """poezio: `list` picked in the list shows the threats' lines (one at a time, → for the next) and the note"""
+    p = need_poezio(env)
+    if not env.threat:
+        raise Skip('the filing step failed: no threat to list')
+    start = time.monotonic()
+    await p.command('/ad-hoc %s' % COMPONENT)
+    await p.wait(r'│Ad-hoc commands of JID %s *$' % re.escape(COMPONENT), what='the list of commands')
+    rows = command_rows(p.screen())
+    assert 'list' in rows, 'the command list is not on the screen:\n' + p.screen()
+    p.keys(*['Up'] * len(rows))
+    p.keys(*['Down'] * rows.index('list'))
+    await p.wait_selected('list', 'the command list')
+    p.keys('Enter')
+    line = '%s [unassessed] %s (identified)' % (env.threat, NAME)
+    await p.wait(r'│Threats +%s' % re.escape(line), what='the threat\'s line in the Threats field')
+    await p.wait(r'│Note +items 1–1 of 1 *$', what='the note in a field')
+    p.screens['list'] = p.screen()
+    p.keys('C-g')  # closes the result tab
+    return '%s, the Threats field shows %r' % (elapsed(start), line)
+
+
 async def test_screens(env):
     """poezio: the screens of the form as it opened and of the result"""
     p = need_poezio(env)
     assert env.threat, 'no threat was filed'
-    for title, name in (('form as it opened', 'form'), ('result', 'result')):
+    for title, name in (('form as it opened', 'form'), ('result', 'result'), ('list', 'list')):
         print('# --- poezio\'s %s, blank lines left out ---' % title)
         for line in p.screens.get(name, '').splitlines():
             if line.strip(' │'):
@@ -446,4 +469,4 @@ async def test_screens(env):
 
 
 if __name__ == '__main__':
-    run([test_login, test_command_list, test_file, test_screens], env_factory=PoezioEnv)
+    run([test_login, test_command_list, test_file, test_list, test_screens], env_factory=PoezioEnv)

@@ -337,8 +337,10 @@ async def test_assess(env):
         await p.set_field(tags['Damage'], 'Damage', 'medium')
         await p.set_field(tags['Rationale'], 'Rationale', 'add ' + RATIONALE)
         p.type('/form submit')
-        # no result form: Profanity prints the status and the note in its console
-        await p.wait(r'assess completed\n.*%s "%s": priority low → high' % (tid, NAME),
+        # the answer's result form holds the note in its `note` field: Profanity
+        # shows that form (and, for a completed command without one, printed
+        # the status and the note in its console)
+        await p.wait(r'(assess completed\n.*|Note: )%s "%s": priority low → high' % (tid, NAME),
                      what='the completed assessment')
         said = await room_says(carol, r'^%s "%s": priority low → high .*assessed by alice@localhost'
                                % (tid, NAME))
