@@ -108,7 +108,7 @@ static const struct key keys[] = {
 	/* at most 100 rows (ROWS_PAGE_MAX), so a page stays under 128 KiB (commands/adhoc/rows.h) */
 	{ .name = "commands.list_page", .type = KEY_INT, .offset = OFF(list_page),
 	  .def = "50", .min = 1, .max = 100,
-	  .doc = "Threats on one page of the list command." },
+	  .doc = "Rows on one page of list, search and history (threats or revisions)." },
 	{ .name = "commands.max_sessions_per_jid", .type = KEY_INT,
 	  .offset = OFF(max_sessions_per_jid), .def = "10", .min = 1, .max = 1000,
 	  .doc = "Unfinished command sessions one bare JID may hold at once.\n"
