@@ -61,7 +61,7 @@ static xmpp_log_t strophe_logger = { strophe_log, NULL };
 
 static long long wall_clock(void)
 {
-	return (long long)time(NULL);
+	return loop_wall_seconds();
 }
 
 static double monotonic_clock(void)

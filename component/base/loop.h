@@ -19,6 +19,16 @@ void loop_free(struct loop *loop);
 
 long long loop_now(const struct loop *loop);
 
+/* The wall clock in seconds, which ad-hoc sessions and chat dialogues
+ * expire on: time(NULL), plus, for tests only, the whole number of seconds
+ * written in the file that the environment variable VIGIL_TEST_CLOCK names
+ * (read at each call, and only when the variable is set; a missing or
+ * unreadable file adds nothing). The integration tests move it forward
+ * instead of sleeping (tests/integration/harness.py: Vigil.advance_clock).
+ * The loop's timers keep the monotonic clock: moving them would make
+ * pings time out. */
+long long loop_wall_seconds(void);
+
 /* Arms the timer `name` (a string constant: it is kept, not copied) to run
  * fn(arg) in `ms` milliseconds (0: on the next turn), replacing the timer of
  * that name if one is armed. 0, or -1 when out of memory. */

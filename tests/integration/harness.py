@@ -318,8 +318,23 @@ class Vigil(Process):
         # a bad one aborts vigil with "refusing to send" in its log
         env = dict(os.environ if env is None else env)
         env.setdefault('VIGIL_CHECK_SENDS', '1')
+        # its wall clock, which sessions expire on, moves by advance_clock()
+        env.setdefault('VIGIL_TEST_CLOCK', os.path.join(self.dir, 'clock'))
         self._spawn([VIGIL_BIN, '-v', '-c', self.config], self.log_path, env=env)
         return self
+
+    def advance_clock(self, seconds):
+        """Moves vigil's wall clock (loop.h: loop_wall_seconds) forward, as
+        if that many seconds had passed: sessions expire without a wait."""
+        path = os.path.join(self.dir, 'clock')
+        try:
+            with open(path) as f:
+                offset = int(f.read().strip() or 0)
+        except FileNotFoundError:
+            offset = 0
+        with open(path + '.tmp', 'w') as f:  # renamed: vigil never reads half of it
+            f.write('%d\n' % (offset + seconds))
+        os.replace(path + '.tmp', path)
 
     def refused_sends(self, after=0):
         """Lines where vigil's send guard caught a bad stanza."""

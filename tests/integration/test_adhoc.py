@@ -1,6 +1,5 @@
 # SPDX-License-Identifier: MIT
 """The register over XEP-0050 ad-hoc commands."""
-import asyncio
 
 from slixmpp.xmlstream import ET
 
@@ -346,7 +345,7 @@ async def test_session_expiry(env):
     alice = await connect(env.prosody, 'alice')
     try:
         sid = command_of(await alice.command('file')).get('sessionid')
-        await asyncio.sleep(11)  # real time: the session expires after its 10 s
+        env.vigil.advance_clock(11)  # the session expires after its 10 s
         reply = await alice.command('file', action='complete', sessionid=sid,
                                     fields={'name': 'late', 'abstract': 'late'})
         assert error_of(reply) == ('not-allowed', 'session-expired'), reply

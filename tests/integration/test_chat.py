@@ -489,7 +489,7 @@ async def test_guided_filing_expires(env):
         assert '(1/10) Name' in r[-1], r
         r = await ask(carol, COMPONENT, 'Expiring threat')
         assert '(2/10) Abstract' in r[0], r
-        await asyncio.sleep(12)  # real time: the session expires after its 10 s
+        env.vigil.advance_clock(12)  # the session expires after its 10 s
         r = await ask(carol, COMPONENT, 'An abstract too late')
         assert 'expired' in r[0] and 'nothing was filed' in r[0], r
         r = await ask(carol, COMPONENT, 'yes')  # no dialogue any more: not a filing

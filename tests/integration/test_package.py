@@ -6,17 +6,16 @@ lintian --pedantic, installed with dpkg -i on this machine, configured by
 editing /etc/vigil/vigil.conf and /etc/vigil/secret.env, run as the unit
 would run it (the installed /usr/sbin/vigil as user vigil, the secret from
 the environment file; there is no systemd here to start it) against the
-test server; a threat filed; upgraded with dpkg -i to the same tree rebuilt
-with a higher version (debian/changelog bumped in a copy): configuration and
-register kept, the threat still there; removed (register and user kept),
-then purged (all gone).
+test server; a threat filed; upgraded with dpkg -i to the same package
+repacked with a higher version (dpkg-deb, the control file's Version bumped):
+configuration and register kept, the threat still there; removed (register
+and user kept), then purged (all gone).
 
 Root only, and it changes the machine: it skips when not root, without the
 packaging tools (tests/install-deps installs them), or when a vigil package,
 user or directory is already there (it will not touch an installation it did
 not make). Runs hold a lock, so two of them (Prosody's and ejabberd's) take
 turns. Whatever happens, the package is purged at the end."""
-import email.utils
 import fcntl
 import grp
 import os
@@ -138,7 +137,7 @@ class InstalledVigil(Vigil):
 
 
 class PackageEnv:
-    """Builds both packages, starts the test server; the tests install."""
+    """Builds the package and its upgrade, starts the test server; the tests install."""
 
     def __init__(self):
         self.lock = open(LOCK, 'w')
@@ -166,32 +165,24 @@ class PackageEnv:
 
     def build(self):
         started = time.monotonic()
-        trees = {}
-        for name in ('v1', 'v2'):
-            # the tarball's files, exactly (EXTRA_DIST): what a user unpacks
-            tree = os.path.join(self.tmp, name, 'vigil')
-            os.makedirs(os.path.dirname(tree))
-            sh(['make', '-C', BUILDDIR, 'distdir', 'distdir=' + tree], timeout=300,
-               env=clean_env())
-            trees[name] = tree
-        self.version1 = self.changelog_version(trees['v1'])
+        # the tarball's files, exactly (EXTRA_DIST): what a user unpacks
+        tree = os.path.join(self.tmp, 'v1', 'vigil')
+        os.makedirs(os.path.dirname(tree))
+        sh(['make', '-C', BUILDDIR, 'distdir', 'distdir=' + tree], timeout=300, env=clean_env())
+        self.version1 = self.changelog_version(tree)
         self.version2 = self.version1 + '+upgrade1'
-        self.bump(trees['v2'], self.version2)
         env = clean_env(DEB_BUILD_OPTIONS='nocheck parallel=2')
-        builds = {name: subprocess.Popen(['dpkg-buildpackage', '-us', '-uc', '-b'], cwd=tree,
-                                         env=env, stdin=subprocess.DEVNULL,
-                                         stdout=open(tree + '.build.log', 'w'),
-                                         stderr=subprocess.STDOUT)
-                  for name, tree in trees.items()}
-        for name, p in builds.items():
-            if p.wait(600) != 0:
-                raise RuntimeError('dpkg-buildpackage failed in %s:\n%s' % (
-                    trees[name], ''.join(tail(trees[name] + '.build.log', 40))))
+        p = subprocess.run(['dpkg-buildpackage', '-us', '-uc', '-b'], cwd=tree, env=env,
+                           stdin=subprocess.DEVNULL, stdout=open(tree + '.build.log', 'w'),
+                           stderr=subprocess.STDOUT, timeout=600)
+        if p.returncode != 0:
+            raise RuntimeError('dpkg-buildpackage failed in %s:\n%s' % (
+                tree, ''.join(tail(tree + '.build.log', 40))))
         arch = sh(['dpkg', '--print-architecture']).stdout.strip()
-        self.deb1, self.deb2 = (os.path.join(self.tmp, name, 'vigil_%s_%s.deb' % (
-            re.sub(r'^\d+:', '', version), arch))
-            for name, version in (('v1', self.version1), ('v2', self.version2)))
+        self.deb1, self.deb2 = (os.path.join(self.tmp, 'v1', 'vigil_%s_%s.deb' % (
+            re.sub(r'^\d+:', '', version), arch)) for version in (self.version1, self.version2))
         self.changes1 = self.deb1[:-4] + '.changes'
+        self.repack(self.deb1, self.deb2, self.version2)
         self.build_seconds = time.monotonic() - started
 
     @staticmethod
@@ -199,18 +190,19 @@ class PackageEnv:
         with open(os.path.join(tree, 'debian', 'changelog')) as f:
             return re.match(r'\S+ \(([^)]+)\)', f.readline()).group(1)
 
-    @staticmethod
-    def bump(tree, version):
-        """A new debian/changelog entry, as dch -v would write it."""
-        path = os.path.join(tree, 'debian', 'changelog')
-        with open(path) as f:
-            old = f.read()
-        maintainer = re.search(r'^ -- (.+?>)', old, re.M).group(1)
-        entry = ('vigil (%s) unstable; urgency=medium\n\n  * Rebuilt by test_package.py to '
-                 'test upgrades.\n\n -- %s  %s\n\n' % (
-                     version, maintainer, email.utils.formatdate(usegmt=False)))
-        with open(path, 'w') as f:
-            f.write(entry + old)
+    def repack(self, deb, out, version):
+        """deb unpacked and packed again as `version`: for dpkg, a newer
+        release of the same files (its maintainer scripts, conffiles)."""
+        root = os.path.join(self.tmp, 'repack')
+        sh(['dpkg-deb', '-R', deb, root])
+        control = os.path.join(root, 'DEBIAN', 'control')
+        with open(control) as f:
+            text = f.read()
+        text, n = re.subn(r'^Version: .*$', 'Version: ' + version, text, count=1, flags=re.M)
+        assert n == 1, control
+        with open(control, 'w') as f:
+            f.write(text)
+        sh(['dpkg-deb', '--root-owner-group', '-b', root, out], timeout=300)
 
     def start_vigil(self, timeout=30):
         """(run() calls this after a failed test) only while it is installed
@@ -284,7 +276,7 @@ async def test_lintian(env):
         print('# lintian: ' + line)
     reported = [line for line in lines if not line.startswith(('O: ', 'N: '))]
     assert p.returncode == 0 and not reported, 'lintian:\n' + '\n'.join(reported) + p.stderr
-    return 'figure: lintian tags = %d, overridden = %d; both packages built in %.0f s' % (
+    return 'figure: lintian tags = %d, overridden = %d; package built and repacked in %.0f s' % (
         len(reported), sum(line.startswith('O: ') for line in lines), env.build_seconds)
 
 
@@ -369,7 +361,7 @@ async def test_configure_and_file(env):
 
 
 async def test_upgrade(env):
-    """dpkg -i of the rebuilt package (higher version): configuration and register kept; the new vigil opens the register and shows the threat"""
+    """dpkg -i of the repacked package (higher version): configuration and register kept; the new vigil opens the register and shows the threat"""
     assert env.vigil.stop() == 0
     sh(['dpkg', '-i', env.deb2])
     installed = sh(['dpkg-query', '-W', '-f=${Version}', 'vigil']).stdout

@@ -15,7 +15,8 @@ word, and the register works (a new change reaches the subscriber).
 
 Skipped when the sources are not a git checkout (a release tarball, make
 distcheck). The old build is kept in the build directory
-(tests/upgrade-COMMIT/) and reused."""
+(tests/upgrade-COMMIT/), or in VIGIL_PREVIOUS_DIR when set (tests/run-suite
+sets it so that its builds share one), and reused."""
 import hashlib
 import os
 import shutil
@@ -54,7 +55,8 @@ def previous_commit():
 
 def build_previous(commit):
     """vigil as built from commit, in the build directory (kept)."""
-    out = os.path.abspath(os.path.join('tests', 'upgrade-%s' % commit[:12]))
+    out = os.path.abspath(os.path.join(os.environ.get('VIGIL_PREVIOUS_DIR') or 'tests',
+                                       'upgrade-%s' % commit[:12]))
     binary = os.path.join(out, 'vigil')
     if os.path.exists(binary):
         return binary
@@ -69,7 +71,9 @@ def build_previous(commit):
             assert p.returncode == 0, '%s failed building %s:\n%s' % (
                 ' '.join(step), commit, (p.stdout + p.stderr)[-3000:])
         os.makedirs(out, exist_ok=True)
-        shutil.copy2(os.path.join(src, 'vigil'), binary)
+        # copied, then renamed: a build of another pass never sees half a file
+        shutil.copy2(os.path.join(src, 'vigil'), binary + '.tmp')
+        os.replace(binary + '.tmp', binary)
     finally:
         shutil.rmtree(src, ignore_errors=True)
     return binary

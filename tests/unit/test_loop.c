@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* component/base/loop.c: named timers on a fake clock — order, re-arming,
- * cancelling, "soon", and how long the loop may wait. */
+ * cancelling, "soon", and how long the loop may wait; the wall clock and
+ * the tests' offset to it (VIGIL_TEST_CLOCK). */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "component/base/loop.h"
 #include "tests/unit/tap.h"
@@ -32,6 +37,37 @@ static void arm_other(void *arg)
 {
 	record(arg);
 	loop_timer_set(the_loop, "late", 0, record, "L");
+}
+
+/* time(NULL) unless VIGIL_TEST_CLOCK names a file with an offset in it */
+static void wall_clock(void)
+{
+	char path[] = "/tmp/vigil-test-clock-XXXXXX";
+	long long before, got;
+	int fd = mkstemp(path);
+	FILE *f;
+
+	unsetenv("VIGIL_TEST_CLOCK");
+	before = time(NULL);
+	got = loop_wall_seconds();
+	ok(got >= before && got <= time(NULL), "unset: the wall clock is time(NULL)");
+	ok(fd >= 0 && (f = fdopen(fd, "w")) && fprintf(f, "3600\n") > 0 && fclose(f) == 0,
+	   "an offset file");
+	setenv("VIGIL_TEST_CLOCK", path, 1);
+	before = time(NULL);
+	got = loop_wall_seconds();
+	ok(got >= before + 3600 && got <= time(NULL) + 3600, "set: an hour later, as the file says");
+	f = fopen(path, "w");
+	ok(f && fprintf(f, "soon") > 0 && fclose(f) == 0, "the file rewritten without a number");
+	got = loop_wall_seconds();
+	ok(got >= before && got <= time(NULL), "no number in it: no offset");
+	unlink(path);
+	got = loop_wall_seconds();
+	ok(got >= before && got <= time(NULL), "the file gone: no offset");
+	setenv("VIGIL_TEST_CLOCK", "", 1);
+	got = loop_wall_seconds();
+	ok(got >= before && got <= time(NULL), "set but empty: no offset");
+	unsetenv("VIGIL_TEST_CLOCK");
 }
 
 int main(void)
@@ -109,5 +145,6 @@ int main(void)
 	}
 	loop_free(loop);
 	loop_free(NULL);
+	wall_clock();
 	return done_testing();
 }
