@@ -7,7 +7,8 @@ Ctrl-C stops everything and removes the demo's directory.
 The demo runs on free ports (VIGIL_DEMO_*_PORT) with the suite's own build
 (VIGIL_BIN), so it neither collides with a demo already running nor builds
 vigil again; everything else is the script as the README runs it. It is
-Prosody's demo, so it runs once, in the Prosody pass.
+Prosody's demo, so it runs in the Prosody passes only (check-interop
+leaves it out).
 """
 import os
 import re
