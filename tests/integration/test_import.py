@@ -271,6 +271,7 @@ async def test_threat_dragon_and_adtool(env):
         return digest
     finally:
         await carol.stop()
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == '__main__':

@@ -148,7 +148,9 @@ async def write_with_previous(env, binary):
             for c in (alice, bob, carol):
                 await c.stop()
     finally:
-        assert old.stop() == 0, 'the previous vigil did not stop cleanly'
+        code = old.stop()
+        shutil.rmtree(old.dir, ignore_errors=True)  # its config and log; the register is env's
+        assert code == 0, 'the previous vigil did not stop cleanly'
     return snapshot(env.vigil.db)
 
 
