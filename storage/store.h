@@ -189,6 +189,8 @@ struct pubsub_item {
 	long long seq;      /* order of publication within the node */
 };
 int store_item_put(struct store *st, const char *node, const char *item_id, const char *payload);
+/* Drops node's items but the newest keep. 0 or a STORE_ code. */
+int store_item_trim(struct store *st, const char *node, size_t keep);
 /* The newest `max` items (0 = all) or, with item_id set, that one item. */
 int store_item_list(struct store *st, const char *node, const char *item_id, size_t max,
 		    struct pubsub_item **out, size_t *count);
