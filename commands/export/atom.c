@@ -153,8 +153,10 @@ void atom_entry_add(xmlNodePtr e, xmlNsPtr ns, const struct atom_entry *in)
 	}
 	if (in->note && *in->note)
 		text_format(content, sizeof content, "%s — %s", in->line, in->note);
-	else
+	else if (*abstract)
 		text_format(content, sizeof content, "%s. %s", in->line, abstract);
+	else
+		text_format(content, sizeof content, "%s", in->line);
 	xml_attr(text_el(e, ns, "content", content), "type", "text");
 }
 

@@ -20,7 +20,7 @@ struct atom_entry {
 	const char *who;
 	const char *line;      /* the room's line: the title */
 	const char *note;      /* the revision's note: the content after the line, else */
-	const char *abstract;  /* ... the threat's abstract */
+	const char *abstract;  /* ... the threat's abstract (NULL or "": the line only) */
 };
 
 /* Fills the <entry> e (in namespace ns): id, title, updated, author,

@@ -92,7 +92,8 @@ static struct waiting *enqueue(struct announcer *a, const struct stored_event *e
 		waiting_free(w);
 		return NULL;
 	}
-	w->done = w->done_stored = e->done;
+	w->done = w->done_stored = e->done & ~(unsigned)CHANGE_DONE_FEED;
+	w->feed_done = (e->done & CHANGE_DONE_FEED) != 0;
 	/* confirmed by an earlier stream, long settled */
 	w->room_confirmed_at = w->pubsub_confirmed_at = LLONG_MIN / 4;
 	*a->tail = w;
@@ -140,7 +141,7 @@ void announce_recording(void *announcer, const struct change *c)
 	struct announcer *a = announcer;
 	struct item_source src = { c->threat, c->threat->id, c->threat->revision, c->kind,
 				   c->old_priority, c->by, c->room_text, a->opts.service,
-				   a->opts.base_url };
+				   a->opts.base_url, 0 };
 
 	/* in the change's transaction: one commit for the change and its items */
 	if (item_keep(a->store, a->sender->ctx, &src) == 0)
@@ -508,7 +509,8 @@ static int publish(struct announcer *a)
 			return PUBLISH_MORE;
 		if (paced(a))
 			return PUBLISH_PACE;
-		if (start_publish(a, w, 0) < 0) {
+		a->publish_stage = next_stage(a, w, -1);
+		if (a->publish_stage < ITEM_STAGES && start_publish(a, w, a->publish_stage) < 0) {
 			a->store_retry_at = loop_now(a->loop) + STORE_RETRY_MS;
 			return 0; /* tried again later */
 		}
@@ -516,7 +518,6 @@ static int publish(struct announcer *a)
 		a->pace_count++;
 		w->pubsub_mark = 0; /* its fan-out runs */
 		a->publishing = w;
-		a->publish_stage = 0;
 	}
 }
 

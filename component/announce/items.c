@@ -26,16 +26,22 @@ int item_priority_moved(const struct item_source *src)
 	       strcmp(old, src->threat->priority ? src->threat->priority : "unassessed") != 0;
 }
 
+/* An import's digest: one line for a batch, told as its first threat's event. */
+static int is_digest(const struct item_source *src)
+{
+	return src->kind == CHANGE_STATE && src->room_text && *src->room_text;
+}
+
 int item_feed_says(const struct item_source *src)
 {
-	return (src->room_text && *src->room_text) ||
-	       announce_text_says(src->kind, src->threat, src->old_priority);
+	return !src->feed_done && ((src->room_text && *src->room_text) ||
+				   announce_text_says(src->kind, src->threat, src->old_priority));
 }
 
 int item_stage_has(const struct item_source *src, int stage)
 {
 	switch (stage) {
-	case ITEM_THREAT: return 1;
+	case ITEM_THREAT: return !is_digest(src);
 	case ITEM_PRIORITY: return item_priority_moved(src);
 	case ITEM_FEED: return item_feed_says(src);
 	}
@@ -57,6 +63,11 @@ char *item_feed_entry(const struct item_source *src)
 		.abstract = threat_get(src->threat, THREAT_ABSTRACT),
 	};
 
+	if (is_digest(src)) { /* of many threats: the line only, no page */
+		in.abstract = NULL;
+		in.base_url = NULL;
+	}
+
 	if (src->room_text && *src->room_text)
 		text_format(line, sizeof line, "%s", src->room_text);
 	else
@@ -70,7 +81,9 @@ void item_id(const struct item_source *src, int stage, char *buf, size_t len)
 	char tid[32];
 
 	threat_id_format(src->threat_id, tid, sizeof tid);
-	if (stage == ITEM_THREAT)
+	if (stage == ITEM_FEED && is_digest(src))
+		snprintf(buf, len, "%s-r%lld-digest", tid, src->revision);
+	else if (stage == ITEM_THREAT)
 		snprintf(buf, len, "%s", tid);
 	else
 		snprintf(buf, len, "%s-r%lld", tid, src->revision);

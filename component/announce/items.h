@@ -24,6 +24,7 @@ struct item_source {
 	const char *room_text;       /* the room's line when worded by the change, or NULL */
 	const char *service;         /* the component JID: mints the feed entry's id */
 	const char *base_url;        /* publish.base_url: the entry's link, NULL none */
+	int feed_done;               /* CHANGE_DONE_FEED: no `feed` entry (an imported threat) */
 };
 
 /* Stage 0 is the item on `threats`, stage 1 the one on `priority`,
@@ -34,7 +35,8 @@ enum { ITEM_THREAT = 0, ITEM_PRIORITY = 1, ITEM_FEED = 2, ITEM_STAGES = 3 };
 int item_priority_moved(const struct item_source *src);
 
 /* Whether the change has an entry on `feed`: whenever the room is told
- * of it on its own (a filing, a change of priority, a retirement). */
+ * of it on its own (a filing, a change of priority, a retirement), or of
+ * its batch (an import's digest: the only item it has). */
 int item_feed_says(const struct item_source *src);
 
 /* Whether the change has an item at stage. */

@@ -20,7 +20,8 @@ struct waiting {
 	struct threat threat;
 	int loaded;                /* threat holds the revision's state, targets are set */
 	char *old_priority, *by;
-	char *room_text;           /* a line an older vigil worded, said as it is */
+	char *room_text;           /* a line worded with the change, said as it is */
+	int feed_done;             /* CHANGE_DONE_FEED: no `feed` entry (kept: done is not) */
 	unsigned targets;          /* what it announces (ANNOUNCE_ROOM, ...) */
 	unsigned sent;             /* targets handed over, not yet written */
 	unsigned done;             /* targets confirmed (or acknowledged) */

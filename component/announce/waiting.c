@@ -8,7 +8,8 @@ struct item_source waiting_source(const struct announcer *a, const struct waitin
 {
 	struct item_source src = { &w->threat, w->threat_id, w->revision, w->kind,
 				   w->old_priority, w->by, w->room_text,
-				   a ? a->opts.service : NULL, a ? a->opts.base_url : NULL };
+				   a ? a->opts.service : NULL, a ? a->opts.base_url : NULL,
+				   w->feed_done };
 
 	return src;
 }

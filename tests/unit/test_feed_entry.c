@@ -94,7 +94,7 @@ static void test_filed(void)
 {
 	struct threat t;
 	struct item_source src = { &t, 7, 1, CHANGE_FILED, NULL, "alice@localhost", NULL,
-				   "threats.localhost", "https://sig.example.org/threats/" };
+				   "threats.localhost", "https://sig.example.org/threats/", 0 };
 	char *entry, *s, id[64];
 	xmlDocPtr doc;
 
@@ -153,6 +153,27 @@ static void test_filed(void)
 	ok(entry && strstr(entry, "<title>T-7 \"x\": agreed; priority stays unassessed, assessed by bob"
 			   "</title>"), "...which are the title");
 	free(entry);
+
+	/* an import: its threats' events have their feed entry done, ... */
+	src.kind = CHANGE_FILED;
+	src.room_text = NULL;
+	src.feed_done = 1;
+	ok(!item_stage_has(&src, ITEM_FEED) && item_stage_has(&src, ITEM_THREAT),
+	   "an imported threat: its threats item, no feed entry");
+	/* ... its digest is the batch's one entry */
+	src.kind = CHANGE_STATE;
+	src.feed_done = 0;
+	src.room_text = "T-7…T-9: 3 threats imported by alice — 3 unassessed";
+	ok(item_stage_has(&src, ITEM_FEED) && !item_stage_has(&src, ITEM_THREAT) &&
+	   !item_stage_has(&src, ITEM_PRIORITY), "an import's digest: a feed entry only");
+	item_id(&src, ITEM_FEED, id, sizeof id);
+	is_str(id, "T-7-r1-digest", "its item id");
+	entry = item_feed_entry(&src);
+	ok(entry && strstr(entry, "<content type=\"text\">T-7…T-9: 3 threats imported by alice — "
+			   "3 unassessed</content>") && !strstr(entry, "<link"),
+	   "the digest's entry: the line only, no page");
+	ok(entry && valid_atom(entry), "valid Atom");
+	free(entry);
 	threat_clear(&t);
 }
 
@@ -166,7 +187,7 @@ static void test_bounds(void)
 	for (i = 0; i < 4; i++) {
 		struct threat t;
 		struct item_source src = { &t, 12, 3, CHANGE_RETIRED, "high", "bob@localhost", NULL,
-					   "threats.localhost", "https://sig.example.org/" };
+					   "threats.localhost", "https://sig.example.org/", 0 };
 		char *name = repeat(units[i], 3000), *abstract = repeat(units[i], 20000), *entry;
 		char *title = NULL, *content = NULL;
 		xmlDocPtr doc;
