@@ -84,6 +84,10 @@ int store_threat_record(struct store *st, struct threat *t, long long expected_r
 /* Loads threat id into out (threat_init'ed by caller). STORE_NOTFOUND. */
 int store_threat_get(struct store *st, long long id, struct threat *out);
 
+/* The note of a revision (a reason, a rationale) into *note, NULL when it
+ * has none; caller frees. 0 or a STORE_ code. */
+int store_threat_note(struct store *st, long long id, long long revision, char **note);
+
 /* Every revision of threat id, oldest first. Caller frees with
  * store_revisions_free. */
 int store_threat_history(struct store *st, long long id,

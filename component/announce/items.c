@@ -53,9 +53,9 @@ const char *item_node(int stage)
 	return stage == ITEM_FEED ? NODE_FEED : stage == ITEM_PRIORITY ? NODE_PRIORITY : NODE_THREATS;
 }
 
-char *item_feed_entry(const struct item_source *src)
+char *item_feed_entry(struct store *st, const struct item_source *src)
 {
-	char line[1024];
+	char line[1024], *note = NULL, *entry;
 	struct atom_entry in = {
 		.service = src->service, .base_url = src->base_url,
 		.threat_id = src->threat_id, .revision = src->revision,
@@ -66,6 +66,8 @@ char *item_feed_entry(const struct item_source *src)
 	if (is_digest(src)) { /* of many threats: the line only, no page */
 		in.abstract = NULL;
 		in.base_url = NULL;
+	} else if (st && store_threat_note(st, src->threat_id, src->revision, &note) == 0) {
+		in.note = note;
 	}
 
 	if (src->room_text && *src->room_text)
@@ -73,7 +75,9 @@ char *item_feed_entry(const struct item_source *src)
 	else
 		announce_text_one(src->kind, src->threat, src->old_priority,
 				  src->by ? src->by : "?", line, sizeof line);
-	return atom_entry_text(&in);
+	entry = atom_entry_text(&in);
+	free(note);
+	return entry;
 }
 
 void item_id(const struct item_source *src, int stage, char *buf, size_t len)
@@ -102,7 +106,7 @@ xmpp_stanza_t *item_payload(xmpp_ctx_t *ctx, struct store *st, const struct item
 		return el;
 	}
 	if (stage == ITEM_FEED) {
-		char *text = item_feed_entry(src);
+		char *text = item_feed_entry(st, src);
 		xmpp_stanza_t *el = text ? xmpp_stanza_new_from_string(ctx, text) : NULL;
 		free(text);
 		return el;
@@ -112,7 +116,8 @@ xmpp_stanza_t *item_payload(xmpp_ctx_t *ctx, struct store *st, const struct item
 }
 
 /* The text a stage's item is kept as. */
-static char *kept_text(xmpp_ctx_t *ctx, const struct item_source *src, int stage)
+static char *kept_text(struct store *st, xmpp_ctx_t *ctx, const struct item_source *src,
+		       int stage)
 {
 	xmpp_stanza_t *change;
 	char *text = NULL;
@@ -121,7 +126,7 @@ static char *kept_text(xmpp_ctx_t *ctx, const struct item_source *src, int stage
 	if (stage == ITEM_THREAT)
 		return strdup(STORE_ITEM_CURRENT);
 	if (stage == ITEM_FEED)
-		return item_feed_entry(src);
+		return item_feed_entry(st, src);
 	change = item_payload(ctx, NULL, src, stage);
 	if (change && stanza_serialize(change, &text, &len) < 0)
 		text = NULL;
@@ -138,7 +143,7 @@ int item_keep(struct store *st, xmpp_ctx_t *ctx, const struct item_source *src)
 	for (stage = 0; stage < ITEM_STAGES && rc == 0; stage++) {
 		if (!item_stage_has(src, stage))
 			continue;
-		if (!(text = kept_text(ctx, src, stage))) {
+		if (!(text = kept_text(st, ctx, src, stage))) {
 			rc = STORE_NOMEM;
 			break;
 		}

@@ -49,14 +49,16 @@ const char *item_node(int stage);
 void item_id(const struct item_source *src, int stage, char *buf, size_t len);
 
 /* The payload of a stage, a new stanza; NULL when out of memory. With st,
- * a threat's item carries its comments' count and the latest. */
+ * a threat's item carries its comments' count and the latest, and a feed
+ * entry its revision's note. */
 xmpp_stanza_t *item_payload(xmpp_ctx_t *ctx, struct store *st, const struct item_source *src,
 			    int stage);
 
 /* The change's `feed` entry as text (<entry xmlns='http://www.w3.org/2005/Atom'>,
- * built by commands/export/atom.h, as the site's feed.atom has it); NULL
- * when out of memory. Caller frees. */
-char *item_feed_entry(const struct item_source *src);
+ * built by commands/export/atom.h, as the site's feed.atom has it: with
+ * st, the revision's note, if any, follows the line instead of the
+ * abstract); NULL when out of memory. Caller frees. */
+char *item_feed_entry(struct store *st, const struct item_source *src);
 
 /* Keeps the change's items for retrieval (in the caller's transaction, if
  * one is open); `feed` keeps its newest FEED_KEEP. 0 or a STORE_ code. */

@@ -104,7 +104,7 @@ static void test_filed(void)
 	t.updated = strdup("2026-11-24T09:00:00Z");
 	threat_set(&t, THREAT_NAME, "Dialback <spoofing> & \"more\"");
 	threat_set(&t, THREAT_ABSTRACT, "A server <claims> a domain & is believed.");
-	entry = item_feed_entry(&src);
+	entry = item_feed_entry(NULL, &src);
 	ok(entry && strncmp(entry, "<entry xmlns=\"" ATOM_NS "\">", 41) == 0,
 	   "an <entry> in the Atom namespace, no XML declaration");
 	ok(entry && strstr(entry, "<title>T-7 \"Dialback &lt;spoofing&gt; &amp; \"more\"\" filed by "
@@ -137,7 +137,7 @@ static void test_filed(void)
 	ok(item_stage_has(&src, ITEM_FEED), "a filing has a feed entry");
 
 	src.base_url = NULL;
-	entry = item_feed_entry(&src);
+	entry = item_feed_entry(NULL, &src);
 	ok(entry && !strstr(entry, "<link"), "no site published: no link");
 	ok(entry && valid_atom(entry), "still valid Atom");
 	free(entry);
@@ -149,7 +149,7 @@ static void test_filed(void)
 	ok(!item_stage_has(&src, ITEM_FEED), "nor an assessment that left the priority as it was");
 	src.room_text = "T-7 \"x\": agreed; priority stays unassessed, assessed by bob";
 	ok(item_stage_has(&src, ITEM_FEED), "unless the room was told in its own words...");
-	entry = item_feed_entry(&src);
+	entry = item_feed_entry(NULL, &src);
 	ok(entry && strstr(entry, "<title>T-7 \"x\": agreed; priority stays unassessed, assessed by bob"
 			   "</title>"), "...which are the title");
 	free(entry);
@@ -168,7 +168,7 @@ static void test_filed(void)
 	   !item_stage_has(&src, ITEM_PRIORITY), "an import's digest: a feed entry only");
 	item_id(&src, ITEM_FEED, id, sizeof id);
 	is_str(id, "T-7-r1-digest", "its item id");
-	entry = item_feed_entry(&src);
+	entry = item_feed_entry(NULL, &src);
 	ok(entry && strstr(entry, "<content type=\"text\">T-7…T-9: 3 threats imported by alice — "
 			   "3 unassessed</content>") && !strstr(entry, "<link"),
 	   "the digest's entry: the line only, no page");
@@ -199,7 +199,7 @@ static void test_bounds(void)
 		threat_set(&t, THREAT_NAME, name);
 		threat_set(&t, THREAT_ABSTRACT, abstract);
 		threat_set(&t, THREAT_STATUS, "retired");
-		entry = item_feed_entry(&src);
+		entry = item_feed_entry(NULL, &src);
 		doc = entry ? xmlReadMemory(entry, (int)strlen(entry), "entry", "UTF-8", XML_PARSE_NONET) : NULL;
 		if (doc) {
 			title = xpath(doc, "/a:entry/a:title");
