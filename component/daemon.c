@@ -200,9 +200,12 @@ static int announcements_init(struct daemon *d)
 	const struct announce_deps deps = { room_ready, room_say, publish, publish_busy,
 					    publish_step, publish_reset, stanzas_queued, d };
 	/* bursts paced by the server's confirmations (stream_sender.h) */
-	const struct announce_options opts = { d->cfg->pubsub_external_service,
-					       d->cfg->pubsub_access_model, 0, 1,
-					       ANNOUNCE_SETTLE_MS };
+	const struct announce_options opts = {
+		.external_service = d->cfg->pubsub_external_service,
+		.access_model = d->cfg->pubsub_access_model,
+		.service = d->cfg->component_jid, .base_url = d->cfg->publish_base_url,
+		.pace = 1, .settle_ms = ANNOUNCE_SETTLE_MS,
+	};
 
 	d->announcer = announce_new(d->loop, &d->stream.sender, d->store, &deps, &opts);
 	if (!d->announcer)

@@ -30,6 +30,7 @@ static const char *const service_features[] = {
 	NS_PING,
 	NS_VERSION,
 	NS_VIGIL_THREAT, /* VIGIL_NS once commands/register/template.h has it */
+	NS_SOCIAL_FEED, /* the `feed` node: XEP-0472 */
 	NULL
 };
 

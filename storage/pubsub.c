@@ -203,6 +203,19 @@ int store_item_put(struct store *st, const char *node, const char *item_id, cons
 	return run(st, stmt, "keeping the published item");
 }
 
+int store_item_trim(struct store *st, const char *node, size_t keep)
+{
+	sqlite3_stmt *stmt = store_prepare(st,
+		"DELETE FROM pubsub_items WHERE node = ?1 AND seq <= (SELECT seq FROM pubsub_items "
+		"WHERE node = ?1 ORDER BY seq DESC LIMIT 1 OFFSET ?2)");
+
+	if (!stmt)
+		return STORE_ERROR;
+	store_bind_text(stmt, 1, node);
+	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)keep);
+	return run(st, stmt, "dropping the oldest items");
+}
+
 void store_items_free(struct pubsub_item *items, size_t count)
 {
 	size_t i;

@@ -84,6 +84,10 @@ int store_threat_record(struct store *st, struct threat *t, long long expected_r
 /* Loads threat id into out (threat_init'ed by caller). STORE_NOTFOUND. */
 int store_threat_get(struct store *st, long long id, struct threat *out);
 
+/* The note of a revision (a reason, a rationale) into *note, NULL when it
+ * has none; caller frees. 0 or a STORE_ code. */
+int store_threat_note(struct store *st, long long id, long long revision, char **note);
+
 /* Every revision of threat id, oldest first. Caller frees with
  * store_revisions_free. */
 int store_threat_history(struct store *st, long long id,
@@ -189,6 +193,8 @@ struct pubsub_item {
 	long long seq;      /* order of publication within the node */
 };
 int store_item_put(struct store *st, const char *node, const char *item_id, const char *payload);
+/* Drops node's items but the newest keep. 0 or a STORE_ code. */
+int store_item_trim(struct store *st, const char *node, size_t keep);
 /* The newest `max` items (0 = all) or, with item_id set, that one item. */
 int store_item_list(struct store *st, const char *node, const char *item_id, size_t max,
 		    struct pubsub_item **out, size_t *count);

@@ -345,6 +345,26 @@ int store_threat_history(struct store *st, long long id, struct threat_revision 
 	return read_history(st, id, 1, out, count);
 }
 
+int store_threat_note(struct store *st, long long id, long long revision, char **note)
+{
+	sqlite3_stmt *stmt = store_prepare(st, "SELECT note FROM threat_revisions "
+					   "WHERE threat_id = ? AND revision = ?");
+	int rc;
+
+	*note = NULL;
+	if (!stmt)
+		return STORE_ERROR;
+	sqlite3_bind_int64(stmt, 1, id);
+	sqlite3_bind_int64(stmt, 2, revision);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		rc = sqlite3_column_type(stmt, 0) == SQLITE_NULL ? 0 : store_column_text(stmt, 0, note);
+	else
+		rc = rc == SQLITE_DONE ? STORE_NOTFOUND : store_fail(st, rc, "reading a revision's note");
+	store_finish(st, stmt);
+	return rc;
+}
+
 int store_threat_log(struct store *st, long long id, struct threat_revision **out, size_t *count)
 {
 	return read_history(st, id, 0, out, count);

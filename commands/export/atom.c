@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "commands/export/atom.h"
 #include "commands/export/site.h"
 #include "commands/export/xml.h"
 #include "commands/register/announcement.h"
@@ -16,7 +17,6 @@
 #include "storage/store.h"
 
 #define X (const xmlChar *)
-#define ATOM_NS "http://www.w3.org/2005/Atom"
 #define FEED_LOOK_AT 1000 /* candidate revisions examined, newest first */
 
 struct candidate {
@@ -132,29 +132,73 @@ static xmlNodePtr text_el(xmlNodePtr parent, xmlNsPtr ns, const char *name, cons
 	return xmlNewTextChild(parent, ns, X name, X text); /* escaped by libxml2 */
 }
 
-/* One entry; the history of its threat is loaded by the caller. */
+void atom_entry_add(xmlNodePtr e, xmlNsPtr ns, const struct atom_entry *in)
+{
+	xmlNodePtr author;
+	char id[512], tid[32], file[48], day[EXPORT_DAY_SIZE], content[ATOM_CONTENT_SIZE];
+	const char *abstract = in->abstract ? in->abstract : "";
+
+	threat_id_format(in->threat_id, tid, sizeof tid);
+	/* tag: URIs (RFC 4151): stable, minted by the service on that day */
+	text_format(id, sizeof id, "tag:%s,%s:%s-r%lld", in->service ? in->service : "vigil",
+		    export_day(day, in->at), tid, in->revision);
+	text_el(e, ns, "id", id);
+	text_el(e, ns, "title", in->line);
+	text_el(e, ns, "updated", in->at ? in->at : "");
+	author = xmlNewChild(e, ns, X "author", NULL);
+	text_el(author, ns, "name", in->who && *in->who ? in->who : "vigil");
+	if (in->base_url || in->relative_link) {
+		snprintf(file, sizeof file, "%s.html", tid);
+		link(e, ns, "alternate", "text/html", in->base_url, file);
+	}
+	if (in->note && *in->note)
+		text_format(content, sizeof content, "%s — %s", in->line, in->note);
+	else if (*abstract)
+		text_format(content, sizeof content, "%s. %s", in->line, abstract);
+	else
+		text_format(content, sizeof content, "%s", in->line);
+	xml_attr(text_el(e, ns, "content", content), "type", "text");
+}
+
+char *atom_entry_text(const struct atom_entry *in)
+{
+	xmlDocPtr doc = xmlNewDoc(X "1.0");
+	xmlNodePtr e;
+	xmlNsPtr ns;
+	xmlBufferPtr buf;
+	char *out = NULL;
+
+	if (!doc)
+		return NULL;
+	e = xmlNewNode(NULL, X "entry");
+	ns = e ? xmlNewNs(e, X ATOM_NS, NULL) : NULL;
+	if (!ns) {
+		xmlFreeNode(e);
+		xmlFreeDoc(doc);
+		return NULL;
+	}
+	xmlSetNs(e, ns);
+	xmlDocSetRootElement(doc, e);
+	atom_entry_add(e, ns, in);
+	if ((buf = xmlBufferCreate()) && xmlNodeDump(buf, doc, e, 0, 0) >= 0)
+		out = strdup((const char *)xmlBufferContent(buf));
+	if (buf)
+		xmlBufferFree(buf);
+	xmlFreeDoc(doc);
+	return out;
+}
+
+/* One entry of feed.atom; the history of its threat is loaded by the caller. */
 static void entry(xmlNodePtr feed, xmlNsPtr ns, const char *service, const char *base,
 		  const struct threat_revision *r, const char *line)
 {
-	xmlNodePtr e = xmlNewChild(feed, ns, X "entry", NULL), author;
-	char id[512], tid[32], file[48], day[EXPORT_DAY_SIZE], summary[4096];
+	const struct atom_entry in = {
+		.service = service, .base_url = base, .relative_link = 1,
+		.threat_id = r->state.id, .revision = r->revision, .at = r->at, .who = r->who,
+		.line = line, .note = r->note, .abstract = threat_get(&r->state, THREAT_ABSTRACT),
+	};
 
-	threat_id_format(r->state.id, tid, sizeof tid);
-	/* tag: URIs (RFC 4151): stable, minted by the service on that day */
-	text_format(id, sizeof id, "tag:%s,%s:%s-r%lld", service, export_day(day, r->at), tid,
-		    r->revision);
-	text_el(e, ns, "id", id);
-	text_el(e, ns, "title", line);
-	text_el(e, ns, "updated", r->at);
-	author = xmlNewChild(e, ns, X "author", NULL);
-	text_el(author, ns, "name", r->who && *r->who ? r->who : "vigil");
-	snprintf(file, sizeof file, "%s.html", tid);
-	link(e, ns, "alternate", "text/html", base, file);
-	if (r->note && *r->note)
-		text_format(summary, sizeof summary, "%s — %s", line, r->note);
-	else
-		text_format(summary, sizeof summary, "%s. %s", line, threat_get(&r->state, THREAT_ABSTRACT));
-	xml_attr(text_el(e, ns, "summary", summary), "type", "text");
+	atom_entry_add(xmlNewChild(feed, ns, X "entry", NULL), ns, &in);
 }
 
 struct history {

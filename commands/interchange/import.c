@@ -4,9 +4,10 @@
  * and when: an export read back gives the same export); one without is
  * filed as revision 1 by "import:<user>"; an id that exists is refused
  * unless --replace, which writes a new revision by "import:<user>". Each
- * threat gets an event row with its room line done, and the batch one room
- * line, the digest: the daemon's announcer sends them (PubSub one item per
- * threat, the room one line), woken by the caller. A record's assessments
+ * threat gets an event row with its room line and `feed` entry done, and
+ * the batch one room line, the digest: the daemon's announcer sends them
+ * (PubSub the threats' items and one `feed` entry, the digest; the room
+ * one line), woken by the caller. A record's assessments
  * and comments are restored as the file has them, in the same transaction. */
 #include "commands/interchange/interchange.h"
 
@@ -203,7 +204,7 @@ static int record_events(struct store *st, const struct written *w, size_t n, co
 	e.threat_id = w[0].id;
 	e.revision = w[0].revision;
 	e.who = (char *)who;
-	e.done = CHANGE_DONE_PUBSUB | CHANGE_DONE_EXTERNAL;
+	e.done = CHANGE_DONE_EXTERNAL; /* PubSub: the digest's `feed` entry */
 	e.room_text = (char *)digest;
 	if ((rc = store_event_add(st, &e, NULL)) < 0)
 		return rc;
@@ -214,7 +215,7 @@ static int record_events(struct store *st, const struct written *w, size_t n, co
 		e.revision = w[i].revision;
 		e.old_priority = w[i].kind == CHANGE_FILED ? NULL : (char *)w[i].old_priority;
 		e.who = (char *)who;
-		e.done = CHANGE_DONE_ROOM;
+		e.done = CHANGE_DONE_ROOM | CHANGE_DONE_FEED; /* the digest says it */
 		if ((rc = store_event_add(st, &e, NULL)) < 0)
 			return rc;
 	}

@@ -20,9 +20,13 @@ enum change_kind {
 
 /* The targets of a change already seen to (the events table's `done`
  * bits, the announcer's ANNOUNCE_ROOM, _PUBSUB, _EXTERNAL): an import
- * records its threats' changes with the room done, and one digest line
- * with the rest done (commands/interchange/import.c). */
-enum { CHANGE_DONE_ROOM = 1, CHANGE_DONE_PUBSUB = 2, CHANGE_DONE_EXTERNAL = 4 };
+ * records its threats' changes with the room and their `feed` entries
+ * done, and one digest line, whose only PubSub item is its `feed` entry,
+ * with the external service done (commands/interchange/import.c).
+ * CHANGE_DONE_FEED is no target of its own: it leaves the `feed` entry
+ * out of the PubSub items. */
+enum { CHANGE_DONE_ROOM = 1, CHANGE_DONE_PUBSUB = 2, CHANGE_DONE_EXTERNAL = 4,
+       CHANGE_DONE_FEED = 8 };
 
 struct change {
 	long long event_id;       /* its row in the events table */

@@ -92,7 +92,8 @@ static struct waiting *enqueue(struct announcer *a, const struct stored_event *e
 		waiting_free(w);
 		return NULL;
 	}
-	w->done = w->done_stored = e->done;
+	w->done = w->done_stored = e->done & ~(unsigned)CHANGE_DONE_FEED;
+	w->feed_done = (e->done & CHANGE_DONE_FEED) != 0;
 	/* confirmed by an earlier stream, long settled */
 	w->room_confirmed_at = w->pubsub_confirmed_at = LLONG_MIN / 4;
 	*a->tail = w;
@@ -139,7 +140,8 @@ void announce_recording(void *announcer, const struct change *c)
 {
 	struct announcer *a = announcer;
 	struct item_source src = { c->threat, c->threat->id, c->threat->revision, c->kind,
-				   c->old_priority, c->by };
+				   c->old_priority, c->by, c->room_text, a->opts.service,
+				   a->opts.base_url, 0 };
 
 	/* in the change's transaction: one commit for the change and its items */
 	if (item_keep(a->store, a->sender->ctx, &src) == 0)
@@ -207,7 +209,7 @@ static void load_states(struct announcer *a)
 
 static int keep_items(struct announcer *a, struct waiting *w)
 {
-	struct item_source src = waiting_source(w);
+	struct item_source src = waiting_source(a, w);
 
 	return item_keep(a->store, a->sender->ctx, &src);
 }
@@ -407,12 +409,21 @@ static int pubsub_due(const struct waiting *w)
 
 static int start_publish(struct announcer *a, struct waiting *w, int stage)
 {
-	struct payload_source src = { a->sender->ctx, a->store, waiting_source(w), stage };
+	struct payload_source src = { a->sender->ctx, a->store, waiting_source(a, w), stage };
 	char id[64];
 
 	item_id(&src.src, stage, id, sizeof id);
-	return a->deps.publish(a->deps.ctx, stage ? NODE_PRIORITY : NODE_THREATS, id,
-			       payload_build, &src);
+	return a->deps.publish(a->deps.ctx, item_node(stage), id, payload_build, &src);
+}
+
+/* The stage after `stage` that w has an item at, or ITEM_STAGES. */
+static int next_stage(const struct announcer *a, const struct waiting *w, int stage)
+{
+	struct item_source src = waiting_source(a, w);
+
+	while (++stage < ITEM_STAGES && !item_stage_has(&src, stage))
+		;
+	return stage;
 }
 
 /* Stanzas handed over but not yet written to the socket. */
@@ -474,13 +485,14 @@ static int publish(struct announcer *a)
 				return PUBLISH_MORE;
 		}
 		if ((w = a->publishing)) {
-			if (a->publish_stage == 0 && waiting_priority_moved(w)) {
-				if (start_publish(a, w, 1) < 0) {
-					/* the priority item is tried again later, not dropped */
+			int stage = next_stage(a, w, a->publish_stage);
+			if (stage < ITEM_STAGES) {
+				if (start_publish(a, w, stage) < 0) {
+					/* the next item is tried again later, not dropped */
 					a->store_retry_at = loop_now(a->loop) + STORE_RETRY_MS;
 					return 0;
 				}
-				a->publish_stage = 1;
+				a->publish_stage = stage;
 				continue;
 			}
 			/* written once the last notification is */
@@ -497,7 +509,8 @@ static int publish(struct announcer *a)
 			return PUBLISH_MORE;
 		if (paced(a))
 			return PUBLISH_PACE;
-		if (start_publish(a, w, 0) < 0) {
+		a->publish_stage = next_stage(a, w, -1);
+		if (a->publish_stage < ITEM_STAGES && start_publish(a, w, a->publish_stage) < 0) {
 			a->store_retry_at = loop_now(a->loop) + STORE_RETRY_MS;
 			return 0; /* tried again later */
 		}
@@ -505,7 +518,6 @@ static int publish(struct announcer *a)
 		a->pace_count++;
 		w->pubsub_mark = 0; /* its fan-out runs */
 		a->publishing = w;
-		a->publish_stage = 0;
 	}
 }
 

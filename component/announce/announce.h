@@ -51,6 +51,8 @@ struct announce_deps {
 struct announce_options {
 	const char *external_service; /* pubsub.external_service, NULL: none */
 	const char *access_model;     /* of a node created there */
+	const char *service;          /* component.jid: mints the feed entries' ids */
+	const char *base_url;         /* publish.base_url: the feed entries' links, NULL none */
 	size_t merge_min;             /* room lines merged from this many on; 0: 4 */
 	/* In a burst of items (an import), every ANNOUNCE_PACE_ITEMS items
 	 * started wait until the server has confirmed them (sender.h,

@@ -160,7 +160,7 @@ void external_pump(struct announcer *a)
 		a->external_for = w;
 		a->external_stage = 0;
 	}
-	src.src = waiting_source(w);
+	src.src = waiting_source(a, w);
 	src.stage = a->external_stage;
 	item_id(&src.src, src.stage, id, sizeof id);
 	payload = payload_build(&src);

@@ -20,7 +20,8 @@ struct waiting {
 	struct threat threat;
 	int loaded;                /* threat holds the revision's state, targets are set */
 	char *old_priority, *by;
-	char *room_text;           /* a line an older vigil worded, said as it is */
+	char *room_text;           /* a line worded with the change, said as it is */
+	int feed_done;             /* CHANGE_DONE_FEED: no `feed` entry (kept: done is not) */
 	unsigned targets;          /* what it announces (ANNOUNCE_ROOM, ...) */
 	unsigned sent;             /* targets handed over, not yet written */
 	unsigned done;             /* targets confirmed (or acknowledged) */
@@ -53,7 +54,7 @@ struct announcer {
 	unsigned pace_count;             /* items started since the burst last waited */
 	unsigned long long pace_mark;    /* waiting until the server confirmed this many, 0 not */
 	long long pace_since;            /* loop ms */
-	int publish_stage;          /* 0: the threats item, 1: the priority item */
+	int publish_stage;          /* the item of publishing's fan-out (items.h, ITEM_) */
 	/* the external service: one item at a time, answered before the next */
 	struct waiting *external_for;
 	char *external_id;          /* the iq awaiting its answer, NULL none */
@@ -67,7 +68,7 @@ struct announcer {
 };
 
 /* A change as its items see it (the strings are lent). */
-struct item_source waiting_source(const struct waiting *w);
+struct item_source waiting_source(const struct announcer *a, const struct waiting *w);
 /* Whether the change has a `priority` item. */
 int waiting_priority_moved(const struct waiting *w);
 /* Every target it has is written (or acknowledged). */

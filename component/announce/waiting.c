@@ -4,17 +4,19 @@
 
 #include <stdlib.h>
 
-struct item_source waiting_source(const struct waiting *w)
+struct item_source waiting_source(const struct announcer *a, const struct waiting *w)
 {
 	struct item_source src = { &w->threat, w->threat_id, w->revision, w->kind,
-				   w->old_priority, w->by };
+				   w->old_priority, w->by, w->room_text,
+				   a ? a->opts.service : NULL, a ? a->opts.base_url : NULL,
+				   w->feed_done };
 
 	return src;
 }
 
 int waiting_priority_moved(const struct waiting *w)
 {
-	struct item_source src = waiting_source(w);
+	struct item_source src = waiting_source(NULL, w);
 
 	return item_priority_moved(&src);
 }

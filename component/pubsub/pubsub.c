@@ -336,7 +336,7 @@ int pubsub_disco_info(struct pubsub *ps, xmpp_stanza_t *iq, const char *node)
 		add_meta_field(x, "FORM_TYPE", "http://jabber.org/protocol/pubsub#meta-data");
 		add_meta_field(x, "pubsub#title", n->title);
 		add_meta_field(x, "pubsub#description", n->description);
-		add_meta_field(x, "pubsub#type", VIGIL_NS);
+		add_meta_field(x, "pubsub#type", n->type);
 		add_meta_field(x, "pubsub#access_model", "open");
 		add_meta_field(x, "pubsub#publish_model", "publishers");
 		add_meta_field(x, "pubsub#owner", ps->cfg->component_jid);

@@ -8,11 +8,15 @@
 
 #define NODE_THREATS "threats"
 #define NODE_PRIORITY "priority"
+#define NODE_FEED "feed"
+#define NS_SOCIAL_FEED "urn:xmpp:pubsub-social-feed:1" /* XEP-0472 */
+#define FEED_KEEP 500 /* items the `feed` node keeps, the newest */
 
 struct pubsub_node {
 	const char *name;         /* the node id */
 	const char *title;        /* pubsub#title, and the disco#items name */
 	const char *description;  /* pubsub#description */
+	const char *type;         /* pubsub#type: its payloads' namespace or profile */
 };
 
 extern const struct pubsub_node pubsub_nodes[];

@@ -16,6 +16,7 @@ FEATURES = [
     'http://jabber.org/protocol/pubsub#retrieve-items',
     'http://jabber.org/protocol/pubsub#retrieve-subscriptions',
     'urn:xmpp:ping', 'jabber:iq:version', 'urn:vigil:threat:0',
+    'urn:xmpp:pubsub-social-feed:1',  # the feed node (§6.5, XEP-0472)
 ]
 
 
@@ -40,7 +41,7 @@ async def test_disco_items(env):
     try:
         items = await c['xep_0030'].get_items(jid=COMPONENT)
         nodes = {i[1] for i in items['disco_items']['items']}
-        assert nodes == {'threats', 'priority'}, nodes
+        assert nodes == {'threats', 'priority', 'feed'}, nodes
         items = await c['xep_0030'].get_items(jid=COMPONENT,
                                               node='http://jabber.org/protocol/commands')
         commands = {i[1] for i in items['disco_items']['items']}

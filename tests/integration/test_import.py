@@ -49,16 +49,17 @@ def write(obj):
 
 
 async def test_import_announced_as_digest(env):
-    """100 threats imported while vigil runs: one digest line, 100 PubSub items, list answered"""
+    """100 threats imported while vigil runs: one digest line and feed entry, 100 items, list answered"""
     alice = await connect(env.prosody, 'alice')
     carol = await connect(env.prosody, 'carol')
     path = write(document(100))
     try:
         await carol.join()
         await carol.wait_occupant('vigil')
-        reply = await carol.iq(pubsub('subscribe', node='threats', jid='carol@localhost'),
-                               itype='set')
-        assert reply['type'] == 'result', reply
+        for node in ('threats', 'feed'):
+            reply = await carol.iq(pubsub('subscribe', node=node, jid='carol@localhost'),
+                                   itype='set')
+            assert reply['type'] == 'result', reply
         before = len(room_lines(carol))
         done = vigil(env, 'import', '-c', env.vigil.config, '--by', 'alice', path)
         assert done.returncode == 0, done.stderr
@@ -80,6 +81,12 @@ async def test_import_announced_as_digest(env):
         assert digest in done.stdout, (digest, done.stdout)
         ids = [i for i, _ in events(carol, 'threats')]
         assert sorted(set(ids)) == sorted('T-%d' % i for i in range(1, 101)), ids[:5]
+        # the feed: the digest is the batch's one entry, as in the room
+        await wait_until(lambda: events(carol, 'feed'), what='the feed entry')
+        await sentinel(carol)
+        feed = events(carol, 'feed')
+        assert [(i, e.findtext('{http://www.w3.org/2005/Atom}title')) for i, e in feed] == \
+            [('T-1-r1-digest', digest)], feed
         # vigil's own change after the import: announced as ever
         tid = await file_threat(alice, name='After the import')
         assert tid == 'T-101', tid

@@ -104,7 +104,8 @@ static int publish(void *ctx, const char *node, const char *item_id,
 	}
 	payload = build(arg);
 	const char *ns = payload ? xmpp_stanza_get_ns(payload) : NULL;
-	int ours = ns && strcmp(ns, "urn:vigil:threat:0") == 0;
+	int ours = ns && strcmp(ns, strcmp(node, "feed") == 0 ? "http://www.w3.org/2005/Atom"
+						      : "urn:vigil:threat:0") == 0;
 
 	if (payload)
 		xmpp_stanza_release(payload);
@@ -265,9 +266,10 @@ int main(void)
 	is_int(lines_with(&w, "T-1 \"First\" filed by alice@example.org"), 1, "the room line is said");
 	is_int(published(&w, "threats/T-1"), 1, "the threat's item is published");
 	is_int(published(&w, "priority/T-1-r1"), 1, "and, assessed when filed, a priority change");
+	is_int(published(&w, "feed/T-1-r1"), 1, "and its Atom entry on feed");
 	is_int(store_event_count(st), 1, "the event waits until all is written");
 	run(&w, loop, 100);
-	is_int(w.fake.count, 5, "room line and two notifications per item sent (fan-out in batches)");
+	is_int(w.fake.count, 7, "room line and two notifications per item sent (fan-out in batches)");
 	is_int(store_event_count(st), 0, "written: the event is deleted");
 	{
 		struct pubsub_item *items = NULL;
@@ -279,6 +281,11 @@ int main(void)
 		store_item_list(st, "priority", "T-1-r1", 0, &items, &n);
 		ok(n == 1 && strstr(items[0].payload, "priority-change") &&
 		   strstr(items[0].payload, "First"), "the priority change is kept as its text");
+		store_items_free(items, n);
+		store_item_list(st, "feed", "T-1-r1", 0, &items, &n);
+		ok(n == 1 && strstr(items[0].payload, "<entry xmlns=\"http://www.w3.org/2005/Atom\">") &&
+		   strstr(items[0].payload, "<title>T-1 \"First\" filed by alice@example.org"),
+		   "the feed entry is kept as its text");
 		store_items_free(items, n);
 	}
 	ok(!loop_timer_armed(loop, "announce"), "idle again: no timer armed");
@@ -562,12 +569,13 @@ int main(void)
 			threats_items += strncmp(w.published[j], "threats/", 8) == 0;
 		is_int(threats_items, 16, "a burst: 16 items go");
 		run(&w, loop, 500);
-		is_int(w.npublished, 32, "no more items while the server has not confirmed them (%zu)",
+		/* each filing: its threat, its priority change, its feed entry */
+		is_int(w.npublished, 48, "no more items while the server has not confirmed them (%zu)",
 		       w.npublished);
 		w.confirmed_cap = 0; /* it confirms, and the sender says so */
 		announce_confirmed(a);
 		run(&w, loop, 0);
-		is_int(w.npublished, 40, "confirmed: the rest of the burst goes");
+		is_int(w.npublished, 60, "confirmed: the rest of the burst goes");
 		run(&w, loop, 100);
 		is_int(store_event_count(st), 0, "all confirmed, all deleted");
 		w.confirmed_cap = w.fake.count; /* nothing new confirmed again */

@@ -199,8 +199,9 @@ static void test_round_trip(void)
 	is_int(nevents, 4, "one event per threat and one for the digest");
 	if (nevents == 4) {
 		is_str(events[0].room_text, res.digest, "the digest's event comes first, worded");
-		is_int(events[0].done, 6, "...with PubSub and the external service done");
-		is_int(events[1].done, 1, "a threat's event has its room line done (the digest says it)");
+		is_int(events[0].done, 4, "...with the external service done (PubSub: its feed entry)");
+		is_int(events[1].done, 9, "a threat's event has its room line and feed entry done "
+		       "(the digest says it)");
 		is_str(events[1].who, "import:alice", "the events are by import:<user>");
 	}
 	store_events_free(events, nevents);

@@ -222,6 +222,23 @@ static void test_items(void)
 	ok(n == 2 && strcmp(items[0].item_id, "T-1") == 0 && strcmp(items[0].payload, "<c/>") == 0 &&
 	   strcmp(items[1].item_id, "T-2") == 0, "newest first, a re-published item replaced and first");
 	store_items_free(items, n);
+	/* a node that keeps its newest items only (`feed`, 500) */
+	{
+		char id[16];
+		int i;
+		for (i = 1; i <= 7; i++) {
+			snprintf(id, sizeof id, "F-%d", i);
+			store_item_put(st, "feed", id, "<e/>");
+			is_int(store_item_trim(st, "feed", 5), 0, "trimmed after F-%d", i);
+		}
+		store_item_list(st, "feed", NULL, 0, &items, &n);
+		ok(n == 5 && strcmp(items[0].item_id, "F-7") == 0 && strcmp(items[4].item_id, "F-3") == 0,
+		   "the newest 5 kept (%zu)", n);
+		store_items_free(items, n);
+		store_item_list(st, "threats", NULL, 0, &items, &n);
+		is_int(n, 2, "the other nodes' items untouched");
+		store_items_free(items, n);
+	}
 	store_close(st);
 
 	/* back to the version 1 schema, as an older vigil left it, with an item
