@@ -265,14 +265,18 @@ static int has_values(const struct form *form)
  * the field `note` (PROTOCOL.md §5: "items 51–100 of 734", "filed as T-7",
  * an assessment's priority change). A completed stage without a form gets
  * a result form for it. A stage that asks for a form keeps its notes as
- * notes only: a field added there would come back in the submission. */
+ * notes only: a field added there would come back in the submission.
+ * The field is bounded by construction (NOTE_FIELD_NOTES notes of at most
+ * NOTE_FIELD_CHARS characters), so that it fits beside the largest result. */
+#define NOTE_FIELD_NOTES 3
+#define NOTE_FIELD_CHARS 200
 static int notes_in_result(struct adhoc_step *s)
 {
 	xmpp_stanza_t *child, *x = NULL, *field;
 	struct text all = { 0 };
 	const char *name, *ns, *type;
 	char *text, *joined;
-	int rc = -1;
+	int rc = -1, notes = 0;
 
 	for (child = xmpp_stanza_get_children(s->command); child; child = xmpp_stanza_get_next(child)) {
 		if (!xmpp_stanza_is_tag(child) || !(name = xmpp_stanza_get_name(child)))
@@ -280,11 +284,13 @@ static int notes_in_result(struct adhoc_step *s)
 		ns = xmpp_stanza_get_ns(child);
 		if (strcmp(name, "x") == 0 && ns && strcmp(ns, NS_DATA) == 0 && !x) {
 			x = child;
-		} else if (strcmp(name, "note") == 0 && (text = xmpp_stanza_get_text(child))) {
+		} else if (strcmp(name, "note") == 0 && notes < NOTE_FIELD_NOTES &&
+			   (text = xmpp_stanza_get_text(child))) {
 			if (all.len)
 				text_put(&all, "\n");
-			text_put(&all, text);
+			text_put_shortened(&all, text, NOTE_FIELD_CHARS);
 			xmpp_free(s->cc->xmpp, text);
+			notes++;
 		}
 	}
 	type = x ? xmpp_stanza_get_type(x) : NULL;
@@ -440,13 +446,9 @@ xmpp_stanza_t *adhoc_handle(struct commands_ctx *cc, xmpp_stanza_t *iq)
 	if (s.action == ADHOC_PREV && have_form && has_values(&form))
 		adhoc_note(&s, "info", "Back to the previous stage: the values sent with prev "
 				       "were not kept.");
-	if (notes_in_result(&s) < 0) {
-		xmpp_stanza_release(reply);
-		xmpp_stanza_release(s.command);
-		s.command = NULL;
-		reply = error_reply(iq, "wait", "internal-server-error", NULL, "Out of memory.");
-		goto out;
-	}
+	/* the change is committed by now: without memory for the field, the
+	 * answer goes as it is, its notes still in it */
+	(void)notes_in_result(&s);
 	if (s.status == ADHOC_COMPLETED) {
 		xmpp_stanza_set_attribute(s.command, "status", "completed");
 		if (sessionid != new_id) /* a one-stage command never stored its session */
