@@ -65,7 +65,8 @@ long long loop_wall_seconds(void)
 	FILE *f;
 
 	if (path && *path && (f = fopen(path, "r"))) {
-		if (fscanf(f, "%lld", &offset) != 1)
+		/* within ten years either way: time(NULL) + offset never overflows */
+		if (fscanf(f, "%lld", &offset) != 1 || offset > 315576000LL || offset < -315576000LL)
 			offset = 0;
 		fclose(f);
 	}

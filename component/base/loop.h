@@ -23,7 +23,7 @@ long long loop_now(const struct loop *loop);
  * expire on: time(NULL), plus, for tests only, the whole number of seconds
  * written in the file that the environment variable VIGIL_TEST_CLOCK names
  * (read at each call, and only when the variable is set; a missing or
- * unreadable file adds nothing). The integration tests move it forward
+ * unreadable file, or an offset beyond ten years either way, adds nothing). The integration tests move it forward
  * instead of sleeping (tests/integration/harness.py: Vigil.advance_clock).
  * The loop's timers keep the monotonic clock: moving them would make
  * pings time out. */

@@ -61,6 +61,11 @@ static void wall_clock(void)
 	ok(f && fprintf(f, "soon") > 0 && fclose(f) == 0, "the file rewritten without a number");
 	got = loop_wall_seconds();
 	ok(got >= before && got <= time(NULL), "no number in it: no offset");
+	f = fopen(path, "w");
+	ok(f && fprintf(f, "9223372036854775807\n") > 0 && fclose(f) == 0,
+	   "the file rewritten with the largest offset");
+	got = loop_wall_seconds();
+	ok(got >= before && got <= time(NULL), "beyond ten years: no offset, no overflow");
 	unlink(path);
 	got = loop_wall_seconds();
 	ok(got >= before && got <= time(NULL), "the file gone: no offset");
