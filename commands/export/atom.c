@@ -11,6 +11,7 @@
 #include "commands/export/site.h"
 #include "commands/export/xml.h"
 #include "commands/register/announcement.h"
+#include "commands/register/links.h"
 #include "commands/register/ops.h"
 #include "commands/register/template.h"
 #include "commands/text/text.h"
@@ -119,7 +120,8 @@ static void link(xmlNodePtr parent, xmlNsPtr ns, const char *rel, const char *ty
 	xmlNodePtr l = xmlNewChild(parent, ns, X "link", NULL);
 	char href[2048];
 
-	text_format(href, sizeof href, "%s%s", base ? base : "", file);
+	if (!links_url(base, file, href, sizeof href)) /* no base: relative to the feed */
+		text_format(href, sizeof href, "%s", file);
 	if (rel)
 		xml_attr(l, "rel", rel);
 	if (type)
@@ -140,14 +142,14 @@ void atom_entry_add(xmlNodePtr e, xmlNsPtr ns, const struct atom_entry *in)
 
 	threat_id_format(in->threat_id, tid, sizeof tid);
 	/* tag: URIs (RFC 4151): stable, minted by the service on that day */
-	text_format(id, sizeof id, "tag:%s,%s:%s-r%lld", in->service ? in->service : "vigil",
-		    export_day(day, in->at), tid, in->revision);
+	text_format(id, sizeof id, "tag:%s,%s:%s-r%lld%s", in->service ? in->service : "vigil",
+		    export_day(day, in->at), tid, in->revision, in->id_suffix ? in->id_suffix : "");
 	text_el(e, ns, "id", id);
 	text_el(e, ns, "title", in->line);
 	text_el(e, ns, "updated", in->at ? in->at : "");
 	author = xmlNewChild(e, ns, X "author", NULL);
 	text_el(author, ns, "name", in->who && *in->who ? in->who : "vigil");
-	if (in->base_url || in->relative_link) {
+	if ((in->base_url && *in->base_url) || in->relative_link) {
 		snprintf(file, sizeof file, "%s.html", tid);
 		link(e, ns, "alternate", "text/html", in->base_url, file);
 	}

@@ -16,6 +16,7 @@ struct atom_entry {
 	const char *base_url;  /* publish.base_url; NULL: no link ... */
 	int relative_link;     /* ... unless set: a link relative to the feed */
 	long long threat_id, revision;
+	const char *id_suffix; /* after the id's T-7-r3, for an entry of its own (a digest) */
 	const char *at;        /* the revision's time, RFC 3339 */
 	const char *who;
 	const char *line;      /* the room's line: the title */

@@ -7,19 +7,23 @@
 #include "commands/text/text.h"
 #include "config/config.h"
 
-int links_threat_page(const struct vigil_config *cfg, long long id, char *buf, size_t len)
+int links_url(const char *base, const char *file, char *buf, size_t len)
 {
-	const char *base = cfg ? cfg->publish_base_url : NULL;
-	const char *slash;
-
 	if (len)
 		buf[0] = '\0';
 	if (!base || !*base || !len)
 		return 0;
-	slash = base[strlen(base) - 1] == '/' ? "" : "/";
-	if (id > 0)
-		text_format(buf, len, "%s%sT-%lld.html", base, slash, id);
-	else
-		text_format(buf, len, "%s%sindex.html", base, slash);
+	text_format(buf, len, "%s%s%s", base, base[strlen(base) - 1] == '/' ? "" : "/", file);
 	return 1;
+}
+
+int links_threat_page(const struct vigil_config *cfg, long long id, char *buf, size_t len)
+{
+	char file[48];
+
+	if (id > 0)
+		text_format(file, sizeof file, "T-%lld.html", id);
+	else
+		text_format(file, sizeof file, "index.html");
+	return links_url(cfg ? cfg->publish_base_url : NULL, file, buf, len);
 }

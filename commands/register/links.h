@@ -8,9 +8,13 @@
 
 struct vigil_config;
 
-/* publish.base_url + "T-7.html" (a "/" put between when the URL lacks it)
- * into buf; id 0 gives the index, base_url + "index.html". Returns 1, or 0
- * with buf "" when publish.base_url is not set. */
+/* base + file into buf, a "/" put between when base lacks it. Returns 1,
+ * or 0 with buf "" when base is NULL or "". */
+int links_url(const char *base, const char *file, char *buf, size_t len);
+
+/* publish.base_url + "T-7.html" into buf (links_url); id 0 gives the
+ * index, base_url + "index.html". Returns 1, or 0 with buf "" when
+ * publish.base_url is not set. */
 int links_threat_page(const struct vigil_config *cfg, long long id, char *buf, size_t len);
 
 #endif

@@ -66,6 +66,7 @@ char *item_feed_entry(struct store *st, const struct item_source *src)
 	if (is_digest(src)) { /* of many threats: the line only, no page */
 		in.abstract = NULL;
 		in.base_url = NULL;
+		in.id_suffix = "-digest"; /* the first threat's own entry is T-1-r1 in feed.atom */
 	} else if (st && store_threat_note(st, src->threat_id, src->revision, &note) == 0) {
 		in.note = note;
 	}

@@ -136,6 +136,16 @@ static void test_filed(void)
 	is_str(id, "T-7-r1", "the item id: the threat and the revision that announced");
 	ok(item_stage_has(&src, ITEM_FEED), "a filing has a feed entry");
 
+	src.base_url = "https://sig.example.org/threats"; /* no slash at the end */
+	entry = item_feed_entry(NULL, &src);
+	ok(entry && strstr(entry, "href=\"https://sig.example.org/threats/T-7.html\""),
+	   "a base URL without its slash: the page's URL as the room line gives it");
+	free(entry);
+	src.base_url = "";
+	entry = item_feed_entry(NULL, &src);
+	ok(entry && !strstr(entry, "<link"), "an empty base URL: no link, not a relative one");
+	free(entry);
+
 	src.base_url = NULL;
 	entry = item_feed_entry(NULL, &src);
 	ok(entry && !strstr(entry, "<link"), "no site published: no link");
@@ -173,6 +183,8 @@ static void test_filed(void)
 			   "3 unassessed</content>") && !strstr(entry, "<link"),
 	   "the digest's entry: the line only, no page");
 	ok(entry && valid_atom(entry), "valid Atom");
+	ok(entry && strstr(entry, "<id>tag:threats.localhost,") && strstr(entry, ":T-7-r1-digest</id>"),
+	   "its Atom id is its own, not T-7-r1's (feed.atom's entry of T-7)");
 	free(entry);
 	threat_clear(&t);
 }
