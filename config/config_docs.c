@@ -265,7 +265,8 @@ static void comment(FILE *out, const char *text)
 			fputs("#", out);
 			col = 1;
 		}
-		fprintf(out, " %.*s", (int)n, text);
+		fputc(' ', out); /* a word: cut at ASCII blanks only, never inside a character */
+		fwrite(text, 1, n, out);
 		col += 1 + n;
 		text += n;
 	}
