@@ -19,8 +19,8 @@ import tempfile
 import time
 import urllib.request
 
-from harness import (COMPONENT, NS_COMMANDS, ROOM, SRCDIR, VIGIL_BIN, Client, Process,
-                     free_port, run, tail, wait_port)
+from harness import (NS_COMMANDS, ROOM, SRCDIR, VIGIL_BIN, Client, Vigil, free_port, run, tail,
+                     wait_port)
 from slixmpp.xmlstream import ET
 
 if os.environ.get('VIGIL_TEST_SERVER', 'prosody') != 'prosody':
@@ -37,12 +37,13 @@ class DemoServer:
         self.http_port = free_port()
 
 
-class Demo(Process):
+class Demo(Vigil):
     """`sh config/run-demo` in a session of its own, so that Ctrl-C can be sent
-    to its whole process group as a terminal sends it. Quacks as the
-    harness's Vigil: its log is the script's output, vigil's log included."""
+    to its whole process group as a terminal sends it. A Vigil whose log is
+    the script's output, vigil's log included (log_text, refused_sends and
+    wait_log read it)."""
 
-    def __init__(self):
+    def __init__(self):  # no Vigil.__init__: run-demo writes vigil's config
         self.server = DemoServer()
         self.dir = tempfile.mkdtemp(prefix='vigil-demo-test-')
         self.log_path = os.path.join(self.dir, 'run-demo.out')
@@ -76,28 +77,6 @@ class Demo(Process):
             return code
         return None
 
-    def log_text(self):
-        try:
-            with open(self.log_path, errors='replace') as f:
-                return f.read()
-        except OSError:
-            return ''
-
-    def refused_sends(self, after=0):
-        return [line for line in self.log_text()[after:].splitlines()
-                if 'refusing to send a stanza' in line or 'not sending a <' in line]
-
-    def wait_log(self, pattern, timeout=30):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            m = re.search(pattern, self.log_text())
-            if m:
-                return m
-            if not self.running():
-                break
-            time.sleep(0.1)
-        raise AssertionError('run-demo never printed %r:\n%s' % (pattern, self.log_text()[-3000:]))
-
 
 class DemoEnv:
     def __init__(self):
@@ -106,6 +85,8 @@ class DemoEnv:
         try:
             self.demo.wait_log(r'joined %s as vigil' % re.escape(ROOM), 60)
         except Exception:
+            for line in self.logs():  # why the set-up failed
+                print('# ' + line.rstrip())
             self.cleanup()
             raise
 
