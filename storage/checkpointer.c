@@ -40,7 +40,7 @@ struct checkpointer {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t wake, idle;
-	int asked, running, stopping;
+	int ready, asked, running, stopping;
 	unsigned long ran, failed;
 	sqlite3 *db; /* the thread's own handle, opened at its first checkpoint */
 	char path[];
@@ -71,6 +71,8 @@ static void *run(void *arg)
 	int rc;
 
 	pthread_mutex_lock(&c->lock);
+	c->ready = 1;
+	pthread_cond_broadcast(&c->idle);
 	for (;;) {
 		while (!c->asked && !c->stopping)
 			pthread_cond_wait(&c->wake, &c->lock);
@@ -121,6 +123,15 @@ struct checkpointer *checkpointer_start(const char *path)
 	pthread_sigmask(SIG_SETMASK, &before, NULL);
 	if (!started)
 		goto no_thread;
+	/* Returns once the thread runs its own code: a fork (the publishing
+	 * child) while a thread is still being set up can copy a lock of the
+	 * runtime's (a sanitizer's allocator) that nobody in the child will
+	 * release. From here on the thread allocates only inside sqlite, which
+	 * a fork waits for (in_sqlite). */
+	pthread_mutex_lock(&c->lock);
+	while (!c->ready)
+		pthread_cond_wait(&c->idle, &c->lock);
+	pthread_mutex_unlock(&c->lock);
 	return c;
 no_thread:
 	pthread_cond_destroy(&c->idle);
