@@ -15,17 +15,10 @@ import shutil
 import subprocess
 import sys
 
+from tap import check, report, skip
+
 build = os.environ.get("VIGIL_BUILDDIR") or (sys.argv[1] if len(sys.argv) > 1 else ".")
 PAGES = [os.path.join(build, "man", page) for page in ("vigil.8", "vigil.conf.5")]
-results = []
-
-
-def check(ok, what, detail=()):
-    results.append((bool(ok), what, list(detail)))
-
-
-def skip(what, why):
-    results.append((None, what, [why]))
 
 
 def run(argv):
@@ -49,12 +42,4 @@ for page in PAGES:
     else:
         skip("mandoc -T lint: %s" % name, "no mandoc (tests/install-deps installs it)")
 
-print("1..%d" % len(results))
-for i, (ok, what, detail) in enumerate(results, 1):
-    if ok is None:
-        print("ok %d - %s # SKIP %s" % (i, what, detail[0]))
-        continue
-    print("%s %d - %s" % ("ok" if ok else "not ok", i, what))
-    for line in detail:
-        print("#   " + line)
-sys.exit(0 if all(ok is not False for ok, _, _ in results) else 1)
+report()

@@ -21,6 +21,8 @@ import shutil
 import subprocess
 import sys
 
+from tap import check, report, skip
+
 src = os.environ.get("VIGIL_SRCDIR") or (sys.argv[1] if len(sys.argv) > 1 else ".")
 build = os.environ.get("VIGIL_BUILDDIR") or (sys.argv[2] if len(sys.argv) > 2 else ".")
 UNIT = os.path.join(build, "config", "vigil.service")
@@ -51,15 +53,6 @@ REQUIRED = {
 # cut vigil off a server on another host.
 FORBIDDEN = ("DynamicUser", "IPAddressDeny", "IPAddressAllow")
 
-results = []
-
-
-def check(ok, what, detail=()):
-    results.append((bool(ok), what, list(detail)))
-
-
-def skip(what, why):
-    results.append((None, what, [why]))
 
 
 def unit_directives(path):
@@ -145,12 +138,4 @@ unlisted = [f for f in files if f not in listed]
 check(files and not unlisted, "every file under debian/ is in EXTRA_DIST (%d files)" % len(files),
       ["not in Makefile.am: " + f for f in unlisted])
 
-print("1..%d" % len(results))
-for i, (ok, what, detail) in enumerate(results, 1):
-    if ok is None:
-        print("ok %d - %s # SKIP %s" % (i, what, detail[0]))
-        continue
-    print("%s %d - %s" % ("ok" if ok else "not ok", i, what))
-    for line in detail:
-        print("#   " + line)
-sys.exit(0 if all(ok is not False for ok, _, _ in results) else 1)
+report()
