@@ -158,12 +158,13 @@ def chaos_run(name, run):
             'tests/chaos/results/%s.' % (run['rounds'], run['seed'], name), ''] + table(['figure', 'value'], rows) + ['']
 
 
-def chaos(runs):
-    out = ['## Chaos', '']
+def section(title, runs, render_run):
+    """A kind's section: its runs, newest first."""
+    out = ['## ' + title, '']
     if not runs:
         return out + ['No run yet.', '']
     for name, run in reversed(runs):
-        out += chaos_run(name, run)
+        out += render_run(name, run)
     return out
 
 
@@ -181,15 +182,6 @@ def fuzz_run(name, run):
             'tests/fuzz/results/%s.' % (run['seconds_per_target'], name), '']  \
         + table(['target', 'executions', 'seconds', 'jobs', 'exec/s', 'edges', 'findings',
                  'result'], rows) + ['']
-
-
-def fuzz(runs):
-    out = ['## Fuzzing', '']
-    if not runs:
-        return out + ['No run yet.', '']
-    for name, run in reversed(runs):
-        out += fuzz_run(name, run)
-    return out
 
 
 INTRO = '''\
@@ -220,8 +212,8 @@ those files into this page, and `make check` checks that it did.
 
 
 def render(srcdir):
-    lines = bench(load(srcdir, 'bench')) + chaos(load(srcdir, 'chaos')) + \
-        fuzz(load(srcdir, 'fuzz'))
+    lines = bench(load(srcdir, 'bench')) + section('Chaos', load(srcdir, 'chaos'), chaos_run) + \
+        section('Fuzzing', load(srcdir, 'fuzz'), fuzz_run)
     return INTRO + '\n' + '\n'.join(lines).rstrip('\n') + '\n'
 
 
