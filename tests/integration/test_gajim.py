@@ -461,6 +461,21 @@ async def open_command_list(g):
     return offset, failures
 
 
+async def execute(g, name):
+    """In the Command List window, the command named `name` run by the
+    list's type-ahead and Return (Execute). Returns the log offset before
+    the request."""
+    commands = await g.wait_window('^Command List$', timeout=5)
+    offset = len(g.log_text())
+    g.focus(commands)
+    g.click(commands, 0.5, 0.7)  # the list's empty part: focus
+    await asyncio.sleep(0.3)  # the UI: the click focuses the list
+    g.type(name)  # type-ahead on the command names
+    await asyncio.sleep(0.5)  # the UI: type-ahead selects the row
+    g.key('Return')  # activates the row: Execute
+    return offset
+
+
 async def test_discover(env):
     """Gajim: Accounts → Discover Services… shows vigil on localhost; its Command button lists vigil's commands"""
     g = need_gajim(env)
@@ -493,14 +508,7 @@ async def test_file(env):
     failures = []
     for attempt in range(1, 4):
         try:
-            commands = await g.wait_window('^Command List$', timeout=5)
-            offset = len(g.log_text())
-            g.focus(commands)
-            g.click(commands, 0.5, 0.7)  # the list's empty part: focus
-            await asyncio.sleep(0.3)  # the UI: the click focuses the list
-            g.type('File a threat')  # type-ahead on the command names
-            await asyncio.sleep(0.5)  # the UI: type-ahead selects the row
-            g.key('Return')  # activates the row: Execute
+            offset = await execute(g, 'File a threat')
             await g.wait_stanza(lambda st: st.get('from') == COMPONENT and
                                 st.find('{%s}command/{jabber:x:data}x' % NS_COMMANDS) is not None,
                                 after=offset, what='the file form')
@@ -573,14 +581,7 @@ async def test_list(env):
         raise Skip('the filing step failed: no threat to list')
     start = time.monotonic()
     _, failures = await open_command_list(g)
-    commands = await g.wait_window('^Command List$', timeout=5)
-    offset = len(g.log_text())
-    g.focus(commands)
-    g.click(commands, 0.5, 0.7)  # the list's empty part: focus
-    await asyncio.sleep(0.3)  # the UI: the click focuses the list
-    g.type('List threats')  # type-ahead on the command names
-    await asyncio.sleep(0.5)  # the UI: type-ahead selects the row
-    g.key('Return')  # activates the row: Execute
+    offset = await execute(g, 'List threats')
 
     def listed(stanza):
         cmd = stanza.find('{%s}command' % NS_COMMANDS)
@@ -617,14 +618,7 @@ async def test_list_pages(env):
     finally:
         await alice.stop()
     _, failures = await open_command_list(g)
-    commands = await g.wait_window('^Command List$', timeout=5)
-    offset = len(g.log_text())
-    g.focus(commands)
-    g.click(commands, 0.5, 0.7)  # the list's empty part: focus
-    await asyncio.sleep(0.3)  # the UI: the click focuses the list
-    g.type('List threats')  # type-ahead on the command names
-    await asyncio.sleep(0.5)  # the UI: type-ahead selects the row
-    g.key('Return')  # activates the row: Execute
+    offset = await execute(g, 'List threats')
 
     def page(note):
         def answer(stanza):
