@@ -40,6 +40,7 @@ NS_COMMANDS = 'http://jabber.org/protocol/commands'
 NS_DATA = 'jabber:x:data'
 NS_PUBSUB = 'http://jabber.org/protocol/pubsub'
 NS_EVENT = 'http://jabber.org/protocol/pubsub#event'
+NS_RSM = 'http://jabber.org/protocol/rsm'
 NS_THREAT = 'urn:vigil:threat:0'
 COMPONENT = 'threats.localhost'
 ROOM = 'sig@conference.localhost'
@@ -757,6 +758,24 @@ def pubsub(child, **attrs):
     """<pubsub><child .../></pubsub>, a PubSub request's payload."""
     el = ET.Element('{%s}pubsub' % NS_PUBSUB)
     ET.SubElement(el, '{%s}%s' % (NS_PUBSUB, child), **attrs)
+    return el
+
+
+def rsm_set(**values):
+    """<set xmlns='http://jabber.org/protocol/rsm'> with <max/>, <after/>..."""
+    el = ET.Element('{%s}set' % NS_RSM)
+    for name, value in values.items():
+        ET.SubElement(el, '{%s}%s' % (NS_RSM, name)).text = value
+    return el
+
+
+def items_request(node='threats', ids=(), rsm=None, **attrs):
+    """<pubsub><items node=...><item id=.../>...</items><set/></pubsub>"""
+    el = pubsub('items', node=node, **attrs)
+    for item_id in ids:
+        ET.SubElement(el[0], '{%s}item' % NS_PUBSUB, id=item_id)
+    if rsm is not None:
+        el.append(rsm_set(**rsm))
     return el
 
 

@@ -6,13 +6,13 @@ subscriptions per account, RSM pages)."""
 import asyncio
 import sys
 
-from harness import (COMPONENT, command_of, connect, error_of, file_threat, form_values,
-                     notes, pubsub, pubsub_events, run, sentinel, wait_until)
+from harness import (COMPONENT, NS_RSM, command_of, connect, error_of, file_threat, form_values,
+                     items_request, notes, pubsub, pubsub_events, rsm_set, run, sentinel,
+                     wait_until)
 from slixmpp.xmlstream import ET
 
 NS_PUBSUB = 'http://jabber.org/protocol/pubsub'
 NS_PUBSUB_ERRORS = 'http://jabber.org/protocol/pubsub#errors'
-NS_RSM = 'http://jabber.org/protocol/rsm'
 NS_DISCO_ITEMS = 'http://jabber.org/protocol/disco#items'
 STANZA_LIMIT = 128 * 1024
 LOCK = '\U0001F512'  # 4 bytes in UTF-8
@@ -158,24 +158,6 @@ def figure(name, value):
     """Shows a measured figure in the test log, as a TAP comment."""
     print('# figure: %s = %s' % (name, value))
     sys.stdout.flush()
-
-
-def items_request(node='threats', ids=(), rsm=None, **attrs):
-    """<pubsub><items node=...><item id=.../>...</items><set/></pubsub>"""
-    el = pubsub('items', node=node, **attrs)
-    for item_id in ids:
-        ET.SubElement(el[0], '{%s}item' % NS_PUBSUB, id=item_id)
-    if rsm is not None:
-        el.append(rsm_set(**rsm))
-    return el
-
-
-def rsm_set(**values):
-    """<set xmlns='http://jabber.org/protocol/rsm'> with <max/>, <after/>..."""
-    el = ET.Element('{%s}set' % NS_RSM)
-    for name, value in values.items():
-        ET.SubElement(el, '{%s}%s' % (NS_RSM, name)).text = value
-    return el
 
 
 def items_of(reply):

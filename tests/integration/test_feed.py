@@ -7,11 +7,10 @@ import subprocess
 import tempfile
 
 from harness import (COMPONENT, ET, NS_PUBSUB, SRCDIR, Env, command_of, connect, file_threat,
-                     pubsub, run, wait_until)
+                     items_request, pubsub, run, wait_until)
 from harness import pubsub_events as events
 
 NS_ATOM = 'http://www.w3.org/2005/Atom'
-NS_RSM = 'http://jabber.org/protocol/rsm'
 NS_SOCIAL_FEED = 'urn:xmpp:pubsub-social-feed:1'
 BASE_URL = 'https://sig.example.org/threats/'
 
@@ -42,17 +41,6 @@ def valid_atom(entries):
         os.unlink(f.name)
     assert check.returncode == 0, check.stderr
     return True
-
-
-def items_request(node='feed', ids=(), rsm=None, **attrs):
-    el = pubsub('items', node=node, **attrs)
-    for item_id in ids:
-        ET.SubElement(el[0], '{%s}item' % NS_PUBSUB, id=item_id)
-    if rsm is not None:
-        s = ET.SubElement(el, '{%s}set' % NS_RSM)
-        for name, value in rsm.items():
-            ET.SubElement(s, '{%s}%s' % (NS_RSM, name)).text = value
-    return el
 
 
 def items_of(reply):
@@ -115,18 +103,18 @@ async def test_items(env):
     try:
         for n in range(3):
             await file_threat(alice, name='Paged %d' % n)
-        every = items_of(await alice.iq(items_request()))
+        every = items_of(await alice.iq(items_request('feed')))
         assert len(every) >= 6, every
         assert all(e is not None and e.tag == a('entry') for _, e in every), every
         assert valid_atom([e for _, e in every])
-        newest = items_of(await alice.iq(items_request(max_items='1')))
+        newest = items_of(await alice.iq(items_request('feed', max_items='1')))
         assert [i for i, _ in newest] == [every[0][0]], (newest, every[0])
         assert newest[0][1].findtext(a('title')).startswith(newest[0][0].split('-r')[0] + ' "Paged 2"')
-        by_id = items_of(await alice.iq(items_request(ids=[every[2][0]])))
+        by_id = items_of(await alice.iq(items_request('feed', ids=[every[2][0]])))
         assert [i for i, _ in by_id] == [every[2][0]], by_id
-        page = items_of(await alice.iq(items_request(rsm={'max': '2'})))
+        page = items_of(await alice.iq(items_request('feed', rsm={'max': '2'})))
         assert [i for i, _ in page] == [i for i, _ in every[:2]], page
-        page = items_of(await alice.iq(items_request(rsm={'max': '2', 'after': page[-1][0]})))
+        page = items_of(await alice.iq(items_request('feed', rsm={'max': '2', 'after': page[-1][0]})))
         assert [i for i, _ in page] == [i for i, _ in every[2:4]], page
     finally:
         await alice.stop()
@@ -158,7 +146,7 @@ async def test_link_with_base_url(env):
     alice = await connect(env.prosody, 'alice')
     try:
         tid = await file_threat(alice, name='Linked')
-        got = items_of(await alice.iq(items_request(ids=[tid + '-r1'])))
+        got = items_of(await alice.iq(items_request('feed', ids=[tid + '-r1'])))
         assert len(got) == 1, got
         link = got[0][1].find(a('link'))
         assert link is not None and link.get('href') == BASE_URL + tid + '.html', \
